@@ -1,0 +1,54 @@
+"""CA4 Border Monitor: entry point (page config, navigation, language, first-start bootstrap)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+import ui
+from geo.i18n import LANGUAGE_NAMES, LANGUAGES, t
+
+ROOT = Path(__file__).resolve().parent
+
+# A local icon: a ":material/...:" page icon makes the browser fetch the favicon from a font CDN.
+st.set_page_config(page_title="CA4 Border Monitor", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide")
+
+lang = ui.lang()
+
+with st.spinner(t("app.first_start", lang)):
+    try:
+        ui.engine()
+    except Exception as error:
+        st.error(t("app.db_error", lang, error=type(error).__name__))
+        st.stop()
+
+# (file, title key, icon, url path). The first page present is the home page.
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/map.py", "nav.map", ":material/map:", "map"),
+    ("pages/flows.py", "nav.flows", ":material/swap_horiz:", "flows"),
+    ("pages/infrastructure.py", "nav.infrastructure", ":material/construction:", "infrastructure"),
+    ("pages/workshops.py", "nav.workshops", ":material/school:", "workshops"),
+    ("pages/projects.py", "nav.projects", ":material/folder_open:", "projects"),
+    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
+    ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
+    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
+)
+present = [p for p in PAGES if (ROOT / p[0]).exists()]
+pages = [
+    st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))
+    for i, (path, key, icon, url) in enumerate(present)
+]
+
+with st.sidebar:
+    st.markdown(f"### {t('app.title', lang)}")
+    choice = st.segmented_control(
+        t("app.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+        default=lang, key="lang_switch",
+    )
+    if choice and choice != lang:
+        ui.set_lang(choice)
+        st.rerun()
+
+st.navigation(pages).run()

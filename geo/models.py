@@ -1,0 +1,391 @@
+"""The data model (SQLAlchemy 2.0 typed ORM). Constraints live here, not in pages.
+
+Points are stored as lon/lat columns (EPSG:4326) so the embedded SQLite default needs no SpatiaLite;
+on PostgreSQL the migration adds a generated PostGIS geography column with a GiST index.
+Flow counts and assisted returns are aggregates: no table holds data about a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so Alembic migrations are stable across SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+POST_TYPES = ("land", "air", "sea")
+COMPONENT_STATUSES = ("planned", "procurement", "installation", "operational", "delayed", "suspended")
+DIRECTIONS = ("entry", "exit")
+SEXES = ("F", "M", "U")  # U: not recorded
+AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60+", "unknown")
+AGENCIES = ("migration", "police", "customs", "other")
+WORKSHOP_SCOPES = ("national", "binational", "regional")
+RETURN_CATEGORIES = ("trafficking_victim", "unaccompanied_minor", "other_vulnerable")
+ROLES = ("viewer", "editor", "admin")
+PROJECT_STATUSES = ("planned", "active", "completed", "suspended")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _iso3(column: str) -> str:
+    # Portable check (no regex in SQLite): three characters, upper case A-Z.
+    return f"length({column}) = 3 AND upper({column}) = {column}"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Country(Base):
+    __tablename__ = "countries"
+    __table_args__ = (CheckConstraint(_iso3("iso3"), name="iso3_code"),)
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name_es: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    is_ca4: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Post(Base):
+    """One country's control facility. Both sides of a land crossing share `crossing_code`."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        CheckConstraint(_in("type", POST_TYPES), name="type"),
+        CheckConstraint("lon BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90", name="lonlat_range"),
+        CheckConstraint(
+            "(type = 'land' AND neighbour_iso3 IS NOT NULL AND crossing_code IS NOT NULL) OR "
+            "(type <> 'land' AND neighbour_iso3 IS NULL)",
+            name="land_has_neighbour",
+        ),
+        CheckConstraint("neighbour_iso3 IS NULL OR neighbour_iso3 <> country_iso3", name="neighbour_other"),
+        UniqueConstraint("crossing_code", "country_iso3", name="uq_posts_crossing_side"),
+        Index("ix_posts_country", "country_iso3"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    type: Mapped[str] = mapped_column(String(8))
+    crossing_code: Mapped[str | None] = mapped_column(String(16))
+    neighbour_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    road: Mapped[str | None] = mapped_column(String(20))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    placement: Mapped[str | None] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint(_in("status", PROJECT_STATUSES), name="status"),
+        CheckConstraint("budget IS NULL OR budget >= 0", name="budget_nonneg"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"),
+        CheckConstraint("length(currency) = 3", name="currency"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_es: Mapped[str] = mapped_column(String(300))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    project_type: Mapped[str | None] = mapped_column(String(40))
+    donor: Mapped[str | None] = mapped_column(String(120))
+    budget: Mapped[float | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    scope: Mapped[str | None] = mapped_column(String(40))
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    countries: Mapped[list[ProjectCountry]] = relationship(cascade="all, delete-orphan")
+    components: Mapped[list[ProjectComponent]] = relationship(cascade="all, delete-orphan")
+
+
+class ProjectCountry(Base):
+    __tablename__ = "project_countries"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+
+
+class ProjectComponent(Base):
+    __tablename__ = "project_components"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_es: Mapped[str] = mapped_column(String(200))
+
+
+class ComponentType(Base):
+    """Catalogue of what a post can be upgraded with; admins can add entries."""
+
+    __tablename__ = "component_types"
+
+    code: Mapped[str] = mapped_column(String(24), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_es: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(40))
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+
+
+class PostComponent(Base):
+    """One infrastructure component at one post, on the upgrade workflow."""
+
+    __tablename__ = "post_components"
+    __table_args__ = (
+        UniqueConstraint("post_id", "component_code", name="uq_post_components_post_component"),
+        CheckConstraint(_in("status", COMPONENT_STATUSES), name="status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        CheckConstraint(
+            "budget_planned >= 0 AND budget_committed >= 0 AND budget_spent >= 0", name="budget_nonneg"
+        ),
+        CheckConstraint("target_date IS NULL OR start_date IS NULL OR target_date >= start_date", name="dates"),
+        CheckConstraint("status <> 'operational' OR completion_date IS NOT NULL", name="operational_done"),
+        Index("ix_post_components_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    component_code: Mapped[str] = mapped_column(ForeignKey("component_types.code"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    budget_planned: Mapped[float] = mapped_column(Numeric(14, 2), default=0)
+    budget_committed: Mapped[float] = mapped_column(Numeric(14, 2), default=0)
+    budget_spent: Mapped[float] = mapped_column(Numeric(14, 2), default=0)
+    budget_flag: Mapped[str | None] = mapped_column(String(200))  # explains an accepted overspend
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    target_date: Mapped[dt.date | None] = mapped_column(Date)
+    completion_date: Mapped[dt.date | None] = mapped_column(Date)
+    agency: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+
+    # Optimistic locking: an UPDATE carries "WHERE version = <read version>" and fails if stale.
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint(_in("scope", WORKSHOP_SCOPES), name="scope"),
+        CheckConstraint(
+            "(scope = 'binational' AND pair_a IS NOT NULL AND pair_b IS NOT NULL AND pair_a < pair_b) OR "
+            "(scope <> 'binational')",
+            name="pair",
+        ),
+        CheckConstraint(
+            "venue_lon IS NULL OR (venue_lon BETWEEN -180 AND 180 AND venue_lat BETWEEN -90 AND 90)",
+            name="venue_range",
+        ),
+        Index("ix_workshops_start", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    topic: Mapped[str | None] = mapped_column(String(120))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    venue_name: Mapped[str | None] = mapped_column(String(120))
+    venue_geonameid: Mapped[int | None] = mapped_column(Integer)
+    venue_country_iso3: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    venue_lon: Mapped[float | None] = mapped_column(Float)
+    venue_lat: Mapped[float | None] = mapped_column(Float)
+    scope: Mapped[str] = mapped_column(String(12))
+    pair_a: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    pair_b: Mapped[str | None] = mapped_column(ForeignKey("countries.iso3"))
+    organisers: Mapped[str | None] = mapped_column(String(300))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+
+    participants: Mapped[list[WorkshopParticipants]] = relationship(cascade="all, delete-orphan")
+    posts: Mapped[list[WorkshopPost]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+
+class WorkshopParticipants(Base):
+    """Participants of a workshop, counted by agency and sex (no names)."""
+
+    __tablename__ = "workshop_participants"
+    __table_args__ = (
+        CheckConstraint(_in("agency", AGENCIES), name="agency"),
+        CheckConstraint(_in("sex", SEXES), name="sex"),
+        CheckConstraint("count >= 0", name="count_nonneg"),
+    )
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class WorkshopPost(Base):
+    """A post whose staff attended the workshop."""
+
+    __tablename__ = "workshop_posts"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+
+
+class FlowCount(Base):
+    """Raw flow counts, compatible with IOM DTM flow-monitoring points (aggregates, not persons)."""
+
+    __tablename__ = "flow_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "day", "post_id", "direction", "nationality", "sex", "age_band", "prev_country", "next_country",
+            name="uq_flow_counts_natural_key",
+        ),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(_in("sex", SEXES), name="sex"),
+        CheckConstraint(_in("age_band", AGE_BANDS), name="age_band"),
+        CheckConstraint(_iso3("nationality"), name="nationality"),
+        CheckConstraint("count >= 0", name="count_nonneg"),
+        CheckConstraint("unaccompanied_minors IS NULL OR (unaccompanied_minors >= 0)", name="uam_nonneg"),
+        CheckConstraint("month <= day", name="month"),
+        Index("ix_flow_counts_post_day", "post_id", "day"),
+        Index("ix_flow_counts_month", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    month: Mapped[dt.date] = mapped_column(Date)  # first day of `day`'s month: keys the roll-up portably
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(5))
+    nationality: Mapped[str] = mapped_column(String(3))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_band: Mapped[str] = mapped_column(String(8))
+    # '' rather than NULL when unknown: NULLs would defeat the natural-key uniqueness.
+    prev_country: Mapped[str] = mapped_column(String(3), default="")
+    next_country: Mapped[str] = mapped_column(String(3), default="")
+    count: Mapped[int] = mapped_column(Integer)
+    unaccompanied_minors: Mapped[int | None] = mapped_column(Integer)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FlowMonthly(Base):
+    """Monthly roll-up of flow_counts, kept up to date on every load so pages never scan raw rows."""
+
+    __tablename__ = "flow_monthly"
+    __table_args__ = (
+        CheckConstraint("count >= 0", name="count_nonneg"),
+        Index("ix_flow_monthly_month", "month"),
+    )
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    nationality: Mapped[str] = mapped_column(String(3), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(8), primary_key=True)
+    prev_country: Mapped[str] = mapped_column(String(3), primary_key=True, default="")
+    next_country: Mapped[str] = mapped_column(String(3), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(BigInteger)
+    unaccompanied_minors: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AssistedReturn(Base):
+    """Assisted returns: aggregate counts by month, country of return and category. Never persons."""
+
+    __tablename__ = "assisted_returns"
+    __table_args__ = (
+        CheckConstraint(_in("category", RETURN_CATEGORIES), name="category"),
+        CheckConstraint("count >= 0", name="count_nonneg"),
+    )
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("failed_attempts >= 0", name="failed_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class AuditEntry(Base):
+    """Who changed what, when: one row per field change, or one per import with its counts."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_entity", "entity", "entity_key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    username: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))  # create, update, delete, import, seed
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str | None] = mapped_column(String(80))
+    field: Mapped[str | None] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class DatasetState(Base):
+    """Bookkeeping per data kind: when it was last loaded and by what (seed or import)."""
+
+    __tablename__ = "dataset_state"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,147 @@
+"""Border posts: the committed dataset, queries for the map, and a post's profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from geo.config import settings
+from geo.models import (
+    ComponentType,
+    Country,
+    FlowMonthly,
+    Post,
+    PostComponent,
+    Workshop,
+    WorkshopPost,
+)
+from geo.status import overall_status
+
+POST_COLUMNS = ("code", "name", "country_iso3", "type", "crossing_code", "neighbour_iso3", "road", "lon",
+                "lat", "placement")
+
+
+def posts_csv_path() -> Path:
+    return settings().data_dir / "posts.csv"
+
+
+def read_posts_csv(path: Path | None = None) -> pd.DataFrame:
+    """The committed posts dataset (real names and coordinates; see data/POSTS_PROVENANCE.md)."""
+    frame = pd.read_csv(path or posts_csv_path(), dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in POST_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path or posts_csv_path()}: missing columns {', '.join(missing)}")
+    frame = frame.loc[:, list(POST_COLUMNS)].copy()
+    frame["lon"] = frame["lon"].astype(float)
+    frame["lat"] = frame["lat"].astype(float)
+    for column in ("crossing_code", "neighbour_iso3", "road", "placement"):
+        frame[column] = frame[column].replace("", None)
+    return frame
+
+
+@dataclass(frozen=True)
+class PostFilters:
+    countries: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
+def latest_flow_month(engine: Engine) -> dt.date | None:
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(FlowMonthly.month))).scalar()
+
+
+def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_months: int = 3) -> pd.DataFrame:
+    """Posts with their overall status and recent flow volume (last `recent_months` months of data)."""
+    with engine.connect() as conn:
+        posts = pd.read_sql(
+            select(
+                Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
+                Post.neighbour_iso3, Post.road, Post.lon, Post.lat, Post.is_sample,
+            ).order_by(Post.code),
+            conn,
+        )
+        statuses = pd.read_sql(select(PostComponent.post_id, PostComponent.status), conn)
+        last = conn.execute(select(func.max(FlowMonthly.month))).scalar()
+        if last is not None:
+            first = (pd.Timestamp(last) - pd.DateOffset(months=recent_months - 1)).date()
+            flows = pd.read_sql(
+                select(FlowMonthly.post_id, func.sum(FlowMonthly.count).label("recent_flow"))
+                .where(FlowMonthly.month >= first)
+                .group_by(FlowMonthly.post_id),
+                conn,
+            )
+        else:
+            flows = pd.DataFrame({"post_id": pd.Series(dtype=int), "recent_flow": pd.Series(dtype=float)})
+    overall = statuses.groupby("post_id")["status"].agg(overall_status)
+    posts["status"] = posts["id"].map(overall).fillna("none")
+    posts = posts.merge(flows, left_on="id", right_on="post_id", how="left").drop(columns="post_id")
+    posts["recent_flow"] = posts["recent_flow"].fillna(0).astype("int64")
+    if filters.countries:
+        posts = posts[posts["country_iso3"].isin(filters.countries)]
+    if filters.types:
+        posts = posts[posts["type"].isin(filters.types)]
+    if filters.statuses:
+        posts = posts[posts["status"].isin(filters.statuses)]
+    return posts.reset_index(drop=True)
+
+
+@dataclass
+class PostProfile:
+    identity: dict
+    components: pd.DataFrame
+    workshops: pd.DataFrame
+    monthly_flows: pd.DataFrame
+
+
+def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | None:
+    """Everything the map's side panel shows for one post, or None if the code is unknown."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(Post, Country.name_es, Country.name_en)
+            .join(Country, Country.iso3 == Post.country_iso3)
+            .where(Post.code == code)
+        ).first()
+        if row is None:
+            return None
+        post: Post = row[0]
+        identity = {
+            "id": post.id, "code": post.code, "name": post.name, "country_iso3": post.country_iso3,
+            "country_es": row[1], "country_en": row[2], "type": post.type,
+            "crossing_code": post.crossing_code, "neighbour_iso3": post.neighbour_iso3, "road": post.road,
+            "lon": post.lon, "lat": post.lat, "placement": post.placement,
+        }
+        components = pd.read_sql(
+            select(
+                PostComponent.component_code, ComponentType.name_es, ComponentType.name_en,
+                PostComponent.status, PostComponent.progress, PostComponent.target_date,
+                PostComponent.completion_date,
+            )
+            .join(ComponentType, ComponentType.code == PostComponent.component_code)
+            .where(PostComponent.post_id == post.id)
+            .order_by(ComponentType.sort_order),
+            conn,
+        )
+        workshops = pd.read_sql(
+            select(Workshop.code, Workshop.title, Workshop.start_date, Workshop.venue_name)
+            .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
+            .where(WorkshopPost.post_id == post.id)
+            .order_by(Workshop.start_date.desc()),
+            conn,
+        )
+        last = conn.execute(select(func.max(FlowMonthly.month))).scalar()
+        monthly = pd.DataFrame(columns=["month", "direction", "count"])
+        if last is not None:
+            first = (pd.Timestamp(last) - pd.DateOffset(months=months - 1)).date()
+            monthly = pd.read_sql(
+                select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
+                .where(FlowMonthly.post_id == post.id, FlowMonthly.month >= first)
+                .group_by(FlowMonthly.month, FlowMonthly.direction)
+                .order_by(FlowMonthly.month),
+                conn,
+            )
+    return PostProfile(identity, components, workshops, monthly)
