@@ -21,7 +21,7 @@ from geo.status import OVERALL_ORDER, STATUS_COLOURS, status_colour
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")
 FONT = pdk.types.String("'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif")
-INITIAL_VIEW = {"longitude": -87.6, "latitude": 14.2, "zoom": 5.6, "pitch": 0, "bearing": 0}
+INITIAL_VIEW = {"longitude": -87.7, "latitude": 14.3, "zoom": 5.3, "pitch": 0, "bearing": 0}
 SEA = [214, 233, 245]
 CA4_FILL = [250, 248, 240]
 NEIGHBOUR_FILL = [228, 228, 222]

@@ -102,19 +102,16 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
     """Everything the map's side panel shows for one post, or None if the code is unknown."""
     with engine.connect() as conn:
         row = conn.execute(
-            select(Post, Country.name_es, Country.name_en)
+            select(Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
+                   Post.neighbour_iso3, Post.road, Post.lon, Post.lat, Post.placement,
+                   Country.name_es.label("country_es"), Country.name_en.label("country_en"))
             .join(Country, Country.iso3 == Post.country_iso3)
             .where(Post.code == code)
-        ).first()
+        ).mappings().first()
         if row is None:
             return None
-        post: Post = row[0]
-        identity = {
-            "id": post.id, "code": post.code, "name": post.name, "country_iso3": post.country_iso3,
-            "country_es": row[1], "country_en": row[2], "type": post.type,
-            "crossing_code": post.crossing_code, "neighbour_iso3": post.neighbour_iso3, "road": post.road,
-            "lon": post.lon, "lat": post.lat, "placement": post.placement,
-        }
+        identity = dict(row)
+        post_id = identity["id"]
         components = pd.read_sql(
             select(
                 PostComponent.component_code, ComponentType.name_es, ComponentType.name_en,
@@ -122,14 +119,14 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
                 PostComponent.completion_date,
             )
             .join(ComponentType, ComponentType.code == PostComponent.component_code)
-            .where(PostComponent.post_id == post.id)
+            .where(PostComponent.post_id == post_id)
             .order_by(ComponentType.sort_order),
             conn,
         )
         workshops = pd.read_sql(
             select(Workshop.code, Workshop.title, Workshop.start_date, Workshop.venue_name)
             .join(WorkshopPost, WorkshopPost.workshop_id == Workshop.id)
-            .where(WorkshopPost.post_id == post.id)
+            .where(WorkshopPost.post_id == post_id)
             .order_by(Workshop.start_date.desc()),
             conn,
         )
@@ -139,7 +136,7 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
             first = (pd.Timestamp(last) - pd.DateOffset(months=months - 1)).date()
             monthly = pd.read_sql(
                 select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
-                .where(FlowMonthly.post_id == post.id, FlowMonthly.month >= first)
+                .where(FlowMonthly.post_id == post_id, FlowMonthly.month >= first)
                 .group_by(FlowMonthly.month, FlowMonthly.direction)
                 .order_by(FlowMonthly.month),
                 conn,

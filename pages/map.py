@@ -51,7 +51,7 @@ selected = st.query_params.get("post")
 if selected not in all_codes:
     selected = None
 
-map_column, panel_column = st.columns([5, 3], gap="medium")
+map_column, panel_column = st.columns([2, 1], gap="medium")
 
 with map_column:
     layers = maps.base_layers(lang)
@@ -61,7 +61,8 @@ with map_column:
         maps.make_deck(layers, lang, online_basemap=basemap), height=620, on_select="rerun",
         selection_mode="single-object", key="post_map",
     )
-    clicked = [obj.get("code") for obj in event.selection.get("objects", {}).get("posts", [])]
+    selection = (event or {}).get("selection") or {}
+    clicked = [obj.get("code") for obj in (selection.get("objects") or {}).get("posts", [])]
     # Adopt a click only when it is new, so the list below can still change the selection.
     if clicked and clicked[0] != st.session_state.get("last_click"):
         st.session_state["last_click"] = clicked[0]
@@ -106,8 +107,10 @@ with panel_column:
             t("panel.road", lang): ident["road"] or "–",
             t("panel.coords", lang): f"{fmt_number(ident['lat'], lang, 4)}, {fmt_number(ident['lon'], lang, 4)}",
         }
-        st.dataframe(pd.DataFrame({"": list(facts.keys()), " ": list(facts.values())}), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            pd.DataFrame({t("panel.field", lang): list(facts.keys()), t("panel.value", lang): list(facts.values())}),
+            hide_index=True, width="stretch",
+        )
         st.markdown(f"**{t('panel.components', lang)}**")
         comps = profile.components
         if comps.empty:

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from geo.db import make_engine, migrate
-from geo.models import Base
 from tests.support import postgres_url
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_FLOW_ROWS = 20_000
 
 
-def reset_postgres(engine: Engine) -> None:
-    """Drop every table of ours (PostGIS's own spatial_ref_sys stays)."""
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+@contextmanager
+def fresh_postgres() -> Iterator[Engine]:
+    """An engine on a new, empty schema of the test database, dropped afterwards.
+
+    Each test gets its own schema (search_path = schema, public: PostGIS types live in public), so test
+    runs in parallel processes never see each other's tables.
+    """
+    url = postgres_url()
+    schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,21 +48,15 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    engine = make_engine(postgres_url())
-    reset_postgres(engine)
-    yield engine
-    reset_postgres(engine)
-    engine.dispose()
+    with fresh_postgres() as engine:
+        yield engine
 
 
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    """An empty PostgreSQL/PostGIS database (tables dropped before and after)."""
-    engine = make_engine(postgres_url())
-    reset_postgres(engine)
-    yield engine
-    reset_postgres(engine)
-    engine.dispose()
+    """An empty PostgreSQL/PostGIS database (a schema of its own)."""
+    with fresh_postgres() as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ STRINGS = {
     "panel.choose": {"es": "Puesto", "en": "Post"},
     "panel.clear": {"es": "Cerrar ficha", "en": "Close profile"},
     "panel.country": {"es": "País", "en": "Country"},
+    "panel.field": {"es": "Dato", "en": "Field"},
+    "panel.value": {"es": "Valor", "en": "Value"},
     "panel.crossing": {"es": "Cruce", "en": "Crossing"},
     "panel.neighbour": {"es": "País vecino", "en": "Neighbour country"},
     "panel.type": {"es": "Tipo", "en": "Type"},

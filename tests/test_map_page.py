@@ -1,0 +1,75 @@
+"""The map page: selection opens a post's panel; the URL restores filters and selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = str(REPO / "pages" / "map.py")
+
+
+def page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def selection_of(code: str) -> dict:
+    """What the frontend sends when a post is clicked (pydeck selection event)."""
+    return {"selection": {"indices": {"posts": [0]}, "objects": {"posts": [{"code": code}]}}}
+
+
+def test_no_selection_shows_hint(app_env: str) -> None:
+    at = page(lang="en").run()
+    assert not at.exception
+    assert at.subheader.len == 0
+    assert any("Select a post" in i.value for i in at.info)
+
+
+def test_clicking_a_post_opens_its_panel_and_updates_url(app_env: str) -> None:
+    at = page(lang="es")
+    at.session_state["post_map"] = selection_of("SLV-AMA")
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader] == ["El Amatillo"]
+    assert at.query_params["post"] in ("SLV-AMA", ["SLV-AMA"])
+    # The profile shows identity, components and a flow chart.
+    identity = at.dataframe[0].value
+    assert "El Salvador" in identity.iloc[:, 1].tolist()
+    assert "HND-SLV-01" in identity.iloc[:, 1].tolist()
+    assert "Componentes de infraestructura" in " ".join(m.value for m in at.markdown)
+
+
+def test_url_restores_selected_post(app_env: str) -> None:
+    at = page(lang="en", post="GTM-TUM").run()
+    assert [s.value for s in at.subheader] == ["Tecún Umán"]
+    assert at.selectbox[0].value == "GTM-TUM"
+
+
+def test_url_restores_filters(app_env: str) -> None:
+    at = page(lang="en", country="GTM,SLV", type="land").run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["GTM", "SLV"]
+    assert at.multiselect[1].value == ["land"]
+    # 4 GTM-SLV crossings + 3 GTM-HND + 6 GTM-MEX + 1 BLZ-GTM on the Guatemalan side, 8 Salvadoran land posts.
+    caption = " ".join(c.value for c in at.caption)
+    assert "22 posts shown" in caption, caption
+
+
+def test_stale_or_hostile_url_values_are_ignored(app_env: str) -> None:
+    at = page(lang="xx", country="GTM,<script>", type="rail", post="NOPE").run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["GTM"]
+    assert at.multiselect[1].value == []
+    assert at.subheader.len == 0
+    assert at.title[0].value == "Mapa de puestos fronterizos"  # unknown language falls back to Spanish
+
+
+def test_filter_change_is_written_to_url(app_env: str) -> None:
+    at = page(lang="en").run()
+    at.multiselect[1].set_value(["air"]).run()
+    assert at.query_params["type"] in ("air", ["air"])
+    assert "9 posts shown" in " ".join(c.value for c in at.caption)
