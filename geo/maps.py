@@ -125,6 +125,16 @@ def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame
 
 
+def post_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Few enough labels to read at regional zoom: one per land crossing (its first CA4 side, else its
+    first side) and the IATA code of airports. Seaports go unlabelled (their tooltip names them)."""
+    land = frame[frame["type"] == "land"].assign(_ca4=lambda f: ~f["country_iso3"].isin(reference.CA4))
+    crossings = land.sort_values(["crossing_code", "_ca4", "country_iso3"]).drop_duplicates("crossing_code")
+    airports = frame[frame["type"] == "air"].assign(name=lambda f: f["code"].str.split("-").str[1])
+    labels = pd.concat([crossings, airports])
+    return labels.assign(label=labels["name"])[["label", "lon", "lat"]].reset_index(drop=True)
+
+
 def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected: str | None = None) -> list[pdk.Layer]:
     """Posts as marks (shape by type, colour by status, size by flow) and optional name labels."""
     frame = posts_map_frame(posts, lang)
@@ -144,18 +154,12 @@ def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected
         get_size="size", size_units=PIXELS, get_color="colour", pickable=True, auto_highlight=True,
     ))
     if labels:
-        # Airports are labelled with their IATA code; overlapping labels give way to busier posts.
-        label_data = data[["name", "lon", "lat", "size"]].assign(
-            label=[code.split("-")[1] if kind == "air" else name
-                   for code, kind, name in zip(frame["code"], frame["type"], frame["name"], strict=True)],
-        )
+        label_data = post_labels(frame)
         layers.append(pdk.Layer(
             "TextLayer", data=label_data, id="post-labels", get_position=["lon", "lat"],
             get_text="label", get_size=12, get_color=[30, 40, 60], get_pixel_offset=[0, 16],
             character_set=character_set(label_data["label"]), font_family=FONT, font_settings={"sdf": True},
             outline_width=3, outline_color=[255, 255, 255, 230], pickable=False,
-            extensions=[{"@@type": "CollisionFilterExtension"}], get_collision_priority="size",
-            collision_test_props={"sizeScale": 1.2},
         ))
     return layers
 
