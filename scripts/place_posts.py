@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 from pyproj import Transformer
+from shapely.ops import nearest_points
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -62,7 +63,7 @@ def place(row: pd.Series) -> tuple[float, float, str]:
             return lon, lat, note
         shape = reference._metric_countries()[row.country_iso3]
         point = reference.to_metric(lon, lat)
-        anchor = shapely.ops.nearest_points(shape.boundary, point)[0]
+        anchor = nearest_points(shape.boundary, point)[0]
     moved = _own_side_point(anchor, row.country_iso3, point)
     new_lon, new_lat = _TO_WGS84.transform(moved.x, moved.y)
     distance = moved.distance(point)
@@ -72,8 +73,6 @@ def place(row: pd.Series) -> tuple[float, float, str]:
 
 
 def main() -> int:
-    import shapely.ops  # noqa: F401 (nearest_points)
-
     source = pd.read_csv(DATA / "posts_source.csv", dtype=str, keep_default_na=False)
     out = source.drop(columns=["source"]).copy()
     placements = []

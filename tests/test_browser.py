@@ -50,7 +50,7 @@ def test_map_is_drawn_offline(browser, app_url: str, viewport: tuple[int, int]) 
     context.close()
 
 
-def _open_map(browser, url: str, width: int = 1280, height: int = 900):  # noqa: ANN001, ANN202
+def _open_map(browser, url: str, width: int = 1280, height: int = 900):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(url)
@@ -59,7 +59,7 @@ def _open_map(browser, url: str, width: int = 1280, height: int = 900):  # noqa:
     return context, page
 
 
-def _click_post(page, lon: float, lat: float) -> None:  # noqa: ANN001
+def _click_post(page, lon: float, lat: float) -> None:
     from geo.maps import INITIAL_VIEW
     from tests.browser import lonlat_to_pixel
 
@@ -71,7 +71,7 @@ def _click_post(page, lon: float, lat: float) -> None:  # noqa: ANN001
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
-def test_clicking_a_post_opens_its_panel(browser, app_url: str) -> None:  # noqa: ANN001
+def test_clicking_a_post_opens_its_panel(browser, app_url: str) -> None:
     from geo.posts import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]  # an island airport: nothing else nearby
@@ -107,7 +107,7 @@ def hostile_app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -
         yield url
 
 
-def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> None:  # noqa: ANN001
+def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> None:
     from geo.posts import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]
