@@ -50,5 +50,13 @@ with st.sidebar:
     if choice and choice != lang:
         ui.set_lang(choice)
         st.rerun()
+    ui.sign_in_box()
 
-st.navigation(pages).run()
+# Navigation is always declared (so Streamlit never falls back to serving pages/ directly); with
+# CA4_REQUIRE_LOGIN=1 no page runs until someone signs in.
+locked = ui.sign_in_required()
+navigation = st.navigation(pages, position="hidden" if locked else "sidebar")
+if locked:
+    st.info(t("signin.required", lang), icon=":material/lock:")
+    st.stop()
+navigation.run()

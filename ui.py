@@ -57,3 +57,53 @@ def sample_notice(seed: int | None) -> None:
     """The visible notice wherever sample figures are shown."""
     if seed is not None:
         st.warning(t("app.sample_notice", lang(), seed=seed), icon=":material/science:")
+
+
+# ---------------------------------------------------------------- sign-in (roles are checked again in geo/)
+ACTOR_KEY = "actor"
+
+
+def current_actor():
+    """The signed-in Actor, or geo.auth.ANONYMOUS (a viewer)."""
+    from geo.auth import ANONYMOUS, Actor
+
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def signed_in() -> bool:
+    from geo.auth import ANONYMOUS
+
+    return current_actor() != ANONYMOUS
+
+
+def sign_in_box() -> None:
+    """Sign-in form (or who is signed in, with a sign-out button). Call inside `with st.sidebar:`."""
+    from geo.users import sign_in
+
+    language = lang()
+    if signed_in():
+        actor = current_actor()
+        st.caption(t("signin.as", language, user=actor.username, role=t(f"role.{actor.role}", language)))
+        if st.button(t("signin.out", language), key="sign_out"):
+            del st.session_state[ACTOR_KEY]
+            st.rerun()
+        return
+    with st.expander(t("signin.title", language), expanded=settings().require_login), \
+            st.form("sign_in", clear_on_submit=True, border=False):
+        name = st.text_input(t("signin.user", language), key="sign_in_user")
+        password = st.text_input(t("signin.password", language), type="password", key="sign_in_password")
+        if st.form_submit_button(t("signin.submit", language)):
+            result = sign_in(engine(), name, password)
+            if result.actor is not None:
+                st.session_state[ACTOR_KEY] = result.actor
+                st.rerun()
+            elif result.wait_s:
+                st.error(t("signin.wait", language, seconds=result.wait_s))
+            else:
+                st.error(t("signin.failed", language))
+
+
+def sign_in_required() -> bool:
+    """True while the app must show nothing but the sign-in form (CA4_REQUIRE_LOGIN=1, nobody signed in)."""
+    return settings().require_login and not signed_in()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
@@ -23,6 +24,8 @@ def as_text(value: object) -> str | None:
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # Numeric columns: 1000.00 from the database equals 1000.0 from a form
+        value = float(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

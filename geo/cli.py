@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.config import settings
+from geo.i18n import t
 
 
 def _engine():
@@ -59,6 +60,116 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cli_actor():
+    """The command line acts as an admin; the audit log names the operating-system account."""
+    import getpass
+
+    from geo.auth import Actor
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name in some containers
+        who = "unknown"
+    return Actor(f"cli:{who}"[:80], "admin")
+
+
+def _migrated_engine():
+    from geo.db import current_revision, head_revision
+
+    engine = _engine()
+    if current_revision(engine) != head_revision():
+        print("database is not migrated to the current schema: run `python -m geo init`", file=sys.stderr)
+        return None
+    return engine
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.imports import import_data
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"python -m geo import: error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    engine = _migrated_engine()
+    if engine is None:
+        return 1
+    report = import_data(engine, _cli_actor(), args.kind, path.read_bytes(), path.name, dry_run=args.dry_run)
+    if not report.ok:
+        for problem in report.problems:
+            print(f"PROBLEM {problem.line(args.lang)}")
+        if report.more_problems:
+            print(f"PROBLEM {report.file}: " + t("data.report.more", args.lang, n=report.more_problems))
+        print(t("data.report.rejected", args.lang, n=report.problem_count))
+        return 1
+    if report.ignored_columns:
+        print(t("data.report.ignored", args.lang, columns=", ".join(report.ignored_columns)))
+    print(report.summary(args.lang))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.exports import export_bytes
+
+    engine = _migrated_engine()
+    if engine is None:
+        return 1
+    data = export_bytes(engine, args.kind, args.format, hxl=args.hxl)
+    Path(args.output).write_bytes(data)
+    print(f"{args.kind} exported to {args.output} ({len(data)} bytes)")
+    return 0
+
+
+def _read_password(confirm: bool = True) -> str:
+    """From a prompt on a terminal (asked twice), else the first line of stdin (for scripts)."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if confirm and getpass.getpass("Repeat password: ") != first:
+            raise ValueError("the passwords differ")
+        return first
+    return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from geo import users
+
+    engine = _migrated_engine()
+    if engine is None:
+        return 1
+    actor = _cli_actor()
+    try:
+        if args.action == "list":
+            frame = users.users_frame(engine)
+            for row in frame.itertuples():
+                state = "active" if row.active else "disabled"
+                print(f"{row.username}\t{row.role}\t{state}\tfailed={row.failed_attempts}")
+            print(f"{len(frame)} user(s)")
+        elif args.action == "add":
+            users.create_user(engine, actor, args.name, args.role, _read_password())
+            print(f"user {args.name} added with role {args.role}")
+        elif args.action == "set-role":
+            users.set_role(engine, actor, args.name, args.role)
+            print(f"user {args.name} now has role {args.role}")
+        elif args.action in ("disable", "enable"):
+            users.set_active(engine, actor, args.name, args.action == "enable")
+            print(f"user {args.name} {args.action}d")
+        elif args.action == "password":
+            users.set_password(engine, actor, args.name, _read_password())
+            print(f"password of {args.name} changed")
+    except users.UserError as error:
+        print(f"refused: {t(error.key, 'en', **error.params)}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="CA4 Border Monitor administration")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -75,6 +186,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="integrity report; exit 1 when problems are found")
     p.set_defaults(func=cmd_check)
+
+    from geo.imports import FORMATS, KINDS
+    from geo.models import ROLES
+
+    p = sub.add_parser("import", help="import a file (all or nothing); exit 1 with a report when rejected")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("file", help="CSV, XLSX, GeoJSON or GeoPackage")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export a kind of data to a file")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row under the header")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("users", help="manage users (password from a prompt, or stdin when not a terminal)")
+    users_sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    u = users_sub.add_parser("list", help="list users")
+    u = users_sub.add_parser("add", help="add a user")
+    u.add_argument("name")
+    u.add_argument("--role", choices=ROLES, required=True)
+    u = users_sub.add_parser("set-role", help="change a user's role")
+    u.add_argument("name")
+    u.add_argument("role", choices=ROLES)
+    for action in ("disable", "enable", "password"):
+        u = users_sub.add_parser(action, help=f"{action} a user" if action != "password" else "set a password")
+        u.add_argument("name")
+    p.set_defaults(func=cmd_users)
     return parser
 
 

@@ -1,0 +1,313 @@
+"""Exports of every data kind as CSV (optionally with an HXL hashtag row), XLSX, GeoJSON and GeoPackage.
+
+Columns are the import columns of geo.imports (one definition), so an exported file imports back as is.
+Output is deterministic: the same database gives byte-identical files (rows in key order, fixed number
+formats, fixed timestamps inside XLSX and GeoPackage), which makes the round trip testable.
+Points are WGS84 lon/lat (EPSG:4326); GeoPackages open in QGIS.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from geo.imports import FORMATS, KINDS, SPECS, KindSpec
+from geo.models import (
+    AGENCIES,
+    SEXES,
+    AssistedReturn,
+    FlowCount,
+    Post,
+    PostComponent,
+    Project,
+    Workshop,
+    WorkshopParticipants,
+    WorkshopPost,
+)
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+}
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # inside XLSX zips and GeoPackage metadata: files depend on data only
+FIXED_ISO = "2000-01-01T00:00:00Z"
+# Columns a point geometry carries in GeoJSON / GeoPackage (not repeated as properties).
+POINT_COLUMNS = {"posts": ("lon", "lat"), "workshops": ("venue_lon", "venue_lat")}
+
+
+def file_name(kind: str, fmt: str) -> str:
+    return f"ca4_{kind}.{fmt}"
+
+
+# ------------------------------------------------------------------------------------------ frames
+def export_records(engine: Engine, kind: str) -> tuple[list[dict[str, Any]], list[tuple[float, float] | None]]:
+    """Rows of `kind` in key order with the import columns, and each row's point (or None)."""
+    if kind not in SPECS:
+        raise ValueError(f"unknown kind {kind!r}")
+    with engine.connect() as conn:
+        if kind == "posts":
+            rows = [dict(r) for r in conn.execute(
+                select(*(getattr(Post, n) for n in SPECS["posts"].names)).order_by(Post.code)).mappings()]
+            points = [_point(r["lon"], r["lat"]) for r in rows]
+        elif kind == "upgrades":
+            fields = [n for n in SPECS["upgrades"].names if n not in ("post_code", "project_code")]
+            result = conn.execute(
+                select(Post.code.label("post_code"), Project.code.label("project_code"), Post.lon, Post.lat,
+                       *(getattr(PostComponent, n) for n in fields))
+                .join(Post, Post.id == PostComponent.post_id)
+                .outerjoin(Project, Project.id == PostComponent.project_id)
+                .order_by(Post.code, PostComponent.component_code)
+            ).mappings().all()
+            points = [_point(r["lon"], r["lat"]) for r in result]
+            rows = [dict(r) for r in result]
+        elif kind == "workshops":
+            rows, points = _workshop_records(conn)
+        elif kind == "flows":
+            fields = [n for n in SPECS["flows"].names if n != "post_code"]
+            result = conn.execute(
+                select(Post.code.label("post_code"), Post.lon, Post.lat, *(getattr(FlowCount, n) for n in fields))
+                .join(Post, Post.id == FlowCount.post_id)
+                .order_by(FlowCount.day, Post.code, FlowCount.direction, FlowCount.nationality, FlowCount.sex,
+                          FlowCount.age_band, FlowCount.prev_country, FlowCount.next_country)
+            ).mappings().all()
+            points = [_point(r["lon"], r["lat"]) for r in result]
+            rows = [dict(r) for r in result]
+        else:
+            result = conn.execute(
+                select(AssistedReturn.month, AssistedReturn.country_iso3, AssistedReturn.category,
+                       AssistedReturn.count, Project.code.label("project_code"), AssistedReturn.is_sample)
+                .outerjoin(Project, Project.id == AssistedReturn.project_id)
+                .order_by(AssistedReturn.month, AssistedReturn.country_iso3, AssistedReturn.category)
+            ).mappings().all()
+            rows = [dict(r) for r in result]
+            points = [None] * len(rows)
+    names = SPECS[kind].names
+    return [{n: r.get(n) for n in names} for r in rows], points
+
+
+def _point(lon: object, lat: object) -> tuple[float, float] | None:
+    return None if lon is None or lat is None else (float(lon), float(lat))
+
+
+def _workshop_records(conn) -> tuple[list[dict[str, Any]], list[tuple[float, float] | None]]:
+    spec = SPECS["workshops"]
+    own = [n for n in spec.names if n not in ("project_code", "posts") and not n.startswith("participants_")]
+    result = conn.execute(
+        select(Workshop.id, Project.code.label("project_code"), *(getattr(Workshop, n) for n in own))
+        .outerjoin(Project, Project.id == Workshop.project_id)
+        .order_by(Workshop.code)
+    ).mappings().all()
+    parts: dict[int, dict[str, int]] = {}
+    for workshop_id, agency, sex, count in conn.execute(
+            select(WorkshopParticipants.workshop_id, WorkshopParticipants.agency, WorkshopParticipants.sex,
+                   WorkshopParticipants.count)):
+        parts.setdefault(workshop_id, {})[f"participants_{agency}_{sex}"] = int(count)
+    attended: dict[int, list[str]] = {}
+    for workshop_id, code in conn.execute(
+            select(WorkshopPost.workshop_id, Post.code).join(Post, Post.id == WorkshopPost.post_id)):
+        attended.setdefault(workshop_id, []).append(code)
+    rows, points = [], []
+    for r in result:
+        row = dict(r)
+        counts = parts.get(row["id"], {})
+        for agency in AGENCIES:
+            for sex in SEXES:
+                name = f"participants_{agency}_{sex}"
+                row[name] = counts.get(name, 0)
+        row["posts"] = tuple(sorted(attended.get(row["id"], [])))
+        rows.append(row)
+        points.append(_point(row["venue_lon"], row["venue_lat"]))
+    return rows, points
+
+
+def export_frame(engine: Engine, kind: str) -> pd.DataFrame:
+    """The export as a DataFrame of display-ready values (for previews and tests)."""
+    rows, _ = export_records(engine, kind)
+    return pd.DataFrame(rows, columns=SPECS[kind].names)
+
+
+# ------------------------------------------------------------------------------------------ values
+def _text(value: Any, type_: str) -> str:
+    """The text form of a value in CSV: ISO dates, plain numbers, true/false, codes joined by ';'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if type_ == "money":
+        return f"{float(value):.2f}"
+    if type_ == "int":
+        return str(int(value))
+    if type_ == "coord" or isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple | list):
+        return ";".join(value)
+    return str(value)
+
+
+def _native(value: Any, type_: str) -> Any:
+    """The value for XLSX / GeoJSON / GeoPackage: numbers as numbers, dates as dates."""
+    if value is None:
+        return None
+    if isinstance(value, tuple | list):
+        return ";".join(value)
+    if type_ == "money":
+        return round(float(value), 2)
+    if isinstance(value, Decimal):
+        return float(value)
+    if type_ == "int" and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+# ------------------------------------------------------------------------------------------ writers
+def to_csv(rows: Sequence[dict[str, Any]], spec: KindSpec, hxl: bool = False) -> bytes:
+    """UTF-8 with BOM (Excel reads the accents right), comma separated, an optional HXL hashtag row."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(spec.names)
+    if hxl:
+        writer.writerow([f.hxl for f in spec.fields])
+    types = [f.type for f in spec.fields]
+    for row in rows:
+        writer.writerow([_text(row[n], ty) for n, ty in zip(spec.names, types, strict=True)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: Sequence[dict[str, Any]], spec: KindSpec) -> bytes:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(spec.kind)
+    sheet.append(spec.names)
+    types = [f.type for f in spec.fields]
+    for row in rows:
+        cells = []
+        for name, type_ in zip(spec.names, types, strict=True):
+            value = _native(row[name], type_)
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)  # text, never a formula
+                cell.data_type = "s"
+                cells.append(cell)
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    raw = io.BytesIO()
+    book.save(raw)
+    return _reproducible_zip(raw.getvalue())
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same XLSX with fixed timestamps (zip entries and document properties)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" +
+                                 FIXED_ISO.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def _properties(spec: KindSpec) -> list[tuple[str, str]]:
+    skip = set(POINT_COLUMNS.get(spec.kind, ()))
+    return [(f.name, f.type) for f in spec.fields if f.name not in skip]
+
+
+def to_geojson(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float] | None], spec: KindSpec) -> bytes:
+    """RFC 7946 GeoJSON, one feature per line. Posts and workshop venues are the points themselves;
+    upgrades and flows carry their post's point for mapping; assisted returns have no geometry."""
+    columns = _properties(spec)
+    lines = []
+    for row, point in zip(rows, points, strict=True):
+        properties = {}
+        for name, type_ in columns:
+            value = _native(row[name], type_)
+            properties[name] = value.isoformat() if isinstance(value, dt.date) else value
+        geometry = None if point is None else {"type": "Point", "coordinates": [point[0], point[1]]}
+        lines.append(json.dumps({"type": "Feature", "geometry": geometry, "properties": properties},
+                                ensure_ascii=False, separators=(",", ":")))
+    head = '{"type":"FeatureCollection","name":' + json.dumps(spec.kind) + ',"features":[\n'
+    return (head + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float] | None], spec: KindSpec) -> bytes:
+    """A GeoPackage layer named after the kind: points in EPSG:4326 (QGIS opens it), or a plain table."""
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    columns = _properties(spec)
+    data: dict[str, list[Any]] = {}
+    for name, type_ in columns:
+        values = [_native(r[name], type_) for r in rows]
+        data[name] = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+    frame = pd.DataFrame(data, columns=[n for n, _ in columns])
+    for name, type_ in columns:
+        if type_ == "int":
+            frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
+        elif type_ in ("money", "coord"):
+            frame[name] = pd.to_numeric(frame[name]).astype("float64")
+        elif type_ == "bool":
+            frame[name] = frame[name].map(lambda v: None if v is None else bool(v)).astype("boolean")
+    if spec.kind != "assistance":
+        geometry = [None if p is None else shapely.Point(p) for p in points]
+        frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / file_name(spec.kind, "gpkg")
+        previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_ISO})  # reproducible gpkg_contents dates
+        try:
+            pyogrio.write_dataframe(frame, path, layer=spec.kind, driver="GPKG")
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+        return path.read_bytes()
+
+
+def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> bytes:
+    """The file for `kind` in `fmt` (csv, xlsx, geojson, gpkg). `hxl` adds the hashtag row to CSV."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    rows, points = export_records(engine, kind)
+    spec = SPECS[kind]
+    if fmt == "csv":
+        return to_csv(rows, spec, hxl=hxl)
+    if fmt == "xlsx":
+        return to_xlsx(rows, spec)
+    if fmt == "geojson":
+        return to_geojson(rows, points, spec)
+    return to_gpkg(rows, points, spec)
+
+
+__all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "export_bytes", "export_frame", "export_records", "file_name"]

@@ -1,0 +1,142 @@
+"""Plotly figures of the infrastructure page, labelled in the UI language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo.charts import layout_defaults
+from geo.i18n import fmt_date, fmt_number, t
+from geo.models import COMPONENT_STATUSES
+from geo.status import STATUS_COLOURS
+
+OVERDUE_COLOUR = "#C0392B"
+BUDGET_COLOURS = {"planned": "#BBCCDD", "committed": "#0072B2", "spent": "#009E73"}
+
+
+def _rgb(status: str) -> str:
+    return "rgb({},{},{})".format(*STATUS_COLOURS[status])
+
+
+def _component_name(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame["name_es" if lang == "es" else "name_en"]
+
+
+def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Heat map of posts (rows) × components (columns), each cell coloured by the component's status.
+
+    `frame` is upgrades.components_frame for one country. Cells of components a post does not have stay
+    blank. The colour scale is discrete: one band per status.
+    """
+    order = frame.drop_duplicates("component_code").sort_values(["sort_order", "component_code"])
+    columns = order["component_code"].tolist()
+    column_names = _component_name(order, lang).tolist()
+    posts = frame.drop_duplicates("post_code").sort_values("post_name")
+    rows = posts["post_code"].tolist()
+    row_names = posts["post_name"].tolist()
+    index = {s: i for i, s in enumerate(COMPONENT_STATUSES)}
+    z = np.full((len(rows), len(columns)), np.nan)
+    text = np.full((len(rows), len(columns)), "", dtype=object)
+    hover = np.full((len(rows), len(columns)), t("infra.matrix.not_in_programme", lang), dtype=object)
+    r_of = {c: i for i, c in enumerate(rows)}
+    c_of = {c: i for i, c in enumerate(columns)}
+    for r in frame.itertuples():
+        i, j = r_of[r.post_code], c_of[r.component_code]
+        z[i, j] = index[r.status]
+        text[i, j] = ("⚠ " if r.overdue else "") + f"{r.progress}%"
+        hover[i, j] = f"{t(f'status.{r.status}', lang)} · {r.progress}%" + (
+            f" · {t('infra.gantt.overdue', lang)}" if r.overdue else "")
+    n = len(COMPONENT_STATUSES)
+    scale = []
+    for i, status in enumerate(COMPONENT_STATUSES):
+        scale += [[i / n, _rgb(status)], [(i + 1) / n, _rgb(status)]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=column_names, y=row_names, text=text, texttemplate="%{text}", customdata=hover,
+        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>", colorscale=scale, zmin=-0.5,
+        zmax=n - 0.5, xgap=2, ygap=2,
+        colorbar={"tickvals": list(range(n)), "ticktext": [t(f"status.{s}", lang) for s in COMPONENT_STATUSES],
+                  "title": {"text": t("infra.field.status", lang)}},
+    ))
+    fig.update_layout(title=title)
+    fig.update_xaxes(side="top", tickangle=-30)
+    fig.update_yaxes(autorange="reversed")
+    layout_defaults(fig, lang, height=max(260, 34 * len(rows) + 170))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 150, "b": 10})
+    return fig
+
+
+def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
+    """Timeline of upgrades: one bar per component from start to target (or completion when operational),
+    coloured by status, on a two-level axis (post, component); overdue components get a red outline and a
+    ⚠ after their bar; a dashed line marks `as_of`."""
+    data = frame.copy()
+    data["end"] = [c if s == "operational" and c is not None else tgt
+                   for s, c, tgt in zip(data["status"], data["completion_date"], data["target_date"], strict=True)]
+    data = data[data["start_date"].notna() & data["end"].notna()].copy()
+    # The same sub-labels for every post: a two-level axis orders sub-labels by their first appearance.
+    data["component"] = _component_name(data, lang)
+    data = data.sort_values(["post_name", "sort_order"]).reset_index(drop=True)
+    fig = go.Figure()
+    # An invisible first trace holding every row in display order: a two-level axis orders its categories
+    # as they first appear in the traces.
+    fig.add_bar(y=[data["post_name"].tolist(), data["component"].tolist()], x=[0] * len(data),
+                base=[pd.Timestamp(d).strftime("%Y-%m-%d") for d in data["start_date"]], orientation="h",
+                marker_color="rgba(0,0,0,0)", showlegend=False, hoverinfo="skip")
+    for status in COMPONENT_STATUSES:
+        # On-time bars first, so the legend swatch (drawn like the first bar) shows no outline.
+        part = data[data["status"] == status].sort_values("overdue", kind="stable")
+        if part.empty:
+            continue
+        start = pd.to_datetime(part["start_date"])
+        end = pd.to_datetime(part["end"])
+        duration_ms = ((end - start).dt.total_seconds() * 1000).clip(lower=86_400_000)
+        fig.add_bar(
+            y=[part["post_name"].tolist(), part["component"].tolist()], x=duration_ms,
+            base=start.dt.strftime("%Y-%m-%d"), orientation="h", name=t(f"status.{status}", lang),
+            marker_color=_rgb(status),
+            marker_line_color=[OVERDUE_COLOUR if late else _rgb(status) for late in part["overdue"]],
+            marker_line_width=[2.5 if late else 0 for late in part["overdue"]],
+            text=["⚠" if late else "" for late in part["overdue"]], textposition="outside",
+            textfont={"color": OVERDUE_COLOUR}, cliponaxis=False,
+            customdata=np.stack([
+                [fmt_date(d, lang) for d in part["start_date"]], [fmt_date(d, lang) for d in part["end"]],
+                [f"{p}%" for p in part["progress"]],
+            ], axis=-1),
+            hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}<extra>"
+            + t(f"status.{status}", lang) + "</extra>",
+        )
+    if data["overdue"].any():  # a legend entry for the red outline
+        fig.add_bar(y=[[data["post_name"].iloc[0]], [data["component"].iloc[0]]], x=[None],
+                    base=[None], orientation="h", name=t("infra.gantt.overdue", lang), marker_color="white",
+                    marker_line_color=OVERDUE_COLOUR, marker_line_width=2.5, hoverinfo="skip")
+    fig.update_layout(barmode="overlay", title=t("infra.gantt.title", lang))
+    fig.update_xaxes(type="date", side="top", gridcolor="#e5e5e5")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
+    # A shape and a separate annotation: add_vline's annotation fails on date axes.
+    fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
+                  line={"color": OVERDUE_COLOUR, "width": 1.5, "dash": "dash"})
+    fig.add_annotation(x=as_of.isoformat(), y=0, yref="paper", yanchor="top", showarrow=False,
+                       text=f"{t('infra.gantt.today', lang)}: {fmt_date(as_of, lang)}",
+                       font={"color": OVERDUE_COLOUR})
+    layout_defaults(fig, lang, height=max(300, 21 * len(data) + 200))
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "top", "x": 1, "xanchor": "right",
+                              "yref": "container"}, margin={"t": 110, "b": 40})
+    return fig
+
+
+def budget_bars(frame: pd.DataFrame, labels: list[str], lang: str, title: str) -> go.Figure:
+    """Grouped bars planned / committed / spent (EUR) for each row of upgrades.budget_execution."""
+    fig = go.Figure()
+    for measure in ("planned", "committed", "spent"):
+        fig.add_bar(
+            x=labels, y=frame[measure], name=t(f"infra.budget.{measure}", lang),
+            marker_color=BUDGET_COLOURS[measure],
+            customdata=[fmt_number(v, lang) for v in frame[measure]],
+            hovertemplate="%{x}<br>%{customdata} EUR<extra>" + t(f"infra.budget.{measure}", lang) + "</extra>",
+        )
+    fig.update_layout(barmode="group", title=title)
+    fig.update_yaxes(title=t("infra.budget.eur", lang), gridcolor="#e5e5e5", tickformat=",.0f")
+    return layout_defaults(fig, lang, height=340)

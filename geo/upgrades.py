@@ -1,0 +1,499 @@
+"""Infrastructure upgrades of the posts: queries, the workflow rules, budget execution, overdue items,
+the information-exchange network, and the edits coordinators make (optimistic locking + audit).
+
+The programme upgrades the CA4 posts (GTM, SLV, HND, NIC); posts of the neighbouring countries have no
+components and their overall status is "none" (geo.status.overall_status).
+Every rule a component must obey lives in `validate_component`: the edit form, the save path
+(update_versioned's validate hook) and imports all call it. Problems are i18n keys ("infra.err.*").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, insert, literal, select
+from sqlalchemy.orm import aliased
+
+from geo import reference
+from geo.audit import record_changes
+from geo.auth import Actor, require
+from geo.catalogue import NATIONAL_LINK, REGIONAL_LINK
+from geo.db import session_scope
+from geo.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
+from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
+from geo.status import WORKFLOW
+
+ENTITY = "post_component"
+TYPE_ENTITY = "component_type"
+CATEGORIES = ("equipment", "connectivity", "facility", "other")
+EDIT_FIELDS = (
+    "status", "progress", "budget_planned", "budget_committed", "budget_spent", "budget_flag", "start_date",
+    "target_date", "completion_date", "agency", "notes", "project_id",
+)
+BUDGET_FIELDS = ("budget_planned", "budget_committed", "budget_spent")
+DATE_FIELDS = ("start_date", "target_date", "completion_date")
+TEXT_FIELDS = ("budget_flag", "agency", "notes")
+TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,23}$")
+BUDGET_DIMENSIONS = ("country", "component", "project")
+STARTED = ("procurement", "installation", "operational")  # work under way: it has a start date
+
+# Allowed status changes. Forward along the workflow (skipping a stage is allowed: reports arrive late);
+# any unfinished stage can become delayed or suspended and resume at any stage. An operational component
+# is finished: reopening it is a correction only an admin may make.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "planned": frozenset({"procurement", "installation", "operational", "delayed", "suspended"}),
+    "procurement": frozenset({"installation", "operational", "delayed", "suspended"}),
+    "installation": frozenset({"operational", "delayed", "suspended"}),
+    "delayed": frozenset({*WORKFLOW, "suspended"}),
+    "suspended": frozenset({*WORKFLOW, "delayed"}),
+    "operational": frozenset(),
+}
+
+
+# ------------------------------------------------------------------------------------------ rules
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a number here
+
+
+def normalise_component(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Tidy an editor's or a file's input: trimmed text (empty → None), numbers as float/int, Decimal
+    budgets as float, timestamps as dates. Values that cannot be read are kept for the validator."""
+    out = dict(values)
+    for name in TEXT_FIELDS:
+        if isinstance(out.get(name), str):
+            out[name] = out[name].strip() or None
+    if isinstance(out.get("status"), str):
+        out["status"] = out["status"].strip().lower()
+    for name in BUDGET_FIELDS:
+        if isinstance(out.get(name), Decimal | int) and not isinstance(out.get(name), bool):
+            out[name] = float(out[name])
+    progress = _number(out.get("progress"))
+    if progress is not None and progress.is_integer():
+        out["progress"] = int(progress)
+    for name in DATE_FIELDS:
+        value = out.get(name)
+        if isinstance(value, pd.Timestamp):
+            out[name] = None if pd.isna(value) else value.date()
+        elif isinstance(value, dt.datetime):
+            out[name] = value.date()
+    return out
+
+
+def validate_component(values: Mapping[str, Any], *, previous_status: str | None = None,
+                       any_transition: bool = False, today: dt.date | None = None) -> dict[str, str]:
+    """{field: i18n key of the problem} for every rule a component's values break (empty: valid).
+
+    `values` is the whole record (as merged on save). `previous_status`, when given, checks the status
+    change against TRANSITIONS unless `any_transition` (an admin's correction).
+    """
+    v = normalise_component(values)
+    today = today or dt.date.today()
+    problems: dict[str, str] = {}
+    status = v.get("status")
+    if status not in COMPONENT_STATUSES:
+        problems["status"] = "infra.err.status"
+    elif previous_status and status != previous_status and not any_transition \
+            and status not in TRANSITIONS.get(previous_status, frozenset()):
+        problems["status"] = "infra.err.operational_final" if previous_status == "operational" \
+            else "infra.err.transition"
+
+    progress = _number(v.get("progress"))
+    if progress is None or not progress.is_integer() or not 0 <= progress <= 100:
+        problems["progress"] = "infra.err.progress_range"
+    elif status == "operational" and progress != 100:
+        problems["progress"] = "infra.err.progress_operational"
+    elif status == "planned" and progress != 0:
+        problems["progress"] = "infra.err.progress_planned"
+
+    amounts = {name: _number(v.get(name)) for name in BUDGET_FIELDS}
+    for name, amount in amounts.items():
+        if amount is None or amount < 0:
+            problems[name] = "infra.err.budget_negative"
+    planned, committed, spent = (amounts[n] for n in BUDGET_FIELDS)
+    if not any(n in problems for n in BUDGET_FIELDS) and not v.get("budget_flag"):
+        # An overspend is allowed only with a written explanation (budget_flag).
+        if committed > planned:  # type: ignore[operator]
+            problems["budget_committed"] = "infra.err.committed_over_planned"
+        if spent > committed:  # type: ignore[operator]
+            problems["budget_spent"] = "infra.err.spent_over_committed"
+
+    dates = {name: v.get(name) for name in DATE_FIELDS}
+    for name, value in dates.items():
+        if value is not None and not isinstance(value, dt.date):
+            problems[name] = "infra.err.date_invalid"
+    start, target, done = (d if isinstance(d, dt.date) else None for d in dates.values())
+    if status in STARTED and start is None and "start_date" not in problems:
+        problems["start_date"] = "infra.err.start_required"
+    if start and target and target < start:
+        problems["target_date"] = "infra.err.target_before_start"
+    if status == "operational" and done is None and "completion_date" not in problems:
+        problems["completion_date"] = "infra.err.completion_required"
+    elif status in COMPONENT_STATUSES and status != "operational" and done is not None:
+        problems["completion_date"] = "infra.err.completion_only_operational"
+    elif done is not None and start and done < start:
+        problems["completion_date"] = "infra.err.completion_before_start"
+    elif done is not None and done > today:
+        problems["completion_date"] = "infra.err.completion_future"
+    return problems
+
+
+def overdue_clause(as_of: dt.date):
+    """THE overdue rule, as SQL: the target date has passed and the component is not operational."""
+    return and_(PostComponent.target_date.is_not(None), PostComponent.target_date < as_of,
+                PostComponent.status != "operational")
+
+
+# ---------------------------------------------------------------------------------------- queries
+def _country_filter(query, countries: tuple[str, ...], components: tuple[str, ...] = ()):
+    if countries:
+        query = query.where(Post.country_iso3.in_(countries))
+    if components:
+        query = query.where(PostComponent.component_code.in_(components))
+    return query
+
+
+def components_frame(engine: Engine, countries: tuple[str, ...] = (), as_of: dt.date | None = None,
+                     components: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per post and component with its post, catalogue names, project and an `overdue` flag."""
+    as_of = as_of or dt.date.today()
+    query = (
+        select(
+            Post.code.label("post_code"), Post.name.label("post_name"), Post.country_iso3, Post.type.label("post_type"),
+            Post.crossing_code, PostComponent.component_code, ComponentType.name_es, ComponentType.name_en,
+            ComponentType.category, ComponentType.sort_order, Project.code.label("project_code"),
+            PostComponent.project_id, PostComponent.status, PostComponent.progress, PostComponent.budget_planned,
+            PostComponent.budget_committed, PostComponent.budget_spent, PostComponent.budget_flag,
+            PostComponent.start_date, PostComponent.target_date, PostComponent.completion_date,
+            PostComponent.agency, PostComponent.notes, PostComponent.is_sample, PostComponent.version,
+            PostComponent.updated_at, PostComponent.updated_by,
+            case((overdue_clause(as_of), True), else_=False).label("overdue"),
+        )
+        .join(Post, Post.id == PostComponent.post_id)
+        .join(ComponentType, ComponentType.code == PostComponent.component_code)
+        .outerjoin(Project, Project.id == PostComponent.project_id)
+        .order_by(Post.country_iso3, Post.code, ComponentType.sort_order)
+    )
+    query = _country_filter(query, countries, components)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    for name in BUDGET_FIELDS:
+        frame[name] = frame[name].astype(float)
+    frame["overdue"] = frame["overdue"].astype(bool)
+    for name in DATE_FIELDS:
+        frame[name] = pd.to_datetime(frame[name]).dt.date.where(frame[name].notna(), None)
+    frame["days_overdue"] = [
+        (as_of - target).days if late else 0 for late, target in zip(frame["overdue"], frame["target_date"],
+                                                                      strict=True)
+    ]
+    return frame
+
+
+def overdue_frame(engine: Engine, as_of: dt.date | None = None, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The overdue components, most overdue first."""
+    frame = components_frame(engine, countries, as_of)
+    return frame[frame["overdue"]].sort_values("days_overdue", ascending=False).reset_index(drop=True)
+
+
+def catalogue(engine: Engine) -> pd.DataFrame:
+    """The component types, in display order."""
+    with engine.connect() as conn:
+        return pd.read_sql(select(ComponentType).order_by(ComponentType.sort_order, ComponentType.code), conn)
+
+
+def projects(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(select(Project.id, Project.code, Project.title_es, Project.title_en)
+                           .order_by(Project.code), conn)
+
+
+def programme_summary(engine: Engine, countries: tuple[str, ...] = (), as_of: dt.date | None = None,
+                      components: tuple[str, ...] = ()) -> dict:
+    """Headline figures, aggregated in SQL: components, operational, overdue, mean progress, budgets."""
+    as_of = as_of or dt.date.today()
+    query = _country_filter(
+        select(
+            func.count().label("components"),
+            func.sum(case((PostComponent.status == "operational", 1), else_=0)).label("operational"),
+            func.sum(case((overdue_clause(as_of), 1), else_=0)).label("overdue"),
+            func.avg(PostComponent.progress).label("mean_progress"),
+            func.sum(PostComponent.budget_planned).label("planned"),
+            func.sum(PostComponent.budget_committed).label("committed"),
+            func.sum(PostComponent.budget_spent).label("spent"),
+            func.count(func.distinct(PostComponent.post_id)).label("posts"),
+        ).join(Post, Post.id == PostComponent.post_id),
+        countries, components,
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().one()
+    out = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
+    for key in ("components", "operational", "overdue", "posts"):
+        out[key] = int(out[key] or 0)
+    for key in ("mean_progress", "planned", "committed", "spent"):
+        out[key] = float(out[key] or 0.0)
+    return out
+
+
+def status_counts(engine: Engine, countries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Components per status (SQL GROUP BY), in workflow order."""
+    query = _country_filter(
+        select(PostComponent.status, func.count().label("components"))
+        .join(Post, Post.id == PostComponent.post_id).group_by(PostComponent.status),
+        countries,
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    order = {s: i for i, s in enumerate(COMPONENT_STATUSES)}
+    return frame.sort_values("status", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def budget_execution(engine: Engine, by: str, countries: tuple[str, ...] = (),
+                     components: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Budget planned / committed / spent (EUR) summed by country, component or project, in SQL.
+
+    Columns: key, planned, committed, spent, components, committed_rate, spent_rate (shares of planned).
+    Components outside any project are grouped under key "" (no project).
+    """
+    if by not in BUDGET_DIMENSIONS:
+        raise ValueError(f"budget by {by!r}: expected one of {BUDGET_DIMENSIONS}")
+    key = {
+        "country": Post.country_iso3,
+        "component": PostComponent.component_code,
+        "project": func.coalesce(Project.code, literal("")),
+    }[by].label("key")
+    query = (
+        select(
+            key,
+            func.sum(PostComponent.budget_planned).label("planned"),
+            func.sum(PostComponent.budget_committed).label("committed"),
+            func.sum(PostComponent.budget_spent).label("spent"),
+            func.count().label("components"),
+        )
+        .join(Post, Post.id == PostComponent.post_id)
+        .outerjoin(Project, Project.id == PostComponent.project_id)
+        .group_by(key)
+        .order_by(key)
+    )
+    query = _country_filter(query, countries, components)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    for name in ("planned", "committed", "spent"):
+        frame[name] = frame[name].astype(float)
+    planned = frame["planned"].where(frame["planned"] > 0)
+    frame["committed_rate"] = frame["committed"] / planned
+    frame["spent_rate"] = frame["spent"] / planned
+    return frame
+
+
+def info_exchange(engine: Engine, countries: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The information-exchange network.
+
+    Returns (posts, crossings). posts: every post with `national` (its national_link component is
+    operational), `regional` (its regional_link is operational) and `has_components`.
+    crossings: one row per land crossing with `sides`, `regional_sides` (sides whose regional_link is
+    operational), `interconnected` (every side, at least two, operational), and the two sides' points.
+    """
+    national = aliased(PostComponent)
+    regional = aliased(PostComponent)
+    has_components = select(PostComponent.id).where(PostComponent.post_id == Post.id).exists()
+    query = _country_filter(
+        select(
+            Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code, Post.lon, Post.lat,
+            case((national.status == "operational", True), else_=False).label("national"),
+            case((regional.status == "operational", True), else_=False).label("regional"),
+            case((has_components, True), else_=False).label("has_components"),
+            national.status.label("national_status"), regional.status.label("regional_status"),
+        )
+        .outerjoin(national, and_(national.post_id == Post.id, national.component_code == NATIONAL_LINK))
+        .outerjoin(regional, and_(regional.post_id == Post.id, regional.component_code == REGIONAL_LINK))
+        .order_by(Post.code),
+        countries,
+    )
+    side_ok = case((regional.status == "operational", 1), else_=0)
+    crossings_query = (
+        select(
+            Post.crossing_code,
+            func.count(Post.id).label("sides"),
+            func.sum(side_ok).label("regional_sides"),
+            func.min(Post.code).label("side_a"), func.max(Post.code).label("side_b"),
+            func.min(Post.name).label("name"),
+            func.avg(Post.lon).label("lon"), func.avg(Post.lat).label("lat"),
+        )
+        .outerjoin(regional, and_(regional.post_id == Post.id, regional.component_code == REGIONAL_LINK))
+        .where(Post.crossing_code.is_not(None))
+        .group_by(Post.crossing_code)
+        .order_by(Post.crossing_code)
+    )
+    if countries:  # a crossing is shown when one of its sides is in the chosen countries
+        crossings_query = crossings_query.having(
+            func.sum(case((Post.country_iso3.in_(countries), 1), else_=0)) > 0)
+    with engine.connect() as conn:
+        posts = pd.read_sql(query, conn)
+        crossings = pd.read_sql(crossings_query, conn)
+    for column in ("national", "regional", "has_components"):
+        posts[column] = posts[column].astype(bool)
+    crossings["regional_sides"] = crossings["regional_sides"].fillna(0).astype(int)
+    crossings["interconnected"] = (crossings["sides"] >= 2) & (crossings["regional_sides"] == crossings["sides"])
+    points = posts.set_index("code")[["lon", "lat", "country_iso3"]] if len(posts) else None
+    if points is None or countries:  # sides in other countries still need their points
+        with engine.connect() as conn:
+            points = pd.read_sql(select(Post.code, Post.lon, Post.lat, Post.country_iso3), conn).set_index("code")
+    for side in ("a", "b"):
+        found = points.reindex(crossings[f"side_{side}"])
+        crossings[f"lon_{side}"] = found["lon"].to_numpy()
+        crossings[f"lat_{side}"] = found["lat"].to_numpy()
+        crossings[f"country_{side}"] = found["country_iso3"].to_numpy()
+    return posts, crossings
+
+
+def national_hubs() -> pd.DataFrame:
+    """Where each CA4 national migration system is drawn: the capital (most populous place, GeoNames)."""
+    places = reference.gazetteer()
+    places = places[places["country_iso3"].isin(reference.CA4)]
+    hubs = places.sort_values(["population", "geonameid"], ascending=[False, True]).drop_duplicates("country_iso3")
+    return hubs[["country_iso3", "name", "lon", "lat"]].sort_values("country_iso3").reset_index(drop=True)
+
+
+def changes_since(engine: Engine, since: dt.date | dt.datetime, limit: int = 2000) -> pd.DataFrame:
+    """The audit log of upgrades (components and the catalogue) since `since`, newest first."""
+    start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
+    query = (
+        select(AuditEntry.at, AuditEntry.username, AuditEntry.action, AuditEntry.entity, AuditEntry.entity_key,
+               AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value)
+        .where(AuditEntry.at >= start, AuditEntry.entity.in_((ENTITY, TYPE_ENTITY)))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    keys = frame["entity_key"].fillna("").str.split("/", n=1)
+    frame["post_code"] = [k[0] if len(k) == 2 else None for k in keys]
+    frame["component_code"] = [k[1] if len(k) == 2 else k[0] for k in keys]
+    return frame
+
+
+# ------------------------------------------------------------------------------------------ edits
+def component_key(post_code: str, component_code: str) -> str:
+    return f"{post_code}/{component_code}"
+
+
+def _post_id(engine: Engine, post_code: str) -> int:
+    with engine.connect() as conn:
+        post_id = conn.execute(select(Post.id).where(Post.code == post_code)).scalar()
+    if post_id is None:
+        raise NotFound(f"post {post_code} does not exist")
+    return int(post_id)
+
+
+def component_record(engine: Engine, post_code: str, component_code: str) -> dict[str, Any] | None:
+    """The editable values of one component plus its `version`, as an editor reads them."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(*(getattr(PostComponent, f) for f in EDIT_FIELDS), PostComponent.version,
+                   PostComponent.updated_by, PostComponent.updated_at)
+            .join(Post, Post.id == PostComponent.post_id)
+            .where(Post.code == post_code, PostComponent.component_code == component_code)
+        ).mappings().first()
+    return None if row is None else normalise_component(dict(row))
+
+
+def update_component(engine: Engine, actor: Actor, post_code: str, component_code: str,
+                     seen: Mapping[str, Any], new: Mapping[str, Any], today: dt.date | None = None) -> int:
+    """Save an editor's change to one component. `seen` is component_record() as read when the form
+    opened (with its version). Refused with StaleEdit when someone saved it meanwhile, ValidationFailed
+    when a rule is broken, PermissionDenied below the editor role. Returns the new version."""
+    require(actor, "editor", "edit infrastructure components")
+    changes = normalise_component({f: new[f] for f in EDIT_FIELDS if f in new})
+    seen_row = normalise_component({f: seen.get(f) for f in EDIT_FIELDS if f in seen})
+    seen_row["version"] = seen.get("version")
+    post_id = _post_id(engine, post_code)
+    # The version check runs before validation, so the status read is the status now in the database.
+    previous = seen_row.get("status")
+
+    def validate(merged: dict[str, object]) -> dict[str, str]:
+        return validate_component(merged, previous_status=previous, any_transition=actor.can("admin"), today=today)
+
+    return update_versioned(
+        engine, actor, PostComponent, {"post_id": post_id, "component_code": component_code}, seen_row, changes,
+        entity=ENTITY, key=component_key(post_code, component_code), validate=validate,
+    )
+
+
+def add_component(engine: Engine, actor: Actor, post_code: str, component_code: str,
+                  values: Mapping[str, Any], today: dt.date | None = None) -> int:
+    """Put a post on the programme for one more component (editor), audited. Returns the row id."""
+    require(actor, "editor", "add infrastructure components")
+    record = normalise_component({
+        "status": "planned", "progress": 0, "budget_planned": 0.0, "budget_committed": 0.0, "budget_spent": 0.0,
+        **{f: values[f] for f in EDIT_FIELDS if f in values},
+    })
+    problems = validate_component(record, today=today)
+    if problems:
+        raise ValidationFailed(problems)
+    post_id = _post_id(engine, post_code)
+    with session_scope(engine) as session:
+        if session.get(ComponentType, component_code) is None:
+            raise ValidationFailed({"component_code": "infra.err.component_unknown"})
+        exists = session.execute(select(PostComponent.id).where(
+            PostComponent.post_id == post_id, PostComponent.component_code == component_code)).first()
+        if exists:
+            raise ValidationFailed({"component_code": "infra.err.component_exists"})
+        row = {f: record.get(f) for f in EDIT_FIELDS}
+        new_id = session.execute(insert(PostComponent).returning(PostComponent.id), {
+            **row, "post_id": post_id, "component_code": component_code, "is_sample": False, "version": 1,
+            "updated_by": actor.username,
+        }).scalar_one()
+        record_changes(session, actor, ENTITY, component_key(post_code, component_code), "create",
+                       {f: (None, v) for f, v in row.items() if v is not None})
+    return int(new_id)
+
+
+def validate_component_type(code: str, name_en: str, name_es: str, category: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not TYPE_CODE.match(code or ""):
+        problems["code"] = "infra.err.type_code"
+    if not (name_en or "").strip():
+        problems["name_en"] = "infra.err.type_name"
+    if not (name_es or "").strip():
+        problems["name_es"] = "infra.err.type_name"
+    if category not in CATEGORIES:
+        problems["category"] = "infra.err.type_category"
+    return problems
+
+
+def add_component_type(engine: Engine, actor: Actor, code: str, name_en: str, name_es: str, category: str,
+                       sort_order: int | None = None) -> None:
+    """Add an entry to the component catalogue (admins only), audited."""
+    require(actor, "admin", "add component types")
+    code = (code or "").strip().lower()
+    problems = validate_component_type(code, name_en, name_es, category)
+    if problems:
+        raise ValidationFailed(problems)
+    with session_scope(engine) as session:
+        if session.get(ComponentType, code) is not None:
+            raise ValidationFailed({"code": "infra.err.type_exists"})
+        if sort_order is None:
+            sort_order = int(session.execute(select(func.max(ComponentType.sort_order))).scalar() or 0) + 10
+        row = {"code": code, "name_en": name_en.strip(), "name_es": name_es.strip(), "category": category,
+               "sort_order": sort_order}
+        session.execute(insert(ComponentType), row)
+        record_changes(session, actor, TYPE_ENTITY, code, "create", {f: (None, v) for f, v in row.items()})
+
+
+__all__ = [
+    "BUDGET_DIMENSIONS", "CATEGORIES", "EDIT_FIELDS", "ENTITY", "TRANSITIONS", "NotFound", "StaleEdit",
+    "ValidationFailed", "add_component", "add_component_type", "budget_execution", "catalogue", "changes_since",
+    "component_record", "components_frame", "info_exchange", "national_hubs", "normalise_component",
+    "overdue_clause", "overdue_frame", "programme_summary", "projects", "status_counts", "update_component",
+    "validate_component",
+]

@@ -1,0 +1,184 @@
+"""The workshops map: venues, reach discs, border segments by coverage, covered / uncovered posts, and the
+venues suggested for the next workshops. Built from a CoverageReport; drawn offline like every map here.
+
+One tooltip template serves every pickable layer, so each layer carries tip_title / tip_line1 / tip_line2
+(plain data; Streamlit escapes it when filling the placeholders).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+
+from geo import maps, reference
+from geo.coverage import CoverageReport, reach_buffers
+from geo.i18n import fmt_number, fmt_percent, t
+
+PIXELS = maps.PIXELS
+COVERED = [0, 158, 115]  # Okabe-Ito bluish green
+REACHED = [86, 180, 233]  # sky blue: within reach of a venue, staff not (yet) trained
+UNCOVERED = [213, 94, 0]  # vermillion
+VENUE = [19, 38, 58]
+SUGGESTED = [204, 121, 167]  # reddish purple
+REACH_FILL = [11, 83, 148, 38]
+REACH_LINE = [11, 83, 148, 160]
+TOOLTIP_FIELDS = ["tip_title", "tip_line1", "tip_line2"]
+
+
+def post_state(row: pd.Series) -> str:
+    return "covered" if row["covered"] else ("reached" if row["reached"] else "uncovered")
+
+
+def segment_colour(pct: float | None) -> list[int]:
+    """Red (0 %) through amber to green (100 %); grey when the segment has no programme post."""
+    if pct is None or pd.isna(pct):
+        return [150, 150, 150, 200]
+    share = max(0.0, min(1.0, float(pct) / 100.0))
+    if share < 0.5:
+        r, g, b = 213, int(94 + (159 - 94) * share * 2), 0
+    else:
+        k = (share - 0.5) * 2
+        r, g, b = int(230 - 230 * k), int(159 - 1 * k), int(0 + 115 * k)
+    return [r, g, b, 230]
+
+
+def _segment_paths(report: CoverageReport, lang: str) -> pd.DataFrame:
+    lines = reference.borders(display=True)
+    seg = report.by_segment.set_index("pair")
+    rows = []
+    for line in lines.itertuples():
+        if line.pair not in seg.index:
+            continue
+        s = seg.loc[line.pair]
+        parts = getattr(line.geometry, "geoms", [line.geometry])
+        for part in parts:
+            rows.append({
+                "path": [[round(x, 5), round(y, 5)] for x, y in part.coords],
+                "colour": segment_colour(s["covered_pct"]),
+                "tip_title": " – ".join(reference.country_name(c, lang) for c in line.pair.split("-")),
+                "tip_line1": t("ws.map.tip.segment_posts", lang, covered=int(s["covered"]), posts=int(s["posts"]),
+                               pct=fmt_percent(s["covered_pct"], lang)),
+                "tip_line2": t("ws.map.tip.segment_line", lang, pct=fmt_percent(s["line_reached_pct"], lang),
+                               km=fmt_number(report.reach_km, lang)),
+            })
+    return pd.DataFrame(rows, columns=["path", "colour", *TOOLTIP_FIELDS])
+
+
+def _posts_frame(report: CoverageReport, lang: str) -> pd.DataFrame:
+    posts = report.posts.copy()
+    posts["state"] = posts.apply(post_state, axis=1)
+    colours = {"covered": COVERED, "reached": REACHED, "uncovered": UNCOVERED}
+    posts["colour"] = posts["state"].map(lambda s: [*colours[s], 235])
+    posts["tip_title"] = posts["name"]
+    posts["tip_line1"] = [f"{reference.country_name(c, lang)} · {t(f'ws.state.{s}', lang)}"
+                          for c, s in zip(posts["country_iso3"], posts["state"], strict=True)]
+    posts["tip_line2"] = [
+        t("ws.map.tip.post", lang, n=int(n), km=fmt_number(m / 1000.0, lang, 1), venue=v or "–")
+        if pd.notna(m) and m != float("inf") else t("ws.map.tip.post_none", lang, n=int(n))
+        for n, m, v in zip(posts["workshops"], posts["nearest_m"], posts["nearest_venue"], strict=True)
+    ]
+    return posts[["code", "name", "lon", "lat", "state", "colour", *TOOLTIP_FIELDS]]
+
+
+def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = True,
+                    show_suggested: bool = True, show_labels: bool = True) -> list[pdk.Layer]:
+    """Layers above maps.base_layers: segments, reach discs, venues, posts, labels of uncovered posts."""
+    layers: list[pdk.Layer] = []
+    segments = _segment_paths(report, lang)
+    layers.append(pdk.Layer(
+        "PathLayer", data=segments, id="ws-segments", get_path="path", get_color="colour", get_width=4,
+        width_units=PIXELS, width_min_pixels=3, pickable=True, auto_highlight=True,
+    ))
+    if show_reach and len(report.workshops):
+        discs = reach_buffers(report.workshops, report.reach_km)
+        data = pd.DataFrame({
+            "polygon": [[[round(x, 5), round(y, 5)] for x, y in g.exterior.coords] for g in discs.geometry],
+            "tip_title": discs["venue_name"].fillna("–"),
+            "tip_line1": [t("ws.map.tip.reach", lang, km=fmt_number(report.reach_km, lang))] * len(discs),
+            "tip_line2": discs["codes"],
+        })
+        layers.append(pdk.Layer(
+            "PolygonLayer", data=data, id="ws-reach", get_polygon="polygon", get_fill_color=REACH_FILL,
+            get_line_color=REACH_LINE, line_width_min_pixels=1, stroked=True, filled=True, pickable=False,
+        ))
+    venues = report.workshops.dropna(subset=["venue_lon", "venue_lat"])
+    if len(venues):
+        grouped = venues.groupby(["venue_lon", "venue_lat"], as_index=False).agg(
+            venue_name=("venue_name", "first"), n=("code", "size"), codes=("code", lambda c: ", ".join(sorted(c))),
+        )
+        data = pd.DataFrame({
+            "lon": grouped["venue_lon"], "lat": grouped["venue_lat"],
+            "tip_title": grouped["venue_name"].fillna("–"),
+            "tip_line1": [t("ws.map.tip.venue", lang, n=int(n)) for n in grouped["n"]],
+            "tip_line2": grouped["codes"],
+        })
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=data, id="ws-venues", get_position=["lon", "lat"], get_radius=7,
+            radius_units=PIXELS, get_fill_color=[*VENUE, 240], get_line_color=[255, 255, 255], stroked=True,
+            line_width_min_pixels=2, pickable=True,
+        ))
+    if show_suggested and len(report.where_next):
+        nxt = report.where_next.dropna(subset=["venue_lon", "venue_lat"])
+        data = pd.DataFrame({
+            "lon": nxt["venue_lon"], "lat": nxt["venue_lat"],
+            "tip_title": nxt["venue_name"],
+            "tip_line1": [t("ws.map.tip.suggested", lang, rank=int(r), pair=p)
+                          for r, p in zip(nxt["rank"], nxt["pair"], strict=True)],
+            "tip_line2": nxt["uncovered_names"],
+        })
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=data, id="ws-suggested", get_position=["lon", "lat"], get_radius=9,
+            radius_units=PIXELS, get_fill_color=[*SUGGESTED, 90], get_line_color=[*SUGGESTED, 255],
+            stroked=True, filled=True, line_width_min_pixels=3, pickable=True,
+        ))
+    posts = _posts_frame(report, lang)
+    uncovered = posts[posts["state"] != "covered"]
+    if len(uncovered):  # a dark ring marks every post whose staff no workshop has trained
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=uncovered[["lon", "lat"]], id="ws-uncovered-ring",
+            get_position=["lon", "lat"], get_radius=9, radius_units=PIXELS, stroked=True, filled=False,
+            get_line_color=[30, 30, 30, 230], line_width_min_pixels=2, pickable=False,
+        ))
+    layers.append(pdk.Layer(
+        "ScatterplotLayer", data=posts, id="ws-posts", get_position=["lon", "lat"], get_radius=6,
+        radius_units=PIXELS, get_fill_color="colour", stroked=False, pickable=True, auto_highlight=True,
+    ))
+    land = uncovered[uncovered["code"].isin(report.posts.loc[report.posts["type"] == "land", "code"])]
+    if show_labels and len(land):  # land posts only: airport names would crowd the border
+        labels = land[["name", "lon", "lat"]].rename(columns={"name": "label"})
+        layers.append(pdk.Layer(
+            "TextLayer", data=labels, id="ws-uncovered-labels", get_position=["lon", "lat"], get_text="label",
+            get_size=11, get_color=[120, 40, 0], get_pixel_offset=[0, 14], font_family=maps.FONT,
+            character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, outline_width=3,
+            outline_color=[255, 255, 255, 230], pickable=False,
+        ))
+    return layers
+
+
+def tooltip() -> dict:
+    return {
+        "html": "<b>{tip_title}</b><br/>{tip_line1}<br/>{tip_line2}",
+        "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},
+    }
+
+
+def workshop_deck(report: CoverageReport, lang: str, *, online_basemap: bool = False, **options: bool) -> pdk.Deck:
+    """The deck for the workshops page: the region drawn offline, then the coverage layers."""
+    layers = maps.base_layers(lang) + workshop_layers(report, lang, **options)
+    kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
+    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**maps.INITIAL_VIEW), tooltip=tooltip(),
+                    **kwargs)
+
+
+def legend_items(lang: str) -> list[tuple[str, str]]:
+    """(label, css colour) for the map legend; labels from i18n only."""
+    def css(rgb: list[int]) -> str:
+        return "rgb({},{},{})".format(*rgb[:3])
+
+    return [
+        (t("ws.state.covered", lang), css(COVERED)),
+        (t("ws.state.reached", lang), css(REACHED)),
+        (t("ws.state.uncovered", lang), css(UNCOVERED)),
+        (t("ws.legend.venue", lang), css(VENUE)),
+        (t("ws.legend.suggested", lang), css(SUGGESTED)),
+    ]

@@ -1,0 +1,90 @@
+"""Administration page (admins only): users, roles, disabling, passwords. Every change is audited."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.auth import PermissionDenied
+from geo.i18n import t
+from geo.models import ROLES
+from geo.users import (
+    MIN_PASSWORD,
+    UserError,
+    create_user,
+    reset_failures,
+    set_active,
+    set_password,
+    set_role,
+    users_frame,
+)
+
+lang = ui.lang()
+engine = ui.engine()
+actor = ui.current_actor()
+
+st.title(t("admin.title", lang))
+if not actor.can("admin"):
+    st.warning(t("admin.only", lang), icon=":material/lock:")
+    st.stop()
+
+
+def attempt(action, *args) -> bool:
+    """Run a user operation; show a refusal in plain words. The role is checked again in geo.users."""
+    try:
+        action(engine, actor, *args)
+    except UserError as error:
+        st.error(t(error.key, lang, **error.params))
+        return False
+    except PermissionDenied:
+        st.error(t("users.err.denied", lang))
+        return False
+    return True
+
+
+def role_label(role: str) -> str:
+    return t(f"role.{role}", lang)
+
+
+users = users_frame(engine)
+if users.empty:
+    st.info(t("admin.no_users", lang))
+else:
+    st.dataframe({
+        t("admin.h_user", lang): users["username"],
+        t("admin.h_role", lang): users["role"].map(role_label),
+        t("admin.h_active", lang): users["active"].astype(bool),
+        t("admin.h_failed", lang): users["failed_attempts"],
+        t("admin.h_created", lang): users["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+    }, hide_index=True, width="stretch")
+
+with st.form("add_user", clear_on_submit=True):
+    st.subheader(t("admin.add", lang))
+    name = st.text_input(t("admin.name", lang))
+    role = st.selectbox(t("admin.role", lang), ROLES, format_func=role_label)
+    password = st.text_input(t("admin.password", lang, n=MIN_PASSWORD), type="password")
+    if st.form_submit_button(t("admin.create", lang)) and attempt(create_user, name, role, password):
+        st.success(t("admin.created", lang, name=name.strip()))
+        st.rerun()
+
+if not users.empty:
+    st.subheader(t("admin.change", lang))
+    chosen = st.selectbox(t("admin.user", lang), users["username"].tolist(), key="admin_user")
+    row = users[users["username"] == chosen].iloc[0]
+    left, right = st.columns(2)
+    with left:
+        new_role = st.selectbox(t("admin.role", lang), ROLES, index=ROLES.index(row["role"]),
+                                format_func=role_label, key="admin_role")
+        if st.button(t("admin.set_role", lang), key="admin_set_role") and attempt(set_role, chosen, new_role):
+            st.rerun()
+        active = bool(row["active"])
+        label = t("admin.disable", lang) if active else t("admin.enable", lang)
+        if st.button(label, key="admin_toggle") and attempt(set_active, chosen, not active):
+            st.rerun()
+        if st.button(t("admin.unlock", lang), key="admin_unlock") and attempt(reset_failures, chosen):
+            st.rerun()
+    with right:
+        new_password = st.text_input(t("admin.new_password", lang), type="password", key="admin_password")
+        if st.button(t("admin.set_password", lang), key="admin_set_password") \
+                and attempt(set_password, chosen, new_password):
+            st.success(t("admin.saved", lang))

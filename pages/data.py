@@ -1,0 +1,122 @@
+"""Import / export page: editors load files (dry run first, a report to download); anyone exports; the
+data-quality panel shows what is stale, misplaced, overdue or sample."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo.auth import PermissionDenied
+from geo.config import settings
+from geo.exports import MEDIA_TYPES, export_bytes, file_name
+from geo.i18n import fmt_date, fmt_number, t
+from geo.imports import FORMATS, KINDS, import_data
+from geo.quality import last_updates, overdue_components, post_location_problems, record_counts
+from geo.sample import sample_seed
+
+lang = ui.lang()
+engine = ui.engine()
+actor = ui.current_actor()
+
+st.title(t("data.title", lang))
+ui.sample_notice(sample_seed(engine))
+
+
+def kind_label(kind: str) -> str:
+    return t(f"data.kind.{kind}", lang)
+
+
+tab_import, tab_export, tab_quality = st.tabs(
+    [t("data.tab.import", lang), t("data.tab.export", lang), t("data.tab.quality", lang)])
+
+with tab_import:
+    if not actor.can("editor"):
+        st.info(t("data.viewer_no_import", lang), icon=":material/lock:")
+    else:
+        kind = st.selectbox(t("data.kind", lang), KINDS, format_func=kind_label, key="import_kind")
+        upload = st.file_uploader(
+            t("data.upload", lang), type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"],
+            help=t("data.upload_help", lang, limit=f"{settings().import_max_mb:g}"), key="import_file",
+        )
+        left, right = st.columns(2)
+        dry = left.button(t("data.check", lang), disabled=upload is None, width="stretch")
+        real = right.button(t("data.import", lang), type="primary", disabled=upload is None, width="stretch")
+        if upload is not None and (dry or real):
+            bar = st.progress(0.0, text=t("data.progress", lang))
+            try:
+                report = import_data(engine, actor, kind, upload.getvalue(), upload.name, dry_run=dry,
+                                     progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
+                                                                     text=t("data.progress", lang)))
+            except PermissionDenied:
+                report = None
+                st.error(t("users.err.denied", lang))
+            bar.empty()
+            st.session_state["import_report"] = report
+            if report is not None and report.written:
+                st.cache_data.clear()  # other pages show the new data at once
+        report = st.session_state.get("import_report")
+        if report is not None:
+            if report.ok:
+                (st.info if report.dry_run else st.success)(report.summary(lang))
+                if report.ignored_columns:
+                    st.caption(t("data.report.ignored", lang, columns=", ".join(report.ignored_columns)))
+            else:
+                st.error(t("data.report.rejected", lang, n=report.problem_count))
+                st.dataframe(report.problems_frame(lang), hide_index=True, width="stretch")
+                st.download_button(t("data.download_report", lang), report.problems_csv(lang),
+                                   file_name=f"{report.file}.report.csv", mime="text/csv")
+
+with tab_export:
+    st.caption(t("data.export_help", lang))
+    left, middle, right = st.columns([2, 2, 2])
+    export_kind = left.selectbox(t("data.kind", lang), KINDS, format_func=kind_label, key="export_kind")
+    export_format = middle.selectbox(t("data.format", lang), FORMATS, format_func=lambda f: t(f"data.format.{f}", lang),
+                                     key="export_format")
+    hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")
+    wanted = (export_kind, export_format, hxl and export_format == "csv")
+    if st.button(t("data.prepare", lang), key="export_prepare"):
+        st.session_state["export_file"] = (wanted, export_bytes(engine, *wanted[:2], hxl=wanted[2]))
+    prepared = st.session_state.get("export_file")
+    if prepared and prepared[0] == wanted:
+        name = file_name(export_kind, export_format)
+        st.download_button(t("data.download", lang, name=name), prepared[1], file_name=name,
+                           mime=MEDIA_TYPES[export_format], type="primary", key="export_download")
+
+with tab_quality:
+    st.subheader(t("quality.last_update", lang))
+    updates = last_updates(engine)
+    st.dataframe(
+        {t("quality.h_kind", lang): [kind_label(k) for k in updates["kind"]],
+         t("quality.h_updated", lang): [u.strftime("%Y-%m-%d %H:%M") if u is not None else t("quality.never", lang)
+                                        for u in updates["updated_at"]],
+         t("quality.h_source", lang): [s or "–" for s in updates["source"]]},
+        hide_index=True, width="stretch",
+    )
+    st.subheader(t("quality.counts", lang))
+    counts = record_counts(engine)
+    st.dataframe(
+        {t("quality.h_kind", lang): [kind_label(k) for k in counts["kind"]],
+         t("quality.h_real", lang): [fmt_number(v, lang) for v in counts["real"]],
+         t("quality.h_sample", lang): [fmt_number(v, lang) for v in counts["sample"]]},
+        hide_index=True, width="stretch",
+    )
+    st.subheader(t("quality.posts", lang))
+    misplaced = post_location_problems(engine)
+    if misplaced.empty:
+        st.success(t("quality.posts_ok", lang))
+    else:
+        st.dataframe({t("quality.h_post", lang): misplaced["code"], t("quality.h_name", lang): misplaced["name"],
+                      t("quality.h_problem", lang): misplaced["problem"]}, hide_index=True, width="stretch")
+    overdue = overdue_components(engine)
+    st.subheader(t("quality.overdue", lang, n=len(overdue)))
+    if overdue.empty:
+        st.success(t("quality.overdue_none", lang))
+    else:
+        st.dataframe(
+            {t("quality.h_post", lang): overdue["post_code"],
+             t("quality.h_component", lang): overdue["component_code"],
+             t("quality.h_status", lang): [t(f"status.{s}", lang) for s in overdue["status"]],
+             t("quality.h_target", lang): [fmt_date(d, lang) for d in overdue["target_date"]],
+             t("quality.h_days", lang): overdue["days_overdue"]},
+            hide_index=True, width="stretch",
+        )

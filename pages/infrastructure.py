@@ -1,0 +1,454 @@
+"""Infrastructure page: how far the upgrades of the posts have come, and the coordinators' edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import infra_charts, infra_maps, maps, reference
+from geo import upgrades as up
+from geo.auth import ANONYMOUS, Actor, PermissionDenied
+from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
+from geo.models import COMPONENT_STATUSES
+from geo.posts import PostFilters, posts_frame
+from geo.sample import sample_seed
+from geo.status import OVERALL_ORDER
+
+lang = ui.lang()
+engine = ui.engine()
+URL = str(engine.url)
+
+
+# Cached reads, keyed on the database and the filters; cleared after every save on this page.
+@st.cache_data(ttl=600, show_spinner=False)
+def load_components(url: str, countries: tuple[str, ...], as_of: dt.date, comps: tuple[str, ...]) -> pd.DataFrame:
+    return up.components_frame(ui.engine(), countries, as_of, comps)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_summary(url: str, countries: tuple[str, ...], as_of: dt.date, comps: tuple[str, ...]) -> dict:
+    return up.programme_summary(ui.engine(), countries, as_of, comps)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_posts(url: str, countries: tuple[str, ...]) -> pd.DataFrame:
+    return posts_frame(ui.engine(), PostFilters(countries))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_exchange(url: str, countries: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return up.info_exchange(ui.engine(), countries)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_budget(url: str, by: str, countries: tuple[str, ...], comps: tuple[str, ...]) -> pd.DataFrame:
+    return up.budget_execution(ui.engine(), by, countries, comps)
+
+
+def clear_caches() -> None:
+    for loader in (load_components, load_summary, load_posts, load_exchange, load_budget):
+        loader.clear()
+
+
+def current_actor() -> Actor:
+    """The signed-in user when sign-in exists (ui.current_actor), else an anonymous viewer."""
+    getter = getattr(ui, "current_actor", None)
+    actor = getter() if callable(getter) else None
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def field_label(name: str) -> str:
+    return t(f"infra.field.{name}", lang) if has(f"infra.field.{name}") else name
+
+
+def value_text(name: str | None, value: object) -> str:
+    """A value as the user reads it: statuses translated, dates and amounts in the locale."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if name == "status" and has(f"status.{value}"):
+        return t(f"status.{value}", lang)
+    if isinstance(value, dt.date):
+        return fmt_date(value, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def country_label(iso3: str) -> str:
+    return reference.country_name(iso3, lang)
+
+
+def yes_no(flag: bool) -> str:
+    return t("infra.yes" if flag else "infra.no", lang)
+
+
+st.title(t("infra.title", lang))
+ui.sample_notice(sample_seed(engine))
+st.caption(t("infra.scope_note", lang))
+
+catalogue = up.catalogue(engine)
+type_names = dict(zip(catalogue["code"], catalogue["name_es" if lang == "es" else "name_en"], strict=True))
+with st.sidebar:
+    chosen_countries = st.multiselect(
+        t("filter.country", lang), list(reference.CA4), default=ui.query_list("country", reference.CA4),
+        format_func=country_label, placeholder=t("filter.all", lang), key="infra_countries",
+    )
+    chosen_types = st.multiselect(
+        t("infra.filter.components", lang), list(type_names), default=ui.query_list("component", list(type_names)),
+        format_func=lambda c: type_names[c], placeholder=t("filter.all", lang), key="infra_types",
+    )
+    as_of = st.date_input(t("infra.as_of", lang), value=dt.date.today(), format="DD/MM/YYYY",
+                          help=t("infra.as_of.help", lang), key="infra_as_of")
+ui.set_query_list("country", chosen_countries)
+ui.set_query_list("component", chosen_types)
+countries = tuple(chosen_countries)
+comps = tuple(chosen_types)
+as_of = as_of if isinstance(as_of, dt.date) else dt.date.today()
+
+components = load_components(URL, countries, as_of, comps)
+summary = load_summary(URL, countries, as_of, comps)
+exchange_posts, crossings = load_exchange(URL, countries)
+hubs = up.national_hubs()
+ca4_crossings = crossings[crossings["country_a"].isin(reference.CA4) & crossings["country_b"].isin(reference.CA4)]
+programme_posts = exchange_posts[exchange_posts["has_components"]]
+
+# ------------------------------------------------------------------ headline figures
+k1, k2, k3, k4, k5, k6 = st.columns(6)
+spent_share = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
+for column, key, value in (
+    (k1, "operational", f"{summary['operational']} / {summary['components']}"),
+    (k2, "progress", fmt_percent(summary["mean_progress"], lang)),
+    (k3, "overdue", fmt_number(summary["overdue"], lang)),
+    (k4, "spent", fmt_percent(spent_share, lang)),
+    (k5, "connected", f"{int(programme_posts['national'].sum())} / {len(programme_posts)}"),
+    (k6, "interconnected", f"{int(ca4_crossings['interconnected'].sum())} / {len(ca4_crossings)}"),
+):
+    column.metric(t(f"infra.kpi.{key}", lang), value, help=t(f"infra.kpi.{key}.help", lang))
+
+tab_map, tab_matrix, tab_time, tab_budget, tab_exchange, tab_changes, tab_edit = st.tabs([
+    t("infra.tab.map", lang), t("infra.tab.matrix", lang), t("infra.tab.timeline", lang),
+    t("infra.tab.budget", lang), t("infra.tab.exchange", lang), t("infra.tab.changes", lang),
+    t("infra.tab.edit", lang),
+])
+
+# ------------------------------------------------------------------ map by overall status
+with tab_map:
+    a, b = st.columns(2)
+    show_lines = a.toggle(t("infra.map.lines", lang), value=True, key="infra_lines")
+    show_labels = b.toggle(t("map.layer.post_labels", lang), value=False, key="infra_labels")
+    posts = load_posts(URL, countries)
+    layers = maps.base_layers(lang)
+    if show_lines:
+        layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
+    layers += maps.post_layers(posts, lang, labels=show_labels)
+    st.pydeck_chart(maps.make_deck(layers, lang), height=560, key="infra_status_map")
+    st.caption(t("infra.map.caption", lang))
+    legend = " ".join(
+        f"<span style='display:inline-block;margin-right:12px'>"
+        f"<span style='display:inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
+        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
+        for label, colour in maps.legend_items(lang)
+    )
+    # Legend text comes from the i18n module only, never from data.
+    st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
+    if show_lines:
+        st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
+    counts = posts["status"].value_counts()
+    st.dataframe(pd.DataFrame({
+        t("infra.map.status_counts", lang): [t(f"status.{s}", lang) for s in OVERALL_ORDER],
+        t("infra.col.posts", lang): [int(counts.get(s, 0)) for s in OVERALL_ORDER],
+    }), hide_index=True)
+
+# ------------------------------------------------------------------ post × component matrix
+with tab_matrix:
+    matrix_countries = list(countries or reference.CA4)
+    matrix_country = st.selectbox(t("infra.matrix.country", lang), matrix_countries, format_func=country_label,
+                                  key="infra_matrix_country")
+    part = components[components["country_iso3"] == matrix_country]
+    if part.empty:
+        st.info(t("infra.matrix.empty", lang))
+    else:
+        st.plotly_chart(infra_charts.status_matrix(
+            part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch")
+
+# ------------------------------------------------------------------ timeline and overdue items
+with tab_time:
+    a, b = st.columns([2, 1])
+    gantt_country = a.selectbox(t("infra.gantt.country", lang), list(countries or reference.CA4),
+                                format_func=country_label, key="infra_gantt_country")
+    only_overdue = b.toggle(t("infra.gantt.only_overdue", lang), value=False, key="infra_only_overdue")
+    part = components[components["country_iso3"] == gantt_country]
+    if only_overdue:
+        part = part[part["overdue"]]
+    if part.empty:
+        st.info(t("infra.gantt.empty", lang))
+    else:
+        st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch")
+    st.caption(t("infra.gantt.note", lang))
+    st.subheader(t("infra.overdue.title", lang))
+    late = components[components["overdue"]].sort_values("days_overdue", ascending=False)
+    if late.empty:
+        st.success(t("infra.overdue.none", lang))
+    else:
+        late_table = pd.DataFrame({
+            t("infra.col.post", lang): late["post_name"],
+            t("infra.col.country", lang): late["country_iso3"].map(country_label),
+            t("infra.col.component", lang): late["component_code"].map(type_names),
+            t("infra.field.status", lang): late["status"].map(lambda s: t(f"status.{s}", lang)),
+            t("infra.field.progress", lang): late["progress"],
+            t("infra.field.target_date", lang): late["target_date"].map(lambda d: fmt_date(d, lang)),
+            t("infra.col.days_overdue", lang): late["days_overdue"],
+            t("infra.field.agency", lang): late["agency"],
+        })
+        st.dataframe(late_table, hide_index=True, width="stretch")
+        st.download_button(t("common.download_csv", lang), late_table.to_csv(index=False).encode("utf-8"),
+                           file_name=f"overdue_{as_of}.csv", mime="text/csv", key="infra_overdue_csv")
+
+# ------------------------------------------------------------------ budget execution
+with tab_budget:
+    by = st.segmented_control(t("infra.budget.by", lang), list(up.BUDGET_DIMENSIONS), default="country",
+                              format_func=lambda d: t(f"infra.budget.by.{d}", lang), key="infra_budget_by") or "country"
+    budget = load_budget(URL, by, countries, comps)
+    labels = {
+        "country": lambda k: country_label(k),
+        "component": lambda k: type_names.get(k, k),
+        "project": lambda k: k or t("infra.budget.no_project", lang),
+    }[by]
+    names = [labels(k) for k in budget["key"]]
+    st.plotly_chart(infra_charts.budget_bars(
+        budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
+        width="stretch")
+    totals = budget[["planned", "committed", "spent", "components"]].sum()
+    shown = pd.DataFrame({
+        t(f"infra.budget.by.{by}", lang): [*names, t("infra.budget.total", lang)],
+        t("infra.budget.planned", lang): [fmt_number(v, lang) for v in [*budget["planned"], totals["planned"]]],
+        t("infra.budget.committed", lang): [fmt_number(v, lang) for v in [*budget["committed"], totals["committed"]]],
+        t("infra.budget.spent", lang): [fmt_number(v, lang) for v in [*budget["spent"], totals["spent"]]],
+        t("infra.budget.committed_rate", lang): [
+            fmt_percent(c / p * 100 if p else None, lang) for c, p in
+            zip([*budget["committed"], totals["committed"]], [*budget["planned"], totals["planned"]], strict=True)],
+        t("infra.budget.spent_rate", lang): [
+            fmt_percent(s / p * 100 if p else None, lang) for s, p in
+            zip([*budget["spent"], totals["spent"]], [*budget["planned"], totals["planned"]], strict=True)],
+        t("infra.budget.components", lang): [*budget["components"].astype(int), int(totals["components"])],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ information exchange
+with tab_exchange:
+    st.markdown(t("infra.exchange.intro", lang))
+    exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
+        exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
+    st.pydeck_chart(infra_maps.exchange_deck(exchange_layers), height=520, key="infra_exchange_map")
+    st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
+               + " · " + t("infra.exchange.legend.post", lang))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('infra.exchange.crossings', lang)}**")
+        listed = ca4_crossings.sort_values(["interconnected", "regional_sides", "crossing_code"],
+                                           ascending=[False, False, True])
+        st.dataframe(pd.DataFrame({
+            t("infra.col.crossing", lang): listed["name"] + " (" + listed["crossing_code"] + ")",
+            t("infra.col.sides", lang): listed["country_a"].map(country_label) + " – "
+            + listed["country_b"].map(country_label),
+            t("infra.col.regional_sides", lang): listed["regional_sides"],
+            t("infra.col.interconnected", lang): listed["interconnected"].map(yes_no),
+        }), hide_index=True, width="stretch")
+    with right:
+        st.markdown(f"**{t('infra.exchange.posts', lang)}**")
+        st.dataframe(pd.DataFrame({
+            t("infra.col.post", lang): programme_posts["name"],
+            t("infra.col.country", lang): programme_posts["country_iso3"].map(country_label),
+            t("infra.col.national", lang): programme_posts["national"].map(yes_no),
+            t("infra.col.national_status", lang): programme_posts["national_status"].map(
+                lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "–"),
+        }), hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ what changed since <date>
+with tab_changes:
+    since = st.date_input(t("infra.changes.since", lang), value=as_of - dt.timedelta(days=30), format="DD/MM/YYYY",
+                          key="infra_since")
+    since = since if isinstance(since, dt.date) else as_of - dt.timedelta(days=30)
+    changes = up.changes_since(engine, since)
+    if changes.empty:
+        st.info(t("infra.changes.none", lang, date=fmt_date(since, lang)))
+    else:
+        post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
+        st.caption(t("infra.changes.count", lang, n=len(changes), date=fmt_date(since, lang)))
+        listing = pd.DataFrame({
+            t("infra.col.when", lang): changes["at"].dt.strftime("%Y-%m-%d %H:%M"),
+            t("infra.col.who", lang): changes["username"],
+            t("infra.col.action", lang): changes["action"].map(
+                lambda a: t(f"infra.action.{a}", lang) if has(f"infra.action.{a}") else a),
+            t("infra.col.post", lang): changes["post_code"].map(lambda c: post_names.get(c, c) if c else "–"),
+            t("infra.col.component", lang): changes["component_code"].map(lambda c: type_names.get(c, c)),
+            t("infra.col.field", lang): changes["field"].map(lambda f: field_label(f) if f else "–"),
+            t("infra.col.old", lang): [value_text(f, v) for f, v in zip(changes["field"], changes["old_value"],
+                                                                         strict=True)],
+            t("infra.col.new", lang): [value_text(f, v) for f, v in zip(changes["field"], changes["new_value"],
+                                                                         strict=True)],
+        })
+        st.dataframe(listing, hide_index=True, width="stretch")
+        st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),
+                           file_name=f"changes_since_{since}.csv", mime="text/csv", key="infra_changes_csv")
+
+# ------------------------------------------------------------------ edits (coordinators)
+with tab_edit:
+    st.subheader(t("infra.form.title", lang))
+    actor = current_actor()
+    flash = st.session_state.pop("infra_flash", None)
+    if flash:
+        st.success(flash)
+    if not actor.can("editor"):
+        st.info(t("infra.form.sign_in", lang))
+    else:
+        everything = load_components(URL, (), as_of, ())
+        post_choices = load_posts(URL, reference.CA4).sort_values("name")  # the programme's posts
+        post_names = dict(zip(post_choices["code"], post_choices["name"], strict=True))
+        a, b = st.columns(2)
+        post_code = a.selectbox(t("infra.form.post", lang), list(post_names), key="infra_edit_post",
+                                format_func=lambda c: f"{post_names[c]} ({c})")
+        own = everything[everything["post_code"] == post_code]
+        component_code = b.selectbox(t("infra.form.component", lang), own["component_code"].tolist(),
+                                     key="infra_edit_component", format_func=lambda c: type_names.get(c, c))
+        project_list = up.projects(engine)
+        project_codes = dict(zip(project_list["id"], project_list["code"], strict=True))
+        target = (post_code, component_code)
+        if st.session_state.get("infra_loaded") != target:
+            record = up.component_record(engine, post_code, component_code)
+            st.session_state["infra_seen"] = record
+            st.session_state["infra_loaded"] = target
+            for name in up.EDIT_FIELDS:  # put the record into the form's widgets before they are drawn
+                value = record.get(name) if record else None
+                if name in ("budget_flag", "agency", "notes"):
+                    value = value or ""
+                st.session_state[f"infra_e_{name}"] = value
+        seen = st.session_state["infra_seen"]
+        if component_code is None:
+            st.info(t("infra.form.no_components", lang))
+        elif seen is None:
+            st.error(t("infra.form.gone", lang))
+        else:
+            st.caption(t("infra.form.version", lang, version=seen["version"], by=seen.get("updated_by") or "–",
+                         at=value_text(None, seen.get("updated_at").date() if seen.get("updated_at") else None)))
+            allowed = [s for s in COMPONENT_STATUSES if s in up.TRANSITIONS.get(seen["status"], ())]
+            st.caption(t("infra.form.transition_hint", lang, status=t(f"status.{seen['status']}", lang),
+                         allowed=", ".join(t(f"status.{s}", lang) for s in allowed) or "–"))
+            with st.form("infra_edit_form"):
+                c1, c2, c3 = st.columns(3)
+                c1.selectbox(field_label("status"), list(COMPONENT_STATUSES), key="infra_e_status",
+                             format_func=lambda s: t(f"status.{s}", lang))
+                c2.number_input(field_label("progress"), min_value=0, max_value=100, step=5, key="infra_e_progress")
+                c3.selectbox(field_label("project_id"), [None, *project_codes], key="infra_e_project_id",
+                             format_func=lambda p: "–" if p is None else project_codes[p])
+                c1, c2, c3 = st.columns(3)
+                for column, name in zip((c1, c2, c3), up.BUDGET_FIELDS, strict=True):
+                    column.number_input(field_label(name), min_value=0.0, step=500.0, format="%.2f",
+                                        key=f"infra_e_{name}")
+                st.text_input(field_label("budget_flag"), key="infra_e_budget_flag")
+                c1, c2, c3 = st.columns(3)
+                for column, name in zip((c1, c2, c3), up.DATE_FIELDS, strict=True):
+                    column.date_input(field_label(name), key=f"infra_e_{name}", format="DD/MM/YYYY")
+                st.text_input(field_label("agency"), key="infra_e_agency")
+                st.text_area(field_label("notes"), key="infra_e_notes", height=80)
+                submitted = st.form_submit_button(t("infra.form.save", lang), type="primary")
+            if st.button(t("infra.form.reload", lang), key="infra_reload"):
+                st.session_state["infra_loaded"] = None
+                st.rerun()
+            if submitted:
+                new = {name: st.session_state.get(f"infra_e_{name}") for name in up.EDIT_FIELDS}
+                try:
+                    before = seen["version"]
+                    version = up.update_component(engine, actor, post_code, component_code, seen, new)
+                except up.StaleEdit as stale:
+                    st.error(t("infra.form.stale", lang, by=stale.by or t("infra.form.stale.someone", lang)))
+                    if stale.meanwhile:
+                        meanwhile = stale.meanwhile.items()
+                        st.dataframe(pd.DataFrame({
+                            t("infra.col.field", lang): [field_label(f) for f, _ in meanwhile],
+                            t("infra.form.stale.seen", lang): [value_text(f, a) for f, (a, _) in meanwhile],
+                            t("infra.form.stale.now", lang): [value_text(f, b) for f, (_, b) in meanwhile],
+                        }), hide_index=True, width="stretch")
+                except up.ValidationFailed as error:
+                    st.error(t("infra.form.invalid", lang))
+                    for name, problem in error.problems.items():
+                        st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                except up.NotFound:
+                    st.error(t("infra.form.gone", lang))
+                except PermissionDenied:
+                    st.error(t("infra.form.denied", lang))
+                else:
+                    if version == before:
+                        st.info(t("infra.form.unchanged", lang))
+                    else:
+                        clear_caches()
+                        st.session_state["infra_loaded"] = None
+                        st.session_state["infra_flash"] = t(
+                            "infra.form.saved", lang, item=up.component_key(post_code, component_code), version=version)
+                        st.rerun()
+
+        missing = [c for c in type_names if c not in set(own["component_code"])]
+        with st.expander(t("infra.add.title", lang, post=post_names[post_code])):
+            if not missing:
+                st.caption(t("infra.add.none", lang))
+            else:
+                with st.form("infra_add_form"):
+                    new_component = st.selectbox(field_label("component_code"), missing, key="infra_add_code",
+                                                 format_func=lambda c: type_names.get(c, c))
+                    c1, c2 = st.columns(2)
+                    planned = c1.number_input(field_label("budget_planned"), min_value=0.0, step=500.0,
+                                              key="infra_add_planned")
+                    target_date = c2.date_input(field_label("target_date"), value=None, format="DD/MM/YYYY",
+                                                key="infra_add_target")
+                    agency = st.text_input(field_label("agency"), key="infra_add_agency")
+                    add_to_post = st.form_submit_button(t("infra.add.submit", lang))
+                if add_to_post:
+                    try:
+                        projects_here = own["project_id"].dropna()  # the project of the post's other components
+                        up.add_component(engine, actor, post_code, new_component, {
+                            "budget_planned": planned, "target_date": target_date, "agency": agency,
+                            "project_id": int(projects_here.iloc[0]) if len(projects_here) else None,
+                        })
+                    except up.ValidationFailed as error:
+                        for name, problem in error.problems.items():
+                            st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                    except PermissionDenied:
+                        st.error(t("infra.form.denied", lang))
+                    else:
+                        clear_caches()
+                        st.session_state["infra_flash"] = t("infra.add.added", lang, item=up.component_key(
+                            post_code, new_component))
+                        st.rerun()
+
+    if actor.can("admin"):
+        with st.expander(t("infra.admin.title", lang)):
+            st.dataframe(pd.DataFrame({
+                t("infra.field.code", lang): catalogue["code"],
+                t("infra.field.name_es", lang): catalogue["name_es"],
+                t("infra.field.name_en", lang): catalogue["name_en"],
+                t("infra.field.category", lang): catalogue["category"].map(
+                    lambda c: t(f"infra.category.{c}", lang) if has(f"infra.category.{c}") else c),
+            }), hide_index=True, width="stretch")
+            with st.form("infra_type_form", clear_on_submit=False):
+                c1, c2 = st.columns(2)
+                new_code = c1.text_input(field_label("code"), key="infra_t_code", placeholder="cctv")
+                category = c2.selectbox(field_label("category"), list(up.CATEGORIES), key="infra_t_category",
+                                        format_func=lambda c: t(f"infra.category.{c}", lang))
+                name_en = c1.text_input(field_label("name_en"), key="infra_t_name_en")
+                name_es = c2.text_input(field_label("name_es"), key="infra_t_name_es")
+                add = st.form_submit_button(t("infra.admin.add", lang))
+            if add:
+                try:
+                    up.add_component_type(engine, actor, new_code, name_en, name_es, category)
+                except up.ValidationFailed as error:
+                    for name, problem in error.problems.items():
+                        st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                except PermissionDenied:
+                    st.error(t("infra.form.denied", lang))
+                else:
+                    clear_caches()
+                    st.session_state["infra_flash"] = t("infra.admin.added", lang, code=new_code.strip().lower())
+                    st.rerun()

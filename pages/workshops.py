@@ -1,0 +1,388 @@
+"""Workshops page: which posts and border segments the training reached, and where the next one should go."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import coverage, reference, workshop_charts, workshop_maps
+from geo import workshops as ws
+from geo.auth import ANONYMOUS, Actor, PermissionDenied
+from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
+from geo.models import AGENCIES, POST_TYPES, SEXES, WORKSHOP_SCOPES
+from geo.sample import sample_seed
+
+lang = ui.lang()
+engine = ui.engine()
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_report(url: str, start: dt.date, end: dt.date, reach_km: float,
+                types: tuple[str, ...]) -> coverage.CoverageReport:
+    return coverage.coverage_report(ui.engine(), start, end, reach_km, types)
+
+
+def current_actor() -> Actor:
+    """The signed-in user when sign-in exists (ui.current_actor), else an anonymous viewer."""
+    getter = getattr(ui, "current_actor", None)
+    actor = getter() if callable(getter) else None
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def message(text: str) -> str:
+    return t(text, lang) if has(text) else text
+
+
+st.title(t("ws.title", lang))
+ui.sample_notice(sample_seed(engine))
+
+span = ws.workshop_dates(engine) or (dt.date(2024, 1, 1), dt.date.today())
+period_default = (dt.date(span[0].year, 1, 1), dt.date(span[1].year, 12, 31))
+
+with st.sidebar:
+    period = st.date_input(t("ws.period", lang), value=period_default, format="DD/MM/YYYY", key="ws_period")
+    reach_km = st.slider(t("ws.reach", lang), min_value=5, max_value=150, value=25, step=5, key="ws_reach")
+    types = st.multiselect(t("filter.post_type", lang), list(POST_TYPES), key="ws_types",
+                           format_func=lambda v: t(f"post_type.{v}", lang), placeholder=t("filter.all", lang))
+    st.markdown(f"**{t('map.layers', lang)}**")
+    show_reach = st.toggle(t("ws.layer.reach", lang), value=True)
+    show_suggested = st.toggle(t("ws.layer.suggested", lang), value=True)
+    show_labels = st.toggle(t("ws.layer.labels", lang), value=True)
+
+start, end = (period if isinstance(period, tuple | list) and len(period) == 2 else period_default)
+report = load_report(str(engine.url), start, end, float(reach_km), tuple(types))
+posts = report.posts
+
+with st.expander(t("ws.definitions", lang)):
+    st.markdown(t("ws.definitions.text", lang, km=reach_km))
+
+total = len(posts)
+covered = int(posts["covered"].sum())
+reached = int(posts["reached"].sum())
+people = int(report.workshops["participants"].sum())
+women = int(report.workshops["women"].sum())
+k1, k2, k3, k4 = st.columns(4)
+k1.metric(t("ws.kpi.workshops", lang), fmt_number(len(report.workshops), lang))
+k2.metric(t("ws.kpi.participants", lang), fmt_number(people, lang),
+          help=t("ws.kpi.women", lang, pct=fmt_percent(100 * women / people if people else None, lang)))
+k3.metric(t("ws.kpi.covered", lang), f"{covered} / {total}",
+          help=t("ws.kpi.covered_help", lang, pct=fmt_percent(100 * covered / total if total else None, lang)))
+k4.metric(t("ws.kpi.reached", lang, km=reach_km), f"{reached} / {total}")
+
+# ------------------------------------------------------------------ map and uncovered posts
+map_column, list_column = st.columns([2, 1], gap="medium")
+with map_column:
+    st.pydeck_chart(
+        workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
+                                    show_labels=show_labels),
+        height=600, key="ws_map",
+    )
+    legend = " ".join(
+        f"<span style='display:inline-block;margin-right:12px'>"
+        f"<span style='display:inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
+        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
+        for label, colour in workshop_maps.legend_items(lang)
+    )
+    # Legend text comes from the i18n module only, never from data.
+    st.markdown(legend, unsafe_allow_html=True)
+    st.caption(t("ws.map.caption", lang, km=reach_km))
+
+with list_column:
+    st.subheader(t("ws.uncovered.title", lang))
+    uncovered = posts[~posts["covered"]].sort_values(["country_iso3", "code"])
+    if uncovered.empty:
+        st.success(t("ws.uncovered.none", lang))
+    else:
+        st.dataframe(pd.DataFrame({
+            t("ws.col.post", lang): uncovered["name"] + " (" + uncovered["code"] + ")",
+            t("ws.col.country", lang): uncovered["country_iso3"].map(lambda c: reference.country_name(c, lang)),
+            t("ws.col.segment", lang): uncovered["segment"].fillna("–"),
+            t("ws.col.in_reach", lang): uncovered["reached"].map(lambda v: t(f"ws.yesno.{bool(v)}", lang)),
+            t("ws.col.nearest_km", lang): (uncovered["nearest_m"] / 1000).round(1),
+        }), hide_index=True, width="stretch", height=520)
+        st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
+
+# ------------------------------------------------------------------ coverage tables
+st.subheader(t("ws.coverage.title", lang))
+pct_config = {"format": "%.1f %%", "min_value": 0, "max_value": 100}
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
+    bc = report.by_country
+    st.dataframe(pd.DataFrame({
+        t("ws.col.country", lang): bc["country_iso3"].map(lambda c: reference.country_name(c, lang)),
+        t("ws.col.posts", lang): bc["posts"], t("ws.col.covered", lang): bc["covered"],
+        t("ws.col.covered_pct", lang): bc["covered_pct"], t("ws.col.reached", lang): bc["reached"],
+        t("ws.col.reached_pct", lang): bc["reached_pct"],
+    }), hide_index=True, width="stretch", column_config={
+        t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
+        t("ws.col.reached_pct", lang): st.column_config.ProgressColumn(**pct_config),
+    })
+with c2:
+    st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
+    ba = report.by_agency
+    st.dataframe(pd.DataFrame({
+        t("ws.col.agency", lang): ba["agency"].map(lambda a: t(f"agency.{a}", lang)),
+        t("ws.col.participants", lang): ba["participants"], t("ws.col.covered", lang): ba["covered"],
+        t("ws.col.covered_pct", lang): ba["covered_pct"],
+    }), hide_index=True, width="stretch", column_config={
+        t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
+    })
+    st.caption(t("ws.coverage.agency_definition", lang))
+
+st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
+bs = report.by_segment
+st.dataframe(pd.DataFrame({
+    t("ws.col.segment", lang): bs["pair"].map(
+        lambda p: " – ".join(reference.country_name(c, lang) for c in p.split("-"))),
+    t("ws.col.posts", lang): bs["posts"], t("ws.col.covered", lang): bs["covered"],
+    t("ws.col.covered_pct", lang): bs["covered_pct"], t("ws.col.reached", lang): bs["reached"],
+    t("ws.col.line_km", lang): bs["line_km"], t("ws.col.line_reached_pct", lang): bs["line_reached_pct"],
+    t("ws.col.uncovered", lang): bs["uncovered"].map(", ".join),
+}), hide_index=True, width="stretch", column_config={
+    t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
+    t("ws.col.line_reached_pct", lang): st.column_config.ProgressColumn(**pct_config),
+})
+st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
+
+# ------------------------------------------------------------------ participants over time and the pair matrix
+st.subheader(t("ws.participants.title", lang))
+p1, p2 = st.columns(2)
+with p1:
+    st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "agency", start, end),
+                    width="stretch")
+with p2:
+    st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "sex", start, end),
+                    width="stretch")
+
+st.subheader(t("ws.matrix.title", lang))
+m1, m2 = st.columns([3, 2])
+with m1:
+    st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch")
+with m2:
+    pm = report.pairs
+    st.dataframe(pd.DataFrame({
+        t("ws.col.segment", lang): pm["pair"],
+        t("ws.col.workshops", lang): pm["workshops"],
+        t("ws.col.participants", lang): pm["participants"],
+        t("ws.col.last", lang): pm["last_end"].map(lambda d: fmt_date(d, lang) if isinstance(d, dt.date) else "–"),
+    }), hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ where next
+st.subheader(t("ws.next.title", lang))
+st.caption(t("ws.next.definition", lang))
+nxt = report.where_next
+if nxt.empty:
+    st.success(t("ws.next.none", lang))
+else:
+    # st.table wraps the long reasons; every value is plain text (no HTML, no markdown from data).
+    st.table(pd.DataFrame({
+        "#": nxt["rank"].astype(str),
+        t("ws.col.segment", lang): nxt["pair"].map(
+            lambda p: " – ".join(reference.country_name(c, lang) for c in p.split("-"))),
+        t("ws.col.uncovered", lang): nxt["uncovered_posts"].astype(str),
+        t("ws.col.flow", lang): nxt["flow"].map(lambda v: fmt_number(v, lang)),
+        t("ws.col.score", lang): nxt["score"].map(lambda v: fmt_number(v, lang, 2)),
+        t("ws.col.venue", lang): nxt["venue_name"].fillna("–") + " (" + nxt["venue_country_iso3"].fillna("–") + ")",
+        t("ws.col.reason", lang): [coverage.next_reason(r, lang) for r in nxt.to_dict("records")],
+    }).set_index("#"))
+
+# ------------------------------------------------------------------ the workshops table
+st.subheader(t("ws.table.title", lang))
+table = report.workshops
+scope_label = {s: t(f"ws.scope.{s}", lang) for s in WORKSHOP_SCOPES}
+shown = pd.DataFrame({
+    t("ws.col.code", lang): table["code"],
+    t("ws.col.title", lang): table["title"],
+    t("ws.col.topic", lang): table["topic"],
+    t("ws.col.start", lang): table["start_date"],
+    t("ws.col.end", lang): table["end_date"],
+    t("ws.col.venue", lang): table["venue_name"],
+    t("ws.col.country", lang): table["venue_country_iso3"],
+    t("ws.col.scope", lang): table["scope"].map(scope_label),
+    t("ws.col.segment", lang): table["pair"].fillna("–"),
+    t("ws.col.participants", lang): table["participants"],
+    t("ws.col.women", lang): table["women"],
+    t("ws.col.posts", lang): table["posts"],
+    t("ws.col.sample", lang): table["is_sample"].map(lambda v: t(f"ws.yesno.{bool(v)}", lang)),
+})
+st.dataframe(shown, hide_index=True, width="stretch")
+st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),
+                   file_name=f"workshops_{start}_{end}.csv", mime="text/csv")
+
+# ------------------------------------------------------------------ add or correct (editors)
+st.subheader(t("ws.form.title", lang))
+actor = current_actor()
+flash = st.session_state.pop("ws_flash", None)
+if flash:
+    st.success(flash)
+if not actor.can("editor"):
+    st.info(t("ws.form.sign_in", lang))
+    st.stop()
+
+program_posts = ws.programme_posts(engine)
+post_names = dict(zip(program_posts["code"], program_posts["name"], strict=True))
+pairs = ws.neighbour_pairs()
+
+
+def pair_label(pair: tuple[str, str]) -> str:
+    return " – ".join(reference.country_name(c, lang) for c in pair)
+
+
+def load_into_widgets(prefix: str, record: dict) -> None:
+    """Put a record's values into the form's widgets (before they are drawn)."""
+    state = st.session_state
+    for name in ("title", "topic", "organisers"):
+        state[f"{prefix}_{name}"] = record.get(name) or ""
+    state[f"{prefix}_start"] = record.get("start_date")
+    state[f"{prefix}_end"] = record.get("end_date")
+    state[f"{prefix}_scope"] = record.get("scope") or "binational"
+    pair = (record.get("pair_a"), record.get("pair_b"))
+    state[f"{prefix}_pair"] = pair if pair in pairs else pairs[0]
+    gid = record.get("venue_geonameid")
+    state[f"{prefix}_venue_mode"] = "point" if record.get("venue_lon") is not None and not gid else "place"
+    state[f"{prefix}_place_query"] = record.get("venue_name") or ""
+    state[f"{prefix}_place_gid"] = int(gid) if gid else None
+    state[f"{prefix}_venue_name"] = record.get("venue_name") or ""
+    state[f"{prefix}_lon"] = float(record["venue_lon"]) if record.get("venue_lon") is not None else -88.0
+    state[f"{prefix}_lat"] = float(record["venue_lat"]) if record.get("venue_lat") is not None else 14.0
+    for key, value in (record.get("participants") or {}).items():
+        state[f"{prefix}_n_{key}"] = int(value)
+    state[f"{prefix}_posts"] = [c for c in record.get("posts", []) if c in post_names]
+
+
+def workshop_fields(prefix: str) -> dict:
+    """Draw the form's fields; return the record they describe."""
+    a, b = st.columns(2)
+    title = a.text_input(t("ws.col.title", lang), key=f"{prefix}_title")
+    topic = b.text_input(t("ws.col.topic", lang), key=f"{prefix}_topic")
+    a, b, c = st.columns(3)
+    start_date = a.date_input(t("ws.col.start", lang), key=f"{prefix}_start", format="DD/MM/YYYY")
+    end_date = b.date_input(t("ws.col.end", lang), key=f"{prefix}_end", format="DD/MM/YYYY")
+    organisers = c.text_input(t("ws.col.organisers", lang), key=f"{prefix}_organisers")
+    a, b = st.columns(2)
+    scope = a.selectbox(t("ws.col.scope", lang), list(WORKSHOP_SCOPES), key=f"{prefix}_scope",
+                        format_func=scope_label.get)
+    pair = b.selectbox(t("ws.form.pair", lang), pairs, key=f"{prefix}_pair", format_func=pair_label,
+                       disabled=scope != "binational")
+    mode = st.radio(t("ws.form.venue", lang), ["place", "point"], key=f"{prefix}_venue_mode", horizontal=True,
+                    format_func=lambda m: t(f"ws.form.venue.{m}", lang))
+    if mode == "place":
+        a, b = st.columns(2)
+        query = a.text_input(t("ws.form.place_search", lang), key=f"{prefix}_place_query",
+                             help=t("ws.form.place_help", lang))
+        found = reference.find_places(query, limit=15) if query else reference.gazetteer().iloc[0:0]
+        options = [int(g) for g in found["geonameid"]]
+        labels = {int(r.geonameid): t("ws.form.place_label", lang, name=r.name, country=r.country_iso3,
+                                      population=fmt_number(r.population, lang))
+                  for r in found.itertuples()}
+        if st.session_state.get(f"{prefix}_place_gid") not in options:  # a new search: take its best match
+            st.session_state[f"{prefix}_place_gid"] = options[0] if options else None
+        gid = b.selectbox(t("ws.form.place_pick", lang), options, key=f"{prefix}_place_gid",
+                          format_func=lambda g: labels.get(g, str(g)), placeholder=t("ws.form.place_none", lang))
+        venue = ws.venue_from_place(gid) if gid is not None else {
+            "venue_name": None, "venue_geonameid": None, "venue_country_iso3": None, "venue_lon": None,
+            "venue_lat": None}
+    else:
+        a, b, c = st.columns(3)
+        name = a.text_input(t("ws.form.venue_name", lang), key=f"{prefix}_venue_name")
+        lon = b.number_input(t("ws.form.lon", lang), min_value=-180.0, max_value=180.0, format="%.5f",
+                             key=f"{prefix}_lon")
+        lat = c.number_input(t("ws.form.lat", lang), min_value=-90.0, max_value=90.0, format="%.5f",
+                             key=f"{prefix}_lat")
+        venue = ws.venue_from_point(lon, lat, name)
+    st.markdown(f"**{t('ws.form.participants', lang)}**")
+    participants = {}
+    header = st.columns(4)
+    header[0].caption(t("ws.col.agency", lang))
+    for i, sex in enumerate(SEXES):
+        header[i + 1].caption(t(f"sex.{sex}", lang))
+    for agency in AGENCIES:
+        row = st.columns(4)
+        row[0].markdown(t(f"agency.{agency}", lang))
+        for i, sex in enumerate(SEXES):
+            participants[f"{agency}.{sex}"] = row[i + 1].number_input(
+                f"{t(f'agency.{agency}', lang)} · {t(f'sex.{sex}', lang)}", min_value=0, step=1,
+                key=f"{prefix}_n_{agency}.{sex}", label_visibility="collapsed",
+            )
+    chosen_posts = st.multiselect(t("ws.form.posts", lang), list(post_names), key=f"{prefix}_posts",
+                                  format_func=lambda c: f"{post_names[c]} ({c})")
+    return {
+        "title": title, "topic": topic, "start_date": start_date, "end_date": end_date, "organisers": organisers,
+        "scope": scope, "pair_a": pair[0] if scope == "binational" else None,
+        "pair_b": pair[1] if scope == "binational" else None, **venue,
+        "participants": participants, "posts": chosen_posts,
+    }
+
+
+def show_problems(problems: dict[str, str]) -> None:
+    st.error(t("ws.form.invalid", lang))
+    for field, text in problems.items():
+        st.error(f"{t(f'ws.field.{field}', lang) if has(f'ws.field.{field}') else field}: {message(text)}")
+
+
+def saved(text: str) -> None:
+    load_report.clear()
+    st.session_state["ws_flash"] = text
+    st.rerun()
+
+
+add_tab, correct_tab = st.tabs([t("ws.form.add", lang), t("ws.form.correct", lang)])
+with add_tab:
+    if "add_title" not in st.session_state:
+        load_into_widgets("add", {"start_date": dt.date.today(), "end_date": dt.date.today()})
+    code = st.text_input(t("ws.col.code", lang), key="add_code", placeholder="TB-2026-101")
+    record = workshop_fields("add")
+    if st.button(t("ws.form.save_new", lang), key="add_save", type="primary"):
+        try:
+            ws.create_workshop(engine, actor, {**record, "code": code})
+        except ws.ValidationFailed as error:
+            show_problems(error.problems)
+        except PermissionDenied:
+            st.error(t("ws.form.denied", lang))
+        else:
+            st.session_state.pop("add_title", None)
+            saved(t("ws.form.created", lang, code=code.strip().upper()))
+
+with correct_tab:
+    codes = ws.workshops_frame(engine, dt.date(1900, 1, 1), dt.date(2999, 12, 31))["code"].tolist()
+    if not codes:
+        st.info(t("ws.form.no_workshops", lang))
+    else:
+        code = st.selectbox(t("ws.form.pick", lang), codes, key="edit_code")
+        if st.session_state.get("edit_loaded") != code:
+            seen = ws.workshop_record(engine, code)
+            st.session_state["edit_seen"] = seen
+            st.session_state["edit_loaded"] = code
+            load_into_widgets("edit", seen)
+        seen = st.session_state["edit_seen"]
+        st.caption(t("ws.form.version", lang, version=seen["version"]))
+        record = workshop_fields("edit")
+        save, reload = st.columns([1, 4])
+        if reload.button(t("ws.form.reload", lang), key="edit_reload"):
+            st.session_state["edit_loaded"] = None
+            st.rerun()
+        if save.button(t("ws.form.save", lang), key="edit_save", type="primary"):
+            try:
+                version = ws.correct_workshop(engine, actor, code, seen, record)
+            except ws.StaleEdit as stale:
+                st.error(t("ws.form.stale", lang, by=stale.by or "?"))
+                if stale.meanwhile:
+                    st.dataframe(pd.DataFrame({
+                        t("ws.form.stale.field", lang): [
+                            t(f"ws.field.{f}", lang) if has(f"ws.field.{f}") else f for f in stale.meanwhile],
+                        t("ws.form.stale.seen", lang): [str(a) for a, _ in stale.meanwhile.values()],
+                        t("ws.form.stale.now", lang): [str(b) for _, b in stale.meanwhile.values()],
+                    }), hide_index=True, width="stretch")
+            except ws.ValidationFailed as error:
+                show_problems(error.problems)
+            except ws.NotFound:
+                st.error(t("ws.form.gone", lang))
+            except PermissionDenied:
+                st.error(t("ws.form.denied", lang))
+            else:
+                st.session_state["edit_loaded"] = None
+                saved(t("ws.form.corrected", lang, code=code, version=version))
