@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select
@@ -13,6 +12,7 @@ from geo.exports import export_bytes
 from geo.imports import KINDS
 from geo.models import AuditEntry, DatasetState, Post
 from geo.sample import load_reference, seed_all
+from tests.support import copy_sqlite
 
 SMALL_FLOWS = 1_500
 _TEMPLATES: dict[str, Path] = {}
@@ -34,8 +34,7 @@ def seeded_sqlite(tmp_path: Path, flows_rows: int = SMALL_FLOWS, name: str = "db
             engine.dispose()
         _TEMPLATES[key] = template
     target = Path(tmp_path) / name
-    shutil.copy(_TEMPLATES[key], target)
-    return make_engine(f"sqlite:///{target}")
+    return make_engine(copy_sqlite(f"sqlite:///{_TEMPLATES[key]}", target))
 
 
 def seed(engine: Engine, flows_rows: int = SMALL_FLOWS) -> Engine:

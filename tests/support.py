@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -19,3 +21,20 @@ def postgres_url() -> str:
     if not url:
         require_service("CA4_TEST_DATABASE_URL is not set (PostgreSQL/PostGIS tests run in .ci/run)")
     return url
+
+
+def copy_sqlite(source_url: str, target: Path) -> str:
+    """Copy a SQLite database through SQLite's backup API; return the copy's URL.
+
+    Never copy an open SQLite file with shutil: closing that second file descriptor drops every POSIX
+    lock this process holds on the database, so another process (a browser test's Streamlit) may then
+    delete the WAL under our open connections, and they fail with "disk I/O error".
+    """
+    source = sqlite3.connect(source_url.split("///", 1)[1])
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return f"sqlite:///{target}"

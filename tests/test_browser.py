@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
-from tests.support import require_service
+from tests.support import copy_sqlite, require_service
 
 pytestmark = pytest.mark.browser
 
@@ -91,15 +91,12 @@ HOSTILE = '<img src=x onerror="window.__xss=1">'
 @pytest.fixture(scope="module")
 def hostile_app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A copy of the app database where a post is named with an HTML payload."""
-    import shutil
-
     from sqlalchemy import text
 
     from geo.db import make_engine
 
     path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    shutil.copy(app_db_url.split("///", 1)[1], path)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(copy_sqlite(app_db_url, path))
     with engine.begin() as conn:
         conn.execute(text("UPDATE posts SET name = :n WHERE code = 'HND-RTB'"), {"n": HOSTILE})
     engine.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import ui
 from geo import upgrades as up
 from geo.auth import Actor
 from geo.db import make_engine
+from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "pages" / "infrastructure.py")
@@ -22,10 +22,7 @@ PAGE = str(REPO / "pages" / "infrastructure.py")
 @pytest.fixture
 def page_db(app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A private copy of the seeded app database: these tests write to it."""
-    source = Path(app_db_url.split("///", 1)[1])
-    target = tmp_path / "infra.sqlite"
-    shutil.copy(source, target)
-    url = f"sqlite:///{target}"
+    url = copy_sqlite(app_db_url, tmp_path / "infra.sqlite")
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from geo.auth import Actor
 from geo.db import make_engine
 from geo.models import AuditEntry
 from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
-from tests.support import require_service
+from tests.support import copy_sqlite, require_service
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "pages" / "workshops.py")
@@ -55,9 +54,7 @@ def raw_counts(url: str, start: str, end: str) -> tuple[int, int, int]:
 @pytest.fixture
 def own_db(app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of the seeded app database, for tests that write."""
-    path = tmp_path / "workshops.sqlite"
-    shutil.copy(app_db_url.split("///", 1)[1], path)
-    url = f"sqlite:///{path}"
+    url = copy_sqlite(app_db_url, tmp_path / "workshops.sqlite")
     monkeypatch.setenv("DATABASE_URL", url)
     return url
 
