@@ -13,6 +13,28 @@ from geo.db import ensure_database, get_engine
 from geo.i18n import LANGUAGES, normalise_lang, t
 
 
+def _leave_multipage_v1() -> None:
+    """Make sure every run goes through app.py (navigation, sign-in gate, language, sidebar).
+
+    Because this repository has a pages/ folder, Streamlit runs the very first script run of a fresh
+    server in its old multipage mode, until app.py first calls st.navigation: a first visitor on a deep
+    link (/data, /admin) would get pages/<name>.py executed alone, skipping the sign-in gate. This module is
+    imported by app.py and every page, for the first time in exactly that run: switch the old mode off
+    and rerun, so the same request is served through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:  # a Streamlit without this mechanism has nothing to leave
+        return
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_multipage_v1()
+
+
 @st.cache_resource(show_spinner=False)
 def _ready_engine(url: str) -> Engine:
     engine = get_engine(url)
