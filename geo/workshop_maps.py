@@ -80,6 +80,45 @@ def _posts_frame(report: CoverageReport, lang: str) -> pd.DataFrame:
     return posts[["code", "name", "lon", "lat", "state", "colour", *TOOLTIP_FIELDS]]
 
 
+def reach_layers(workshops: pd.DataFrame, reach_km: float, lang: str) -> list[pdk.Layer]:
+    """The discs of `reach_km` around the venues of `workshops` (buffered in a metric CRS, see coverage)."""
+    venues = workshops.dropna(subset=["venue_lon", "venue_lat"])
+    if venues.empty:
+        return []
+    discs = reach_buffers(venues, reach_km)
+    data = pd.DataFrame({
+        "polygon": [[[round(x, 5), round(y, 5)] for x, y in g.exterior.coords] for g in discs.geometry],
+        "tip_title": discs["venue_name"].fillna("–"),
+        "tip_line1": [t("ws.map.tip.reach", lang, km=fmt_number(reach_km, lang))] * len(discs),
+        "tip_line2": discs["codes"],
+    })
+    return [pdk.Layer(
+        "PolygonLayer", data=data, id="ws-reach", get_polygon="polygon", get_fill_color=REACH_FILL,
+        get_line_color=REACH_LINE, line_width_min_pixels=1, stroked=True, filled=True, pickable=False,
+    )]
+
+
+def venue_layers(workshops: pd.DataFrame, lang: str, *, pickable: bool = True) -> list[pdk.Layer]:
+    """One mark per venue of `workshops`, its tooltip naming the venue and the workshops held there."""
+    venues = workshops.dropna(subset=["venue_lon", "venue_lat"])
+    if venues.empty:
+        return []
+    grouped = venues.groupby(["venue_lon", "venue_lat"], as_index=False).agg(
+        venue_name=("venue_name", "first"), n=("code", "size"), codes=("code", lambda c: ", ".join(sorted(c))),
+    )
+    data = pd.DataFrame({
+        "lon": grouped["venue_lon"], "lat": grouped["venue_lat"],
+        "tip_title": grouped["venue_name"].fillna("–"),
+        "tip_line1": [t("ws.map.tip.venue", lang, n=int(n)) for n in grouped["n"]],
+        "tip_line2": grouped["codes"],
+    })
+    return [pdk.Layer(
+        "ScatterplotLayer", data=data, id="ws-venues", get_position=["lon", "lat"], get_radius=7,
+        radius_units=PIXELS, get_fill_color=[*VENUE, 240], get_line_color=[255, 255, 255], stroked=True,
+        line_width_min_pixels=2, pickable=pickable,
+    )]
+
+
 def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = True,
                     show_suggested: bool = True, show_labels: bool = True) -> list[pdk.Layer]:
     """Layers above maps.base_layers: segments, reach discs, venues, posts, labels of uncovered posts."""
@@ -89,34 +128,9 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
         "PathLayer", data=segments, id="ws-segments", get_path="path", get_color="colour", get_width=4,
         width_units=PIXELS, width_min_pixels=3, pickable=True, auto_highlight=True,
     ))
-    if show_reach and len(report.workshops):
-        discs = reach_buffers(report.workshops, report.reach_km)
-        data = pd.DataFrame({
-            "polygon": [[[round(x, 5), round(y, 5)] for x, y in g.exterior.coords] for g in discs.geometry],
-            "tip_title": discs["venue_name"].fillna("–"),
-            "tip_line1": [t("ws.map.tip.reach", lang, km=fmt_number(report.reach_km, lang))] * len(discs),
-            "tip_line2": discs["codes"],
-        })
-        layers.append(pdk.Layer(
-            "PolygonLayer", data=data, id="ws-reach", get_polygon="polygon", get_fill_color=REACH_FILL,
-            get_line_color=REACH_LINE, line_width_min_pixels=1, stroked=True, filled=True, pickable=False,
-        ))
-    venues = report.workshops.dropna(subset=["venue_lon", "venue_lat"])
-    if len(venues):
-        grouped = venues.groupby(["venue_lon", "venue_lat"], as_index=False).agg(
-            venue_name=("venue_name", "first"), n=("code", "size"), codes=("code", lambda c: ", ".join(sorted(c))),
-        )
-        data = pd.DataFrame({
-            "lon": grouped["venue_lon"], "lat": grouped["venue_lat"],
-            "tip_title": grouped["venue_name"].fillna("–"),
-            "tip_line1": [t("ws.map.tip.venue", lang, n=int(n)) for n in grouped["n"]],
-            "tip_line2": grouped["codes"],
-        })
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", data=data, id="ws-venues", get_position=["lon", "lat"], get_radius=7,
-            radius_units=PIXELS, get_fill_color=[*VENUE, 240], get_line_color=[255, 255, 255], stroked=True,
-            line_width_min_pixels=2, pickable=True,
-        ))
+    if show_reach:
+        layers += reach_layers(report.workshops, report.reach_km, lang)
+    layers += venue_layers(report.workshops, lang)
     if show_suggested and len(report.where_next):
         nxt = report.where_next.dropna(subset=["venue_lon", "venue_lat"])
         data = pd.DataFrame({

@@ -58,6 +58,12 @@ def workshop_dates(engine: Engine) -> tuple[dt.date, dt.date] | None:
     return None if first is None else (first, last)
 
 
+def workshops_held(engine: Engine) -> pd.DataFrame:
+    """Every workshop on record (workshops_frame over the whole programme period)."""
+    dates = workshop_dates(engine)
+    return workshops_frame(engine, *dates) if dates else workshops_frame(engine, dt.date.min, dt.date.min)
+
+
 def workshops_frame(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per workshop in the period with participant totals (women, men, not recorded) and posts."""
     people = (

@@ -6,13 +6,17 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import maps, reference
+from geo import maps, reference, workshop_maps
 from geo.charts import post_monthly_flows
+from geo.coverage import DEFAULT_REACH_KM
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import POST_TYPES
 from geo.posts import PostFilters, post_profile, posts_frame
 from geo.sample import sample_seed
 from geo.status import OVERALL_ORDER
+from geo.workshops import workshops_held
+
+REACH_KM = int(DEFAULT_REACH_KM)
 
 lang = ui.lang()
 engine = ui.engine()
@@ -39,6 +43,8 @@ with st.sidebar:
     st.markdown(f"**{t('map.layers', lang)}**")
     show_posts = st.toggle(t("map.layer.posts", lang), value=True)
     show_labels = st.toggle(t("map.layer.post_labels", lang), value=True)
+    show_venues = st.toggle(t("map.layer.venues", lang), value=False)
+    show_reach = st.toggle(t("map.layer.reach", lang, km=REACH_KM), value=False)
     basemap = st.toggle(t("map.layer.basemap", lang), value=False)
 
 ui.set_query_list("country", chosen_countries)
@@ -55,6 +61,10 @@ map_column, panel_column = st.columns([2, 1], gap="medium")
 
 with map_column:
     layers = maps.base_layers(lang)
+    if show_venues or show_reach:
+        held = workshops_held(engine)
+        layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
+        layers += workshop_maps.venue_layers(held, lang, pickable=False) if show_venues else []
     if show_posts and len(posts):
         layers += maps.post_layers(posts, lang, labels=show_labels, selected=selected)
     event = st.pydeck_chart(
@@ -80,6 +90,8 @@ with map_column:
     # The legend's text comes from the i18n module only, never from data.
     st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
     st.caption(t("map.legend.shape", lang) + " · " + t("map.legend.size", lang))
+    if show_venues or show_reach:
+        st.caption(t("map.legend.workshops", lang, km=REACH_KM))
     st.caption(t("app.real_posts_notice", lang))
 
 with panel_column:

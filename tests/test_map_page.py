@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -73,3 +74,31 @@ def test_filter_change_is_written_to_url(app_env: str) -> None:
     at.multiselect[1].set_value(["air"]).run()
     assert at.query_params["type"] in ("air", ["air"])
     assert "9 posts shown" in " ".join(c.value for c in at.caption)
+
+
+def _deck_layers(at: AppTest) -> dict[str, dict]:
+    """The layers of the page's deck, by id, as sent to the browser."""
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {layer["id"]: layer for layer in deck["layers"]}
+
+
+def test_workshop_layers_are_toggled(app_env: str) -> None:
+    from geo.db import make_engine
+    from geo.workshops import workshops_held
+
+    at = page(lang="en").run()
+    assert not {"ws-venues", "ws-reach"} & set(_deck_layers(at))  # off by default
+    venues = next(w for w in at.toggle if w.label == "Workshop venues")
+    reach = next(w for w in at.toggle if w.label == "Workshop reach (25 km)")
+    venues.set_value(True)
+    reach.set_value(True)
+    at.run()
+    assert not at.exception
+    layers = _deck_layers(at)
+    ids = list(layers)
+    assert {"ws-venues", "ws-reach"} <= set(ids)
+    assert ids.index("ws-reach") < ids.index("posts")  # discs under the posts
+    drawn = layers["ws-venues"]["data"]
+    held = workshops_held(make_engine(app_env)).dropna(subset=["venue_lon", "venue_lat"])
+    assert len(drawn) == held.groupby(["venue_lon", "venue_lat"]).ngroups > 0
+    assert any("blue discs: 25 km" in c.value for c in at.caption)

@@ -11,6 +11,12 @@ STRINGS = {
     "map.layers": {"es": "Capas", "en": "Layers"},
     "map.layer.posts": {"es": "Puestos", "en": "Posts"},
     "map.layer.post_labels": {"es": "Nombres de puestos", "en": "Post names"},
+    "map.layer.venues": {"es": "Sedes de talleres", "en": "Workshop venues"},
+    "map.layer.reach": {"es": "Alcance de los talleres ({km} km)", "en": "Workshop reach ({km} km)"},
+    "map.legend.workshops": {
+        "es": "Puntos oscuros: sedes de los talleres del programa; discos azules: {km} km alrededor de cada sede.",
+        "en": "Dark dots: venues of the programme's workshops; blue discs: {km} km around each venue.",
+    },
     "map.layer.basemap": {"es": "Mapa base en línea (requiere internet)", "en": "Online basemap (needs internet)"},
     "map.tooltip.status": {"es": "Infraestructura", "en": "Infrastructure"},
     "map.tooltip.flow": {"es": "Flujo (3 meses)", "en": "Flow (3 months)"},
