@@ -59,9 +59,9 @@ def test_posts_within_km_on_hand_made_posts(hand_made_posts: Engine) -> None:
     assert ws.posts_within_km(hand_made_posts, *ORIGIN, 1).empty
 
 
+@pytest.mark.parametrize("empty_engine", ["postgresql"], indirect=True)  # the PostGIS path: PostgreSQL only
 def test_postgis_and_portable_paths_agree(hand_made_posts: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    if hand_made_posts.dialect.name != "postgresql":
-        pytest.skip("the PostGIS path exists on PostgreSQL only")
+    assert hand_made_posts.dialect.name == "postgresql"
     portable = ws._posts_within_portable(hand_made_posts, *ORIGIN, 50_000)
 
     def refuse(*_args: object) -> None:
