@@ -9,13 +9,13 @@ import streamlit as st
 
 import ui
 from geo import infra_charts, infra_maps, maps, reference
+from geo import infra_tables as tables
 from geo import upgrades as up
-from geo.auth import ANONYMOUS, Actor, PermissionDenied
-from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
+from geo.auth import PermissionDenied
+from geo.i18n import fmt_date, fmt_number, fmt_percent, t
 from geo.models import COMPONENT_STATUSES
 from geo.posts import PostFilters, posts_frame
 from geo.sample import sample_seed
-from geo.status import OVERALL_ORDER
 
 lang = ui.lang()
 engine = ui.engine()
@@ -53,36 +53,17 @@ def clear_caches() -> None:
         loader.clear()
 
 
-def current_actor() -> Actor:
-    """The signed-in user when sign-in exists (ui.current_actor), else an anonymous viewer."""
-    getter = getattr(ui, "current_actor", None)
-    actor = getter() if callable(getter) else None
-    return actor if isinstance(actor, Actor) else ANONYMOUS
-
-
 def field_label(name: str) -> str:
-    return t(f"infra.field.{name}", lang) if has(f"infra.field.{name}") else name
-
-
-def value_text(name: str | None, value: object) -> str:
-    """A value as the user reads it: statuses translated, dates and amounts in the locale."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if name == "status" and has(f"status.{value}"):
-        return t(f"status.{value}", lang)
-    if isinstance(value, dt.date):
-        return fmt_date(value, lang)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
-    return str(value)
+    return tables.field_label(name, lang)
 
 
 def country_label(iso3: str) -> str:
     return reference.country_name(iso3, lang)
 
 
-def yes_no(flag: bool) -> str:
-    return t("infra.yes" if flag else "infra.no", lang)
+def show_problems(problems: dict[str, str]) -> None:
+    for line in tables.problem_lines(problems, lang):
+        st.error(line)
 
 
 st.title(t("infra.title", lang))
@@ -156,11 +137,7 @@ with tab_map:
     st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
     if show_lines:
         st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
-    counts = posts["status"].value_counts()
-    st.dataframe(pd.DataFrame({
-        t("infra.map.status_counts", lang): [t(f"status.{s}", lang) for s in OVERALL_ORDER],
-        t("infra.col.posts", lang): [int(counts.get(s, 0)) for s in OVERALL_ORDER],
-    }), hide_index=True)
+    st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
 
 # ------------------------------------------------------------------ post × component matrix
 with tab_matrix:
@@ -189,20 +166,10 @@ with tab_time:
         st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch")
     st.caption(t("infra.gantt.note", lang))
     st.subheader(t("infra.overdue.title", lang))
-    late = components[components["overdue"]].sort_values("days_overdue", ascending=False)
-    if late.empty:
+    late_table = tables.overdue_table(components, type_names, lang)
+    if late_table.empty:
         st.success(t("infra.overdue.none", lang))
     else:
-        late_table = pd.DataFrame({
-            t("infra.col.post", lang): late["post_name"],
-            t("infra.col.country", lang): late["country_iso3"].map(country_label),
-            t("infra.col.component", lang): late["component_code"].map(type_names),
-            t("infra.field.status", lang): late["status"].map(lambda s: t(f"status.{s}", lang)),
-            t("infra.field.progress", lang): late["progress"],
-            t("infra.field.target_date", lang): late["target_date"].map(lambda d: fmt_date(d, lang)),
-            t("infra.col.days_overdue", lang): late["days_overdue"],
-            t("infra.field.agency", lang): late["agency"],
-        })
         st.dataframe(late_table, hide_index=True, width="stretch")
         st.download_button(t("common.download_csv", lang), late_table.to_csv(index=False).encode("utf-8"),
                            file_name=f"overdue_{as_of}.csv", mime="text/csv", key="infra_overdue_csv")
@@ -212,30 +179,11 @@ with tab_budget:
     by = st.segmented_control(t("infra.budget.by", lang), list(up.BUDGET_DIMENSIONS), default="country",
                               format_func=lambda d: t(f"infra.budget.by.{d}", lang), key="infra_budget_by") or "country"
     budget = load_budget(URL, by, countries, comps)
-    labels = {
-        "country": lambda k: country_label(k),
-        "component": lambda k: type_names.get(k, k),
-        "project": lambda k: k or t("infra.budget.no_project", lang),
-    }[by]
-    names = [labels(k) for k in budget["key"]]
+    names = tables.budget_group_names(budget, by, type_names, lang)
     st.plotly_chart(infra_charts.budget_bars(
         budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
         width="stretch")
-    totals = budget[["planned", "committed", "spent", "components"]].sum()
-    shown = pd.DataFrame({
-        t(f"infra.budget.by.{by}", lang): [*names, t("infra.budget.total", lang)],
-        t("infra.budget.planned", lang): [fmt_number(v, lang) for v in [*budget["planned"], totals["planned"]]],
-        t("infra.budget.committed", lang): [fmt_number(v, lang) for v in [*budget["committed"], totals["committed"]]],
-        t("infra.budget.spent", lang): [fmt_number(v, lang) for v in [*budget["spent"], totals["spent"]]],
-        t("infra.budget.committed_rate", lang): [
-            fmt_percent(c / p * 100 if p else None, lang) for c, p in
-            zip([*budget["committed"], totals["committed"]], [*budget["planned"], totals["planned"]], strict=True)],
-        t("infra.budget.spent_rate", lang): [
-            fmt_percent(s / p * 100 if p else None, lang) for s, p in
-            zip([*budget["spent"], totals["spent"]], [*budget["planned"], totals["planned"]], strict=True)],
-        t("infra.budget.components", lang): [*budget["components"].astype(int), int(totals["components"])],
-    })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ information exchange
 with tab_exchange:
@@ -248,24 +196,10 @@ with tab_exchange:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('infra.exchange.crossings', lang)}**")
-        listed = ca4_crossings.sort_values(["interconnected", "regional_sides", "crossing_code"],
-                                           ascending=[False, False, True])
-        st.dataframe(pd.DataFrame({
-            t("infra.col.crossing", lang): listed["name"] + " (" + listed["crossing_code"] + ")",
-            t("infra.col.sides", lang): listed["country_a"].map(country_label) + " – "
-            + listed["country_b"].map(country_label),
-            t("infra.col.regional_sides", lang): listed["regional_sides"],
-            t("infra.col.interconnected", lang): listed["interconnected"].map(yes_no),
-        }), hide_index=True, width="stretch")
+        st.dataframe(tables.crossings_table(ca4_crossings, lang), hide_index=True, width="stretch")
     with right:
         st.markdown(f"**{t('infra.exchange.posts', lang)}**")
-        st.dataframe(pd.DataFrame({
-            t("infra.col.post", lang): programme_posts["name"],
-            t("infra.col.country", lang): programme_posts["country_iso3"].map(country_label),
-            t("infra.col.national", lang): programme_posts["national"].map(yes_no),
-            t("infra.col.national_status", lang): programme_posts["national_status"].map(
-                lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "–"),
-        }), hide_index=True, width="stretch")
+        st.dataframe(tables.national_links_table(programme_posts, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ what changed since <date>
 with tab_changes:
@@ -278,19 +212,7 @@ with tab_changes:
     else:
         post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
         st.caption(t("infra.changes.count", lang, n=len(changes), date=fmt_date(since, lang)))
-        listing = pd.DataFrame({
-            t("infra.col.when", lang): changes["at"].dt.strftime("%Y-%m-%d %H:%M"),
-            t("infra.col.who", lang): changes["username"],
-            t("infra.col.action", lang): changes["action"].map(
-                lambda a: t(f"infra.action.{a}", lang) if has(f"infra.action.{a}") else a),
-            t("infra.col.post", lang): changes["post_code"].map(lambda c: post_names.get(c, c) if c else "–"),
-            t("infra.col.component", lang): changes["component_code"].map(lambda c: type_names.get(c, c)),
-            t("infra.col.field", lang): changes["field"].map(lambda f: field_label(f) if f else "–"),
-            t("infra.col.old", lang): [value_text(f, v) for f, v in zip(changes["field"], changes["old_value"],
-                                                                         strict=True)],
-            t("infra.col.new", lang): [value_text(f, v) for f, v in zip(changes["field"], changes["new_value"],
-                                                                         strict=True)],
-        })
+        listing = tables.changes_table(changes, post_names, type_names, lang)
         st.dataframe(listing, hide_index=True, width="stretch")
         st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),
                            file_name=f"changes_since_{since}.csv", mime="text/csv", key="infra_changes_csv")
@@ -298,7 +220,7 @@ with tab_changes:
 # ------------------------------------------------------------------ edits (coordinators)
 with tab_edit:
     st.subheader(t("infra.form.title", lang))
-    actor = current_actor()
+    actor = ui.current_actor()
     flash = st.session_state.pop("infra_flash", None)
     if flash:
         st.success(flash)
@@ -333,7 +255,7 @@ with tab_edit:
             st.error(t("infra.form.gone", lang))
         else:
             st.caption(t("infra.form.version", lang, version=seen["version"], by=seen.get("updated_by") or "–",
-                         at=value_text(None, seen.get("updated_at").date() if seen.get("updated_at") else None)))
+                         at=tables.value_text(None, seen.get("updated_at"), lang)))
             allowed = [s for s in COMPONENT_STATUSES if s in up.TRANSITIONS.get(seen["status"], ())]
             st.caption(t("infra.form.transition_hint", lang, status=t(f"status.{seen['status']}", lang),
                          allowed=", ".join(t(f"status.{s}", lang) for s in allowed) or "–"))
@@ -366,16 +288,10 @@ with tab_edit:
                 except up.StaleEdit as stale:
                     st.error(t("infra.form.stale", lang, by=stale.by or t("infra.form.stale.someone", lang)))
                     if stale.meanwhile:
-                        meanwhile = stale.meanwhile.items()
-                        st.dataframe(pd.DataFrame({
-                            t("infra.col.field", lang): [field_label(f) for f, _ in meanwhile],
-                            t("infra.form.stale.seen", lang): [value_text(f, a) for f, (a, _) in meanwhile],
-                            t("infra.form.stale.now", lang): [value_text(f, b) for f, (_, b) in meanwhile],
-                        }), hide_index=True, width="stretch")
+                        st.dataframe(tables.stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
                 except up.ValidationFailed as error:
                     st.error(t("infra.form.invalid", lang))
-                    for name, problem in error.problems.items():
-                        st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                    show_problems(error.problems)
                 except up.NotFound:
                     st.error(t("infra.form.gone", lang))
                 except PermissionDenied:
@@ -413,8 +329,7 @@ with tab_edit:
                             "project_id": int(projects_here.iloc[0]) if len(projects_here) else None,
                         })
                     except up.ValidationFailed as error:
-                        for name, problem in error.problems.items():
-                            st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                        show_problems(error.problems)
                     except PermissionDenied:
                         st.error(t("infra.form.denied", lang))
                     else:
@@ -425,13 +340,7 @@ with tab_edit:
 
     if actor.can("admin"):
         with st.expander(t("infra.admin.title", lang)):
-            st.dataframe(pd.DataFrame({
-                t("infra.field.code", lang): catalogue["code"],
-                t("infra.field.name_es", lang): catalogue["name_es"],
-                t("infra.field.name_en", lang): catalogue["name_en"],
-                t("infra.field.category", lang): catalogue["category"].map(
-                    lambda c: t(f"infra.category.{c}", lang) if has(f"infra.category.{c}") else c),
-            }), hide_index=True, width="stretch")
+            st.dataframe(tables.catalogue_table(catalogue, lang), hide_index=True, width="stretch")
             with st.form("infra_type_form", clear_on_submit=False):
                 c1, c2 = st.columns(2)
                 new_code = c1.text_input(field_label("code"), key="infra_t_code", placeholder="cctv")
@@ -444,8 +353,7 @@ with tab_edit:
                 try:
                     up.add_component_type(engine, actor, new_code, name_en, name_es, category)
                 except up.ValidationFailed as error:
-                    for name, problem in error.problems.items():
-                        st.error(f"{field_label(name)}: {t(problem, lang) if has(problem) else problem}")
+                    show_problems(error.problems)
                 except PermissionDenied:
                     st.error(t("infra.form.denied", lang))
                 else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 import ui
 from geo import coverage, reference, workshop_charts, workshop_maps
+from geo import workshop_tables as tables
 from geo import workshops as ws
-from geo.auth import ANONYMOUS, Actor, PermissionDenied
-from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
+from geo.auth import PermissionDenied
+from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import AGENCIES, POST_TYPES, SEXES, WORKSHOP_SCOPES
 from geo.sample import sample_seed
 
@@ -25,17 +25,6 @@ def load_report(url: str, start: dt.date, end: dt.date, reach_km: float,
     return coverage.coverage_report(ui.engine(), start, end, reach_km, types)
 
 
-def current_actor() -> Actor:
-    """The signed-in user when sign-in exists (ui.current_actor), else an anonymous viewer."""
-    getter = getattr(ui, "current_actor", None)
-    actor = getter() if callable(getter) else None
-    return actor if isinstance(actor, Actor) else ANONYMOUS
-
-
-def message(text: str) -> str:
-    return t(text, lang) if has(text) else text
-
-
 st.title(t("ws.title", lang))
 ui.sample_notice(sample_seed(engine))
 
@@ -44,7 +33,8 @@ period_default = (dt.date(span[0].year, 1, 1), dt.date(span[1].year, 12, 31))
 
 with st.sidebar:
     period = st.date_input(t("ws.period", lang), value=period_default, format="DD/MM/YYYY", key="ws_period")
-    reach_km = st.slider(t("ws.reach", lang), min_value=5, max_value=150, value=25, step=5, key="ws_reach")
+    reach_km = st.slider(t("ws.reach", lang), min_value=5, max_value=150, value=int(coverage.DEFAULT_REACH_KM), step=5,
+                         key="ws_reach")
     types = st.multiselect(t("filter.post_type", lang), list(POST_TYPES), key="ws_types",
                            format_func=lambda v: t(f"post_type.{v}", lang), placeholder=t("filter.all", lang))
     st.markdown(f"**{t('map.layers', lang)}**")
@@ -92,60 +82,28 @@ with map_column:
 
 with list_column:
     st.subheader(t("ws.uncovered.title", lang))
-    uncovered = posts[~posts["covered"]].sort_values(["country_iso3", "code"])
+    uncovered = tables.uncovered_table(report, lang)
     if uncovered.empty:
         st.success(t("ws.uncovered.none", lang))
     else:
-        st.dataframe(pd.DataFrame({
-            t("ws.col.post", lang): uncovered["name"] + " (" + uncovered["code"] + ")",
-            t("ws.col.country", lang): uncovered["country_iso3"].map(lambda c: reference.country_name(c, lang)),
-            t("ws.col.segment", lang): uncovered["segment"].fillna("–"),
-            t("ws.col.in_reach", lang): uncovered["reached"].map(lambda v: t(f"ws.yesno.{bool(v)}", lang)),
-            t("ws.col.nearest_km", lang): (uncovered["nearest_m"] / 1000).round(1),
-        }), hide_index=True, width="stretch", height=520)
+        st.dataframe(uncovered, hide_index=True, width="stretch", height=520)
         st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
 
 # ------------------------------------------------------------------ coverage tables
 st.subheader(t("ws.coverage.title", lang))
-pct_config = {"format": "%.1f %%", "min_value": 0, "max_value": 100}
+percent_bars = {t(key, lang): st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100)
+                for key in tables.PERCENT_KEYS}
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
-    bc = report.by_country
-    st.dataframe(pd.DataFrame({
-        t("ws.col.country", lang): bc["country_iso3"].map(lambda c: reference.country_name(c, lang)),
-        t("ws.col.posts", lang): bc["posts"], t("ws.col.covered", lang): bc["covered"],
-        t("ws.col.covered_pct", lang): bc["covered_pct"], t("ws.col.reached", lang): bc["reached"],
-        t("ws.col.reached_pct", lang): bc["reached_pct"],
-    }), hide_index=True, width="stretch", column_config={
-        t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
-        t("ws.col.reached_pct", lang): st.column_config.ProgressColumn(**pct_config),
-    })
+    st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
 with c2:
     st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
-    ba = report.by_agency
-    st.dataframe(pd.DataFrame({
-        t("ws.col.agency", lang): ba["agency"].map(lambda a: t(f"agency.{a}", lang)),
-        t("ws.col.participants", lang): ba["participants"], t("ws.col.covered", lang): ba["covered"],
-        t("ws.col.covered_pct", lang): ba["covered_pct"],
-    }), hide_index=True, width="stretch", column_config={
-        t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
-    })
+    st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
     st.caption(t("ws.coverage.agency_definition", lang))
 
 st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
-bs = report.by_segment
-st.dataframe(pd.DataFrame({
-    t("ws.col.segment", lang): bs["pair"].map(
-        lambda p: " – ".join(reference.country_name(c, lang) for c in p.split("-"))),
-    t("ws.col.posts", lang): bs["posts"], t("ws.col.covered", lang): bs["covered"],
-    t("ws.col.covered_pct", lang): bs["covered_pct"], t("ws.col.reached", lang): bs["reached"],
-    t("ws.col.line_km", lang): bs["line_km"], t("ws.col.line_reached_pct", lang): bs["line_reached_pct"],
-    t("ws.col.uncovered", lang): bs["uncovered"].map(", ".join),
-}), hide_index=True, width="stretch", column_config={
-    t("ws.col.covered_pct", lang): st.column_config.ProgressColumn(**pct_config),
-    t("ws.col.line_reached_pct", lang): st.column_config.ProgressColumn(**pct_config),
-})
+st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
 st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
 
 # ------------------------------------------------------------------ participants over time and the pair matrix
@@ -163,59 +121,27 @@ m1, m2 = st.columns([3, 2])
 with m1:
     st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch")
 with m2:
-    pm = report.pairs
-    st.dataframe(pd.DataFrame({
-        t("ws.col.segment", lang): pm["pair"],
-        t("ws.col.workshops", lang): pm["workshops"],
-        t("ws.col.participants", lang): pm["participants"],
-        t("ws.col.last", lang): pm["last_end"].map(lambda d: fmt_date(d, lang) if isinstance(d, dt.date) else "–"),
-    }), hide_index=True, width="stretch")
+    st.dataframe(tables.pairs_table(report, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ where next
 st.subheader(t("ws.next.title", lang))
 st.caption(t("ws.next.definition", lang))
-nxt = report.where_next
-if nxt.empty:
+if report.where_next.empty:
     st.success(t("ws.next.none", lang))
 else:
     # st.table wraps the long reasons; every value is plain text (no HTML, no markdown from data).
-    st.table(pd.DataFrame({
-        "#": nxt["rank"].astype(str),
-        t("ws.col.segment", lang): nxt["pair"].map(
-            lambda p: " – ".join(reference.country_name(c, lang) for c in p.split("-"))),
-        t("ws.col.uncovered", lang): nxt["uncovered_posts"].astype(str),
-        t("ws.col.flow", lang): nxt["flow"].map(lambda v: fmt_number(v, lang)),
-        t("ws.col.score", lang): nxt["score"].map(lambda v: fmt_number(v, lang, 2)),
-        t("ws.col.venue", lang): nxt["venue_name"].fillna("–") + " (" + nxt["venue_country_iso3"].fillna("–") + ")",
-        t("ws.col.reason", lang): [coverage.next_reason(r, lang) for r in nxt.to_dict("records")],
-    }).set_index("#"))
+    st.table(tables.where_next_table(report, lang))
 
 # ------------------------------------------------------------------ the workshops table
 st.subheader(t("ws.table.title", lang))
-table = report.workshops
-scope_label = {s: t(f"ws.scope.{s}", lang) for s in WORKSHOP_SCOPES}
-shown = pd.DataFrame({
-    t("ws.col.code", lang): table["code"],
-    t("ws.col.title", lang): table["title"],
-    t("ws.col.topic", lang): table["topic"],
-    t("ws.col.start", lang): table["start_date"],
-    t("ws.col.end", lang): table["end_date"],
-    t("ws.col.venue", lang): table["venue_name"],
-    t("ws.col.country", lang): table["venue_country_iso3"],
-    t("ws.col.scope", lang): table["scope"].map(scope_label),
-    t("ws.col.segment", lang): table["pair"].fillna("–"),
-    t("ws.col.participants", lang): table["participants"],
-    t("ws.col.women", lang): table["women"],
-    t("ws.col.posts", lang): table["posts"],
-    t("ws.col.sample", lang): table["is_sample"].map(lambda v: t(f"ws.yesno.{bool(v)}", lang)),
-})
+shown = tables.workshops_table(report, lang)
 st.dataframe(shown, hide_index=True, width="stretch")
 st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),
                    file_name=f"workshops_{start}_{end}.csv", mime="text/csv")
 
 # ------------------------------------------------------------------ add or correct (editors)
 st.subheader(t("ws.form.title", lang))
-actor = current_actor()
+actor = ui.current_actor()
 flash = st.session_state.pop("ws_flash", None)
 if flash:
     st.success(flash)
@@ -229,7 +155,7 @@ pairs = ws.neighbour_pairs()
 
 
 def pair_label(pair: tuple[str, str]) -> str:
-    return " – ".join(reference.country_name(c, lang) for c in pair)
+    return tables.pair_name("-".join(pair), lang)
 
 
 def load_into_widgets(prefix: str, record: dict) -> None:
@@ -265,7 +191,7 @@ def workshop_fields(prefix: str) -> dict:
     organisers = c.text_input(t("ws.col.organisers", lang), key=f"{prefix}_organisers")
     a, b = st.columns(2)
     scope = a.selectbox(t("ws.col.scope", lang), list(WORKSHOP_SCOPES), key=f"{prefix}_scope",
-                        format_func=scope_label.get)
+                        format_func=lambda v: t(f"ws.scope.{v}", lang))
     pair = b.selectbox(t("ws.form.pair", lang), pairs, key=f"{prefix}_pair", format_func=pair_label,
                        disabled=scope != "binational")
     mode = st.radio(t("ws.form.venue", lang), ["place", "point"], key=f"{prefix}_venue_mode", horizontal=True,
@@ -320,8 +246,8 @@ def workshop_fields(prefix: str) -> dict:
 
 def show_problems(problems: dict[str, str]) -> None:
     st.error(t("ws.form.invalid", lang))
-    for field, text in problems.items():
-        st.error(f"{t(f'ws.field.{field}', lang) if has(f'ws.field.{field}') else field}: {message(text)}")
+    for line in tables.problem_lines(problems, lang):
+        st.error(line)
 
 
 def saved(text: str) -> None:
@@ -371,12 +297,7 @@ with correct_tab:
             except ws.StaleEdit as stale:
                 st.error(t("ws.form.stale", lang, by=stale.by or "?"))
                 if stale.meanwhile:
-                    st.dataframe(pd.DataFrame({
-                        t("ws.form.stale.field", lang): [
-                            t(f"ws.field.{f}", lang) if has(f"ws.field.{f}") else f for f in stale.meanwhile],
-                        t("ws.form.stale.seen", lang): [str(a) for a, _ in stale.meanwhile.values()],
-                        t("ws.form.stale.now", lang): [str(b) for _, b in stale.meanwhile.values()],
-                    }), hide_index=True, width="stretch")
+                    st.dataframe(tables.stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
             except ws.ValidationFailed as error:
                 show_problems(error.problems)
             except ws.NotFound:

@@ -27,17 +27,12 @@ def page_db(app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     yield url
 
 
-def signed_in(monkeypatch: pytest.MonkeyPatch, actor: Actor | None) -> None:
-    """Stand-in for the sign-in another issue adds (ui.current_actor)."""
-    if actor is None:
-        monkeypatch.delattr(ui, "current_actor", raising=False)
-    else:
-        monkeypatch.setattr(ui, "current_actor", lambda: actor, raising=False)
-
-
-def run(lang: str = "en", **query: str) -> AppTest:
+def run(lang: str = "en", actor: Actor | None = None, **query: str) -> AppTest:
+    """Run the page, signed in as `actor` (as the sidebar's sign-in leaves it), or anonymously."""
     at = AppTest.from_file(PAGE, default_timeout=90)
     at.query_params["lang"] = lang
+    if actor is not None:
+        at.session_state[ui.ACTOR_KEY] = actor
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
@@ -54,8 +49,7 @@ def texts(elements) -> str:
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_page_shows_the_programme_for_viewers(page_db: str, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
-    signed_in(monkeypatch, None)
+def test_page_shows_the_programme_for_viewers(page_db: str, lang: str) -> None:
     at = run(lang)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == {"es": "Infraestructura de los puestos", "en": "Infrastructure of the posts"}[lang]
@@ -73,8 +67,7 @@ def test_page_shows_the_programme_for_viewers(page_db: str, monkeypatch: pytest.
     assert ("CA4" in texts(at.caption))
 
 
-def test_budget_table_total_equals_the_rows(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, None)
+def test_budget_table_total_equals_the_rows(page_db: str) -> None:
     at = run("en")
     table = next(d.value for d in at.dataframe if "Planned" in d.value.columns)
     planned = table["Planned"].str.replace(",", "").astype(float)
@@ -83,17 +76,15 @@ def test_budget_table_total_equals_the_rows(page_db: str, monkeypatch: pytest.Mo
     assert planned.iloc[-1] == pytest.approx(up.components_frame(make_engine(page_db))["budget_planned"].sum())
 
 
-def test_overdue_table_lists_exactly_the_overdue_components(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, None)
+def test_overdue_table_lists_exactly_the_overdue_components(page_db: str) -> None:
     at = run("en")
     table = next(d.value for d in at.dataframe if "Days overdue" in d.value.columns)
     assert len(table) == up.programme_summary(make_engine(page_db))["overdue"]
     assert (table["Days overdue"] > 0).all()
 
 
-def test_an_editor_saves_through_the_form_and_it_is_audited(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, Actor("ana", "editor"))
-    at = run("en")
+def test_an_editor_saves_through_the_form_and_it_is_audited(page_db: str) -> None:
+    at = run("en", actor=Actor("ana", "editor"))
     assert not at.exception, [e.value for e in at.exception]
     post = at.selectbox(key="infra_edit_post").value
     component = at.selectbox(key="infra_edit_component").value
@@ -115,9 +106,8 @@ def test_an_editor_saves_through_the_form_and_it_is_audited(page_db: str, monkey
     assert "Installed, awaiting acceptance" in listing["New value"].tolist()
 
 
-def test_a_broken_rule_is_explained_and_nothing_saved(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, Actor("ana", "admin"))  # an admin: any status change passes the workflow check
-    at = run("en")
+def test_a_broken_rule_is_explained_and_nothing_saved(page_db: str) -> None:
+    at = run("en", actor=Actor("ana", "admin"))  # an admin: any status change passes the workflow check
     post = at.selectbox(key="infra_edit_post").value
     component = at.selectbox(key="infra_edit_component").value
     before = up.component_record(make_engine(page_db), post, component)
@@ -131,9 +121,8 @@ def test_a_broken_rule_is_explained_and_nothing_saved(page_db: str, monkeypatch:
     assert up.component_record(make_engine(page_db), post, component)["version"] == before["version"]
 
 
-def test_a_stale_edit_is_refused_with_what_changed(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, Actor("ana", "editor"))
-    at = run("en")
+def test_a_stale_edit_is_refused_with_what_changed(page_db: str) -> None:
+    at = run("en", actor=Actor("ana", "editor"))
     post = at.selectbox(key="infra_edit_post").value
     component = at.selectbox(key="infra_edit_component").value
     # Meanwhile, Ben saves the same component from another session.
@@ -157,12 +146,10 @@ def test_a_stale_edit_is_refused_with_what_changed(page_db: str, monkeypatch: py
     assert up.component_record(engine, post, component)["notes"] == "Ana's note"
 
 
-def test_only_admins_see_the_catalogue_and_can_add_to_it(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    signed_in(monkeypatch, Actor("ana", "editor"))
-    at = run("en")
+def test_only_admins_see_the_catalogue_and_can_add_to_it(page_db: str) -> None:
+    at = run("en", actor=Actor("ana", "editor"))
     assert not [e for e in at.expander if e.label == "Component catalogue (admins)"]
-    signed_in(monkeypatch, Actor("root", "admin"))
-    at = run("en")
+    at = run("en", actor=Actor("root", "admin"))
     assert [e for e in at.expander if e.label == "Component catalogue (admins)"]
     at.text_input(key="infra_t_code").input("cctv")
     at.text_input(key="infra_t_name_en").input("Video surveillance")
@@ -173,11 +160,10 @@ def test_only_admins_see_the_catalogue_and_can_add_to_it(page_db: str, monkeypat
     assert "Component 'cctv' added" in texts(at.success)
 
 
-def test_an_editor_adds_a_new_catalogue_component_to_a_post(page_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_editor_adds_a_new_catalogue_component_to_a_post(page_db: str) -> None:
     engine = make_engine(page_db)
     up.add_component_type(engine, Actor("root", "admin"), "cctv", "Video surveillance", "Videovigilancia", "equipment")
-    signed_in(monkeypatch, Actor("ana", "editor"))
-    at = run("en")
+    at = run("en", actor=Actor("ana", "editor"))
     post = at.selectbox(key="infra_edit_post").value
     assert "Video surveillance" in at.selectbox(key="infra_add_code").options  # only types the post lacks
     assert not set(at.selectbox(key="infra_add_code").options) & set(at.selectbox(key="infra_edit_component").options)

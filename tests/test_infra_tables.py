@@ -1,0 +1,48 @@
+"""The infrastructure page's tables: translated headers, values in the reader's locale, totals that add up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from geo import infra_tables as tables
+
+
+def test_values_read_in_each_language() -> None:
+    assert tables.value_text("status", "delayed", "es") == "Retrasado"
+    assert tables.value_text("status", "delayed", "en") == "Delayed"
+    assert tables.value_text("budget_spent", 12345.5, "es") == "12.345,50"
+    assert tables.value_text("budget_spent", 12345.0, "en") == "12,345"
+    assert tables.value_text("target_date", dt.date(2026, 11, 22), "es") == "22 nov 2026"
+    assert tables.value_text(None, dt.datetime(2026, 11, 22, 9, 30), "en") == "22 Nov 2026"
+    assert tables.value_text("notes", None, "en") == "–"
+    assert tables.value_text("notes", float("nan"), "en") == "–"
+    assert tables.value_text("notes", "<b>x</b>", "en") == "<b>x</b>"  # text stays text (drawn escaped)
+
+
+def test_budget_table_rates_and_total_row() -> None:
+    budget = pd.DataFrame({"key": ["GTM", "HND"], "planned": [1000.0, 0.0], "committed": [500.0, 0.0],
+                           "spent": [250.0, 0.0], "components": [3, 1]})
+    names = tables.budget_group_names(budget, "country", {}, "en")
+    assert names == ["Guatemala", "Honduras"]
+    frame = tables.budget_table(budget, names, "country", "en")
+    assert frame.iloc[:, 0].tolist() == ["Guatemala", "Honduras", "Total"]
+    assert frame.iloc[:, 4].tolist() == ["50 %", "–", "50 %"]  # committed / planned; no plan, no rate
+    assert frame.iloc[:, 5].tolist() == ["25 %", "–", "25 %"]
+    assert frame.iloc[:, 6].tolist() == [3, 1, 4]
+
+
+def test_projectless_budget_group_is_named() -> None:
+    budget = pd.DataFrame({"key": ["Q36-805", None]})
+    assert tables.budget_group_names(budget, "project", {}, "es")[1] != ""
+
+
+def test_stale_table_shows_what_changed_meanwhile() -> None:
+    frame = tables.stale_table({"status": ("planned", "procurement"), "progress": (0, 20)}, "es")
+    assert frame.values.tolist() == [["Estado", "Planificado", "Adquisición"], ["Avance (%)", "0", "20"]]
+
+
+def test_problem_lines_name_the_field() -> None:
+    lines = tables.problem_lines({"progress": "infra.err.progress_range"}, "en")
+    assert lines == ["Progress (%): must be a whole number from 0 to 100."]
