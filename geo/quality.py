@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, distinct, func, select
+from sqlalchemy import Engine, func, select
 
 from geo.checks import post_problems
 from geo.imports import KINDS
@@ -100,7 +100,7 @@ def audit_options(engine: Engine) -> dict[str, list[str]]:
     """The distinct entities, users and actions present (for the filter widgets)."""
     with engine.connect() as conn:
         return {
-            name: sorted(v for v in conn.execute(select(distinct(column))).scalars() if v)
+            name: sorted(v for v in conn.execute(select(column).distinct()).scalars() if v)
             for name, column in (("entity", AuditEntry.entity), ("username", AuditEntry.username),
                                  ("action", AuditEntry.action))
         }
