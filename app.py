@@ -35,6 +35,13 @@ PAGES = (
     ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
     ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
 )
+# Presentation mode (?present=1): the slides page alone, with no sidebar, menus or navigation
+# (when sign-in is required, only after signing in).
+if ui.present_mode() and not ui.sign_in_required():
+    st.navigation([st.Page("pages/present.py", title=t("ov.present", lang), url_path="present", default=True)],
+                  position="hidden").run()
+    st.stop()
+
 present = [p for p in PAGES if (ROOT / p[0]).exists()]
 pages = [
     st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))

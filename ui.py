@@ -129,3 +129,56 @@ def sign_in_box() -> None:
 def sign_in_required() -> bool:
     """True while the app must show nothing but the sign-in form (CA4_REQUIRE_LOGIN=1, nobody signed in)."""
     return settings().require_login and not signed_in()
+
+
+# ---- overview/presentation
+def query_month(name: str, months: list, fallback):
+    """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback`."""
+    import datetime as dt
+
+    raw = st.query_params.get(name, "")
+    try:
+        value = dt.date(int(raw[:4]), int(raw[5:7]), 1)
+    except (ValueError, IndexError):
+        return fallback
+    return value if value in months else fallback
+
+
+def month_range(label: str, months: list, default: tuple, language: str, key: str) -> tuple:
+    """A from–to month slider kept in the URL (?from=2025-11&to=2026-10); stale values fall back."""
+    from geo.i18n import fmt_month
+
+    first, last = query_month("from", months, default[0]), query_month("to", months, default[1])
+    if first > last:
+        first, last = default
+    if len(months) < 2:
+        return months[0], months[-1]
+    first, last = st.select_slider(label, options=months, value=(first, last),
+                                   format_func=lambda m: fmt_month(m, language), key=key)
+    st.query_params["from"] = first.strftime("%Y-%m")
+    st.query_params["to"] = last.strftime("%Y-%m")
+    return first, last
+
+
+def status_legend(language: str) -> None:
+    """The infrastructure-status legend of the post maps (its text comes from the i18n module only)."""
+    from geo.maps import legend_items
+
+    colour_legend(t("map.legend.status", language), legend_items(language))
+    st.caption(t("map.legend.shape", language))
+
+
+def present_mode() -> bool:
+    """True when the URL asks for presentation mode (?present=1)."""
+    return st.query_params.get("present", "") in ("1", "true", "yes")
+
+
+def colour_legend(title: str, items: list[tuple[str, str]]) -> None:
+    """A row of colour swatches. Labels and colours come from i18n and constants, never from data."""
+    legend = " ".join(
+        f"<span style='display:inline-block;margin-right:12px'>"
+        f"<span style='display:inline-block;width:12px;height:12px;background:{colour};border:1px solid #777;"
+        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
+        for label, colour in items
+    )
+    st.markdown(f"**{title}**<br/>{legend}", unsafe_allow_html=True)

@@ -44,6 +44,7 @@ class ProjectRecord:
     scope: str
     countries: tuple[str, ...]
     components: tuple[tuple[str, str], ...] = field(default=())
+    budget_is_floor: bool = False  # the source gives a lower bound ("over EUR 1 million"), not an amount
 
 
 EU_PROJECT_CODE = "EU-CA4-MIG"
@@ -81,6 +82,7 @@ PROJECTS: tuple[ProjectRecord, ...] = (
         project_type=None,
         donor="European Union",
         budget=1_000_000.0,  # "over EUR 1 million": the stated floor, not an exact figure
+        budget_is_floor=True,
         currency="EUR",
         scope="CA4",
         countries=("GTM", "SLV", "HND", "NIC"),
@@ -99,3 +101,7 @@ PROJECTS: tuple[ProjectRecord, ...] = (
         ),
     ),
 )
+
+# Facts stated in the news item on the EU-financed project: shown beside the (sample) assisted-return figures.
+REPORTED_RETURNS = 50  # "So far it has assisted 50 persons in Guatemala, Honduras, El Salvador and Nicaragua"
+REPORTED_RETURNS_COUNTRIES = ("GTM", "HND", "SLV", "NIC")

@@ -39,7 +39,7 @@ def test_map_is_drawn_offline(browser, app_url: str, viewport: tuple[int, int]) 
     outside: list[str] = []
     local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
     page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
-    page.goto(f"{app_url}/?lang=en")
+    page.goto(f"{app_url}/map?lang=en")
     wait_idle(page)
     png = wait_for_canvas_drawn(page)
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -75,7 +75,7 @@ def test_clicking_a_post_opens_its_panel(browser, app_url: str) -> None:
     from geo.posts import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]  # an island airport: nothing else nearby
-    context, page = _open_map(browser, f"{app_url}/?lang=en")
+    context, page = _open_map(browser, f"{app_url}/map?lang=en")
     _click_post(page, roatan.lon, roatan.lat)
     page.get_by_role("heading", name="Aeropuerto Internacional Juan Manuel Gálvez").wait_for(timeout=20_000)
     wait_idle(page)
@@ -108,7 +108,7 @@ def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> Non
     from geo.posts import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]
-    context, page = _open_map(browser, f"{hostile_app_url}/?lang=en")
+    context, page = _open_map(browser, f"{hostile_app_url}/map?lang=en")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     _click_post(page, roatan.lon, roatan.lat)  # hovering shows the tooltip, the click opens the panel

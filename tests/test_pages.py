@@ -36,7 +36,19 @@ def test_app_entry_runs_in_both_languages(app_env: str, lang: str) -> None:
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    titles = {"es": "Mapa de puestos fronterizos", "en": "Border posts map"}
+    # The overview is the home page.
+    titles = {"es": "Resumen del programa", "en": "Programme overview"}
     assert [t.value for t in at.title] == [titles[lang]]
     # The sample-data notice is visible.
+    assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_presentation_mode_runs_the_slides_without_sidebar(app_env: str, lang: str) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"lang": lang, "present": "1"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [{"es": "Cifras clave", "en": "Key figures"}[lang]]
+    assert len(at.sidebar.children) == 0
     assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)

@@ -1,0 +1,279 @@
+"""The overview's headline figures (KPIs), each with its period and source.
+
+Rules are reused, not re-derived: component and budget figures come from geo.upgrades.programme_summary,
+training coverage from geo.coverage.post_coverage, assisted returns through geo.returns (small-count rule).
+Only the flows figure is a query of its own here (a sum over the flow_monthly roll-up).
+
+`overview_figures` returns plain numbers (language-free, testable); `kpi_cards` turns them into text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from geo import coverage, reference
+from geo import returns as rt
+from geo import upgrades as up
+from geo import workshops as ws
+from geo.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
+from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, FlowMonthly, Post, WorkshopParticipants
+from geo.posts import PostFilters, posts_frame
+
+DEFAULT_MONTHS = 12
+KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months: from the first day of `first` to the last day of `last`'s month."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        return self.first.replace(day=1)
+
+    @property
+    def end(self) -> dt.date:
+        return (pd.Timestamp(self.last) + pd.offsets.MonthEnd(0)).date()
+
+    @property
+    def months(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        last = (pd.Timestamp(self.start) - pd.DateOffset(months=1)).date()
+        first = (pd.Timestamp(self.start) - pd.DateOffset(months=self.months)).date()
+        return Period(first, last)
+
+    def label(self, lang: str) -> str:
+        if self.months == 1:
+            return fmt_month(self.first, lang)
+        return t("ov.period_range", lang, first=fmt_month(self.first, lang), last=fmt_month(self.last, lang))
+
+
+def available_months(engine: Engine) -> list[dt.date]:
+    """Every month from the first to the last month with flow or return data (first days)."""
+    with engine.connect() as conn:
+        bounds = [conn.execute(select(func.min(FlowMonthly.month), func.max(FlowMonthly.month))).one(),
+                  rt.month_span(engine) or (None, None)]
+    firsts = [pd.Timestamp(b[0]) for b in bounds if b[0] is not None]
+    lasts = [pd.Timestamp(b[1]) for b in bounds if b[1] is not None]
+    if not firsts:
+        today = dt.date.today().replace(day=1)
+        return [today]
+    return [d.date() for d in pd.date_range(min(firsts), max(lasts), freq="MS")]
+
+
+def default_period(engine: Engine, months: int = DEFAULT_MONTHS) -> Period:
+    """The last `months` months with data."""
+    available = available_months(engine)
+    last = available[-1]
+    first = available[max(0, len(available) - months)]
+    return Period(first, last)
+
+
+def data_as_of(engine: Engine) -> dt.date | None:
+    """When the shown data were last loaded (the newest dataset_state stamp)."""
+    with engine.connect() as conn:
+        stamp = conn.execute(select(func.max(DatasetState.updated_at)).where(DatasetState.kind.in_(KINDS))).scalar()
+    return stamp.date() if stamp is not None else None
+
+
+def flow_total(engine: Engine, period: Period, countries: tuple[str, ...]) -> dict[str, int]:
+    """Crossings recorded at the posts of `countries` in the period: entry, exit and total."""
+    query = (
+        select(FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
+        .join(Post, Post.id == FlowMonthly.post_id)
+        .where(FlowMonthly.month >= period.start, FlowMonthly.month <= period.end)
+        .group_by(FlowMonthly.direction)
+    )
+    if countries:
+        query = query.where(Post.country_iso3.in_(countries))
+    with engine.connect() as conn:
+        rows = dict(conn.execute(query).all())
+    out = {d: int(rows.get(d) or 0) for d in ("entry", "exit")}
+    out["total"] = out["entry"] + out["exit"]
+    return out
+
+
+def flow_monthly_totals(engine: Engine, period: Period, countries: tuple[str, ...]) -> pd.DataFrame:
+    """month, direction, count: crossings per month at the posts of `countries` (for the flows slide)."""
+    query = (
+        select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
+        .join(Post, Post.id == FlowMonthly.post_id)
+        .where(FlowMonthly.month >= period.start, FlowMonthly.month <= period.end)
+        .group_by(FlowMonthly.month, FlowMonthly.direction)
+        .order_by(FlowMonthly.month, FlowMonthly.direction)
+    )
+    if countries:
+        query = query.where(Post.country_iso3.in_(countries))
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["count"] = frame["count"].astype("int64")
+    return frame
+
+
+def workshops_involving(workshops: pd.DataFrame, countries: tuple[str, ...]) -> pd.DataFrame:
+    """Workshops that involve any of `countries`: a binational one through its pair, a national one through
+    its venue's country; a regional one involves every CA4 country."""
+    if not countries or set(reference.CA4) <= set(countries):
+        return workshops
+    chosen = set(countries)
+    keep = (
+        (workshops["scope"] == "regional")
+        | workshops["pair_a"].isin(chosen) | workshops["pair_b"].isin(chosen)
+        | ((workshops["scope"] == "national") & workshops["venue_country_iso3"].isin(chosen))
+    )
+    return workshops[keep]
+
+
+def participants_of(engine: Engine, workshop_ids: list[int]) -> pd.DataFrame:
+    """agency, sex, count: participants of the given workshops (every agency × sex, zeros included)."""
+    full = pd.MultiIndex.from_product([AGENCIES, SEXES], names=["agency", "sex"])
+    if not workshop_ids:
+        return pd.Series(0, index=full, name="count").reset_index()
+    query = (select(WorkshopParticipants.agency, WorkshopParticipants.sex,
+                    func.sum(WorkshopParticipants.count).label("count"))
+             .where(WorkshopParticipants.workshop_id.in_(workshop_ids))
+             .group_by(WorkshopParticipants.agency, WorkshopParticipants.sex))
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    series = frame.set_index(["agency", "sex"])["count"].reindex(full, fill_value=0).astype("int64")
+    return series.reset_index()
+
+
+@dataclass
+class OverviewFigures:
+    period: Period
+    countries: tuple[str, ...]
+    as_of: dt.date | None
+    posts: int
+    posts_by_type: dict[str, int]
+    components: int
+    operational: int
+    budget_planned: float
+    budget_spent: float
+    workshops: int
+    participants: pd.DataFrame  # agency, sex, count
+    programme_posts: int
+    posts_covered: int
+    flows: dict[str, int]
+    flows_previous: dict[str, int]
+    returns: pd.DataFrame  # raw rows: only ever shown through geo.returns
+    map_posts: pd.DataFrame = field(repr=False)
+
+    @property
+    def operational_pct(self) -> float | None:
+        return 100.0 * self.operational / self.components if self.components else None
+
+    @property
+    def spent_pct(self) -> float | None:
+        return 100.0 * self.budget_spent / self.budget_planned if self.budget_planned else None
+
+    @property
+    def covered_pct(self) -> float | None:
+        return 100.0 * self.posts_covered / self.programme_posts if self.programme_posts else None
+
+    @property
+    def flows_change_pct(self) -> float | None:
+        before = self.flows_previous["total"]
+        return 100.0 * (self.flows["total"] - before) / before if before else None
+
+    @property
+    def trained(self) -> int:
+        return int(self.participants["count"].sum())
+
+
+def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] = (),
+                     reach_km: float = coverage.DEFAULT_REACH_KM) -> OverviewFigures:
+    """Every headline figure for the period and CA4 countries (all four when `countries` is empty)."""
+    chosen = tuple(c for c in countries if c in reference.CA4) or reference.CA4
+    posts = posts_frame(engine, PostFilters(chosen))
+    summary = up.programme_summary(engine, chosen)
+    workshops = workshops_involving(ws.workshops_frame(engine, period.start, period.end), chosen)
+    participants = participants_of(engine, [int(i) for i in workshops["id"]])
+    programme = ws.programme_posts(engine, chosen)
+    ids = workshops["id"]
+    attendance = ws.attendance(engine, period.start, period.end)
+    agencies = ws.agencies_present(engine, period.start, period.end)
+    post_cov = coverage.post_coverage(programme, attendance[attendance["workshop_id"].isin(ids)],
+                                      agencies[agencies["workshop_id"].isin(ids)], workshops, reach_km)
+    return OverviewFigures(
+        period=period, countries=chosen, as_of=data_as_of(engine),
+        posts=len(posts), posts_by_type=posts["type"].value_counts().to_dict(),
+        components=summary["components"], operational=summary["operational"],
+        budget_planned=summary["planned"], budget_spent=summary["spent"],
+        workshops=len(workshops), participants=participants,
+        programme_posts=len(post_cov), posts_covered=int(post_cov["covered"].sum()),
+        flows=flow_total(engine, period, chosen), flows_previous=flow_total(engine, period.previous(), chosen),
+        returns=rt.returns_frame(engine, period.start, period.end, chosen),
+        map_posts=posts,
+    )
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: str
+    detail: str
+    period: str
+    source: str
+
+
+def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -> list[Kpi]:
+    """The KPIs as text in `lang`: label, value, detail, period and source line."""
+    sample = t("ov.source.sample", lang, seed=sample_seed) if sample_seed is not None else ""
+    now = t("ov.period.current", lang, date=fmt_date(fig.as_of, lang))
+    period = fig.period.label(lang)
+    women = int(fig.participants.loc[fig.participants["sex"] == "F", "count"].sum())
+    men = int(fig.participants.loc[fig.participants["sex"] == "M", "count"].sum())
+    by_agency = fig.participants.groupby("agency")["count"].sum()
+    agencies = ", ".join(f"{t(f'agency.{a}', lang)} {fmt_number(int(by_agency.get(a, 0)), lang)}" for a in AGENCIES)
+    returns = rt.public_category_totals(fig.returns, lang)
+    change = fig.flows_change_pct
+    change_text = (t("ov.flows.change", lang, pct=("+" if change >= 0 else "") + fmt_number(change, lang, 1),
+                     previous=fig.period.previous().label(lang)) if change is not None else t("ov.flows.no_prev", lang))
+    types = ", ".join(f"{t(f'post_type.{k}', lang)} {fmt_number(v, lang)}"
+                      for k, v in sorted(fig.posts_by_type.items(), key=lambda kv: ("land", "air", "sea").index(kv[0])))
+    return [
+        Kpi("posts", t("ov.kpi.posts", lang), fmt_number(fig.posts, lang), types, now, t("ov.source.posts", lang)),
+        Kpi("operational", t("ov.kpi.operational", lang), fmt_percent(fig.operational_pct, lang),
+            t("ov.kpi.operational.detail", lang, n=fmt_number(fig.operational, lang),
+              total=fmt_number(fig.components, lang)), now, " ".join([t("ov.source.upgrades", lang), sample]).strip()),
+        Kpi("budget", t("ov.kpi.budget", lang), fmt_percent(fig.spent_pct, lang),
+            t("ov.kpi.budget.detail", lang, spent=fmt_number(fig.budget_spent, lang),
+              planned=fmt_number(fig.budget_planned, lang)), now,
+            " ".join([t("ov.source.upgrades", lang), sample]).strip()),
+        Kpi("workshops", t("ov.kpi.workshops", lang), fmt_number(fig.workshops, lang),
+            t("ov.kpi.workshops.detail", lang), period, " ".join([t("ov.source.workshops", lang), sample]).strip()),
+        Kpi("trained", t("ov.kpi.trained", lang), fmt_number(fig.trained, lang),
+            t("ov.kpi.trained.detail", lang, women=fmt_number(women, lang), men=fmt_number(men, lang),
+              pct=fmt_percent(100 * women / fig.trained if fig.trained else None, lang), agencies=agencies),
+            period, " ".join([t("ov.source.workshops", lang), sample]).strip()),
+        Kpi("covered", t("ov.kpi.covered", lang), fmt_percent(fig.covered_pct, lang),
+            t("ov.kpi.covered.detail", lang, n=fmt_number(fig.posts_covered, lang),
+              total=fmt_number(fig.programme_posts, lang)), period,
+            " ".join([t("ov.source.workshops", lang), sample]).strip()),
+        Kpi("flows", t("ov.kpi.flows", lang), fmt_number(fig.flows["total"], lang),
+            t("ov.kpi.flows.detail", lang, entry=fmt_number(fig.flows["entry"], lang),
+              exit=fmt_number(fig.flows["exit"], lang)) + " · " + change_text, period,
+            " ".join([t("ov.source.flows", lang), sample]).strip()),
+        Kpi("returns", t("ov.kpi.returns", lang), returns["total"],
+            " · ".join(f"{t(f'returns.category.{c}', lang)} {returns[c]}" for c in RETURN_CATEGORIES), period,
+            " ".join([t("ov.source.returns", lang), sample]).strip()),
+    ]
+
+
+def filters_text(fig: OverviewFigures, lang: str) -> str:
+    """The filters behind the figures, in words (for the page caption and the brief)."""
+    names = ", ".join(reference.country_name(c, lang) for c in fig.countries)
+    return t("ov.filters", lang, period=fig.period.label(lang), countries=names)

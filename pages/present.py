@@ -1,0 +1,130 @@
+"""Presentation mode (app.py runs this page alone when the URL has ?present=1): full-screen slides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+import ui
+from geo import coverage, maps, reference, workshop_maps
+from geo import overview as ov
+from geo import present as pr
+from geo import upgrades as up
+from geo.i18n import fmt_date, fmt_number, fmt_percent, t
+from geo.sample import sample_seed
+
+lang = ui.lang()
+engine = ui.engine()
+URL = str(engine.url)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]) -> ov.OverviewFigures:
+    return ov.overview_figures(ui.engine(), ov.Period(first, last), countries)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_coverage(url: str, start: dt.date, end: dt.date) -> coverage.CoverageReport:
+    return coverage.coverage_report(ui.engine(), start, end)
+
+
+def go_to(index: int) -> None:
+    st.query_params["slide"] = str(index + 1)
+
+
+st.html(pr.CSS)
+seed = sample_seed(engine)
+index = pr.slide_index(st.query_params.get("slide"))
+slide = pr.SLIDES[index]
+# The overview's filters travel in the link (?from=&to=&country=); otherwise the last 12 months, all CA4.
+months = ov.available_months(engine)
+default = ov.default_period(engine)
+first, last = ui.query_month("from", months, default.first), ui.query_month("to", months, default.last)
+period = ov.Period(first, last) if first <= last else default
+figures = load_figures(URL, period.first, period.last, tuple(ui.query_list("country", reference.CA4)))
+
+head, counter = st.columns([3, 1], vertical_alignment="bottom")
+head.title(t(f"present.slide.{slide}", lang))
+counter.markdown(f"**{t('present.counter', lang, n=index + 1, total=len(pr.SLIDES))}**  \n"
+                 f"{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}")
+st.caption(ov.filters_text(figures, lang))
+
+if slide == "kpis":
+    cards = ov.kpi_cards(figures, lang, seed)
+    for row in (cards[:4], cards[4:]):
+        for column, card in zip(st.columns(4), row, strict=True):
+            with column.container(border=True, height=300):
+                st.metric(card.label, card.value)
+                st.caption(card.detail)
+elif slide == "map":
+    left, right = st.columns([4, 1])
+    with left:
+        layers = pr.projector_labels(maps.base_layers(lang) + maps.post_layers(figures.map_posts, lang, labels=True))
+        view = {**maps.INITIAL_VIEW, "zoom": 6.0}
+        st.pydeck_chart(maps.make_deck(layers, lang, view=view), height=720, key="present_map")
+    with right:
+        ui.status_legend(lang)
+        st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
+        st.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
+elif slide == "flows":
+    left, right = st.columns([3, 1])
+    monthly = ov.flow_monthly_totals(engine, period, figures.countries)
+    left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
+                  theme=None)
+    right.metric(t("present.flows.total", lang), fmt_number(figures.flows["total"], lang))
+    change = figures.flows_change_pct
+    if change is not None:
+        right.metric(t("present.flows.change", lang), ("+" if change >= 0 else "") + fmt_percent(change, lang, 1))
+        right.caption(t("ov.flows.change", lang, pct=("+" if change >= 0 else "") + fmt_number(change, lang, 1),
+                        previous=period.previous().label(lang)))
+elif slide == "infrastructure":
+    left, right = st.columns([3, 1])
+    left.plotly_chart(pr.infrastructure_figure(up.components_frame(engine), lang, height=680), width="stretch",
+                      key="present_infra", theme=None)
+    right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
+    right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
+                    total=fmt_number(figures.components, lang)))
+    right.metric(t("ov.kpi.budget", lang), fmt_percent(figures.spent_pct, lang))
+else:
+    report = load_coverage(URL, period.start, period.end)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('present.coverage.map', lang)}**")
+        st.pydeck_chart(workshop_maps.workshop_deck(report, lang), height=600, key="present_coverage_map")
+        ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
+    by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
+    right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
+                       key="present_coverage", theme=None)
+
+# ------------------------------------------------------------------ navigation and notices
+previous, following, auto_column, exit_column, notice_column = st.columns([1, 1, 2, 1, 4],
+                                                                          vertical_alignment="center")
+previous.button(t("present.previous", lang), icon=":material/arrow_back:", shortcut="Left",
+                on_click=go_to, args=(pr.step(index, -1),), key="present_prev", width="stretch")
+following.button(t("present.next", lang), icon=":material/arrow_forward:", shortcut="Right", type="primary",
+                 on_click=go_to, args=(pr.step(index, 1),), key="present_next", width="stretch")
+auto = auto_column.segmented_control(
+    t("present.auto", lang), pr.AUTO_CHOICES, default=pr.auto_seconds(st.query_params.get("auto")),
+    format_func=lambda n: t("present.auto.seconds", lang, n=n) if n else t("present.auto.off", lang),
+    key="present_auto",
+) or 0
+ui.set_query_value("auto", str(auto) if auto else None)
+exit_column.link_button(t("present.exit", lang), f"./?lang={lang}", icon=":material/close:", width="stretch")
+with notice_column:
+    ui.sample_notice(seed)
+st.caption(t("present.keys", lang) + " · " + t("app.real_posts_notice", lang))
+
+# Auto-advance: a timer reruns this fragment; once the slide has shown for `auto` seconds, move on.
+if st.session_state.get("present_shown") != index:
+    st.session_state["present_shown"] = index
+    st.session_state["present_since"] = time.monotonic()
+if auto:
+    @st.fragment(run_every=1.0)
+    def advance() -> None:
+        if time.monotonic() - st.session_state.get("present_since", time.monotonic()) >= auto:
+            go_to(pr.step(index, 1))
+            st.rerun(scope="app")
+
+    advance()

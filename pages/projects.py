@@ -1,0 +1,125 @@
+"""Projects and assisted returns: the portfolio, benefiting states on the wide frame, components, and the
+assisted returns under the small-count rule ("<5")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import brief, reference
+from geo import projects as pj
+from geo import returns as rt
+from geo.catalogue import REPORTED_RETURNS
+from geo.i18n import fmt_date, fmt_month, fmt_number, t
+from geo.models import RETURN_CATEGORIES
+from geo.overview import Period
+from geo.sample import sample_seed
+
+lang = ui.lang()
+engine = ui.engine()
+seed = sample_seed(engine)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_brief(url: str, codes: tuple[str, ...], first: dt.date, last: dt.date, countries: tuple[str, ...],
+               language: str, fmt: str) -> bytes:
+    db = ui.engine()
+    chosen = Period(first, last)
+    spec = brief.projects_brief(pj.portfolio(db), codes, rt.returns_frame(db, chosen.start, chosen.end, countries),
+                                chosen.label(language), rt.data_as_of(db), language, sample_seed(db))
+    return brief.render(spec, fmt)
+
+
+def css(rgb: tuple[int, int, int]) -> str:
+    return "rgb({},{},{})".format(*rgb)
+
+
+st.title(t("proj.title", lang))
+ui.sample_notice(seed)
+
+portfolio = pj.portfolio(engine)
+codes_all = portfolio["code"].tolist()
+span = rt.month_span(engine)
+months = ([d.date() for d in pd.date_range(span[0], span[1], freq="MS")] if span
+          else [dt.date.today().replace(day=1)])
+with st.sidebar:
+    chosen_codes = st.multiselect(t("proj.filter", lang), codes_all, default=ui.query_list("project", codes_all),
+                                  placeholder=t("filter.all", lang), key="proj_codes")
+    first, last = ui.month_range(t("returns.period", lang), months, (months[max(0, len(months) - 12)], months[-1]),
+                                 lang, key="returns_period")
+    return_countries = st.multiselect(
+        t("filter.country", lang), list(reference.CA4), default=ui.query_list("country", reference.CA4),
+        format_func=lambda c: reference.country_name(c, lang), placeholder=t("filter.all", lang), key="ret_countries",
+    )
+ui.set_query_list("project", chosen_codes)
+ui.set_query_list("country", return_countries)
+codes = tuple(chosen_codes)
+shown = portfolio if not codes else portfolio[portfolio["code"].isin(codes)]
+period = Period(first, last)
+
+# ------------------------------------------------------------------ portfolio
+st.subheader(t("proj.portfolio", lang))
+st.caption(t("proj.portfolio.caption", lang))
+st.dataframe(pj.portfolio_table(shown, lang), hide_index=True, width="stretch")
+
+map_column, detail_column = st.columns([3, 2], gap="medium")
+with map_column:
+    st.markdown(f"**{t('proj.map.title', lang)}**")
+    st.pydeck_chart(pj.choropleth_deck(pj.benefit_frame(portfolio, codes), lang), height=440, key="projects_map")
+    ui.colour_legend(t("proj.legend.title", lang), [
+        (t("proj.legend.one", lang), css(pj.BENEFIT_FILL)), (t("proj.legend.both", lang), css(pj.BENEFIT_BOTH_FILL)),
+        (t("proj.legend.none", lang), css(pj.OTHER_FILL)),
+    ])
+    st.caption(t("proj.map.caption", lang))
+with detail_column:
+    components = pj.components(engine, tuple(shown["code"]))
+    for row in shown.itertuples():
+        with st.expander(t("proj.components", lang, code=row.code), expanded=True):
+            part = components[components["project_code"] == row.code]
+            st.dataframe(pd.DataFrame({t("proj.col.component", lang): part["name_es" if lang == "es" else "name_en"]}),
+                         hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ assisted returns
+st.subheader(t("returns.title", lang))
+st.caption(t("returns.caption", lang))
+returns = rt.returns_frame(engine, period.start, period.end, tuple(return_countries))
+st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(rt.data_as_of(engine), lang))}** · "
+            f"{period.label(lang)}")
+totals = rt.public_category_totals(returns, lang)
+for column, key in zip(st.columns(4), ["total", *RETURN_CATEGORIES], strict=True):
+    label = t("ov.kpi.returns", lang) if key == "total" else t(f"returns.category.{key}", lang)
+    column.metric(label, totals[key], border=True)
+st.info(t("returns.reported", lang, n=fmt_number(REPORTED_RETURNS, lang)), icon=":material/article:")
+
+if returns.empty:
+    st.info(t("returns.none", lang))
+else:
+    left, right = st.columns(2, gap="medium")
+    left.markdown(f"**{t('returns.by_country', lang)}**")
+    left.dataframe(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
+                                            lambda c: reference.country_name(c, lang)),
+                   hide_index=True, width="stretch")
+    right.markdown(f"**{t('returns.by_month', lang)}**")
+    right.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
+                                             lambda m: fmt_month(m, lang)),
+                    hide_index=True, width="stretch", height=300)
+    st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns), lang), width="stretch")
+    st.caption(t("returns.chart.suppressed", lang))
+    st.download_button(t("returns.download", lang), data=rt.public_csv(returns),
+                       file_name=f"ca4-assisted-returns-{first:%Y-%m}-{last:%Y-%m}.csv", mime="text/csv",
+                       icon=":material/download:")
+
+# ------------------------------------------------------------------ brief of this view
+st.subheader(t("ov.brief", lang))
+st.caption(t("ov.brief.help", lang))
+key = (str(engine.url), codes, first, last, tuple(return_countries), lang)
+pdf_column, png_column = st.columns(2)
+pdf_column.download_button(t("ov.brief.pdf", lang), data=lambda: load_brief(*key, "pdf"),
+                           mime="application/pdf",
+                           file_name=brief.file_name("projects", lang, "pdf"), icon=":material/picture_as_pdf:")
+png_column.download_button(t("ov.brief.png", lang), data=lambda: load_brief(*key, "png"),
+                           mime="image/png",
+                           file_name=brief.file_name("projects", lang, "png"), icon=":material/image:")

@@ -1,0 +1,189 @@
+"""Overview KPIs equal independent computations on the raw sample tables (pandas, not the app's queries),
+on SQLite and PostgreSQL/PostGIS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from geo import overview as ov
+from geo import reference
+from geo.db import make_engine, migrate
+from geo.sample import sample_seed, seed_all
+from tests.conftest import fresh_postgres
+
+FLOW_ROWS = 12_000
+pytestmark = pytest.mark.filterwarnings("ignore:Did not recognize type 'geography'")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database with the real records and the seeded sample, on each backend."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('ov') / 'ov.sqlite'}")
+        migrate(engine)
+        seed_all(engine, seed=11, flows_rows=FLOW_ROWS)
+        yield engine
+        engine.dispose()
+        return
+    from tests.support import postgres_url
+
+    postgres_url()
+    with fresh_postgres() as engine:
+        migrate(engine)
+        seed_all(engine, seed=11, flows_rows=FLOW_ROWS)
+        yield engine
+
+
+def raw(engine: Engine, table: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql_table(table, conn)
+
+
+def _as_date(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dt.date
+
+
+def independent(engine: Engine, period: ov.Period, countries: tuple[str, ...]) -> dict:
+    """Every KPI recomputed from the raw tables with pandas (flows from flow_counts, not the roll-up)."""
+    posts = raw(engine, "posts")
+    mine = posts[posts["country_iso3"].isin(countries)]
+    comps = raw(engine, "post_components").merge(posts[["id", "country_iso3"]], left_on="post_id", right_on="id")
+    comps = comps[comps["country_iso3"].isin(countries)]
+    ws = raw(engine, "workshops")
+    ws["start_date"], ws["end_date"] = _as_date(ws["start_date"]), _as_date(ws["end_date"])
+    held = ws[(ws["start_date"] <= period.end) & (ws["end_date"] >= period.start)]
+    chosen = set(countries)
+    if chosen != set(reference.CA4):
+        held = held[(held["scope"] == "regional") | held["pair_a"].isin(chosen) | held["pair_b"].isin(chosen)
+                    | ((held["scope"] == "national") & held["venue_country_iso3"].isin(chosen))]
+    people = raw(engine, "workshop_participants")
+    people = people[people["workshop_id"].isin(held["id"])]
+    attended = raw(engine, "workshop_posts")
+    attended = attended[attended["workshop_id"].isin(held["id"])]
+    flows = raw(engine, "flow_counts").merge(posts[["id", "country_iso3"]], left_on="post_id", right_on="id")
+    flows["day"] = _as_date(flows["day"])
+    flows = flows[flows["country_iso3"].isin(countries)]
+
+    def crossings(p: ov.Period) -> int:
+        return int(flows.loc[(flows["day"] >= p.start) & (flows["day"] <= p.end), "count"].sum())
+
+    returns = raw(engine, "assisted_returns")
+    returns["month"] = _as_date(returns["month"])
+    returns = returns[(returns["month"] >= period.start) & (returns["month"] <= period.end)
+                      & returns["country_iso3"].isin(countries)]
+    return {
+        "posts": len(mine),
+        "components": len(comps),
+        "operational": int((comps["status"] == "operational").sum()),
+        "planned": float(comps["budget_planned"].astype(float).sum()),
+        "spent": float(comps["budget_spent"].astype(float).sum()),
+        "workshops": len(held),
+        "trained": int(people["count"].sum()),
+        "women": int(people.loc[people["sex"] == "F", "count"].sum()),
+        "by_agency": people.groupby("agency")["count"].sum().to_dict(),
+        "programme_posts": len(mine),
+        "covered": int(mine["id"].isin(attended["post_id"]).sum()),
+        "flows": crossings(period),
+        "flows_previous": crossings(period.previous()),
+        "returns": returns.groupby("category")["count"].sum().to_dict(),
+    }
+
+
+@pytest.mark.parametrize("countries", [reference.CA4, ("GTM",), ("HND", "NIC")], ids=["CA4", "GTM", "HND+NIC"])
+def test_kpis_equal_independent_computations(seeded: Engine, countries: tuple[str, ...]) -> None:
+    period = ov.default_period(seeded)
+    fig = ov.overview_figures(seeded, period, countries)
+    want = independent(seeded, period, countries)
+    assert fig.posts == want["posts"]
+    assert fig.components == want["components"]
+    assert fig.operational == want["operational"]
+    assert fig.budget_planned == pytest.approx(want["planned"])
+    assert fig.budget_spent == pytest.approx(want["spent"])
+    assert fig.operational_pct == pytest.approx(100 * want["operational"] / want["components"])
+    assert fig.workshops == want["workshops"]
+    assert fig.trained == want["trained"]
+    by_agency = fig.participants.groupby("agency")["count"].sum()
+    assert {a: int(n) for a, n in by_agency.items() if n} == {a: int(n) for a, n in want["by_agency"].items() if n}
+    assert int(fig.participants.loc[fig.participants["sex"] == "F", "count"].sum()) == want["women"]
+    assert fig.programme_posts == want["programme_posts"]
+    assert fig.posts_covered == want["covered"]
+    assert fig.flows["total"] == want["flows"]
+    assert fig.flows_previous["total"] == want["flows_previous"]
+    if want["flows_previous"]:
+        assert fig.flows_change_pct == pytest.approx(100 * (want["flows"] - want["flows_previous"])
+                                                     / want["flows_previous"])
+    assert fig.returns.groupby("category")["count"].sum().to_dict() == want["returns"]
+    assert want["flows"] > 0 and want["workshops"] > 0  # the sample exercises every figure
+
+
+def test_period_arithmetic() -> None:
+    period = ov.Period(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
+    assert period.months == 12
+    assert period.start == dt.date(2025, 11, 1)
+    assert period.end == dt.date(2026, 10, 31)
+    assert period.previous() == ov.Period(dt.date(2024, 11, 1), dt.date(2025, 10, 1))
+    assert ov.Period(dt.date(2024, 2, 1), dt.date(2024, 2, 1)).end == dt.date(2024, 2, 29)
+    assert period.label("es") == "noviembre 2025 a octubre 2026"
+    assert period.label("en") == "November 2025 to October 2026"
+
+
+def test_default_period_is_the_last_twelve_months_with_data(seeded: Engine) -> None:
+    flows = raw(seeded, "flow_monthly")
+    last = max(_as_date(flows["month"]))
+    period = ov.default_period(seeded)
+    assert period.last == last
+    assert period.months == 12
+
+
+def test_kpi_cards_carry_period_source_and_language(seeded: Engine) -> None:
+    period = ov.default_period(seeded)
+    fig = ov.overview_figures(seeded, period)
+    seed = sample_seed(seeded)
+    es = {k.key: k for k in ov.kpi_cards(fig, "es", seed)}
+    en = {k.key: k for k in ov.kpi_cards(fig, "en", seed)}
+    assert list(es) == ["posts", "operational", "budget", "workshops", "trained", "covered", "flows", "returns"]
+    assert es["flows"].value == f"{fig.flows['total']:,}".replace(",", ".")
+    assert en["flows"].value == f"{fig.flows['total']:,}"
+    assert es["workshops"].period == period.label("es") and en["workshops"].period == period.label("en")
+    assert " a " in es["workshops"].period and " to " in en["workshops"].period
+    assert es["operational"].period.startswith("situación al ")
+    for key in ("operational", "workshops", "flows", "returns"):
+        assert f"semilla {seed}" in es[key].source and f"seed {seed}" in en[key].source
+    assert "data/posts.csv" in es["posts"].source
+    assert "Mujeres" in es["trained"].detail and "Women" in en["trained"].detail
+
+
+def test_returns_kpi_never_shows_a_small_count(seeded: Engine) -> None:
+    """With one country and one month, small counts occur: the KPI shows '<5', never the number."""
+    returns = raw(seeded, "assisted_returns")
+    returns["month"] = _as_date(returns["month"])
+    small = returns[(returns["count"] < 5) & (returns["category"] == "trafficking_victim")].iloc[0]
+    period = ov.Period(small["month"], small["month"])
+    fig = ov.overview_figures(seeded, period, (small["country_iso3"],))
+    card = {k.key: k for k in ov.kpi_cards(fig, "en")}["returns"]
+    assert "Victims of trafficking <5" in card.detail
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -> None:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages/overview.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    engine = make_engine(app_env)
+    fig = ov.overview_figures(engine, ov.default_period(engine))
+    cards = ov.kpi_cards(fig, lang, sample_seed(engine))
+    engine.dispose()
+    assert [(m.label, m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
+    assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
+    assert any(m.value.startswith("**" + ("Datos al " if lang == "es" else "Data as of ")) for m in at.markdown)
+    assert len(at.get("download_button")) == 2  # the brief as PDF and PNG

@@ -1,0 +1,144 @@
+"""Presentation mode and the overview in headless Chromium at projector size (1920x1080), offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from geo.present import SLIDES
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
+from tests.support import require_service
+
+pytestmark = pytest.mark.browser
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+TITLES = {
+    "en": ["Key figures", "Border posts and infrastructure", "Flows through the posts", "Infrastructure progress",
+           "Training coverage"],
+    "es": ["Cifras clave", "Puestos fronterizos e infraestructura", "Flujos en los puestos",
+           "Avance de la infraestructura", "Cobertura de la capacitación"],
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(app_db_url: str) -> Iterator[str]:
+    with running_app(app_db_url) as url:
+        yield url
+
+
+def _projector(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    return context, page, outside
+
+
+def _heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, app_url: str) -> None:
+    context, page, outside = _projector(browser)
+    page.goto(f"{app_url}/?present=1&lang=en")
+    wait_idle(page)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "present_1920.png"))
+    assert page.locator('[data-testid="stSidebar"]').count() == 0
+    assert page.locator('[data-testid="stSidebarCollapsedControl"]').count() == 0
+    assert page.locator('[data-testid="stHeader"]').is_hidden()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert _heading(page) == TITLES["en"][0]
+    # The KPI tiles are large: a value is at least 40 px high on a 1080 p projector.
+    value = page.locator('[data-testid="stMetricValue"]').first
+    assert value.bounding_box()["height"] >= 40
+    # The content fits the projector: the navigation buttons are on screen without scrolling.
+    assert page.get_by_role("button", name="Next").bounding_box()["y"] < 1080
+    for number, title in enumerate(TITLES["en"][1:], start=2):
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_function(f"() => document.querySelector('h1') && "
+                               f"document.querySelector('h1').innerText.trim() === {title!r}", timeout=60_000)
+        wait_idle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, title
+        assert f"slide={number}" in page.url
+        if SLIDES[number - 1] in ("map", "coverage"):
+            wait_for_canvas_drawn(page)
+        if SLIDES[number - 1] in ("flows", "infrastructure", "coverage"):
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(500)  # let the bars finish drawing before the screenshot
+        page.screenshot(path=str(SCREENSHOTS / f"present_1920_{number}_{SLIDES[number - 1]}.png"))
+    # Next on the last slide wraps to the first; Previous goes back.
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {TITLES['en'][0]!r}")
+    page.get_by_role("button", name="Previous").click()
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {TITLES['en'][-1]!r}")
+    assert outside == [], f"presentation mode made outside requests: {outside[:5]}"
+    context.close()
+
+
+def test_presentation_keyboard_and_auto_advance(browser, app_url: str) -> None:
+    context, page, outside = _projector(browser)
+    page.goto(f"{app_url}/?present=1&lang=es&slide=3")
+    wait_idle(page)
+    assert _heading(page) == TITLES["es"][2]
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "present_1920_es_3_flows.png"))
+    page.locator("h1").first.click()  # focus on the page, not on a widget that takes arrow keys itself
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {TITLES['es'][3]!r}",
+                           timeout=60_000)
+    wait_idle(page)
+    page.locator("h1").first.click()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {TITLES['es'][2]!r}",
+                           timeout=60_000)
+    wait_idle(page)
+    # Auto-advance every 15 s: the slide moves on by itself.
+    page.goto(f"{app_url}/?present=1&lang=es&slide=1&auto=15")
+    wait_idle(page)
+    assert _heading(page) == TITLES["es"][0]
+    page.wait_for_function(f"() => document.querySelector('h1').innerText.trim() === {TITLES['es'][1]!r}",
+                           timeout=45_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert outside == []
+    context.close()
+
+
+def test_overview_is_home_at_1920(browser, app_url: str) -> None:
+    context, page, outside = _projector(browser)
+    page.goto(f"{app_url}/?lang=es")
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    page.screenshot(path=str(SCREENSHOTS / "overview_1920.png"), full_page=True)
+    assert _heading(page) == "Resumen del programa"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Datos de muestra", exact=False).count() >= 1
+    assert page.get_by_text("Datos al", exact=False).count() >= 1
+    assert outside == []
+    context.close()
+
+
+def test_projects_page_draws_the_wide_choropleth(browser, app_url: str) -> None:
+    context, page, outside = _projector(browser)
+    page.goto(f"{app_url}/projects?lang=en")
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    page.screenshot(path=str(SCREENSHOTS / "projects_1920.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("<5", exact=True).count() >= 0  # small cells, when any, read "<5"
+    assert outside == []
+    context.close()
