@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from geo.auth import Actor
 from geo.imports import FORMATS, KINDS, SPECS, KindSpec
 from geo.models import (
     AGENCIES,
@@ -295,6 +296,19 @@ def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float]
         return path.read_bytes()
 
 
+# Kinds whose exact counts are not for the public: assisted returns hold counts below 5 that every public
+# view shows as "<5" (geo.returns). Their file export is for signed-in staff; the public downloads the
+# suppressed tables of the projects page instead.
+STAFF_ONLY_KINDS = ("assistance",)
+
+
+def exportable_kinds(actor: Actor | None) -> tuple[str, ...]:
+    """The kinds `actor` may export as files: every kind for editors and admins, the public ones otherwise."""
+    if actor is not None and actor.can("editor"):
+        return KINDS
+    return tuple(k for k in KINDS if k not in STAFF_ONLY_KINDS)
+
+
 def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> bytes:
     """The file for `kind` in `fmt` (csv, xlsx, geojson, gpkg). `hxl` adds the hashtag row to CSV."""
     if fmt not in FORMATS:
@@ -310,4 +324,5 @@ def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> b
     return to_gpkg(rows, points, spec)
 
 
-__all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "export_bytes", "export_frame", "export_records", "file_name"]
+__all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "STAFF_ONLY_KINDS", "export_bytes", "export_frame", "export_records",
+           "exportable_kinds", "file_name"]

@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from geo.auth import PermissionDenied
 from geo.config import settings
-from geo.exports import MEDIA_TYPES, export_bytes, file_name
+from geo.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
 from geo.i18n import fmt_date, fmt_number, t
 from geo.imports import FORMATS, KINDS, import_data
 from geo.quality import last_updates, overdue_components, post_location_problems, record_counts
@@ -68,8 +68,11 @@ with tab_import:
 
 with tab_export:
     st.caption(t("data.export_help", lang))
+    if not actor.can("editor"):
+        st.caption(t("data.export_public_returns", lang))
     left, middle, right = st.columns([2, 2, 2])
-    export_kind = left.selectbox(t("data.kind", lang), KINDS, format_func=kind_label, key="export_kind")
+    export_kind = left.selectbox(t("data.kind", lang), exportable_kinds(actor), format_func=kind_label,
+                                 key="export_kind")
     export_format = middle.selectbox(t("data.format", lang), FORMATS, format_func=lambda f: t(f"data.format.{f}", lang),
                                      key="export_format")
     hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")

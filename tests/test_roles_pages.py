@@ -85,6 +85,18 @@ def test_a_viewer_gets_no_import_controls(app_env: str, lang: str) -> None:
     assert [b for b in at.button if b.label == t("data.prepare", lang)]
 
 
+@pytest.mark.parametrize(("actor", "offered"), [(None, False), (Actor("v", "viewer"), False), (EDITOR, True)],
+                         ids=["anonymous", "viewer", "editor"])
+def test_exact_assisted_returns_are_exported_to_staff_only(app_env: str, actor: Actor | None, offered: bool) -> None:
+    """Counts below 5 are "<5" in public; the file with exact counts is not offered to the public."""
+    at = run("pages/data.py", actor)
+    assert not at.exception
+    kinds = next(s for s in at.selectbox if s.key == "export_kind").options
+    assert (t("data.kind.assistance", "en") in kinds) is offered
+    assert t("data.kind.posts", "en") in kinds
+    assert (t("data.export_public_returns", "en") in texts(at, "caption")) is not offered
+
+
 def test_an_editor_gets_the_upload_form(app_env: str) -> None:
     at = run("pages/data.py", EDITOR)
     assert not at.exception

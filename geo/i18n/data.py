@@ -1,6 +1,12 @@
 """Strings of data import/export, the validation report, sign-in, users, the audit log and data quality."""
 
 STRINGS = {
+    "data.export_public_returns": {
+        "es": "Los retornos asistidos se publican en la página Proyectos y retornos, con los conteos menores "
+              "de 5 mostrados como «<5»; el archivo con los conteos exactos es para el personal con sesión.",
+        "en": "Assisted returns are published on the Projects and returns page, with counts below 5 shown as "
+              "\"<5\"; the file with the exact counts is for signed-in staff.",
+    },
     # ---------------------------------------------------------------- kinds and categories
     "data.kind.posts": {"es": "Puestos", "en": "Posts"},
     "data.kind.upgrades": {"es": "Componentes", "en": "Upgrades"},
