@@ -170,6 +170,17 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from geo.bench import run_bench
+
+    if args.flows_rows < 1 or args.repeat < 1:
+        print("python -m geo bench: error: --flows-rows and --repeat must be 1 or more", file=sys.stderr)
+        return 2
+    worst = run_bench(args.flows_rows, args.seed, repeat=args.repeat)
+    print(f"BENCH rows={args.flows_rows} worst_page_p50_ms={worst:.1f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="CA4 Border Monitor administration")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -217,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
         u = users_sub.add_parser(action, help=f"{action} a user" if action != "password" else "set a password")
         u.add_argument("name")
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("bench", help="time the pages that read flows on a database of N flow rows of its own")
+    p.add_argument("--flows-rows", type=int, required=True, help="flow rows of the benchmark database")
+    p.add_argument("--seed", type=int, default=2026, help="random seed of its sample data (default 2026)")
+    p.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

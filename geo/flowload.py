@@ -1,7 +1,8 @@
-"""Bulk loading of flow counts and the monthly roll-up that keeps pages off the raw rows.
+"""Bulk loading of flow counts and the roll-ups that keep pages off the raw rows.
 
 SQLite gets executemany on chunks inside one transaction; PostgreSQL gets COPY. After every load the
-months it touched are recomputed in flow_monthly, in the same transaction, so the two never disagree.
+months it touched are recomputed in flow_monthly and in the narrower roll-ups (see NARROW_ROLLUPS), in
+the same transaction, so raw rows and roll-ups never disagree.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, true
+
+from geo.models import Base
 
 FLOW_COLUMNS = (
     "day", "month", "post_id", "direction", "nationality", "sex", "age_band",
@@ -76,29 +79,79 @@ def insert_flows(
     return set(frame["month"].unique())
 
 
+def _month_ranges(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Contiguous runs of months as [first day, first day after) ranges, for the day-keyed roll-ups."""
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for month in months:
+        after = (pd.Timestamp(month) + pd.offsets.MonthBegin(1)).date()
+        if ranges and ranges[-1][1] == month:
+            ranges[-1] = (ranges[-1][0], after)
+        else:
+            ranges.append((month, after))
+    return ranges
+
+
+def _in_months(column, months: list[dt.date] | None):
+    """Predicate: `column` (a month or a day) falls in one of `months` (None: always true)."""
+    if months is None:
+        return true()
+    if column.name == "month":
+        return column.in_(months)
+    return or_(*(and_(column >= first, column < after) for first, after in _month_ranges(months)))
+
+
+def _rollup(conn: Connection, target, source, keys: tuple[str, ...], months: list[dt.date] | None) -> None:
+    """Replace `target`'s rows for `months` by SUM(count), SUM(minors) of `source` grouped by `keys`."""
+    time_key = keys[0]
+    conn.execute(delete(target).where(_in_months(target.c[time_key], months)))
+    group = [source.c[k] for k in keys]
+    conn.execute(
+        insert(target).from_select(
+            [*keys, "count", "unaccompanied_minors"],
+            select(*group, func.sum(source.c["count"]),
+                   func.sum(func.coalesce(source.c["unaccompanied_minors"], 0)))
+            .where(_in_months(source.c["month" if "month" in source.c else time_key], months))
+            .group_by(*group),
+        )
+    )
+
+
+# Every roll-up below flow_monthly: (table, its key, the table it is computed from). Each is computed
+# from the smallest table already refreshed that holds its key, all from the same raw rows.
+NARROW_ROLLUPS = (
+    ("flow_month_route", ("month", "post_id", "direction", "nationality", "prev_country", "next_country"),
+     "flow_monthly"),
+    ("flow_month_demo", ("month", "post_id", "direction", "sex", "age_band"), "flow_monthly"),
+    ("flow_day_nat", ("day", "post_id", "direction", "nationality"), "flow_counts"),
+    ("flow_day_post", ("day", "post_id", "direction"), "flow_day_nat"),
+)
+
+
 def refresh_monthly(conn: Connection, months: Iterable[dt.date] | None = None) -> None:
-    """Recompute flow_monthly for `months` (all months when None) from the raw rows."""
-    where, params = "", {}
+    """Recompute flow_monthly and the narrower roll-ups for `months` (all months when None) from the
+    raw rows. Caller owns the transaction, so the raw rows and every roll-up change together."""
     if months is not None:
         months = sorted(months)
         if not months:
             return
-        names = [f"m{i}" for i in range(len(months))]
-        where = f"WHERE month IN ({', '.join(':' + n for n in names)})"
-        params = dict(zip(names, months, strict=True))
-    conn.execute(text(f"DELETE FROM flow_monthly {where}"), params)
+    tables = Base.metadata.tables
+    raw, monthly = tables["flow_counts"], tables["flow_monthly"]
+    conn.execute(delete(monthly).where(_in_months(monthly.c.month, months)))
+    keys = ("month", "post_id", "direction", "nationality", "sex", "age_band", "prev_country", "next_country")
+    group = [raw.c[k] for k in keys]
     conn.execute(
-        text(
-            "INSERT INTO flow_monthly (month, post_id, direction, nationality, sex, age_band, prev_country,"
-            " next_country, count, unaccompanied_minors, rows, is_sample) "
-            "SELECT month, post_id, direction, nationality, sex, age_band, prev_country, next_country,"
-            " SUM(count), SUM(COALESCE(unaccompanied_minors, 0)), COUNT(*),"
-            " MAX(CASE WHEN is_sample THEN 1 ELSE 0 END) = 1 "
-            f"FROM flow_counts {where} "
-            "GROUP BY month, post_id, direction, nationality, sex, age_band, prev_country, next_country"
-        ),
-        params,
+        insert(monthly).from_select(
+            [*keys, "count", "unaccompanied_minors", "rows", "is_sample"],
+            select(
+                *group, func.sum(raw.c["count"]), func.sum(func.coalesce(raw.c.unaccompanied_minors, 0)),
+                func.count(), func.max(case((raw.c.is_sample, 1), else_=0)) == 1,
+            )
+            .where(_in_months(raw.c.month, months))
+            .group_by(*group),
+        )
     )
+    for target, keys, source in NARROW_ROLLUPS:
+        _rollup(conn, tables[target], tables[source], keys, months)
 
 
 def load_flows(engine: Engine, frame: pd.DataFrame, *, progress: Callable[[int], None] | None = None) -> int:
@@ -107,3 +160,18 @@ def load_flows(engine: Engine, frame: pd.DataFrame, *, progress: Callable[[int],
         months = insert_flows(conn, frame, progress=progress)
         refresh_monthly(conn, months)
     return len(frame)
+
+
+def rollup_mismatches(conn: Connection) -> list[str]:
+    """Roll-ups whose persons or minors totals differ from flow_monthly's (empty when consistent).
+    Cheap: it sums the roll-ups, never the raw rows (flow_monthly against raw is checked on its own)."""
+    tables = Base.metadata.tables
+
+    def totals(name: str) -> tuple[int, int]:
+        table = tables[name]
+        row = conn.execute(select(func.coalesce(func.sum(table.c["count"]), 0),
+                                  func.coalesce(func.sum(table.c.unaccompanied_minors), 0))).one()
+        return int(row[0]), int(row[1])
+
+    reference = totals("flow_monthly")
+    return [name for name, _keys, _source in NARROW_ROLLUPS if totals(name) != reference]

@@ -312,6 +312,11 @@ class FlowMonthly(Base):
     __table_args__ = (
         CheckConstraint("count >= 0", name="count_nonneg"),
         Index("ix_flow_monthly_month", "month"),
+        # Covering: sums per post or direction over recent months (map, overview, a post's panel) are
+        # read from this index alone. (A (post_id, month) index made SQLite's planner scan it whole.)
+        Index("ix_flow_monthly_month_post", "month", "post_id", "direction", "count"),
+        # Breakdowns filtered by nationality.
+        Index("ix_flow_monthly_nationality_month", "nationality", "month"),
     )
 
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
@@ -327,6 +332,77 @@ class FlowMonthly(Base):
     rows: Mapped[int] = mapped_column(Integer, default=0)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
+
+
+# Narrower roll-ups, each dropping dimensions the flows page does not need for one kind of query, so a
+# query reads a few thousand rows whatever the size of flow_counts. geo.flowload refreshes all of them
+# with flow_monthly, in the same transaction; geo.flows picks the narrowest one that holds the
+# dimensions a query groups or filters by. On SQLite they are WITHOUT ROWID tables: rows are stored in
+# key order, so a range of days or months is read sequentially.
+class FlowMonthRoute(Base):
+    """Month x post x direction x nationality x previous/next country (no sex, no age band)."""
+
+    __tablename__ = "flow_month_route"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_nonneg"), {"sqlite_with_rowid": False})
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    nationality: Mapped[str] = mapped_column(String(3), primary_key=True)
+    prev_country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    next_country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    unaccompanied_minors: Mapped[int] = mapped_column(BigInteger)
+
+
+class FlowMonthDemo(Base):
+    """Month x post x direction x sex x age band (no nationality, no route)."""
+
+    __tablename__ = "flow_month_demo"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_nonneg"), {"sqlite_with_rowid": False})
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(8), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    unaccompanied_minors: Mapped[int] = mapped_column(BigInteger)
+
+
+class FlowDayNat(Base):
+    """Day x post x direction x nationality: daily and weekly series filtered by nationality."""
+
+    __tablename__ = "flow_day_nat"
+    __table_args__ = (
+        CheckConstraint("count >= 0", name="count_nonneg"),
+        # Covering: a series for a few nationalities reads only their rows, never the table.
+        Index("ix_flow_day_nat_nationality", "nationality", "day", "direction", "post_id", "count",
+              "unaccompanied_minors"),
+        {"sqlite_with_rowid": False},
+    )
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    # Key order (day, direction, ...): a daily series by direction reads rows already grouped.
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    nationality: Mapped[str] = mapped_column(String(3), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    unaccompanied_minors: Mapped[int] = mapped_column(BigInteger)
+
+
+class FlowDayPost(Base):
+    """Day x post x direction: daily and weekly series; its size does not grow with flow_counts."""
+
+    __tablename__ = "flow_day_post"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_nonneg"), {"sqlite_with_rowid": False})
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    # Key order (day, direction, ...): a daily series by direction reads rows already grouped.
+    direction: Mapped[str] = mapped_column(String(5), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    unaccompanied_minors: Mapped[int] = mapped_column(BigInteger)
 
 class AssistedReturn(Base):
     """Assisted returns: aggregate counts by month, country of return and category. Never persons."""

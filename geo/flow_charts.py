@@ -1,0 +1,195 @@
+"""Plotly figures of the flows page, built from geo.flows DataFrames and labelled in the UI language.
+
+Every text (titles, axes, legends, category names) comes from geo.i18n or geo.reference. Figures that
+the comparison shows side by side take the axis maximum as an argument, so both periods share a scale.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo import reference
+from geo.charts import DIRECTION_COLOURS, layout_defaults
+from geo.i18n import fmt_number, has, t
+from geo.models import AGE_BANDS, DIRECTIONS, SEXES
+
+BAR_COLOUR = "#3B6E8F"
+OTHER_COLOUR = "#B0B7BF"
+SEX_COLOURS = {"F": "#B5523B", "M": "#3B6E8F", "U": "#9E9E9E"}
+CA4_NODE = "#0B5394"
+OTHER_NODE = "#8C8C8C"
+OTHER = "OTHER"  # the key geo.flows.top_with_other gives the summed rest
+
+
+def data_text(text: str) -> str:
+    """Text from data, escaped: plotly reads <tags> in labels, and data is never markup."""
+    return html.escape(str(text), quote=False)
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> frozenset[str]:
+    return frozenset(reference.countries()["iso3"])
+
+
+@lru_cache(maxsize=256)
+def country_label(iso3: str, lang: str) -> str:
+    """A country or nationality name: the region's from the reference data, others from i18n."""
+    if not iso3:
+        return t("flows.unrecorded", lang)
+    if iso3 == OTHER:
+        return t("flows.other", lang)
+    if iso3 in _region_codes():
+        return reference.country_name(iso3, lang)
+    # Codes come from data (previous/next country have no check constraint): shown as text, never markup.
+    return t(f"nationality.{iso3}", lang) if has(f"nationality.{iso3}") else data_text(iso3)
+
+
+def _short(text: str, limit: int = 26) -> str:
+    """Long names (airports) cut so the bars keep their room; the code next to them identifies the post."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fmt_compact(value: int, lang: str) -> str:
+    """A key figure that fits a metric: 12,83 M / 12.83 M from ten million up, else every digit."""
+    if abs(value) >= 10_000_000:
+        return fmt_number(value / 1_000_000, lang, 2) + " M"
+    return fmt_number(value, lang)
+
+
+def _axis_range(top: float | None) -> list[float] | None:
+    return [0, top * 1.05] if top else None
+
+
+@lru_cache(maxsize=32)
+def _base_layout(lang: str, height: int) -> dict:
+    """geo.charts.layout_defaults as a plain dict: figures are built in one call, which is several times
+    faster than updating a figure step by step (the page draws many on every filter change)."""
+    layout = layout_defaults(go.Figure(), lang, height=height).to_plotly_json()["layout"]
+    layout.pop("template", None)  # plotly's default template: Streamlit applies its own theme
+    return layout
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _figure(traces: list[dict], layout: dict, lang: str, height: int) -> go.Figure:
+    return go.Figure(data=traces, layout=_merge(_base_layout(lang, height), layout))
+
+
+def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | None = None) -> go.Figure:
+    """Lines of entries and exits per day, week or month."""
+    traces = []
+    for direction in DIRECTIONS:
+        part = frame[frame["direction"] == direction]
+        traces.append({
+            "type": "scatter", "x": pd.to_datetime(part["period"]), "y": part["count"],
+            "mode": "lines" if grain == "day" else "lines+markers", "name": t(f"direction.{direction}", lang),
+            "line": {"color": DIRECTION_COLOURS[direction], "width": 1.8,
+                     "shape": "hv" if grain == "month" else "linear"},
+        })
+    title = t("flows.chart.series", lang, grain=t(f"flows.chart.series.{grain}", lang))
+    return _figure(traces, {
+        "title": {"text": title},
+        "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 1, "y": 1.02,
+                   "xanchor": "right", "yanchor": "bottom"},
+        "hovermode": "x unified",
+        "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee"},
+        "yaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5", "rangemode": "tozero",
+                  "range": _axis_range(y_max)},
+    }, lang, 300)
+
+
+def _bars(labels: list[str], values: list[int], colours: list[str] | str, title: str, lang: str,
+          x_max: float | None, height: int) -> go.Figure:
+    """Horizontal bars, first label on top."""
+    bar = {"type": "bar", "x": values, "y": labels, "orientation": "h", "marker": {"color": colours},
+           "texttemplate": "%{x:,.0f}", "textposition": "auto", "showlegend": False}
+    return _figure([bar], {
+        "title": {"text": title},
+        "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+        "xaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5",
+                  "range": _axis_range(x_max)},
+    }, lang, height)
+
+
+def nationality_figure(top: pd.DataFrame, lang: str, x_max: float | None = None) -> go.Figure:
+    """Top nationalities plus the rest (geo.flows.top_with_other)."""
+    colours = [OTHER_COLOUR if n == OTHER else BAR_COLOUR for n in top["nationality"]]
+    labels = [country_label(n, lang) for n in top["nationality"]]
+    return _bars(labels, top["count"].tolist(), colours, t("flows.chart.nationality", lang), lang, x_max,
+                 height=max(220, 34 * len(top) + 90))
+
+
+def _in_order(frame: pd.DataFrame, key: str, order: tuple[str, ...]) -> pd.DataFrame:
+    counts = frame.set_index(key)["count"] if len(frame) else pd.Series(dtype="int64")
+    return pd.DataFrame({key: [v for v in order if v in counts.index],
+                         "count": [int(counts[v]) for v in order if v in counts.index]})
+
+
+def sex_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None) -> go.Figure:
+    data = _in_order(frame, "sex", SEXES)
+    return _bars([t(f"sex.{s}", lang) for s in data["sex"]], data["count"].tolist(),
+                 [SEX_COLOURS[s] for s in data["sex"]], t("flows.chart.sex", lang), lang, x_max, height=200)
+
+
+def age_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None) -> go.Figure:
+    data = _in_order(frame, "age_band", AGE_BANDS)
+    return _bars([t(f"age.{a}", lang) for a in data["age_band"]], data["count"].tolist(), BAR_COLOUR,
+                 t("flows.chart.age", lang), lang, x_max, height=260)
+
+
+def direction_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None) -> go.Figure:
+    data = _in_order(frame, "direction", DIRECTIONS)
+    return _bars([t(f"direction.{d}", lang) for d in data["direction"]], data["count"].tolist(),
+                 [DIRECTION_COLOURS[d] for d in data["direction"]], t("flows.chart.direction", lang), lang,
+                 x_max, height=180)
+
+
+def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | None = None) -> go.Figure:
+    """The `n` busiest posts (frame: geo.flows.breakdown(..., "post"))."""
+    top = frame.head(n)
+    labels = [data_text(f"{_short(name)} ({code})") for name, code in zip(top["post_name"], top["post_code"],
+                                                                        strict=True)]
+    return _bars(labels, top["count"].tolist(), BAR_COLOUR, t("flows.chart.posts", lang), lang, x_max,
+                 height=max(220, 30 * len(top) + 90))
+
+
+def sankey_figure(routes: pd.DataFrame, lang: str) -> go.Figure:
+    """Country-to-country Sankey (frame: geo.flows.country_routes): origins left, destinations right."""
+    sources = sorted(set(routes["source"]), key=lambda c: (c == "", c))
+    targets = sorted(set(routes["target"]), key=lambda c: (c == "", c))
+    labels = [t("flows.sankey.from", lang, country=country_label(c, lang)) for c in sources]
+    labels += [t("flows.sankey.to", lang, country=country_label(c, lang)) for c in targets]
+    colours = [CA4_NODE if c in reference.CA4 else OTHER_NODE for c in (*sources, *targets)]
+    index_source = {c: i for i, c in enumerate(sources)}
+    index_target = {c: len(sources) + i for i, c in enumerate(targets)}
+    link_colours = {"entry": "rgba(11,83,148,0.35)", "exit": "rgba(230,159,0,0.40)"}
+    sankey = {
+        "type": "sankey", "arrangement": "snap",
+        "node": {"label": labels, "color": colours, "pad": 12, "thickness": 14},
+        "link": {
+            "source": [index_source[c] for c in routes["source"]],
+            "target": [index_target[c] for c in routes["target"]],
+            "value": routes["count"].tolist(),
+            "color": [link_colours[d] for d in routes["direction"]],
+            "customdata": [t(f"direction.{d}", lang) for d in routes["direction"]],
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}: %{value:,.0f}<extra></extra>",
+        },
+    }
+    height = max(360, 26 * max(len(sources), len(targets)) + 80)
+    return _figure([sankey], {"title": {"text": t("flows.chart.sankey", lang)}}, lang, height)
+
+
+def fmt_change(value: float | None, lang: str) -> str | None:
+    """+5,5 % / -3.2 % for a metric's delta (Streamlit colours it by its sign); None when unknown."""
+    if value is None or value != value:
+        return None
+    return ("+" if value >= 0 else "") + fmt_number(value, lang, 1) + " %"

@@ -1,0 +1,144 @@
+"""The flow map: arcs from where entries come from to the post, and from the post to where exits go,
+width by volume, over the offline region of geo.maps. Tooltips only through {field} placeholders."""
+
+from __future__ import annotations
+
+import json
+import math
+import weakref
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from geo import maps
+from geo.charts import DIRECTION_COLOURS
+from geo.flow_charts import country_label
+from geo.i18n import fmt_number, t
+
+ARC_MAX_PX = 14.0
+ARC_TILT = 25.0  # degrees
+FLOW_VIEW = {**maps.INITIAL_VIEW, "zoom": 4.9}  # the whole region in half the page's width
+POST_MAX_PX = 18.0
+
+
+def _rgb(hex_colour: str, alpha: int) -> list[int]:
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+def _scaled(values: pd.Series, top: float, low: float, high: float) -> pd.Series:
+    """By area (square root), so a route twice as busy does not look four times as wide."""
+    return low + (high - low) * (values.clip(lower=0) / (top or 1.0)).map(math.sqrt)
+
+
+def country_anchors(lang: str) -> pd.DataFrame:
+    """Where an arc to or from a country starts: the point its map label stands on (inside the frame)."""
+    return maps._country_labels(lang).set_index("iso3")[["lon", "lat"]]
+
+
+def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One arc per post, direction and other country drawn on the map (geo.flows.post_routes)."""
+    anchors = country_anchors(lang)
+    data = post_routes[post_routes["other_country"].isin(anchors.index)]
+    columns = ["from_lon", "from_lat", "to_lon", "to_lat", "width", "colour", "tilt", "route", "persons"]
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    other = anchors.loc[data["other_country"]]
+    entry = (data["direction"] == "entry").to_numpy()
+    post_lon, post_lat = data["post_lon"].to_numpy(), data["post_lat"].to_numpy()
+    other_lon, other_lat = other["lon"].to_numpy(), other["lat"].to_numpy()
+    names = {c: country_label(c, lang) for c in set(data["other_country"])}
+    words = {d: t(f"direction.{d}", lang) for d in ("entry", "exit")}
+    return pd.DataFrame({
+        "from_lon": np.where(entry, other_lon, post_lon), "from_lat": np.where(entry, other_lat, post_lat),
+        "to_lon": np.where(entry, post_lon, other_lon), "to_lat": np.where(entry, post_lat, other_lat),
+        "width": _scaled(data["count"], float(data["count"].max()), 1.0, ARC_MAX_PX).to_numpy(),
+        "colour": [_rgb(DIRECTION_COLOURS[d], 170) for d in data["direction"]],
+        # Entries and exits of a post share their ends: tilted apart, both stay visible.
+        "tilt": np.where(entry, ARC_TILT, -ARC_TILT),
+        "route": [f"{words[d]}: {names[o]} → {n}" if d == "entry" else f"{words[d]}: {n} → {names[o]}"
+                  for d, o, n in zip(data["direction"], data["other_country"], data["post_name"], strict=True)],
+        "persons": [fmt_number(v, lang) for v in data["count"]],
+    })
+
+
+def post_volume_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One circle per post: all its crossings, whether or not their other country is known."""
+    totals = post_routes.groupby(["post_name", "post_country", "post_lon", "post_lat"], as_index=False)["count"].sum()
+    totals = totals[totals["count"] > 0]
+    top = float(totals["count"].max()) if len(totals) else 1.0
+    return pd.DataFrame({
+        "lon": totals["post_lon"].to_numpy(), "lat": totals["post_lat"].to_numpy(),
+        "radius": _scaled(totals["count"], top, 3.0, POST_MAX_PX).to_numpy(),
+        "route": [f"{n} · {country_label(c, lang)}" for n, c in zip(totals["post_name"], totals["post_country"],
+                                                                   strict=True)],
+        "persons": [fmt_number(v, lang) for v in totals["count"]],
+    })
+
+
+def flow_tooltip(lang: str) -> dict:
+    return {
+        "html": f"<b>{{route}}</b><br/>{t('flows.map.tooltip.persons', lang)}: {{persons}}",
+        "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},
+    }
+
+
+def flow_layers(post_routes: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """The region (geo.maps.base_layers), post circles and arcs."""
+    layers = maps.base_layers(lang)
+    layers.append(pdk.Layer(
+        "ScatterplotLayer", data=post_volume_frame(post_routes, lang), id="flow-posts",
+        get_position=["lon", "lat"], get_radius="radius", radius_units=maps.PIXELS,
+        get_fill_color=[40, 60, 80, 140], stroked=True, get_line_color=[255, 255, 255],
+        line_width_min_pixels=1, pickable=True,
+    ))
+    layers.append(pdk.Layer(
+        "ArcLayer", data=arc_frame(post_routes, lang), id="flow-arcs",
+        get_source_position=["from_lon", "from_lat"], get_target_position=["to_lon", "to_lat"],
+        get_source_color="colour", get_target_color="colour", get_width="width", width_units=maps.PIXELS,
+        get_height=0.4, get_tilt="tilt", pickable=True, auto_highlight=True,
+    ))
+    return layers
+
+
+REGION_LAYER_IDS = ("sea", "countries", "borders", "country-labels")  # geo.maps.base_layers
+_REGION_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@lru_cache(maxsize=4)
+def _region_json(lang: str) -> dict[str, str]:
+    """The region layers' data as JSON, once per language: it never changes while the app runs."""
+    return {layer.id: json.dumps(layer.data, default=default_serialize, separators=(",", ":"))
+            for layer in maps.base_layers(lang) if layer.id in REGION_LAYER_IDS}
+
+
+class FlowDeck(pdk.Deck):
+    """A pydeck Deck that does not re-serialise the region on every run: the country outlines are most
+    of the JSON, and turning them into text took about a quarter of the page's run time."""
+
+    def to_json(self) -> str:
+        lang = _REGION_DATA.get(self)
+        region = [layer for layer in self.layers if layer.id in REGION_LAYER_IDS] if lang else []
+        saved = [layer._data for layer in region]
+        try:
+            for layer in region:
+                layer._data = f"@@region:{layer.id}@@"
+            text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        finally:
+            for layer, data in zip(region, saved, strict=True):
+                layer._data = data
+        cached = _region_json(lang) if lang else {}
+        for layer in region:
+            text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
+        return text
+
+
+def flow_deck(post_routes: pd.DataFrame, lang: str) -> pdk.Deck:
+    """An offline deck like geo.maps.make_deck's (no basemap), with the flow layers and their tooltip."""
+    plain = maps.make_deck(flow_layers(post_routes, lang), lang, view=FLOW_VIEW)
+    deck = FlowDeck(layers=plain.layers, initial_view_state=plain.initial_view_state,
+                    tooltip=flow_tooltip(lang), map_provider=plain.map_provider)
+    _REGION_DATA[deck] = lang
+    return deck

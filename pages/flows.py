@@ -1,0 +1,193 @@
+"""Flows page: KPIs, time series, breakdowns, Sankey and arcs for a period, month-by-month animation,
+side-by-side comparison and CSV download. Filters live in the URL; queries are in geo.flows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from geo import flow_charts as charts
+from geo import flows, reference
+from geo.flow_maps import flow_deck
+from geo.i18n import fmt_month, t
+from geo.models import DIRECTIONS, POST_TYPES
+from geo.sample import sample_seed
+
+PLAY_SECONDS = 1.5
+
+lang = ui.lang()
+engine = ui.engine()
+db_key = str(engine.url)  # the password is hidden in str(url); the key only tells databases apart
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def query(name: str, database: str, version: str, *args):
+    """A geo.flows query, cached on its arguments (the filters) and the data version."""
+    return getattr(flows, name)(ui.engine(), *args)
+
+
+st.title(t("flows.title", lang))
+ui.sample_notice(sample_seed(engine))
+version = flows.data_version(engine)
+bounds = query("month_range", db_key, version)
+if bounds is None:
+    st.info(t("flows.no_data", lang))
+    st.stop()
+months = flows.months_between(*bounds)
+nat_options = query("nationalities", db_key, version)
+country_codes = reference.countries()["iso3"].tolist()
+
+
+def url_period(first: str, last: str, default: tuple) -> tuple:
+    start = flows.parse_month(st.query_params.get(first), months)
+    end = flows.parse_month(st.query_params.get(last), months)
+    return (start, end) if start and end and start <= end else default
+
+
+# Widgets take their first value from the URL, which the page keeps up to date below.
+period_default = url_period("from", "to", (months[max(0, len(months) - 12)], months[-1]))
+grain_default = st.query_params.get("grain") if st.query_params.get("grain") in flows.GRAINS else "week"
+top_default = min(max(int(st.query_params["top"]), 3), 15) if st.query_params.get("top", "").isdigit() else 8
+
+with st.sidebar:
+    period_box = st.container()
+    with st.expander(t("flows.play.title", lang), expanded=bool(st.session_state.get("play"))):
+        playing = st.toggle(t("flows.play.toggle", lang), key="play")
+        mode = st.radio(t("flows.play.mode", lang), flows.ANIMATION_MODES, horizontal=True, key="play_mode",
+                        format_func=lambda m: t(f"flows.play.{m}", lang))
+        window = st.slider(t("flows.play.window_size", lang), 1, 12, 3, key="play_window",
+                           disabled=mode != "window")
+    with period_box:
+        if playing:  # the period follows the animation (a disabled slider of its own shows it)
+            if "play_months" not in st.session_state:
+                selected = flows.months_between(*period_default)
+                st.session_state.play_months = selected if len(selected) > 1 else months
+                st.session_state.play_frame = 0
+            frame_period = flows.animation_period(
+                st.session_state.play_months, st.session_state.play_frame, mode, window)
+            start, end = st.select_slider(t("flows.filter.period", lang), months, value=frame_period,
+                                          format_func=lambda m: fmt_month(m, lang), disabled=True)
+        else:
+            st.session_state.pop("play_months", None)
+            start, end = st.select_slider(t("flows.filter.period", lang), months, value=period_default,
+                                          key="period", format_func=lambda m: fmt_month(m, lang))
+    chosen = {}
+    for key, label, options, fmt in (
+        ("country", "filter.country", country_codes, lambda c: reference.country_name(c, lang)),
+        ("type", "filter.post_type", list(POST_TYPES), lambda v: t(f"post_type.{v}", lang)),
+        ("dir", "flows.filter.direction", list(DIRECTIONS), lambda v: t(f"direction.{v}", lang)),
+        ("nat", "flows.filter.nationality", nat_options, lambda c: charts.country_label(c, lang)),
+    ):
+        chosen[key] = st.multiselect(t(label, lang), options, ui.query_list(key, options), key=key,
+                                     format_func=fmt, placeholder=t("filter.all", lang))
+    top_n = st.slider(t("flows.filter.top", lang), 3, 15, top_default, key="top")
+    comparing = st.toggle(t("flows.compare.toggle", lang), "cmp_from" in st.query_params, key="compare")
+    if comparing:
+        cmp_default = url_period("cmp_from", "cmp_to", flows.default_comparison(start, end, months))
+        cmp_start, cmp_end = st.select_slider(t("flows.compare.period", lang), months, value=cmp_default,
+                                              key="cmp_period", format_func=lambda m: fmt_month(m, lang))
+
+st.session_state["_full_run"] = True
+
+
+@st.fragment(run_every=PLAY_SECONDS if playing else None)
+def animation_clock() -> None:
+    """Each tick (a fragment-only run) moves the animation one month on and redraws the page."""
+    if st.session_state.pop("_full_run", False):
+        return  # called by the page run itself, not by the clock
+    if st.session_state.get("play") and st.session_state.play_frame < len(st.session_state.play_months) - 1:
+        st.session_state.play_frame += 1
+        st.rerun(scope="app")
+
+
+animation_clock()
+
+filters = flows.FlowFilters(start, end, *(tuple(chosen[k]) for k in ("country", "type", "dir", "nat")))
+for key, values in chosen.items():
+    ui.set_query_list(key, values)
+url_months = {"from": start, "to": end, "cmp_from": comparing and cmp_start, "cmp_to": comparing and cmp_end}
+for key, value in url_months.items():
+    ui.set_query_value(key, flows.month_param(value) if value else None)
+ui.set_query_value("top", str(top_n) if top_n != 8 else None)
+
+st.caption(t("flows.caption", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
+if playing:
+    st.caption(t("flows.play.frame", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
+now = query("summary", db_key, version, filters)
+if now.routes.empty:
+    st.info(t("flows.empty", lang))
+    st.stop()
+before_period = flows.previous_period(start, end)
+before = query("totals", db_key, version, filters.with_period(*before_period))
+
+
+def kpi_row(values: dict[str, int], previous: dict[str, int] | None = None, per_row: int = 5) -> None:
+    """The key figures; with `previous`, their change against the previous period."""
+    compared = t("flows.kpi.help", lang, start=fmt_month(before_period[0], lang), end=fmt_month(before_period[1], lang))
+    table = flows.kpi_table(values, previous or values)
+    places = [place for _ in range(0, len(table), per_row) for place in st.columns(per_row)]
+    for column, row in zip(places, table.itertuples(), strict=False):
+        help_text = {"net": t("flows.kpi.net.help", lang),
+                     "minors": t("flows.kpi.minors.help", lang, change=compared if previous else "")}
+        column.metric(t(f"flows.kpi.{row.key}", lang), charts.fmt_compact(row.value, lang),
+                      delta=charts.fmt_change(row.change_pct, lang) if previous else None,
+                      help=help_text.get(row.key, compared if previous else None))
+
+
+kpi_row(flows.totals_of(now.routes), before)
+grain = st.segmented_control(t("flows.filter.grain", lang), flows.GRAINS, default=grain_default, key="grain",
+                             format_func=lambda g: t(f"flows.grain.{g}", lang)) or "week"
+ui.set_query_value("grain", grain if grain != "week" else None)
+if not comparing:  # when comparing, each period's series is drawn below on a shared scale
+    st.plotly_chart(charts.series_figure(query("series", db_key, version, filters, grain), grain, lang),
+                    width="stretch")
+
+
+def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stacked: bool = False) -> None:
+    """Nationality, posts, sex, age and direction: the same charts for the page and, one under the other,
+    for each compared period (with shared scales)."""
+    scales = scales or {}
+    places = [st.container() for _ in range(5)] if stacked else [*st.columns(2), *st.columns(3)]
+    top = flows.top_with_other(flows.breakdown(data, "nationality"), "nationality", top_n, charts.OTHER)
+    places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch")
+    places[1].plotly_chart(charts.posts_figure(flows.breakdown(data, "post"), lang, x_max=scales.get("post")),
+                           width="stretch")
+    for place, dim, figure in zip(places[2:], ("sex", "age_band", "direction"),
+                                  (charts.sex_figure, charts.age_figure, charts.direction_figure), strict=True):
+        place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch")
+
+
+if not comparing:  # when comparing, the breakdowns are drawn below, period beside period
+    breakdown_charts(now)
+sankey_column, map_column = st.columns(2)
+with sankey_column:
+    st.plotly_chart(charts.sankey_figure(flows.country_routes(now), lang), width="stretch")
+    st.caption(t("flows.sankey.caption", lang))
+with map_column:
+    st.markdown(f"**{t('flows.map.title', lang)}**")
+    st.pydeck_chart(flow_deck(flows.post_routes(now), lang), height=420)
+    st.caption(t("flows.map.caption", lang))
+
+st.download_button(
+    t("flows.download", lang), data=lambda: flows.export_csv(engine, filters),
+    file_name=f"flows_{flows.month_param(start)}_{flows.month_param(end)}.csv", mime="text/csv",
+    help=t("flows.download.help", lang), icon=":material/download:", on_click="ignore",
+)
+
+if comparing:
+    st.subheader(t("flows.compare.title", lang))
+    st.caption(t("flows.compare.caption", lang))
+    periods = [(start, end), (cmp_start, cmp_end)]
+    data = [query("summary", db_key, version, filters.with_period(*p)) for p in periods]
+    series = [query("series", db_key, version, filters.with_period(*p), grain) for p in periods]
+    scales = flows.shared_scales(data, top_n, charts.OTHER)
+    y_max = max((int(f["count"].max()) for f in series if len(f)), default=0)
+    for column, (first, last), summary, line in zip(st.columns(2), periods, data, series, strict=True):
+        with column:
+            st.markdown(f"**{fmt_month(first, lang)} – {fmt_month(last, lang)}**")
+            if summary.routes.empty:
+                st.info(t("flows.empty", lang))
+                continue
+            kpi_row(flows.totals_of(summary.routes), per_row=3)
+            st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch")
+            breakdown_charts(summary, scales, stacked=True)

@@ -1,0 +1,93 @@
+"""The flows page in headless Chromium: the Sankey and the time series are drawn, nothing fails, no
+outside request is made. Saves screenshots/flows_1280.png."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
+from tests.support import require_service
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(app_db_url: str) -> Iterator[str]:
+    with running_app(app_db_url) as url:
+        yield url
+
+
+def test_flows_page_draws_sankey_and_time_series(browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 2600})  # tall: the app scrolls inside
+    page = context.new_page()
+    outside: list[str] = []
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+    page.goto(f"{app_url}/flows?lang=en")
+    wait_idle(page)
+    page.get_by_role("heading", name="Flows through the border posts").wait_for(timeout=30_000)
+    # Plotly draws a Sankey's nodes and links as SVG, and each line of the series as a path.
+    page.locator('[data-testid="stPlotlyChart"] g.sankey-node').first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stPlotlyChart"] path.sankey-link').count() > 0
+    series = page.locator('[data-testid="stPlotlyChart"]').first
+    series.locator("g.scatterlayer path.js-line").first.wait_for(timeout=30_000)
+    assert series.locator("g.scatterlayer path.js-line").count() == 2  # entries and exits
+    assert "Persons per week" in series.inner_text()
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 7
+    wait_for_canvas_drawn(page)  # the arcs map
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Sample data").count() >= 1
+    page.wait_for_timeout(1000)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "flows_1280.png"))
+    assert outside == [], f"the page made outside requests: {outside[:5]}"
+    context.close()
+
+
+def test_download_and_play_in_the_browser(browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/flows?lang=en&from=2026-01&to=2026-06")
+    wait_idle(page)
+    page.locator('[data-testid="stPlotlyChart"] g.sankey-node').first.wait_for(timeout=30_000)
+    # The CSV is made when the button is pressed (a callable), from the filtered aggregate.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the filtered aggregate (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "month,post_code,post_name,post_country,direction,nationality,prev_country," \
+                                   "next_country,count,unaccompanied_minors"
+    months = {line.split(",")[0] for line in text.splitlines()[1:]}
+    assert months and min(months) >= "2026-01-01" and max(months) <= "2026-06-01"
+    # Play: the clock fragment moves the period on by itself, month by month.
+    page.get_by_text("Month-by-month animation").first.click()
+    page.get_by_text("▶ Play", exact=True).first.click()
+    caption = page.get_by_text("Animation: ")
+    caption.first.wait_for(timeout=30_000)
+    seen = {caption.first.inner_text()}
+    for _ in range(20):
+        page.wait_for_timeout(500)
+        if caption.count():
+            seen.add(caption.first.inner_text())
+        if len(seen) >= 3:
+            break
+    assert len(seen) >= 3, seen  # at least two steps of the animation were drawn
+    assert page.locator('[data-testid="stException"]').count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "flows_playing_1280.png"))
+    context.close()

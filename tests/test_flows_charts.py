@@ -1,0 +1,115 @@
+"""Figures and the flow map: labels from i18n in both languages, data never markup, arcs drawn the
+right way round with width by volume, and the offline deck serialised as geo.maps would."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from geo import flow_charts as charts
+from geo import maps
+from geo.flow_maps import FLOW_VIEW, arc_frame, flow_deck, flow_layers, flow_tooltip, post_volume_frame
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+POST_ROUTES = pd.DataFrame({
+    "post_code": ["GTM-PDA", "GTM-PDA", "HND-RTB", "GTM-TEC"],
+    "post_name": ["Pedro de Alvarado", "Pedro de Alvarado", HOSTILE, "Tecún Umán"],
+    "post_country": ["GTM", "GTM", "HND", "GTM"],
+    "post_lon": [-90.09, -90.09, -86.52, -92.15],
+    "post_lat": [13.86, 13.86, 16.32, 14.68],
+    "direction": ["entry", "exit", "entry", "exit"],
+    "other_country": ["SLV", "SLV", "", "MEX"],
+    "count": [400, 100, 50, 1600],
+})
+
+
+@pytest.mark.parametrize(("iso3", "lang", "label"), [
+    ("", "es", "No registrado"), ("", "en", "Not recorded"), ("OTHER", "es", "Otras"), ("SLV", "en", "El Salvador"),
+    ("MEX", "es", "México"), ("HTI", "es", "Haití"), ("USA", "en", "United States"), ("ZZZ", "en", "ZZZ"),
+    ("<b>", "en", "&lt;b&gt;"),
+])
+def test_country_labels(iso3: str, lang: str, label: str) -> None:
+    assert charts.country_label(iso3, lang) == label
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_series_figure_is_labelled_in_the_language(lang: str) -> None:
+    frame = pd.DataFrame({"period": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-12"]).date,
+                          "direction": ["entry", "exit", "entry"], "count": [10, 12, 9]})
+    layout = charts.series_figure(frame, "week", lang, y_max=100).to_plotly_json()["layout"]
+    words = {"es": ("Personas por semana", "Personas", "Fecha"), "en": ("Persons per week", "Persons", "Date")}[lang]
+    assert layout["title"]["text"].startswith(words[0])
+    assert layout["yaxis"]["title"]["text"] == words[1] and layout["xaxis"]["title"]["text"] == words[2]
+    assert layout["yaxis"]["range"] == [0, pytest.approx(105)]
+    assert layout["separators"] == (",." if lang == "es" else ".,")
+
+
+def test_post_names_are_shown_as_text_not_markup() -> None:
+    frame = pd.DataFrame({"post_code": ["HND-RTB"], "post_name": [HOSTILE], "post_country": ["HND"],
+                          "count": [5]})
+    label = charts.posts_figure(frame, "en").to_plotly_json()["data"][0]["y"][0]
+    assert "<img" not in label and "&lt;img" in label
+
+
+def test_nationality_bars_put_other_last_and_share_a_scale() -> None:
+    top = pd.DataFrame({"nationality": ["GTM", "VEN", "OTHER"], "count": [50, 20, 30]})
+    fig = charts.nationality_figure(top, "es", x_max=200).to_plotly_json()
+    assert list(fig["data"][0]["y"]) == ["Guatemala", "Venezuela", "Otras"]
+    assert fig["layout"]["xaxis"]["range"] == [0, pytest.approx(210)]
+
+
+def test_sankey_keeps_every_person() -> None:
+    routes = pd.DataFrame({"source": ["SLV", "GTM", "", "HND"], "target": ["GTM", "MEX", "HND", "NIC"],
+                           "direction": ["entry", "exit", "entry", "exit"], "count": [40, 30, 20, 10]})
+    sankey = charts.sankey_figure(routes, "en").to_plotly_json()["data"][0]
+    assert sum(sankey["link"]["value"]) == 100
+    labels = sankey["node"]["label"]
+    assert "from El Salvador" in labels and "to Mexico" in labels and "from Not recorded" in labels
+    for source, target in zip(sankey["link"]["source"], sankey["link"]["target"], strict=True):
+        assert labels[source].startswith("from ") and labels[target].startswith("to ")
+
+
+def test_change_is_signed() -> None:
+    assert charts.fmt_change(5.54, "es") == "+5,5 %"
+    assert charts.fmt_change(-2.0, "en") == "-2.0 %"
+    assert charts.fmt_change(None, "en") is None
+
+
+def test_arcs_run_from_origin_to_post_and_post_to_destination() -> None:
+    arcs = arc_frame(POST_ROUTES, "en")
+    anchors = maps._country_labels("en").set_index("iso3")
+    assert len(arcs) == 3  # the unrecorded origin has no arc (its post still gets a circle)
+    entry = arcs.iloc[0]
+    assert (entry["from_lon"], entry["from_lat"]) == tuple(anchors.loc["SLV", ["lon", "lat"]])
+    assert (entry["to_lon"], entry["to_lat"]) == (-90.09, 13.86)
+    exit_ = arcs.iloc[2]
+    assert (exit_["from_lon"], exit_["from_lat"]) == (-92.15, 14.68)
+    assert (exit_["to_lon"], exit_["to_lat"]) == tuple(anchors.loc["MEX", ["lon", "lat"]])
+    widths = dict(zip(POST_ROUTES["count"].iloc[[0, 1, 3]], arcs["width"], strict=True))
+    assert widths[1600] > widths[400] > widths[100]
+    assert entry["route"] == "Entry: El Salvador → Pedro de Alvarado"
+    circles = post_volume_frame(POST_ROUTES, "en")
+    assert sorted(circles["persons"]) == ["1,600", "50", "500"]
+    assert circles["radius"].max() == circles.loc[circles["persons"] == "1,600", "radius"].iloc[0]
+
+
+def test_tooltip_takes_data_only_through_placeholders() -> None:
+    tooltip = flow_tooltip("es")["html"]
+    assert "{route}" in tooltip and "{persons}" in tooltip and "<img" not in tooltip
+    deck = flow_deck(POST_ROUTES, "es")
+    assert deck._tooltip == flow_tooltip("es")  # what st.pydeck_chart sends as the tooltip
+    spec = json.loads(deck.to_json())
+    assert HOSTILE not in json.dumps(deck._tooltip)
+    assert any(HOSTILE in str(layer.get("data")) for layer in spec["layers"])  # data, shown escaped
+
+
+def test_flow_deck_serialises_like_a_plain_deck_and_draws_no_basemap() -> None:
+    deck = flow_deck(POST_ROUTES, "en")
+    plain = maps.make_deck(flow_layers(POST_ROUTES, "en"), "en", view=FLOW_VIEW)
+    assert json.loads(deck.to_json()) == json.loads(plain.to_json())
+    assert deck.map_provider is None
+    ids = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
+    assert ids == ["sea", "countries", "borders", "country-labels", "flow-posts", "flow-arcs"]
