@@ -3,15 +3,11 @@ width by volume, over the offline region of geo.maps. Tooltips only through {fie
 
 from __future__ import annotations
 
-import json
 import math
-import weakref
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 
 from geo import maps
 from geo.charts import DIRECTION_COLOURS
@@ -35,7 +31,7 @@ def _scaled(values: pd.Series, top: float, low: float, high: float) -> pd.Series
 
 def country_anchors(lang: str) -> pd.DataFrame:
     """Where an arc to or from a country starts: the point its map label stands on (inside the frame)."""
-    return maps._country_labels(lang).set_index("iso3")[["lon", "lat"]]
+    return maps.country_label_points(lang).set_index("iso3")[["lon", "lat"]]
 
 
 def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -103,42 +99,6 @@ def flow_layers(post_routes: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     return layers
 
 
-REGION_LAYER_IDS = ("sea", "countries", "borders", "country-labels")  # geo.maps.base_layers
-_REGION_DATA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-@lru_cache(maxsize=4)
-def _region_json(lang: str) -> dict[str, str]:
-    """The region layers' data as JSON, once per language: it never changes while the app runs."""
-    return {layer.id: json.dumps(layer.data, default=default_serialize, separators=(",", ":"))
-            for layer in maps.base_layers(lang) if layer.id in REGION_LAYER_IDS}
-
-
-class FlowDeck(pdk.Deck):
-    """A pydeck Deck that does not re-serialise the region on every run: the country outlines are most
-    of the JSON, and turning them into text took about a quarter of the page's run time."""
-
-    def to_json(self) -> str:
-        lang = _REGION_DATA.get(self)
-        region = [layer for layer in self.layers if layer.id in REGION_LAYER_IDS] if lang else []
-        saved = [layer._data for layer in region]
-        try:
-            for layer in region:
-                layer._data = f"@@region:{layer.id}@@"
-            text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
-        finally:
-            for layer, data in zip(region, saved, strict=True):
-                layer._data = data
-        cached = _region_json(lang) if lang else {}
-        for layer in region:
-            text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
-        return text
-
-
 def flow_deck(post_routes: pd.DataFrame, lang: str) -> pdk.Deck:
     """An offline deck like geo.maps.make_deck's (no basemap), with the flow layers and their tooltip."""
-    plain = maps.make_deck(flow_layers(post_routes, lang), lang, view=FLOW_VIEW)
-    deck = FlowDeck(layers=plain.layers, initial_view_state=plain.initial_view_state,
-                    tooltip=flow_tooltip(lang), map_provider=plain.map_provider)
-    _REGION_DATA[deck] = lang
-    return deck
+    return maps.make_deck(flow_layers(post_routes, lang), lang, view=FLOW_VIEW, tooltip=flow_tooltip(lang))

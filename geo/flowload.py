@@ -141,10 +141,11 @@ def refresh_monthly(conn: Connection, months: Iterable[dt.date] | None = None) -
     group = [raw.c[k] for k in keys]
     conn.execute(
         insert(monthly).from_select(
-            [*keys, "count", "unaccompanied_minors", "rows", "is_sample"],
+            [*keys, "count", "unaccompanied_minors", "rows", "sample_rows", "is_sample"],
             select(
                 *group, func.sum(raw.c["count"]), func.sum(func.coalesce(raw.c.unaccompanied_minors, 0)),
-                func.count(), func.max(case((raw.c.is_sample, 1), else_=0)) == 1,
+                func.count(), func.sum(case((raw.c.is_sample, 1), else_=0)),
+                func.max(case((raw.c.is_sample, 1), else_=0)) == 1,
             )
             .where(_in_months(raw.c.month, months))
             .group_by(*group),

@@ -15,7 +15,7 @@ import pydeck as pdk
 
 from geo import reference
 from geo.i18n import t
-from geo.maps import FONT, PIXELS, character_set
+from geo.maps import FONT, PIXELS, character_set, make_deck
 from geo.status import STATUS_COLOURS
 
 NATIONAL_LINE = [60, 60, 70, 120]
@@ -130,13 +130,11 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
     return layers
 
 
-def exchange_deck(layers: list[pdk.Layer]) -> pdk.Deck:
+def exchange_deck(layers: list[pdk.Layer], lang: str) -> pdk.Deck:
     """A deck for the exchange view: offline, with a tooltip of {name} and {detail} placeholders only."""
-    return pdk.Deck(
-        layers=layers, initial_view_state=pdk.ViewState(**EXCHANGE_VIEW), map_provider=None,
-        tooltip={"html": "<b>{name}</b><br/>{detail}",
-                 "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"}},
-    )
+    return make_deck(layers, lang, view=EXCHANGE_VIEW, tooltip={
+        "html": "<b>{name}</b><br/>{detail}",
+        "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"}})
 
 
 def legend_items() -> list[tuple[str, str, str]]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import math
+import weakref
 from functools import cache, lru_cache
 
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from geo import reference
 from geo.i18n import t
@@ -53,7 +55,7 @@ def _geojson(kind: str) -> dict:
 
 
 @lru_cache(maxsize=2)
-def _country_labels(lang: str) -> pd.DataFrame:
+def country_label_points(lang: str) -> pd.DataFrame:
     frame = reference.countries(display=True)
     # Label points inside each country (representative_point, not the centroid, stays on land); nudged
     # for Mexico and Panama, whose clipped shapes would otherwise put the label at the frame's edge.
@@ -99,9 +101,9 @@ def base_layers(lang: str) -> list[pdk.Layer]:
         get_line_color=BORDER_COLOUR, line_width_min_pixels=1.6, pickable=False,
     )
     labels = pdk.Layer(
-        "TextLayer", data=_country_labels(lang), id="country-labels", get_position=["lon", "lat"],
+        "TextLayer", data=country_label_points(lang), id="country-labels", get_position=["lon", "lat"],
         get_text="label", get_size=13, get_color=[90, 90, 90], font_weight=600, font_family=FONT,
-        character_set=character_set(_country_labels(lang)["label"]), pickable=False,
+        character_set=character_set(country_label_points(lang)["label"]), pickable=False,
     )
     return [sea, countries, borders, labels]
 
@@ -176,16 +178,55 @@ def post_tooltip(lang: str) -> dict:
     }
 
 
+# The region layers of base_layers: the same data on every run, and most of a deck's JSON.
+REGION_LAYER_IDS = ("sea", "countries", "borders", "country-labels")
+_DECK_LANG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # deck -> language of its region
+
+
+@lru_cache(maxsize=4)
+def _region_json(lang: str) -> dict[str, str]:
+    """The region layers' data as JSON text, made once per language: it never changes while the app runs."""
+    return {layer.id: json.dumps(layer.data, default=default_serialize, separators=(",", ":"))
+            for layer in base_layers(lang) if layer.id in REGION_LAYER_IDS}
+
+
+class RegionDeck(pdk.Deck):
+    """A Deck that does not turn the region into JSON again on every run: the country outlines are most of
+    the JSON, and serialising them took about a quarter of a map page's run time. The region layers are
+    written as placeholders, then the cached text of each is put in their place."""
+
+    def to_json(self) -> str:
+        lang = _DECK_LANG.get(self)
+        region = [layer for layer in self.layers if layer.id in REGION_LAYER_IDS] if lang else []
+        saved = [layer._data for layer in region]
+        try:
+            for layer in region:
+                layer._data = f"@@region:{layer.id}@@"
+            text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        finally:
+            for layer, data in zip(region, saved, strict=True):
+                layer._data = data
+        cached = _region_json(lang) if lang else {}
+        for layer in region:
+            text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
+        return text
+
+
 def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = False,
-              view: dict | None = None) -> pdk.Deck:
-    """A deck with no basemap (offline) unless `online_basemap` is asked for."""
+              view: dict | None = None, tooltip: dict | None = None) -> pdk.Deck:
+    """A deck with no basemap (offline) unless `online_basemap` is asked for.
+
+    `tooltip` defaults to the posts' template; any other must use {field} placeholders only.
+    """
     kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
-    return pdk.Deck(
+    deck = RegionDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
-        tooltip=post_tooltip(lang),
+        tooltip=tooltip or post_tooltip(lang),
         **kwargs,
     )
+    _DECK_LANG[deck] = lang
+    return deck
 
 
 def legend_items(lang: str) -> list[tuple[str, str]]:

@@ -330,6 +330,7 @@ class FlowMonthly(Base):
     count: Mapped[int] = mapped_column(BigInteger)
     unaccompanied_minors: Mapped[int] = mapped_column(BigInteger, default=0)
     rows: Mapped[int] = mapped_column(Integer, default=0)
+    sample_rows: Mapped[int] = mapped_column(Integer, default=0)  # of `rows`, those flagged is_sample
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -17,7 +17,16 @@ from sqlalchemy import Engine, func, select
 
 from geo.checks import post_problems
 from geo.imports import KINDS
-from geo.models import AssistedReturn, AuditEntry, DatasetState, FlowCount, Post, PostComponent, Workshop
+from geo.models import (
+    AssistedReturn,
+    AuditEntry,
+    DatasetState,
+    FlowCount,
+    FlowMonthly,
+    Post,
+    PostComponent,
+    Workshop,
+)
 
 _TABLES = {"posts": Post, "upgrades": PostComponent, "workshops": Workshop, "flows": FlowCount,
            "assistance": AssistedReturn}
@@ -33,10 +42,19 @@ def last_updates(engine: Engine) -> pd.DataFrame:
 
 
 def record_counts(engine: Engine) -> pd.DataFrame:
-    """Real and sample records per kind (kind, real, sample), counted in SQL."""
+    """Real and sample records per kind (kind, real, sample), counted in SQL.
+
+    Flow rows are counted from the monthly roll-up (its rows and sample_rows), never by reading the raw rows:
+    at 20 million rows that read took seconds.
+    """
     rows = []
     with engine.connect() as conn:
         for kind, model in _TABLES.items():
+            if model is FlowCount:
+                total, sample = conn.execute(select(func.coalesce(func.sum(FlowMonthly.rows), 0),
+                                                    func.coalesce(func.sum(FlowMonthly.sample_rows), 0))).one()
+                rows.append({"kind": kind, "real": int(total) - int(sample), "sample": int(sample)})
+                continue
             counts = dict(conn.execute(select(model.is_sample, func.count()).group_by(model.is_sample)).all())
             rows.append({"kind": kind, "real": int(counts.get(False, 0)), "sample": int(counts.get(True, 0))})
     return pd.DataFrame(rows, columns=["kind", "real", "sample"])

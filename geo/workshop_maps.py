@@ -179,9 +179,7 @@ def tooltip() -> dict:
 def workshop_deck(report: CoverageReport, lang: str, *, online_basemap: bool = False, **options: bool) -> pdk.Deck:
     """The deck for the workshops page: the region drawn offline, then the coverage layers."""
     layers = maps.base_layers(lang) + workshop_layers(report, lang, **options)
-    kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
-    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**maps.INITIAL_VIEW), tooltip=tooltip(),
-                    **kwargs)
+    return maps.make_deck(layers, lang, online_basemap=online_basemap, tooltip=tooltip())
 
 
 def legend_items(lang: str) -> list[tuple[str, str]]:

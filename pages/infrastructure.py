@@ -180,7 +180,7 @@ with tab_exchange:
     st.markdown(t("infra.exchange.intro", lang))
     exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
         exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
-    st.pydeck_chart(infra_maps.exchange_deck(exchange_layers), height=520, key="infra_exchange_map")
+    st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang), height=520, key="infra_exchange_map")
     st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
                + " · " + t("infra.exchange.legend.post", lang))
     left, right = st.columns(2)

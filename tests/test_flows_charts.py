@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pydeck as pdk
 import pytest
 
 from geo import flow_charts as charts
@@ -80,7 +81,7 @@ def test_change_is_signed() -> None:
 
 def test_arcs_run_from_origin_to_post_and_post_to_destination() -> None:
     arcs = arc_frame(POST_ROUTES, "en")
-    anchors = maps._country_labels("en").set_index("iso3")
+    anchors = maps.country_label_points("en").set_index("iso3")
     assert len(arcs) == 3  # the unrecorded origin has no arc (its post still gets a circle)
     entry = arcs.iloc[0]
     assert (entry["from_lon"], entry["from_lat"]) == tuple(anchors.loc["SLV", ["lon", "lat"]])
@@ -107,8 +108,11 @@ def test_tooltip_takes_data_only_through_placeholders() -> None:
 
 
 def test_flow_deck_serialises_like_a_plain_deck_and_draws_no_basemap() -> None:
+    """geo.maps writes the region from a cache: the JSON must be the one pydeck itself would write."""
     deck = flow_deck(POST_ROUTES, "en")
-    plain = maps.make_deck(flow_layers(POST_ROUTES, "en"), "en", view=FLOW_VIEW)
+    assert isinstance(deck, maps.RegionDeck)
+    plain = pdk.Deck(layers=flow_layers(POST_ROUTES, "en"), initial_view_state=pdk.ViewState(**FLOW_VIEW),
+                     map_provider=None)
     assert json.loads(deck.to_json()) == json.loads(plain.to_json())
     assert deck.map_provider is None
     ids = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
