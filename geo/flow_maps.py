@@ -90,13 +90,18 @@ def flow_layers(post_routes: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         get_fill_color=[40, 60, 80, 140], stroked=True, get_line_color=[255, 255, 255],
         line_width_min_pixels=1, pickable=True,
     ))
-    layers.append(pdk.Layer(
+    layers.append(arc_layer(post_routes, lang))
+    return layers
+
+
+def arc_layer(post_routes: pd.DataFrame, lang: str, *, pickable: bool = True) -> pdk.Layer:
+    """The arcs: where each post's entries come from and where its exits go, width by volume."""
+    return pdk.Layer(
         "ArcLayer", data=arc_frame(post_routes, lang), id="flow-arcs",
         get_source_position=["from_lon", "from_lat"], get_target_position=["to_lon", "to_lat"],
         get_source_color="colour", get_target_color="colour", get_width="width", width_units=maps.PIXELS,
-        get_height=0.4, get_tilt="tilt", pickable=True, auto_highlight=True,
-    ))
-    return layers
+        get_height=0.4, get_tilt="tilt", pickable=pickable, auto_highlight=pickable,
+    )
 
 
 def flow_deck(post_routes: pd.DataFrame, lang: str) -> pdk.Deck:

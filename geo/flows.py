@@ -371,6 +371,16 @@ def post_routes(data: PeriodSummary) -> pd.DataFrame:
     return frame.groupby(keys, as_index=False)["count"].sum()
 
 
+def recent_routes(engine: Engine, countries: tuple[str, ...] = (), types: tuple[str, ...] = (),
+                  months: int = 3) -> pd.DataFrame:
+    """post_routes over the last `months` months holding data (the window of the map's mark sizes)."""
+    span = month_range(engine)
+    if span is None:
+        return pd.DataFrame(columns=[*POST_KEYS, "direction", "other_country", "count"])
+    filters = FlowFilters(start=add_months(span[1], 1 - months), end=span[1], countries=countries, types=types)
+    return post_routes(summary(engine, filters))
+
+
 EXPORT_COLUMNS = ("month", "post_code", "post_name", "post_country", "direction", "nationality",
                   "prev_country", "next_country", "count", "unaccompanied_minors")
 

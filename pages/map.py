@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import maps, reference, workshop_maps
+from geo import flow_maps, maps, reference, workshop_maps
 from geo.charts import post_monthly_flows
 from geo.coverage import DEFAULT_REACH_KM
+from geo.flows import recent_routes
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import POST_TYPES
 from geo.posts import PostFilters, post_profile, posts_frame
@@ -43,6 +44,7 @@ with st.sidebar:
     st.markdown(f"**{t('map.layers', lang)}**")
     show_posts = st.toggle(t("map.layer.posts", lang), value=True)
     show_labels = st.toggle(t("map.layer.post_labels", lang), value=True)
+    show_arcs = st.toggle(t("map.layer.arcs", lang), value=False)
     show_venues = st.toggle(t("map.layer.venues", lang), value=False)
     show_reach = st.toggle(t("map.layer.reach", lang, km=REACH_KM), value=False)
     basemap = st.toggle(t("map.layer.basemap", lang), value=False)
@@ -61,6 +63,9 @@ map_column, panel_column = st.columns([2, 1], gap="medium")
 
 with map_column:
     layers = maps.base_layers(lang)
+    if show_arcs:
+        routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types))
+        layers += [flow_maps.arc_layer(routes, lang, pickable=False)] if len(routes) else []
     if show_venues or show_reach:
         held = workshops_held(engine)
         layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
@@ -90,6 +95,8 @@ with map_column:
     # The legend's text comes from the i18n module only, never from data.
     st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
     st.caption(t("map.legend.shape", lang) + " · " + t("map.legend.size", lang))
+    if show_arcs:
+        st.caption(t("map.legend.arcs", lang))
     if show_venues or show_reach:
         st.caption(t("map.legend.workshops", lang, km=REACH_KM))
     st.caption(t("app.real_posts_notice", lang))

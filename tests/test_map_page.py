@@ -102,3 +102,20 @@ def test_workshop_layers_are_toggled(app_env: str) -> None:
     held = workshops_held(make_engine(app_env)).dropna(subset=["venue_lon", "venue_lat"])
     assert len(drawn) == held.groupby(["venue_lon", "venue_lat"]).ngroups > 0
     assert any("blue discs: 25 km" in c.value for c in at.caption)
+
+
+def test_flow_arcs_follow_the_country_filter(app_env: str) -> None:
+    from geo.db import make_engine
+    from geo.flow_maps import arc_frame
+    from geo.flows import recent_routes
+
+    at = page(lang="en", country="HND").run()
+    assert "flow-arcs" not in _deck_layers(at)  # off by default
+    next(w for w in at.toggle if w.label == "Flow arcs (3 months)").set_value(True)
+    at.run()
+    assert not at.exception
+    drawn = _deck_layers(at)["flow-arcs"]["data"]
+    expected = arc_frame(recent_routes(make_engine(app_env), ("HND",)), "en")
+    assert len(drawn) == len(expected) > 0
+    assert {arc["to_lon"] for arc in drawn} | {arc["from_lon"] for arc in drawn} >= set(expected["to_lon"])
+    assert any("last 3 months" in c.value for c in at.caption)

@@ -11,6 +11,13 @@ STRINGS = {
     "map.layers": {"es": "Capas", "en": "Layers"},
     "map.layer.posts": {"es": "Puestos", "en": "Posts"},
     "map.layer.post_labels": {"es": "Nombres de puestos", "en": "Post names"},
+    "map.layer.arcs": {"es": "Arcos de flujo (3 meses)", "en": "Flow arcs (3 months)"},
+    "map.legend.arcs": {
+        "es": "Arcos: de dónde vienen las entradas de cada puesto y adónde van sus salidas en los últimos 3 meses; "
+              "ancho según el volumen.",
+        "en": "Arcs: where each post's entries came from and where its exits went over the last 3 months; "
+              "width by volume.",
+    },
     "map.layer.venues": {"es": "Sedes de talleres", "en": "Workshop venues"},
     "map.layer.reach": {"es": "Alcance de los talleres ({km} km)", "en": "Workshop reach ({km} km)"},
     "map.legend.workshops": {
