@@ -2,7 +2,7 @@
 
 Rules are reused, not re-derived: component and budget figures come from geo.upgrades.programme_summary,
 training coverage from geo.coverage.post_coverage, assisted returns through geo.returns (small-count rule).
-Only the flows figure is a query of its own here (a sum over the flow_monthly roll-up).
+The flows figures come from geo.flows (its roll-ups), like the flows page's.
 
 `overview_figures` returns plain numbers (language-free, testable); `kpi_cards` turns them into text.
 """
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import coverage, reference
+from geo import coverage, flows, reference
 from geo import returns as rt
 from geo import upgrades as up
 from geo import workshops as ws
 from geo.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
-from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, FlowMonthly, Post, WorkshopParticipants
+from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
 from geo.posts import PostFilters, posts_frame
 
 DEFAULT_MONTHS = 12
@@ -60,9 +60,7 @@ class Period:
 
 def available_months(engine: Engine) -> list[dt.date]:
     """Every month from the first to the last month with flow or return data (first days)."""
-    with engine.connect() as conn:
-        bounds = [conn.execute(select(func.min(FlowMonthly.month), func.max(FlowMonthly.month))).one(),
-                  rt.month_span(engine) or (None, None)]
+    bounds = [flows.month_range(engine) or (None, None), rt.month_span(engine) or (None, None)]
     firsts = [pd.Timestamp(b[0]) for b in bounds if b[0] is not None]
     lasts = [pd.Timestamp(b[1]) for b in bounds if b[1] is not None]
     if not firsts:
@@ -86,38 +84,21 @@ def data_as_of(engine: Engine) -> dt.date | None:
     return stamp.date() if stamp is not None else None
 
 
+def _flow_filters(period: Period, countries: tuple[str, ...]) -> flows.FlowFilters:
+    return flows.FlowFilters(start=period.first, end=period.last, countries=countries)
+
+
 def flow_total(engine: Engine, period: Period, countries: tuple[str, ...]) -> dict[str, int]:
-    """Crossings recorded at the posts of `countries` in the period: entry, exit and total."""
-    query = (
-        select(FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
-        .join(Post, Post.id == FlowMonthly.post_id)
-        .where(FlowMonthly.month >= period.start, FlowMonthly.month <= period.end)
-        .group_by(FlowMonthly.direction)
-    )
-    if countries:
-        query = query.where(Post.country_iso3.in_(countries))
-    with engine.connect() as conn:
-        rows = dict(conn.execute(query).all())
-    out = {d: int(rows.get(d) or 0) for d in ("entry", "exit")}
-    out["total"] = out["entry"] + out["exit"]
-    return out
+    """Crossings recorded at the posts of `countries` in the period: entry, exit and total (geo.flows)."""
+    figures = flows.totals(engine, _flow_filters(period, countries))
+    return {"entry": figures["entry"], "exit": figures["exit"], "total": figures["total"]}
 
 
 def flow_monthly_totals(engine: Engine, period: Period, countries: tuple[str, ...]) -> pd.DataFrame:
     """month, direction, count: crossings per month at the posts of `countries` (for the flows slide)."""
-    query = (
-        select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
-        .join(Post, Post.id == FlowMonthly.post_id)
-        .where(FlowMonthly.month >= period.start, FlowMonthly.month <= period.end)
-        .group_by(FlowMonthly.month, FlowMonthly.direction)
-        .order_by(FlowMonthly.month, FlowMonthly.direction)
-    )
-    if countries:
-        query = query.where(Post.country_iso3.in_(countries))
-    with engine.connect() as conn:
-        frame = pd.read_sql(query, conn)
+    frame = flows.aggregate(engine, _flow_filters(period, countries), ("month", "direction"))[
+        ["month", "direction", "count"]]
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
-    frame["count"] = frame["count"].astype("int64")
     return frame
 
 

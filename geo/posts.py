@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from geo import flows
 from geo.config import settings
 from geo.models import (
     ComponentType,
@@ -50,9 +50,14 @@ class PostFilters:
     statuses: tuple[str, ...] = ()
 
 
-def latest_flow_month(engine: Engine) -> dt.date | None:
-    with engine.connect() as conn:
-        return conn.execute(select(func.max(FlowMonthly.month))).scalar()
+def recent_post_flows(engine: Engine, months: int = 3) -> pd.DataFrame:
+    """post_id, recent_flow: persons through each post over the last `months` months holding flow data."""
+    span = flows.month_range(engine)
+    if span is None:
+        return pd.DataFrame({"post_id": pd.Series(dtype=int), "recent_flow": pd.Series(dtype="int64")})
+    window = flows.FlowFilters(start=flows.add_months(span[1], 1 - months), end=span[1])
+    frame = flows.aggregate(engine, window, ("post_id",))
+    return frame[["post_id", "count"]].rename(columns={"count": "recent_flow"})
 
 
 def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_months: int = 3) -> pd.DataFrame:
@@ -66,17 +71,7 @@ def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_mon
             conn,
         )
         statuses = pd.read_sql(select(PostComponent.post_id, PostComponent.status), conn)
-        last = conn.execute(select(func.max(FlowMonthly.month))).scalar()
-        if last is not None:
-            first = (pd.Timestamp(last) - pd.DateOffset(months=recent_months - 1)).date()
-            flows = pd.read_sql(
-                select(FlowMonthly.post_id, func.sum(FlowMonthly.count).label("recent_flow"))
-                .where(FlowMonthly.month >= first)
-                .group_by(FlowMonthly.post_id),
-                conn,
-            )
-        else:
-            flows = pd.DataFrame({"post_id": pd.Series(dtype=int), "recent_flow": pd.Series(dtype=float)})
+    flows = recent_post_flows(engine, recent_months)
     overall = statuses.groupby("post_id")["status"].agg(overall_status)
     posts["status"] = posts["id"].map(overall).fillna("none")
     posts = posts.merge(flows, left_on="id", right_on="post_id", how="left").drop(columns="post_id")
