@@ -181,4 +181,4 @@ def colour_legend(title: str, items: list[tuple[str, str]]) -> None:
         f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
         for label, colour in items
     )
-    st.markdown(f"**{title}**<br/>{legend}", unsafe_allow_html=True)
+    st.markdown(f"**{title}**<br/>{legend}" if title else legend, unsafe_allow_html=True)

@@ -103,110 +103,111 @@ tab_map, tab_matrix, tab_time, tab_budget, tab_exchange, tab_changes, tab_edit =
     t("infra.tab.map", lang), t("infra.tab.matrix", lang), t("infra.tab.timeline", lang),
     t("infra.tab.budget", lang), t("infra.tab.exchange", lang), t("infra.tab.changes", lang),
     t("infra.tab.edit", lang),
-])
+], key="infra_tab", on_change="rerun")  # lazy: only the open tab runs (and pays for its charts)
 
 # ------------------------------------------------------------------ map by overall status
 with tab_map:
-    a, b = st.columns(2)
-    show_lines = a.toggle(t("infra.map.lines", lang), value=True, key="infra_lines")
-    show_labels = b.toggle(t("map.layer.post_labels", lang), value=False, key="infra_labels")
-    posts = load_posts(URL, countries)
-    layers = maps.base_layers(lang)
-    if show_lines:
-        layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
-    layers += maps.post_layers(posts, lang, labels=show_labels)
-    st.pydeck_chart(maps.make_deck(layers, lang), height=560, key="infra_status_map")
-    st.caption(t("infra.map.caption", lang))
-    legend = " ".join(
-        f"<span style='display:inline-block;margin-right:12px'>"
-        f"<span style='display:inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
-        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
-        for label, colour in maps.legend_items(lang)
-    )
-    # Legend text comes from the i18n module only, never from data.
-    st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
-    if show_lines:
-        st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
-    st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
+    if tab_map.open:
+        a, b = st.columns(2)
+        show_lines = a.toggle(t("infra.map.lines", lang), value=True, key="infra_lines")
+        show_labels = b.toggle(t("map.layer.post_labels", lang), value=False, key="infra_labels")
+        posts = load_posts(URL, countries)
+        layers = maps.base_layers(lang)
+        if show_lines:
+            layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
+        layers += maps.post_layers(posts, lang, labels=show_labels)
+        st.pydeck_chart(maps.make_deck(layers, lang), height=560, key="infra_status_map")
+        st.caption(t("infra.map.caption", lang))
+        ui.status_legend(lang)
+        if show_lines:
+            st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
+        st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
 
 # ------------------------------------------------------------------ post × component matrix
 with tab_matrix:
-    matrix_countries = list(countries or reference.CA4)
-    matrix_country = st.selectbox(t("infra.matrix.country", lang), matrix_countries, format_func=country_label,
-                                  key="infra_matrix_country")
-    part = components[components["country_iso3"] == matrix_country]
-    if part.empty:
-        st.info(t("infra.matrix.empty", lang))
-    else:
-        st.plotly_chart(infra_charts.status_matrix(
-            part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch")
+    if tab_matrix.open:
+        matrix_countries = list(countries or reference.CA4)
+        matrix_country = st.selectbox(t("infra.matrix.country", lang), matrix_countries, format_func=country_label,
+                                      key="infra_matrix_country")
+        part = components[components["country_iso3"] == matrix_country]
+        if part.empty:
+            st.info(t("infra.matrix.empty", lang))
+        else:
+            st.plotly_chart(infra_charts.status_matrix(
+                part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch")
 
 # ------------------------------------------------------------------ timeline and overdue items
 with tab_time:
-    a, b = st.columns([2, 1])
-    gantt_country = a.selectbox(t("infra.gantt.country", lang), list(countries or reference.CA4),
-                                format_func=country_label, key="infra_gantt_country")
-    only_overdue = b.toggle(t("infra.gantt.only_overdue", lang), value=False, key="infra_only_overdue")
-    part = components[components["country_iso3"] == gantt_country]
-    if only_overdue:
-        part = part[part["overdue"]]
-    if part.empty:
-        st.info(t("infra.gantt.empty", lang))
-    else:
-        st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch")
-    st.caption(t("infra.gantt.note", lang))
-    st.subheader(t("infra.overdue.title", lang))
-    late_table = tables.overdue_table(components, type_names, lang)
-    if late_table.empty:
-        st.success(t("infra.overdue.none", lang))
-    else:
-        st.dataframe(late_table, hide_index=True, width="stretch")
-        st.download_button(t("common.download_csv", lang), late_table.to_csv(index=False).encode("utf-8"),
-                           file_name=f"overdue_{as_of}.csv", mime="text/csv", key="infra_overdue_csv")
+    if tab_time.open:
+        a, b = st.columns([2, 1])
+        gantt_country = a.selectbox(t("infra.gantt.country", lang), list(countries or reference.CA4),
+                                    format_func=country_label, key="infra_gantt_country")
+        only_overdue = b.toggle(t("infra.gantt.only_overdue", lang), value=False, key="infra_only_overdue")
+        part = components[components["country_iso3"] == gantt_country]
+        if only_overdue:
+            part = part[part["overdue"]]
+        if part.empty:
+            st.info(t("infra.gantt.empty", lang))
+        else:
+            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch")
+        st.caption(t("infra.gantt.note", lang))
+        st.subheader(t("infra.overdue.title", lang))
+        late_table = tables.overdue_table(components, type_names, lang)
+        if late_table.empty:
+            st.success(t("infra.overdue.none", lang))
+        else:
+            st.dataframe(late_table, hide_index=True, width="stretch")
+            st.download_button(t("common.download_csv", lang), late_table.to_csv(index=False).encode("utf-8"),
+                               file_name=f"overdue_{as_of}.csv", mime="text/csv", key="infra_overdue_csv")
 
 # ------------------------------------------------------------------ budget execution
 with tab_budget:
-    by = st.segmented_control(t("infra.budget.by", lang), list(up.BUDGET_DIMENSIONS), default="country",
-                              format_func=lambda d: t(f"infra.budget.by.{d}", lang), key="infra_budget_by") or "country"
-    budget = load_budget(URL, by, countries, comps)
-    names = tables.budget_group_names(budget, by, type_names, lang)
-    st.plotly_chart(infra_charts.budget_bars(
-        budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
-        width="stretch")
-    st.dataframe(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
+    if tab_budget.open:
+        by = st.segmented_control(t("infra.budget.by", lang), list(up.BUDGET_DIMENSIONS), default="country",
+                                  format_func=lambda d: t(f"infra.budget.by.{d}", lang),
+                                  key="infra_budget_by") or "country"
+        budget = load_budget(URL, by, countries, comps)
+        names = tables.budget_group_names(budget, by, type_names, lang)
+        st.plotly_chart(infra_charts.budget_bars(
+            budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
+            width="stretch")
+        st.dataframe(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ information exchange
 with tab_exchange:
-    st.markdown(t("infra.exchange.intro", lang))
-    exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
-        exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
-    st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang), height=520, key="infra_exchange_map")
-    st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
-               + " · " + t("infra.exchange.legend.post", lang))
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('infra.exchange.crossings', lang)}**")
-        st.dataframe(tables.crossings_table(ca4_crossings, lang), hide_index=True, width="stretch")
-    with right:
-        st.markdown(f"**{t('infra.exchange.posts', lang)}**")
-        st.dataframe(tables.national_links_table(programme_posts, lang), hide_index=True, width="stretch")
+    if tab_exchange.open:
+        st.markdown(t("infra.exchange.intro", lang))
+        exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
+            exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
+        st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang), height=520, key="infra_exchange_map")
+        st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
+                   + " · " + t("infra.exchange.legend.post", lang))
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{t('infra.exchange.crossings', lang)}**")
+            st.dataframe(tables.crossings_table(ca4_crossings, lang), hide_index=True, width="stretch")
+        with right:
+            st.markdown(f"**{t('infra.exchange.posts', lang)}**")
+            st.dataframe(tables.national_links_table(programme_posts, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ what changed since <date>
 with tab_changes:
-    since = st.date_input(t("infra.changes.since", lang), value=as_of - dt.timedelta(days=30), format="DD/MM/YYYY",
-                          key="infra_since")
-    since = since if isinstance(since, dt.date) else as_of - dt.timedelta(days=30)
-    changes = up.changes_since(engine, since)
-    if changes.empty:
-        st.info(t("infra.changes.none", lang, date=fmt_date(since, lang)))
-    else:
-        post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
-        st.caption(t("infra.changes.count", lang, n=len(changes), date=fmt_date(since, lang)))
-        listing = tables.changes_table(changes, post_names, type_names, lang)
-        st.dataframe(listing, hide_index=True, width="stretch")
-        st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),
-                           file_name=f"changes_since_{since}.csv", mime="text/csv", key="infra_changes_csv")
+    if tab_changes.open:
+        since = st.date_input(t("infra.changes.since", lang), value=as_of - dt.timedelta(days=30), format="DD/MM/YYYY",
+                              key="infra_since")
+        since = since if isinstance(since, dt.date) else as_of - dt.timedelta(days=30)
+        changes = up.changes_since(engine, since)
+        if changes.empty:
+            st.info(t("infra.changes.none", lang, date=fmt_date(since, lang)))
+        else:
+            post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
+            st.caption(t("infra.changes.count", lang, n=len(changes), date=fmt_date(since, lang)))
+            listing = tables.changes_table(changes, post_names, type_names, lang)
+            st.dataframe(listing, hide_index=True, width="stretch")
+            st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),
+                               file_name=f"changes_since_{since}.csv", mime="text/csv", key="infra_changes_csv")
 
 # ------------------------------------------------------------------ edits (coordinators)
 with tab_edit:
-    infra_edit.edit_forms(engine, lang, as_of, type_names, catalogue, on_saved=clear_caches)
+    if tab_edit.open:
+        infra_edit.edit_forms(engine, lang, as_of, type_names, catalogue, on_saved=clear_caches)

@@ -86,15 +86,8 @@ with map_column:
     st.caption(t("map.caption", lang) + " " + t("map.count", lang, n=len(posts)))
     if posts.empty:
         st.info(t("map.no_posts", lang))
-    legend = " ".join(
-        f"<span style='display:inline-block;margin-right:12px'>"
-        f"<span style='display:inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
-        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
-        for label, colour in maps.legend_items(lang)
-    )
-    # The legend's text comes from the i18n module only, never from data.
-    st.markdown(f"**{t('map.legend.status', lang)}**<br/>{legend}", unsafe_allow_html=True)
-    st.caption(t("map.legend.shape", lang) + " · " + t("map.legend.size", lang))
+    ui.status_legend(lang)
+    st.caption(t("map.legend.size", lang))
     if show_arcs:
         st.caption(t("map.legend.arcs", lang))
     if show_venues or show_reach:

@@ -70,14 +70,7 @@ with map_column:
                                     show_labels=show_labels),
         height=600, key="ws_map",
     )
-    legend = " ".join(
-        f"<span style='display:inline-block;margin-right:12px'>"
-        f"<span style='display:inline-block;width:12px;height:12px;border-radius:6px;background:{colour};"
-        f"margin-right:4px;vertical-align:middle'></span>{label}</span>"
-        for label, colour in workshop_maps.legend_items(lang)
-    )
-    # Legend text comes from the i18n module only, never from data.
-    st.markdown(legend, unsafe_allow_html=True)
+    ui.colour_legend("", workshop_maps.legend_items(lang))
     st.caption(t("ws.map.caption", lang, km=reach_km))
 
 with list_column:
