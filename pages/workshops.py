@@ -62,75 +62,93 @@ k3.metric(t("ws.kpi.covered", lang), f"{covered} / {total}",
           help=t("ws.kpi.covered_help", lang, pct=fmt_percent(100 * covered / total if total else None, lang)))
 k4.metric(t("ws.kpi.reached", lang, km=reach_km), f"{reached} / {total}")
 
+tab_map, tab_people, tab_next, tab_table, tab_edit = st.tabs(
+    [t(f"ws.tab.{name}", lang) for name in ("map", "people", "next", "table", "edit")],
+    key="ws_tab", on_change="rerun",  # lazy: only the open tab runs
+)
+
 # ------------------------------------------------------------------ map and uncovered posts
-map_column, list_column = st.columns([2, 1], gap="medium")
-with map_column:
-    st.pydeck_chart(
-        workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
-                                    show_labels=show_labels),
-        height=600, key="ws_map",
-    )
-    ui.colour_legend("", workshop_maps.legend_items(lang))
-    st.caption(t("ws.map.caption", lang, km=reach_km))
+with tab_map:
+    if tab_map.open:
+        map_column, list_column = st.columns([2, 1], gap="medium")
+        with map_column:
+            st.pydeck_chart(
+                workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
+                                            show_labels=show_labels),
+                height=600, key="ws_map",
+            )
+            ui.colour_legend("", workshop_maps.legend_items(lang))
+            st.caption(t("ws.map.caption", lang, km=reach_km))
 
-with list_column:
-    st.subheader(t("ws.uncovered.title", lang))
-    uncovered = tables.uncovered_table(report, lang)
-    if uncovered.empty:
-        st.success(t("ws.uncovered.none", lang))
-    else:
-        st.dataframe(uncovered, hide_index=True, width="stretch", height=520)
-        st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
+        with list_column:
+            st.subheader(t("ws.uncovered.title", lang))
+            uncovered = tables.uncovered_table(report, lang)
+            if uncovered.empty:
+                st.success(t("ws.uncovered.none", lang))
+            else:
+                st.dataframe(uncovered, hide_index=True, width="stretch", height=520)
+                st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
 
-# ------------------------------------------------------------------ coverage tables
-st.subheader(t("ws.coverage.title", lang))
-percent_bars = {t(key, lang): st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100)
-                for key in tables.PERCENT_KEYS}
-c1, c2 = st.columns(2)
-with c1:
-    st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
-    st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
-with c2:
-    st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
-    st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
-    st.caption(t("ws.coverage.agency_definition", lang))
+        # ------------------------------------------------------------------ coverage tables
+        st.subheader(t("ws.coverage.title", lang))
+        percent_bars = {t(key, lang): st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100)
+                        for key in tables.PERCENT_KEYS}
+        c1, c2 = st.columns(2)
+        with c1:
+            st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
+            st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch",
+                         column_config=percent_bars)
+        with c2:
+            st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
+            st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch",
+                         column_config=percent_bars)
+            st.caption(t("ws.coverage.agency_definition", lang))
 
-st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
-st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch", column_config=percent_bars)
-st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
+        st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
+        st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch",
+                     column_config=percent_bars)
+        st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
 
 # ------------------------------------------------------------------ participants over time and the pair matrix
-st.subheader(t("ws.participants.title", lang))
-p1, p2 = st.columns(2)
-with p1:
-    st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "agency", start, end),
-                    width="stretch")
-with p2:
-    st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "sex", start, end),
-                    width="stretch")
+with tab_people:
+    if tab_people.open:
+        st.subheader(t("ws.participants.title", lang))
+        p1, p2 = st.columns(2)
+        with p1:
+            st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "agency", start, end),
+                            width="stretch")
+        with p2:
+            st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "sex", start, end),
+                            width="stretch")
 
-st.subheader(t("ws.matrix.title", lang))
-m1, m2 = st.columns([3, 2])
-with m1:
-    st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch")
-with m2:
-    st.dataframe(tables.pairs_table(report, lang), hide_index=True, width="stretch")
+        st.subheader(t("ws.matrix.title", lang))
+        m1, m2 = st.columns([3, 2])
+        with m1:
+            st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch")
+        with m2:
+            st.dataframe(tables.pairs_table(report, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ where next
-st.subheader(t("ws.next.title", lang))
-st.caption(t("ws.next.definition", lang))
-if report.where_next.empty:
-    st.success(t("ws.next.none", lang))
-else:
-    # st.table wraps the long reasons; every value is plain text (no HTML, no markdown from data).
-    st.table(tables.where_next_table(report, lang))
+with tab_next:
+    if tab_next.open:
+        st.subheader(t("ws.next.title", lang))
+        st.caption(t("ws.next.definition", lang))
+        if report.where_next.empty:
+            st.success(t("ws.next.none", lang))
+        else:
+            # st.table wraps the long reasons; every value is plain text (no HTML, no markdown from data).
+            st.table(tables.where_next_table(report, lang))
 
 # ------------------------------------------------------------------ the workshops table
-st.subheader(t("ws.table.title", lang))
-shown = tables.workshops_table(report, lang)
-st.dataframe(shown, hide_index=True, width="stretch")
-st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),
-                   file_name=f"workshops_{start}_{end}.csv", mime="text/csv")
+with tab_table:
+    if tab_table.open:
+        st.subheader(t("ws.table.title", lang))
+        shown = tables.workshops_table(report, lang)
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),
+                           file_name=f"workshops_{start}_{end}.csv", mime="text/csv")
 
 # ------------------------------------------------------------------ add or correct (editors)
-workshop_edit.workshop_forms(engine, lang, on_saved=load_report.clear)
+with tab_edit:
+    if tab_edit.open:
+        workshop_edit.workshop_forms(engine, lang, on_saved=load_report.clear)

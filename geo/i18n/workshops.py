@@ -1,6 +1,11 @@
 """Strings of the workshops page: coverage, reach, the pair matrix, where next, and the editor's form."""
 
 STRINGS = {
+    "ws.tab.map": {"es": "Mapa y cobertura", "en": "Map and coverage"},
+    "ws.tab.people": {"es": "Participantes y pares", "en": "Participants and pairs"},
+    "ws.tab.next": {"es": "Dónde el próximo", "en": "Where next"},
+    "ws.tab.table": {"es": "Talleres", "en": "Workshops"},
+    "ws.tab.edit": {"es": "Agregar o corregir", "en": "Add or correct"},
     "ws.title": {"es": "Talleres y cobertura de la frontera", "en": "Workshops and border coverage"},
     "ws.period": {"es": "Período", "en": "Period"},
     "ws.reach": {"es": "Alcance: distancia a la sede (km)", "en": "Reach: distance to the venue (km)"},
