@@ -130,13 +130,23 @@ def reach_area_metric(venues: pd.DataFrame, reach_km: float) -> shapely.Geometry
     return shapely.union_all(points.to_crs(reference.METRIC_CRS).buffer(float(reach_km) * 1000.0, 64).values)
 
 
+def venue_groups(workshops: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct venue point of `workshops`: venue_lon, venue_lat, venue_name (of its first
+    workshop by code), workshops (how many) and codes ('A, B'). A plain loop: a handful of rows, and
+    pandas' grouped aggregation with Python functions cost more than the rest of the map."""
+    groups: dict[tuple[float, float], dict] = {}
+    placed = workshops.dropna(subset=["venue_lon", "venue_lat"]).sort_values("code")
+    for lon, lat, name, code in placed[["venue_lon", "venue_lat", "venue_name", "code"]].itertuples(index=False):
+        group = groups.setdefault((lon, lat), {"venue_lon": lon, "venue_lat": lat, "venue_name": name, "codes": []})
+        group["codes"].append(code)
+    rows = [{**g, "workshops": len(g["codes"]), "codes": ", ".join(g["codes"])}
+            for _, g in sorted(groups.items())]
+    return pd.DataFrame(rows, columns=["venue_lon", "venue_lat", "venue_name", "workshops", "codes"])
+
+
 def reach_buffers(venues: pd.DataFrame, reach_km: float) -> gpd.GeoDataFrame:
     """One reach disc per distinct venue, buffered in METRIC_CRS and returned in lon/lat for drawing."""
-    placed = venues.dropna(subset=["venue_lon", "venue_lat"])
-    grouped = placed.groupby(["venue_lon", "venue_lat"], as_index=False).agg(
-        venue_name=("venue_name", "first"), workshops=("code", "size"),
-        codes=("code", lambda c: ", ".join(sorted(c))),
-    ) if len(placed) else pd.DataFrame(columns=["venue_lon", "venue_lat", "venue_name", "workshops", "codes"])
+    grouped = venue_groups(venues)
     points = gpd.GeoSeries(gpd.points_from_xy(grouped["venue_lon"], grouped["venue_lat"]), crs="EPSG:4326")
     discs = points.to_crs(reference.METRIC_CRS).buffer(float(reach_km) * 1000.0, 32).to_crs("EPSG:4326")
     return gpd.GeoDataFrame(grouped, geometry=discs.values, crs="EPSG:4326")

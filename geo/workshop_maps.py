@@ -11,7 +11,7 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import maps, reference
-from geo.coverage import CoverageReport, reach_buffers
+from geo.coverage import CoverageReport, reach_buffers, venue_groups
 from geo.i18n import fmt_number, fmt_percent, t
 
 PIXELS = maps.PIXELS
@@ -100,16 +100,13 @@ def reach_layers(workshops: pd.DataFrame, reach_km: float, lang: str) -> list[pd
 
 def venue_layers(workshops: pd.DataFrame, lang: str, *, pickable: bool = True) -> list[pdk.Layer]:
     """One mark per venue of `workshops`, its tooltip naming the venue and the workshops held there."""
-    venues = workshops.dropna(subset=["venue_lon", "venue_lat"])
-    if venues.empty:
+    grouped = venue_groups(workshops)
+    if grouped.empty:
         return []
-    grouped = venues.groupby(["venue_lon", "venue_lat"], as_index=False).agg(
-        venue_name=("venue_name", "first"), n=("code", "size"), codes=("code", lambda c: ", ".join(sorted(c))),
-    )
     data = pd.DataFrame({
         "lon": grouped["venue_lon"], "lat": grouped["venue_lat"],
         "tip_title": grouped["venue_name"].fillna("–"),
-        "tip_line1": [t("ws.map.tip.venue", lang, n=int(n)) for n in grouped["n"]],
+        "tip_line1": [t("ws.map.tip.venue", lang, n=int(n)) for n in grouped["workshops"]],
         "tip_line2": grouped["codes"],
     })
     return [pdk.Layer(
