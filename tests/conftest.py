@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from geo.db import make_engine, migrate
-from tests.support import postgres_url
+from tests.browser import CHROMIUM_ARGS, chromium_path, running_app
+from tests.support import postgres_url, require_service
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_FLOW_ROWS = 20_000
@@ -82,3 +83,25 @@ def app_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app_env(app_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DATABASE_URL", app_db_url)
     return app_db_url
+
+
+# ------------------------------------------------------------------ the real app in headless Chromium
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser); skips, or fails in CI, without it."""
+    path = chromium_path()
+    if path is None:
+        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(app_db_url: str) -> Iterator[str]:
+    """The app served by `streamlit run` on the session's seeded database."""
+    with running_app(app_db_url) as url:
+        yield url

@@ -6,29 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
-from tests.support import copy_sqlite, require_service
+from tests.browser import SCREENSHOTS, running_app, wait_for_canvas_drawn, wait_idle
+from tests.support import copy_sqlite
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(app_db_url: str) -> Iterator[str]:
-    with running_app(app_db_url) as url:
-        yield url
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])

@@ -3,34 +3,13 @@ outside request is made. Saves screenshots/flows_1280.png."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
-from tests.support import require_service
+from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(app_db_url: str) -> Iterator[str]:
-    with running_app(app_db_url) as url:
-        yield url
 
 
 def test_flows_page_draws_sankey_and_time_series(browser, app_url: str) -> None:

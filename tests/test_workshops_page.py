@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,8 @@ from geo.auth import Actor
 from geo.db import make_engine
 from geo.i18n import t
 from geo.models import AuditEntry
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_for_canvas_drawn, wait_idle
-from tests.support import copy_sqlite, require_service
+from tests.browser import SCREENSHOTS, running_app, wait_for_canvas_drawn, wait_idle
+from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = str(REPO / "pages" / "workshops.py")
@@ -199,19 +198,6 @@ def test_stale_correction_in_the_form_shows_what_changed(own_db: str, as_editor:
 
 
 # ------------------------------------------------------------------ the real browser
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.mark.browser
 def test_workshops_page_in_the_browser(browser, app_db_url: str) -> None:
