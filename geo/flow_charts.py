@@ -53,13 +53,6 @@ def _short(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def fmt_compact(value: int, lang: str) -> str:
-    """A key figure that fits a metric: 12,83 M / 12.83 M from ten million up, else every digit."""
-    if abs(value) >= 10_000_000:
-        return fmt_number(value / 1_000_000, lang, 2) + " M"
-    return fmt_number(value, lang)
-
-
 def _axis_range(top: float | None) -> list[float] | None:
     return [0, top * 1.05] if top else None
 

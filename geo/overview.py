@@ -19,7 +19,7 @@ from geo import coverage, flows, reference
 from geo import returns as rt
 from geo import upgrades as up
 from geo import workshops as ws
-from geo.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
+from geo.i18n import fmt_compact, fmt_date, fmt_month, fmt_number, fmt_percent, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
 from geo.posts import PostFilters, posts_frame
 
@@ -244,7 +244,7 @@ def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -
             t("ov.kpi.covered.detail", lang, n=fmt_number(fig.posts_covered, lang),
               total=fmt_number(fig.programme_posts, lang)), period,
             " ".join([t("ov.source.workshops", lang), sample]).strip()),
-        Kpi("flows", t("ov.kpi.flows", lang), fmt_number(fig.flows["total"], lang),
+        Kpi("flows", t("ov.kpi.flows", lang), fmt_compact(fig.flows["total"], lang),
             t("ov.kpi.flows.detail", lang, entry=fmt_number(fig.flows["entry"], lang),
               exit=fmt_number(fig.flows["exit"], lang)) + " · " + change_text, period,
             " ".join([t("ov.source.flows", lang), sample]).strip()),

@@ -9,7 +9,7 @@ import ui
 from geo import flow_charts as charts
 from geo import flows, reference
 from geo.flow_maps import flow_deck
-from geo.i18n import fmt_month, t
+from geo.i18n import fmt_compact, fmt_month, t
 from geo.models import DIRECTIONS, POST_TYPES
 from geo.sample import sample_seed
 
@@ -129,7 +129,7 @@ def kpi_row(values: dict[str, int], previous: dict[str, int] | None = None, per_
     for column, row in zip(places, table.itertuples(), strict=False):
         help_text = {"net": t("flows.kpi.net.help", lang),
                      "minors": t("flows.kpi.minors.help", lang, change=compared if previous else "")}
-        column.metric(t(f"flows.kpi.{row.key}", lang), charts.fmt_compact(row.value, lang),
+        column.metric(t(f"flows.kpi.{row.key}", lang), fmt_compact(row.value, lang),
                       delta=charts.fmt_change(row.change_pct, lang) if previous else None,
                       help=help_text.get(row.key, compared if previous else None))
 

@@ -60,3 +60,11 @@ def test_number_and_date_formats() -> None:
 def test_language_changes_text() -> None:
     assert t("app.title", "es") != t("app.title", "en")
     assert t("app.title", "xx") == t("app.title", "es")  # unknown language falls back to Spanish
+
+
+def test_compact_figures_fit_a_card() -> None:
+    from geo.i18n import fmt_compact
+
+    assert fmt_compact(53_545_612, "es") == "53,55 M"
+    assert fmt_compact(53_545_612, "en") == "53.55 M"
+    assert fmt_compact(9_999_999, "es") == "9.999.999"  # every digit below ten million

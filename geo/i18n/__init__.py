@@ -73,6 +73,13 @@ def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     return text
 
 
+def fmt_compact(value: int, lang: str) -> str:
+    """A key figure that fits a metric card: 12,83 M / 12.83 M from ten million up, else every digit."""
+    if abs(value) >= 10_000_000:
+        return fmt_number(value / 1_000_000, lang, 2) + " M"
+    return fmt_number(value, lang)
+
+
 def fmt_percent(value: float | None, lang: str, decimals: int = 0) -> str:
     return "–" if value is None else f"{fmt_number(value, lang, decimals)} %"
 
