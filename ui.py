@@ -182,3 +182,9 @@ def colour_legend(title: str, items: list[tuple[str, str]]) -> None:
         for label, colour in items
     )
     st.markdown(f"**{title}**<br/>{legend}" if title else legend, unsafe_allow_html=True)
+
+
+def wrapping_metric(label: str, value: str, **kwargs) -> None:
+    """st.metric whose label wraps on a narrow screen instead of being cut (labels come from i18n)."""
+    st.markdown(f"**{label}**")
+    st.metric(label, value, label_visibility="collapsed", **kwargs)

@@ -53,8 +53,7 @@ cards = ov.kpi_cards(figures, lang, seed)
 for row in (cards[:4], cards[4:]):
     for column, card in zip(st.columns(len(row)), row, strict=True):
         with column.container(border=True):
-            st.markdown(f"**{card.label}**")  # wraps on a narrow screen, where a metric's own label is cut
-            st.metric(card.label, card.value, label_visibility="collapsed")
+            ui.wrapping_metric(card.label, card.value)
             st.caption(card.detail)
             st.caption(f"{t('ov.kpi.period', lang)}: {card.period}  \n{t('ov.kpi.source', lang)}: {card.source}")
 

@@ -91,7 +91,8 @@ st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(rt.data_as_of(engine
 totals = rt.public_category_totals(returns, lang)
 for column, key in zip(st.columns(4), ["total", *RETURN_CATEGORIES], strict=True):
     label = t("ov.kpi.returns", lang) if key == "total" else t(f"returns.category.{key}", lang)
-    column.metric(label, totals[key], border=True)
+    with column.container(border=True):
+        ui.wrapping_metric(label, totals[key])
 st.info(t("returns.reported", lang, n=fmt_number(REPORTED_RETURNS, lang)), icon=":material/article:")
 
 if returns.empty:
