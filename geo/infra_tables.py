@@ -49,6 +49,31 @@ def _country(iso3: str, lang: str) -> str:
     return reference.country_name(iso3, lang)
 
 
+def ca4_crossings(crossings: pd.DataFrame) -> pd.DataFrame:
+    """The crossings between two CA4 countries (the programme interconnects those)."""
+    return crossings[crossings["country_a"].isin(reference.CA4) & crossings["country_b"].isin(reference.CA4)]
+
+
+def programme_posts(exchange_posts: pd.DataFrame) -> pd.DataFrame:
+    """The posts the programme upgrades (those with components)."""
+    return exchange_posts[exchange_posts["has_components"]]
+
+
+def headline_figures(summary: Mapping[str, float], posts: pd.DataFrame, crossings: pd.DataFrame,
+                     lang: str) -> list[tuple[str, str]]:
+    """(key, text) of the page's six headline figures, from upgrades.programme_summary, the programme's
+    posts and the CA4 crossings (geo.upgrades.info_exchange)."""
+    spent = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
+    return [
+        ("operational", f"{summary['operational']} / {summary['components']}"),
+        ("progress", fmt_percent(summary["mean_progress"], lang)),
+        ("overdue", fmt_number(summary["overdue"], lang)),
+        ("spent", fmt_percent(spent, lang)),
+        ("connected", f"{int(posts['national'].sum())} / {len(posts)}"),
+        ("interconnected", f"{int(crossings['interconnected'].sum())} / {len(crossings)}"),
+    ]
+
+
 def status_counts_table(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Posts by overall status, every status listed (zero included), in the legend's order."""
     counts = posts["status"].value_counts()

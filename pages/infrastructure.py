@@ -11,7 +11,7 @@ import ui
 from geo import infra_charts, infra_maps, maps, reference
 from geo import infra_tables as tables
 from geo import upgrades as up
-from geo.i18n import fmt_date, fmt_number, fmt_percent, t
+from geo.i18n import fmt_date, t
 from geo.posts import PostFilters, posts_frame
 from geo.sample import sample_seed
 from views import infra_edit
@@ -83,20 +83,12 @@ components = load_components(URL, countries, as_of, comps)
 summary = load_summary(URL, countries, as_of, comps)
 exchange_posts, crossings = load_exchange(URL, countries)
 hubs = up.national_hubs()
-ca4_crossings = crossings[crossings["country_a"].isin(reference.CA4) & crossings["country_b"].isin(reference.CA4)]
-programme_posts = exchange_posts[exchange_posts["has_components"]]
+ca4_crossings = tables.ca4_crossings(crossings)
+programme_posts = tables.programme_posts(exchange_posts)
 
 # ------------------------------------------------------------------ headline figures
-k1, k2, k3, k4, k5, k6 = st.columns(6)
-spent_share = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
-for column, key, value in (
-    (k1, "operational", f"{summary['operational']} / {summary['components']}"),
-    (k2, "progress", fmt_percent(summary["mean_progress"], lang)),
-    (k3, "overdue", fmt_number(summary["overdue"], lang)),
-    (k4, "spent", fmt_percent(spent_share, lang)),
-    (k5, "connected", f"{int(programme_posts['national'].sum())} / {len(programme_posts)}"),
-    (k6, "interconnected", f"{int(ca4_crossings['interconnected'].sum())} / {len(ca4_crossings)}"),
-):
+figures = tables.headline_figures(summary, programme_posts, ca4_crossings, lang)
+for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
     column.metric(t(f"infra.kpi.{key}", lang), value, help=t(f"infra.kpi.{key}.help", lang))
 
 tab_map, tab_matrix, tab_time, tab_budget, tab_exchange, tab_changes, tab_edit = st.tabs([

@@ -46,3 +46,19 @@ def test_stale_table_shows_what_changed_meanwhile() -> None:
 def test_problem_lines_name_the_field() -> None:
     lines = tables.problem_lines({"progress": "infra.err.progress_range"}, "en")
     assert lines == ["Progress (%): must be a whole number from 0 to 100."]
+
+
+def test_headline_figures_of_the_programme() -> None:
+    summary = {"operational": 3, "components": 12, "mean_progress": 42.5, "overdue": 1234, "spent": 250.0,
+               "planned": 1000.0}
+    posts = pd.DataFrame({"national": [True, False, True]})
+    crossings = pd.DataFrame({"interconnected": [True, False]})
+    figures = dict(tables.headline_figures(summary, posts, crossings, "es"))
+    assert figures == {"operational": "3 / 12", "progress": "42 %", "overdue": "1.234", "spent": "25 %",
+                       "connected": "2 / 3", "interconnected": "1 / 2"}
+    assert dict(tables.headline_figures({**summary, "planned": 0}, posts, crossings, "en"))["spent"] == "–"
+
+
+def test_only_crossings_between_two_ca4_countries_count() -> None:
+    crossings = pd.DataFrame({"country_a": ["GTM", "GTM", "MEX"], "country_b": ["SLV", "MEX", "BLZ"]})
+    assert tables.ca4_crossings(crossings)["country_b"].tolist() == ["SLV"]
