@@ -88,7 +88,8 @@ programme_posts = tables.programme_posts(exchange_posts)
 
 # ------------------------------------------------------------------ headline figures
 figures = tables.headline_figures(summary, programme_posts, ca4_crossings, lang)
-for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
+columns = [column for _ in range(2) for column in st.columns(3)]  # six across cut "170 / 377" on a laptop
+for column, (key, value) in zip(columns, figures, strict=True):
     column.metric(t(f"infra.kpi.{key}", lang), value, help=t(f"infra.kpi.{key}.help", lang))
 
 tab_map, tab_matrix, tab_time, tab_budget, tab_exchange, tab_changes, tab_edit = st.tabs([
