@@ -86,22 +86,22 @@ ACTOR_KEY = "actor"
 
 
 def current_actor():
-    """The signed-in Actor, or geo.auth.ANONYMOUS (a viewer)."""
-    from geo.auth import ANONYMOUS, Actor
+    """The signed-in Actor, or geo.access.auth.ANONYMOUS (a viewer)."""
+    from geo.access.auth import ANONYMOUS, Actor
 
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else ANONYMOUS
 
 
 def signed_in() -> bool:
-    from geo.auth import ANONYMOUS
+    from geo.access.auth import ANONYMOUS
 
     return current_actor() != ANONYMOUS
 
 
 def sign_in_box() -> None:
     """Sign-in form (or who is signed in, with a sign-out button). Call inside `with st.sidebar:`."""
-    from geo.users import sign_in
+    from geo.access.users import sign_in
 
     language = lang()
     if signed_in():

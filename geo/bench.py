@@ -109,8 +109,8 @@ def ensure_bench_database(rows: int, seed: int, report: Callable[[str], None] = 
 # ------------------------------------------------------------------------------------------ queries
 def time_queries(engine: Engine, repeat: int) -> list[Timing]:
     """The flows page's queries and the map's, each run `repeat` times without any cache."""
-    from geo import flows
-    from geo.posts import post_profile, posts_frame
+    from geo.flows import queries as flows
+    from geo.posts.queries import post_profile, posts_frame
 
     first, last = flows.month_range(engine)
     months = flows.months_between(first, last)
@@ -207,7 +207,7 @@ def _flows_page_changes(at, step: int) -> None:
 
 def _month_of(at, label: str) -> dt.date:
     """The month a select_slider option label stands for (the page shows months by name)."""
-    from geo import flows
+    from geo.flows import queries as flows
     from geo.i18n import fmt_month
 
     first, last = flows.month_range(_engine_of_env())
@@ -265,7 +265,7 @@ def _variants(page: str) -> list[tuple[str, dict[str, str]]]:
     """(name, extra URL parameters) to time for a page: the flows page also with a comparison open."""
     if page != "pages/flows.py":
         return [(page, {})]
-    from geo import flows
+    from geo.flows import queries as flows
 
     first, _last = flows.month_range(_engine_of_env())
     compare = {"cmp_from": flows.month_param(first), "cmp_to": flows.month_param(flows.add_months(first, 11))}

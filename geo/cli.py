@@ -46,8 +46,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from geo.checks import database_problems
     from geo.db import current_revision, head_revision
+    from geo.posts.checks import database_problems
 
     engine = _engine()
     if current_revision(engine) != head_revision():
@@ -64,7 +64,7 @@ def _cli_actor():
     """The command line acts as an admin; the audit log names the operating-system account."""
     import getpass
 
-    from geo.auth import Actor
+    from geo.access.auth import Actor
 
     try:
         who = getpass.getuser()
@@ -86,7 +86,7 @@ def _migrated_engine():
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.imports import import_data
+    from geo.io.imports import import_data
 
     path = Path(args.file)
     if not path.is_file():
@@ -112,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.exports import export_bytes
+    from geo.io.exports import export_bytes
 
     engine = _migrated_engine()
     if engine is None:
@@ -136,7 +136,7 @@ def _read_password(confirm: bool = True) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from geo import users
+    from geo.access import users
 
     engine = _migrated_engine()
     if engine is None:
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="integrity report; exit 1 when problems are found")
     p.set_defaults(func=cmd_check)
 
-    from geo.imports import FORMATS, KINDS
+    from geo.io.imports import FORMATS, KINDS
     from geo.models import ROLES
 
     p = sub.add_parser("import", help="import a file (all or nothing); exit 1 with a report when rejected")

@@ -18,7 +18,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from geo import reference
 from geo.i18n import t
-from geo.status import OVERALL_ORDER, STATUS_COLOURS, status_colour
+from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")

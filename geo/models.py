@@ -336,8 +336,8 @@ class FlowMonthly(Base):
 
 
 # Narrower roll-ups, each dropping dimensions the flows page does not need for one kind of query, so a
-# query reads a few thousand rows whatever the size of flow_counts. geo.flowload refreshes all of them
-# with flow_monthly, in the same transaction; geo.flows picks the narrowest one that holds the
+# query reads a few thousand rows whatever the size of flow_counts. geo.flows.load refreshes all of them
+# with flow_monthly, in the same transaction; geo.flows.queries picks the narrowest one that holds the
 # dimensions a query groups or filters by. On SQLite they are WITHOUT ROWID tables: rows are stored in
 # key order, so a range of days or months is read sequentially.
 class FlowMonthRoute(Base):

@@ -1,7 +1,7 @@
 """First-start filling of the database: real reference records plus seeded sample data.
 
 Real: countries (Natural Earth), border posts (data/posts.csv), the component catalogue and the two
-projects (geo.catalogue). Sample, flagged is_sample and labelled in the UI: infrastructure statuses,
+projects (geo.programme.catalogue). Sample, flagged is_sample and labelled in the UI: infrastructure statuses,
 workshops, flows and assisted returns, all generated from one seed so that `python -m geo seed --seed N`
 reproduces them exactly.
 """
@@ -17,9 +17,8 @@ from pyproj import Geod
 from sqlalchemy import Engine, delete, func, insert, select
 
 from geo import reference
-from geo.catalogue import COMPONENT_TYPES, EU_PROJECT_CODE, PROJECTS
-from geo.flowgen import SAMPLE_END, PostProfile, generate_flows
-from geo.flowload import insert_flows, refresh_monthly
+from geo.flows.generate import SAMPLE_END, PostProfile, generate_flows
+from geo.flows.load import insert_flows, refresh_monthly
 from geo.models import (
     AGENCIES,
     RETURN_CATEGORIES,
@@ -38,7 +37,8 @@ from geo.models import (
     WorkshopParticipants,
     WorkshopPost,
 )
-from geo.posts import read_posts_csv
+from geo.posts.queries import read_posts_csv
+from geo.programme.catalogue import COMPONENT_TYPES, EU_PROJECT_CODE, PROJECTS
 
 DEFAULT_SEED = 2026
 DEFAULT_FLOW_ROWS = 150_000
@@ -307,7 +307,7 @@ def seed_all(engine: Engine, seed: int = DEFAULT_SEED, flows_rows: int | None = 
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         conn.execute(insert(DatasetState), [
             {"kind": "posts", "updated_at": now, "source": "data/posts.csv", "seed": None},
-            {"kind": "projects", "updated_at": now, "source": "geo/catalogue.py", "seed": None},
+            {"kind": "projects", "updated_at": now, "source": "geo/programme/catalogue.py", "seed": None},
         ])
     return seed_sample(engine, seed=seed, flows_rows=flows_rows, report=report)
 

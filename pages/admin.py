@@ -5,10 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.auth import PermissionDenied
-from geo.i18n import t
-from geo.models import ROLES
-from geo.users import (
+from geo.access.auth import PermissionDenied
+from geo.access.users import (
     MIN_PASSWORD,
     UserError,
     create_user,
@@ -18,6 +16,8 @@ from geo.users import (
     set_role,
     users_frame,
 )
+from geo.i18n import t
+from geo.models import ROLES
 
 lang = ui.lang()
 engine = ui.engine()
@@ -30,7 +30,7 @@ if not actor.can("admin"):
 
 
 def attempt(action, *args) -> bool:
-    """Run a user operation; show a refusal in plain words. The role is checked again in geo.users."""
+    """Run a user operation; show a refusal in plain words. The role is checked again in geo.access.users."""
     try:
         action(engine, actor, *args)
     except UserError as error:

@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import has, t
-from geo.quality import AuditFilters, audit_entries, audit_options
+from geo.io.quality import AuditFilters, audit_entries, audit_options
 
 lang = ui.lang()
 engine = ui.engine()

@@ -1,14 +1,15 @@
 """Flows page: KPIs, time series, breakdowns, Sankey and arcs for a period, month-by-month animation,
-side-by-side comparison and CSV download. Filters live in the URL; queries are in geo.flows."""
+side-by-side comparison and CSV download. Filters live in the URL; queries are in geo.flows.queries."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import ui
-from geo import flow_charts as charts
-from geo import flows, reference
-from geo.flow_maps import flow_deck
+from geo import reference
+from geo.flows import charts
+from geo.flows import queries as flows
+from geo.flows.maps import flow_deck
 from geo.i18n import fmt_compact, fmt_month, t
 from geo.models import DIRECTIONS, POST_TYPES
 from geo.sample import sample_seed
@@ -22,7 +23,7 @@ db_key = str(engine.url)  # the password is hidden in str(url); the key only tel
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def query(name: str, database: str, version: str, *args):
-    """A geo.flows query, cached on its arguments (the filters) and the data version."""
+    """A geo.flows.queries query, cached on its arguments (the filters) and the data version."""
     return getattr(flows, name)(ui.engine(), *args)
 
 

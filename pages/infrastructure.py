@@ -8,12 +8,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import infra_charts, infra_maps, maps, reference
-from geo import infra_tables as tables
-from geo import upgrades as up
+from geo import maps, reference
 from geo.i18n import fmt_date, t
-from geo.posts import PostFilters, posts_frame
+from geo.posts.queries import PostFilters, posts_frame
 from geo.sample import sample_seed
+from geo.upgrades import charts as infra_charts
+from geo.upgrades import maps as infra_maps
+from geo.upgrades import records as up
+from geo.upgrades import tables
 from views import infra_edit
 
 lang = ui.lang()

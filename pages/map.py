@@ -6,16 +6,18 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import flow_maps, maps, reference, workshop_maps
+from geo import maps, reference
 from geo.charts import post_monthly_flows
-from geo.coverage import DEFAULT_REACH_KM
-from geo.flows import recent_routes
+from geo.flows import maps as flow_maps
+from geo.flows.queries import recent_routes
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import POST_TYPES
-from geo.posts import PostFilters, post_profile, posts_frame
+from geo.posts.queries import PostFilters, post_profile, posts_frame
 from geo.sample import sample_seed
-from geo.status import OVERALL_ORDER
-from geo.workshops import workshops_held
+from geo.upgrades.workflow import OVERALL_ORDER
+from geo.workshops import maps as workshop_maps
+from geo.workshops.coverage import DEFAULT_REACH_KM
+from geo.workshops.records import workshops_held
 
 REACH_KM = int(DEFAULT_REACH_KM)
 

@@ -7,9 +7,10 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo import brief, maps, reference
-from geo import overview as ov
+from geo import maps, reference
 from geo.i18n import fmt_date, t
+from geo.overview import brief
+from geo.overview import figures as ov
 from geo.sample import sample_seed
 
 lang = ui.lang()

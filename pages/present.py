@@ -8,12 +8,14 @@ import time
 import streamlit as st
 
 import ui
-from geo import coverage, maps, reference, workshop_maps
-from geo import overview as ov
-from geo import present as pr
-from geo import upgrades as up
+from geo import maps, reference
 from geo.i18n import fmt_date, fmt_number, fmt_percent, t
+from geo.overview import figures as ov
+from geo.overview import slides as pr
 from geo.sample import sample_seed
+from geo.upgrades import records as up
+from geo.workshops import coverage
+from geo.workshops import maps as workshop_maps
 
 lang = ui.lang()
 engine = ui.engine()

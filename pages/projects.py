@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import brief, reference
-from geo import projects as pj
-from geo import returns as rt
-from geo.catalogue import REPORTED_RETURNS
+from geo import reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
-from geo.overview import Period
+from geo.overview import brief
+from geo.overview.figures import Period
+from geo.programme import projects as pj
+from geo.programme import returns as rt
+from geo.programme.catalogue import REPORTED_RETURNS
 from geo.sample import sample_seed
 
 lang = ui.lang()

@@ -7,12 +7,13 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo import coverage, workshop_charts, workshop_maps
-from geo import workshop_tables as tables
-from geo import workshops as ws
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
 from geo.sample import sample_seed
+from geo.workshops import charts as workshop_charts
+from geo.workshops import coverage, tables
+from geo.workshops import maps as workshop_maps
+from geo.workshops import records as ws
 from views import workshop_edit
 
 lang = ui.lang()

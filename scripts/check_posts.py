@@ -7,7 +7,7 @@ its point falls in) and one per air or sea post, then any problem. Exits 1 if an
 file is missing, else 0.
 
 The geometry and the rule are not repeated here: distances and point-in-country come from geo.reference, the
-verdicts from geo.checks (the same code `python -m geo check` runs on the database):
+verdicts from geo.posts.checks (the same code `python -m geo check` runs on the database):
   - a land post lies within 5 km of the line between its country and its neighbour, and inside its own
     country's polygon or within 100 m of the line;
   - an airport lies inside its country, a seaport inside it or within 1 km of it (generalised coastline);
@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import reference
-from geo.checks import MAX_BORDER_KM, land_post_problem, point_post_problem, post_problems
-from geo.posts import read_posts_csv
+from geo.posts.checks import MAX_BORDER_KM, land_post_problem, point_post_problem, post_problems
+from geo.posts.queries import read_posts_csv
 
 
 def main(argv: list[str]) -> int:

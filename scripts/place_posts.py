@@ -24,7 +24,7 @@ from shapely.ops import nearest_points
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import reference
-from geo.checks import land_post_problem, point_post_problem
+from geo.posts.checks import land_post_problem, point_post_problem
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 INSET_M = 250.0

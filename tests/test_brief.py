@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from geo import brief
-from geo import overview as ov
-from geo import projects as pj
-from geo import returns as rt
 from geo.db import make_engine
+from geo.overview import brief
+from geo.overview import figures as ov
+from geo.programme import projects as pj
+from geo.programme import returns as rt
 from geo.sample import sample_seed
 from tests.browser import SCREENSHOTS
 

@@ -53,7 +53,7 @@ def _click_post(page, lon: float, lat: float) -> None:
 
 
 def test_clicking_a_post_opens_its_panel(browser, app_url: str) -> None:
-    from geo.posts import read_posts_csv
+    from geo.posts.queries import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]  # an island airport: nothing else nearby
     context, page = _open_map(browser, f"{app_url}/map?lang=en")
@@ -86,7 +86,7 @@ def hostile_app_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> None:
-    from geo.posts import read_posts_csv
+    from geo.posts.queries import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]
     context, page = _open_map(browser, f"{hostile_app_url}/map?lang=en")

@@ -14,7 +14,7 @@ import pytest
 from pyproj import Geod
 
 from geo import reference
-from geo.coverage import (
+from geo.workshops.coverage import (
     coverage_by_agency,
     coverage_by_country,
     coverage_by_segment,

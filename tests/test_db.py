@@ -85,8 +85,8 @@ BAD_ROWS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_ROWS))
 def test_constraints_reject_bad_rows(migrated_engine: Engine, case: str) -> None:
-    from geo.catalogue import COMPONENT_TYPES
     from geo.models import ComponentType
+    from geo.programme.catalogue import COMPONENT_TYPES
 
     model, values = BAD_ROWS[case]
     with migrated_engine.begin() as conn:

@@ -16,10 +16,10 @@ import pyogrio
 import pytest
 from sqlalchemy import Engine, update
 
-from geo.auth import SYSTEM
+from geo.access.auth import SYSTEM
 from geo.db import make_engine
-from geo.exports import FORMATS, export_bytes
-from geo.imports import KINDS, import_data
+from geo.io.exports import FORMATS, export_bytes
+from geo.io.imports import KINDS, import_data
 from geo.models import Post
 from tests.conftest import fresh_postgres
 from tests.data_helpers import reference_only, seed

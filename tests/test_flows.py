@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from geo import flows
-from geo.flowgen import PostProfile, generate_flows
-from geo.flowload import NARROW_ROLLUPS, load_flows, rollup_mismatches
+from geo.flows import queries as flows
+from geo.flows.generate import PostProfile, generate_flows
+from geo.flows.load import NARROW_ROLLUPS, load_flows, rollup_mismatches
 from geo.models import FlowDayNat, FlowDayPost, FlowMonthDemo, FlowMonthly, FlowMonthRoute
 from geo.sample import _post_profiles, load_reference
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from geo import flow_charts as charts
 from geo import maps
-from geo.flow_maps import FLOW_VIEW, arc_frame, flow_deck, flow_layers, flow_tooltip, post_volume_frame
+from geo.flows import charts
+from geo.flows.maps import FLOW_VIEW, arc_frame, flow_deck, flow_layers, flow_tooltip, post_volume_frame
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -16,11 +16,11 @@ import pytest
 import shapely
 from sqlalchemy import Engine, func, select, text
 
-from geo.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from geo.checks import database_problems
-from geo.exports import export_bytes
-from geo.imports import import_data, parse_number, to_date
+from geo.access.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
+from geo.io.exports import export_bytes
+from geo.io.imports import import_data, parse_number, to_date
 from geo.models import AuditEntry, DatasetState, FlowCount, FlowMonthly, Post
+from geo.posts.checks import database_problems
 from tests.data_helpers import seed, seeded_sqlite, snapshot
 
 REPO = Path(__file__).resolve().parent.parent

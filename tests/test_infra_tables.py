@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from geo import infra_tables as tables
+from geo.upgrades import tables
 
 
 def test_values_read_in_each_language() -> None:

@@ -10,10 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from geo import upgrades as up
-from geo.auth import Actor
+from geo.access.auth import Actor
 from geo.db import make_engine
 from geo.i18n import t
+from geo.upgrades import records as up
 from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -255,8 +255,8 @@ def test_page_draws_in_the_browser(app_db_url: str) -> None:
 @pytest.mark.browser
 def test_two_coordinators_in_two_browsers_the_second_save_is_refused(page_db: str) -> None:
     """Ana and Ben sign in, open the same component; Ana saves, Ben's save is refused with what changed."""
-    from geo.auth import SYSTEM
-    from geo.users import create_user
+    from geo.access.auth import SYSTEM
+    from geo.access.users import create_user
     from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_idle
     from tests.support import require_service
 

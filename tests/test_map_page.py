@@ -84,7 +84,7 @@ def _deck_layers(at: AppTest) -> dict[str, dict]:
 
 def test_workshop_layers_are_toggled(app_env: str) -> None:
     from geo.db import make_engine
-    from geo.workshops import workshops_held
+    from geo.workshops.records import workshops_held
 
     at = page(lang="en").run()
     assert not {"ws-venues", "ws-reach"} & set(_deck_layers(at))  # off by default
@@ -106,8 +106,8 @@ def test_workshop_layers_are_toggled(app_env: str) -> None:
 
 def test_flow_arcs_follow_the_country_filter(app_env: str) -> None:
     from geo.db import make_engine
-    from geo.flow_maps import arc_frame
-    from geo.flows import recent_routes
+    from geo.flows.maps import arc_frame
+    from geo.flows.queries import recent_routes
 
     at = page(lang="en", country="HND").run()
     assert "flow-arcs" not in _deck_layers(at)  # off by default

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from geo import overview as ov
 from geo import reference
 from geo.db import make_engine, migrate
+from geo.overview import figures as ov
 from geo.sample import sample_seed, seed_all
 from tests.conftest import fresh_postgres
 

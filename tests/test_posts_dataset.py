@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from geo import reference
-from geo.checks import MAX_BORDER_KM, land_post_problem, post_problems
-from geo.posts import read_posts_csv
+from geo.posts.checks import MAX_BORDER_KM, land_post_problem, post_problems
+from geo.posts.queries import read_posts_csv
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from geo import maps
-from geo import present as pr
+from geo.overview import slides as pr
 
 
 def test_slide_order_and_navigation() -> None:

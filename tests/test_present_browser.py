@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.present import SLIDES
+from geo.overview.slides import SLIDES
 from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 
 pytestmark = pytest.mark.browser

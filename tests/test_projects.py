@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from geo import projects as pj
 from geo import reference
-from geo.catalogue import EU_PROJECT_CODE, PROJECTS, REPORTED_RETURNS
 from geo.db import make_engine
 from geo.models import PostComponent, Project, Workshop
+from geo.programme import projects as pj
+from geo.programme.catalogue import EU_PROJECT_CODE, PROJECTS, REPORTED_RETURNS
 
 REPO = Path(__file__).resolve().parent.parent
 

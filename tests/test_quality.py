@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo.flowload import load_flows
+from geo.flows.load import load_flows
+from geo.io.quality import record_counts
 from geo.models import FlowCount
-from geo.quality import record_counts
 from tests.data_helpers import seeded_sqlite
 
 

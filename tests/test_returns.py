@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from geo import returns as rt
 from geo.db import make_engine
 from geo.models import RETURN_CATEGORIES, AssistedReturn
+from geo.programme import returns as rt
 
 REPO = Path(__file__).resolve().parent.parent
 

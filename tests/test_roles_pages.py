@@ -13,10 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
-from geo.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
+from geo.access.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
+from geo.access.users import create_user, users_frame
 from geo.db import make_engine
 from geo.i18n import t
-from geo.users import create_user, users_frame
 from tests.data_helpers import seeded_sqlite, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,10 +41,10 @@ def texts(at: AppTest, kind: str) -> list[str]:
 def write_functions() -> list:
     """Every public geo function taking (engine, actor, ...): the server-side write paths."""
     found = []
-    for info in pkgutil.iter_modules(geo.__path__):
-        if info.name == "__main__":
+    for info in pkgutil.walk_packages(geo.__path__, "geo."):
+        if info.name == "geo.__main__":
             continue
-        module = importlib.import_module(f"geo.{info.name}")
+        module = importlib.import_module(info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
                 continue
@@ -56,8 +56,8 @@ def write_functions() -> list:
 
 def test_the_write_paths_are_found() -> None:
     names = {f"{f.__module__}.{f.__name__}" for f in write_functions()}
-    assert {"geo.imports.import_data", "geo.users.create_user", "geo.users.set_role",
-            "geo.editing.update_versioned"} <= names
+    assert {"geo.io.imports.import_data", "geo.access.users.create_user", "geo.access.users.set_role",
+            "geo.access.editing.update_versioned"} <= names
 
 
 @pytest.mark.parametrize("function", write_functions(), ids=lambda f: f"{f.__module__}.{f.__name__}")

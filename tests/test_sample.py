@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geo.db import make_engine
-from geo.status import overall_status
+from geo.upgrades.workflow import overall_status
 
 
 @pytest.fixture(scope="module")

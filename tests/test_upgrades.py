@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select, text, update
 
-from geo import upgrades as up
-from geo.auth import Actor, PermissionDenied
-from geo.catalogue import NATIONAL_LINK, REGIONAL_LINK
+from geo.access.auth import Actor, PermissionDenied
 from geo.i18n import has
 from geo.models import AuditEntry, ComponentType, Post, PostComponent
-from geo.posts import posts_frame
+from geo.posts.queries import posts_frame
+from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
 from geo.sample import seed_all
-from geo.status import overall_status
+from geo.upgrades import records as up
+from geo.upgrades.workflow import overall_status
 
 ANA = Actor("ana", "editor")
 BEN = Actor("ben", "editor")
@@ -239,7 +239,7 @@ def test_national_connection_and_crossing_interconnection(seeded: Engine) -> Non
 
 
 def test_the_network_lines_join_posts_to_their_national_hub(seeded: Engine) -> None:
-    from geo import infra_maps
+    from geo.upgrades import maps as infra_maps
 
     set_status(seeded, "SLV-AMA", NATIONAL_LINK, "operational")
     set_status(seeded, "SLV-AMA", REGIONAL_LINK, "operational")

@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from geo.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
-from geo.cli import main
-from geo.db import get_engine, make_engine, migrate
-from geo.models import AuditEntry, User
-from geo.users import (
+from geo.access.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
+from geo.access.users import (
     FREE_ATTEMPTS,
     MAX_DELAY_S,
     UserError,
@@ -28,6 +25,9 @@ from geo.users import (
     sign_in,
     users_frame,
 )
+from geo.cli import main
+from geo.db import get_engine, make_engine, migrate
+from geo.models import AuditEntry, User
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 11, 1, 12, 0, 0)

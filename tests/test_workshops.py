@@ -10,11 +10,11 @@ from pyproj import Geod
 from sqlalchemy import Engine, func, insert, select
 
 from geo import reference
-from geo import workshops as ws
-from geo.auth import ANONYMOUS, Actor, PermissionDenied
-from geo.coverage import coverage_report
+from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
 from geo.models import AuditEntry, Country, FlowMonthly, Post, Workshop, WorkshopParticipants, WorkshopPost
 from geo.sample import seed_all
+from geo.workshops import records as ws
+from geo.workshops.coverage import coverage_report
 
 GEOD = Geod(ellps="WGS84")
 EDITOR = Actor("ana", "editor")

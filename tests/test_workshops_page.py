@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from geo import reference
-from geo import workshops as ws
-from geo.auth import Actor
+from geo.access.auth import Actor
 from geo.db import make_engine
 from geo.i18n import t
 from geo.models import AuditEntry
+from geo.workshops import records as ws
 from tests.browser import SCREENSHOTS, running_app, wait_for_canvas_drawn, wait_idle
 from tests.support import copy_sqlite
 

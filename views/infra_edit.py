@@ -1,6 +1,6 @@
 """The coordinators' forms of the infrastructure page: edit a post's component, add one, extend the catalogue.
 
-UI only: the rules, the optimistic locking and the audit are in geo.upgrades; every save goes through it
+UI only: the rules, the optimistic locking and the audit are in geo.upgrades.records; every save goes through it
 with the signed-in user, which it checks again on the server side.
 """
 
@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import infra_tables as tables
 from geo import reference
-from geo import upgrades as up
-from geo.auth import PermissionDenied
+from geo.access.auth import PermissionDenied
 from geo.i18n import t
 from geo.models import COMPONENT_STATUSES
-from geo.posts import PostFilters, posts_frame
+from geo.posts.queries import PostFilters, posts_frame
+from geo.upgrades import records as up
+from geo.upgrades import tables
 
 
 def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame,

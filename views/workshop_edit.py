@@ -1,6 +1,6 @@
 """The coordinators' form of the workshops page: add a workshop or correct one.
 
-UI only: validation, optimistic locking and the audit are in geo.workshops; every save goes through it
+UI only: validation, optimistic locking and the audit are in geo.workshops.records; every save goes through it
 with the signed-in user, which it checks again on the server side.
 """
 
@@ -13,11 +13,11 @@ import streamlit as st
 
 import ui
 from geo import reference
-from geo import workshop_tables as tables
-from geo import workshops as ws
-from geo.auth import PermissionDenied
+from geo.access.auth import PermissionDenied
 from geo.i18n import fmt_number, t
 from geo.models import AGENCIES, SEXES, WORKSHOP_SCOPES
+from geo.workshops import records as ws
+from geo.workshops import tables
 
 
 def workshop_forms(engine, lang: str, on_saved: Callable[[], None]) -> None:

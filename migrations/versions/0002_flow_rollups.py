@@ -6,7 +6,7 @@ Create Date: 2026-11-23 17:05:00
 
 flow_month_route, flow_month_demo, flow_day_nat and flow_day_post each keep fewer dimensions than
 flow_monthly, so the flows page reads thousands of rows, not millions. They are filled here from the raw
-rows already stored (the SQL is frozen in this file on purpose: geo.flowload maintains them afterwards).
+rows already stored (the SQL is frozen in this file on purpose: geo.flows.load maintains them afterwards).
 """
 
 from __future__ import annotations

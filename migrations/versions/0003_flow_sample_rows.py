@@ -6,7 +6,7 @@ Create Date: 2026-11-23 18:05:00
 
 The data-quality panel counted sample and real flow rows by reading every raw row (seconds at 20 million
 rows). flow_monthly already counts its raw rows; it now also counts those flagged sample, maintained by
-geo.flowload.refresh_monthly.
+geo.flows.load.refresh_monthly.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exports of every data kind as CSV (optionally with an HXL hashtag row), XLSX, GeoJSON and GeoPackage.
 
-Columns are the import columns of geo.imports (one definition), so an exported file imports back as is.
+Columns are the import columns of geo.io.imports (one definition), so an exported file imports back as is.
 Output is deterministic: the same database gives byte-identical files (rows in key order, fixed number
 formats, fixed timestamps inside XLSX and GeoPackage), which makes the round trip testable.
 Points are WGS84 lon/lat (EPSG:4326); GeoPackages open in QGIS.
@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from geo.auth import Actor
-from geo.imports import FORMATS, KINDS, SPECS, KindSpec
+from geo.access.auth import Actor
+from geo.io.imports import FORMATS, KINDS, SPECS, KindSpec
 from geo.models import (
     AGENCIES,
     SEXES,
@@ -297,7 +297,7 @@ def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float]
 
 
 # Kinds whose exact counts are not for the public: assisted returns hold counts below 5 that every public
-# view shows as "<5" (geo.returns). Their file export is for signed-in staff; the public downloads the
+# view shows as "<5" (geo.programme.returns). Their file export is for signed-in staff; the public downloads the
 # suppressed tables of the projects page instead.
 STAFF_ONLY_KINDS = ("assistance",)
 

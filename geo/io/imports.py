@@ -36,11 +36,10 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo import reference
-from geo.audit import as_text, now, record_changes, record_event
-from geo.auth import Actor, require
-from geo.checks import land_post_problem, point_post_problem, post_problems
+from geo.access.audit import as_text, now, record_changes, record_event
+from geo.access.auth import Actor, require
 from geo.config import settings
-from geo.flowload import insert_flows, refresh_monthly
+from geo.flows.load import insert_flows, refresh_monthly
 from geo.i18n import has, t
 from geo.models import (
     AGE_BANDS,
@@ -63,6 +62,7 @@ from geo.models import (
     WorkshopParticipants,
     WorkshopPost,
 )
+from geo.posts.checks import land_post_problem, point_post_problem, post_problems
 
 KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -1148,7 +1148,7 @@ def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
             out.add(number, coordinate_columns(problem[0], labels, "lon", "lat"), problem[0], **problem[1])
             parsed.bad.add(position)
             continue
-        # The border rule lives in geo.checks: one place for it.
+        # The border rule lives in geo.posts.checks: one place for it.
         if row.type == "land":
             message = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon, row.lat)
         else:
@@ -1177,7 +1177,7 @@ def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
 
 
 def _crossing_problems(land: pd.DataFrame) -> list:
-    """The crossing rule of geo.checks.post_problems, without re-running its per-post checks."""
+    """The crossing rule of geo.posts.checks.post_problems, without re-running its per-post checks."""
     # post_problems checks every post too; posts already passed that, so keep only the crossing verdicts.
     return [p for p in post_problems(land) if p.subject.startswith("crossing ")]
 
@@ -1191,9 +1191,9 @@ def _check_upgrades(parsed: Parsed, ctx: Context, out: _Collector) -> None:
     _exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
     _exists(parsed, "component_code", ctx.components, out, "data.err.unknown_component")
     _exists(parsed, "project_code", ctx.projects, out, "data.err.unknown_project")
-    try:  # the component rules live in geo.upgrades (one place); DB constraints back them up
-        from geo.upgrades import validate_component
-    except ImportError:  # pragma: no cover - geo.upgrades ships with the app
+    try:  # the component rules live in geo.upgrades.records (one place); DB constraints back them up
+        from geo.upgrades.records import validate_component
+    except ImportError:  # pragma: no cover - geo.upgrades.records ships with the app
         validate_component = None
     for position, record in enumerate(frame.to_dict("records")):
         if position in parsed.bad or validate_component is None:
@@ -1205,7 +1205,7 @@ def _check_upgrades(parsed: Parsed, ctx: Context, out: _Collector) -> None:
 
 
 def _check_workshops(parsed: Parsed, ctx: Context, out: _Collector) -> None:
-    from geo.workshops import normalise, validate_workshop
+    from geo.workshops.records import normalise, validate_workshop
 
     frame = parsed.frame
     _duplicates(parsed, ("code",), out)
@@ -1234,7 +1234,7 @@ def _check_workshops(parsed: Parsed, ctx: Context, out: _Collector) -> None:
                                                                                      record["venue_lat"])
         clean = normalise({k: v for k, v in record.items() if not k.startswith("participants_")})
         frame.at[position, "pair_a"], frame.at[position, "pair_b"] = clean.get("pair_a"), clean.get("pair_b")
-        # The workshop rules live in geo.workshops (one place).
+        # The workshop rules live in geo.workshops.records (one place).
         for name, key in validate_workshop({**clean, "participants": None}).items():
             column = {"dates": "end_date", "venue": "venue_name", "pair": "pair_a"}.get(name, name)
             out.add(number, parsed.labels.get(column, column), key)
@@ -1406,7 +1406,7 @@ def _participants_text(parts: Mapping[tuple[str, str], int]) -> str:
 
 def _apply_workshops(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context,
                      write: bool) -> tuple[int, int, int]:
-    from geo.workshops import EDIT_FIELDS
+    from geo.workshops.records import EDIT_FIELDS
 
     post_ids = ctx.post_ids
     fields = [*EDIT_FIELDS, "project_id", "is_sample"]

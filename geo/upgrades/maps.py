@@ -16,7 +16,7 @@ import pydeck as pdk
 from geo import reference
 from geo.i18n import t
 from geo.maps import FONT, PIXELS, character_set, make_deck
-from geo.status import STATUS_COLOURS
+from geo.upgrades.workflow import STATUS_COLOURS
 
 NATIONAL_LINE = [60, 60, 70, 120]
 CROSS_LINE = [110, 40, 150, 235]

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
-from geo.auth import Actor
+from geo.access.auth import Actor
 from geo.models import AuditEntry
 
 

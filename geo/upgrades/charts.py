@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from geo.charts import layout_defaults
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import COMPONENT_STATUSES
-from geo.status import STATUS_COLOURS
+from geo.upgrades.workflow import STATUS_COLOURS
 
 OVERDUE_COLOUR = "#C0392B"
 BUDGET_COLOURS = {"planned": "#BBCCDD", "committed": "#0072B2", "spent": "#009E73"}

@@ -1,7 +1,7 @@
 """Flow queries for the flows page: SQL GROUP BY on the roll-ups, returning small DataFrames.
 
 Every query names the dimensions it groups and filters by; `pick_rollup` answers it from the narrowest
-roll-up that holds them (see geo.models and geo.flowload.NARROW_ROLLUPS), so no page ever reads the raw
+roll-up that holds them (see geo.models and geo.flows.load.NARROW_ROLLUPS), so no page ever reads the raw
 rows and most queries read a few thousand rows whatever the size of flow_counts. Periods are whole
 months, [start, end] inclusive, each given as the first day of its month.
 """

@@ -1,6 +1,6 @@
 """The tables of the infrastructure page, as a reader sees them: translated headers, values in the locale.
 
-Built from the frames of geo.upgrades, so the page only draws them (and they can be tested without
+Built from the frames of geo.upgrades.records, so the page only draws them (and they can be tested without
 Streamlit). Every value is plain text or a number: nothing here is HTML.
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import reference
 from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
-from geo.status import OVERALL_ORDER
+from geo.upgrades.workflow import OVERALL_ORDER
 
 
 def field_label(name: str, lang: str) -> str:
@@ -62,7 +62,7 @@ def programme_posts(exchange_posts: pd.DataFrame) -> pd.DataFrame:
 def headline_figures(summary: Mapping[str, float], posts: pd.DataFrame, crossings: pd.DataFrame,
                      lang: str) -> list[tuple[str, str]]:
     """(key, text) of the page's six headline figures, from upgrades.programme_summary, the programme's
-    posts and the CA4 crossings (geo.upgrades.info_exchange)."""
+    posts and the CA4 crossings (geo.upgrades.records.info_exchange)."""
     spent = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
     return [
         ("operational", f"{summary['operational']} / {summary['components']}"),

@@ -1,4 +1,4 @@
-"""Plotly figures of the flows page, built from geo.flows DataFrames and labelled in the UI language.
+"""Plotly figures of the flows page, built from geo.flows.queries DataFrames and labelled in the UI language.
 
 Every text (titles, axes, legends, category names) comes from geo.i18n or geo.reference. Figures that
 the comparison shows side by side take the axis maximum as an argument, so both periods share a scale.
@@ -22,7 +22,7 @@ OTHER_COLOUR = "#B0B7BF"
 SEX_COLOURS = {"F": "#B5523B", "M": "#3B6E8F", "U": "#9E9E9E"}
 CA4_NODE = "#0B5394"
 OTHER_NODE = "#8C8C8C"
-OTHER = "OTHER"  # the key geo.flows.top_with_other gives the summed rest
+OTHER = "OTHER"  # the key geo.flows.queries.top_with_other gives the summed rest
 
 
 def data_text(text: str) -> str:
@@ -114,7 +114,7 @@ def _bars(labels: list[str], values: list[int], colours: list[str] | str, title:
 
 
 def nationality_figure(top: pd.DataFrame, lang: str, x_max: float | None = None) -> go.Figure:
-    """Top nationalities plus the rest (geo.flows.top_with_other)."""
+    """Top nationalities plus the rest (geo.flows.queries.top_with_other)."""
     colours = [OTHER_COLOUR if n == OTHER else BAR_COLOUR for n in top["nationality"]]
     labels = [country_label(n, lang) for n in top["nationality"]]
     return _bars(labels, top["count"].tolist(), colours, t("flows.chart.nationality", lang), lang, x_max,
@@ -147,7 +147,7 @@ def direction_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None)
 
 
 def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | None = None) -> go.Figure:
-    """The `n` busiest posts (frame: geo.flows.breakdown(..., "post"))."""
+    """The `n` busiest posts (frame: geo.flows.queries.breakdown(..., "post"))."""
     top = frame.head(n)
     labels = [data_text(f"{_short(name)} ({code})") for name, code in zip(top["post_name"], top["post_code"],
                                                                         strict=True)]
@@ -156,7 +156,7 @@ def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | Non
 
 
 def sankey_figure(routes: pd.DataFrame, lang: str) -> go.Figure:
-    """Country-to-country Sankey (frame: geo.flows.country_routes): origins left, destinations right."""
+    """Country-to-country Sankey (frame: geo.flows.queries.country_routes): origins left, destinations right."""
     sources = sorted(set(routes["source"]), key=lambda c: (c == "", c))
     targets = sorted(set(routes["target"]), key=lambda c: (c == "", c))
     labels = [t("flows.sankey.from", lang, country=country_label(c, lang)) for c in sources]

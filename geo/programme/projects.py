@@ -1,7 +1,7 @@
 """The programme's projects: the portfolio, benefiting member states (a choropleth on the wide frame),
 components, and the upgrades and workshops linked to each project.
 
-The projects are real records (geo.catalogue); the upgrades and workshops linked to them are sample data.
+The projects are real records (geo.programme.catalogue); the upgrades and workshops linked to them are sample data.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pydeck as pdk
 from sqlalchemy import Engine, func, select
 
 from geo import reference
-from geo.catalogue import PROJECTS
 from geo.i18n import fmt_number, t
 from geo.maps import FONT, SEA, character_set
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
+from geo.programme.catalogue import PROJECTS
 
 # The wide frame: Mexico to the Dominican Republic and Panama.
 WIDE_VIEW = {"longitude": -85.5, "latitude": 16.0, "zoom": 3.75, "pitch": 0, "bearing": 0}

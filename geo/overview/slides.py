@@ -13,7 +13,7 @@ from geo import reference
 from geo.charts import DIRECTION_COLOURS
 from geo.i18n import month_abbr, t
 from geo.models import COMPONENT_STATUSES
-from geo.status import STATUS_COLOURS
+from geo.upgrades.workflow import STATUS_COLOURS
 
 SLIDES = ("kpis", "map", "flows", "infrastructure", "coverage")
 AUTO_CHOICES = (0, 15, 30, 60)  # seconds per slide; 0: manual

@@ -1,8 +1,9 @@
 """The overview's headline figures (KPIs), each with its period and source.
 
-Rules are reused, not re-derived: component and budget figures come from geo.upgrades.programme_summary,
-training coverage from geo.coverage.post_coverage, assisted returns through geo.returns (small-count rule).
-The flows figures come from geo.flows (its roll-ups), like the flows page's.
+Rules are reused, not re-derived: component and budget figures come from geo.upgrades.records.programme_summary,
+training coverage from geo.workshops.coverage.post_coverage, assisted returns through geo.programme.returns
+(small-count rule).
+The flows figures come from geo.flows.queries (its roll-ups), like the flows page's.
 
 `overview_figures` returns plain numbers (language-free, testable); `kpi_cards` turns them into text.
 """
@@ -15,13 +16,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import coverage, flows, reference
-from geo import returns as rt
-from geo import upgrades as up
-from geo import workshops as ws
+from geo import reference
+from geo.flows import queries as flows
 from geo.i18n import fmt_compact, fmt_date, fmt_month, fmt_number, fmt_percent, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
-from geo.posts import PostFilters, posts_frame
+from geo.posts.queries import PostFilters, posts_frame
+from geo.programme import returns as rt
+from geo.upgrades import records as up
+from geo.workshops import coverage
+from geo.workshops import records as ws
 
 DEFAULT_MONTHS = 12
 KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
@@ -89,7 +92,7 @@ def _flow_filters(period: Period, countries: tuple[str, ...]) -> flows.FlowFilte
 
 
 def flow_total(engine: Engine, period: Period, countries: tuple[str, ...]) -> dict[str, int]:
-    """Crossings recorded at the posts of `countries` in the period: entry, exit and total (geo.flows)."""
+    """Crossings recorded at the posts of `countries` in the period: entry, exit and total (geo.flows.queries)."""
     figures = flows.totals(engine, _flow_filters(period, countries))
     return {"entry": figures["entry"], "exit": figures["exit"], "total": figures["total"]}
 
@@ -148,7 +151,7 @@ class OverviewFigures:
     posts_covered: int
     flows: dict[str, int]
     flows_previous: dict[str, int]
-    returns: pd.DataFrame  # raw rows: only ever shown through geo.returns
+    returns: pd.DataFrame  # raw rows: only ever shown through geo.programme.returns
     map_posts: pd.DataFrame = field(repr=False)
 
     @property

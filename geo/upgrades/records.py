@@ -2,7 +2,7 @@
 the information-exchange network, and the edits coordinators make (optimistic locking + audit).
 
 The programme upgrades the CA4 posts (GTM, SLV, HND, NIC); posts of the neighbouring countries have no
-components and their overall status is "none" (geo.status.overall_status).
+components and their overall status is "none" (geo.upgrades.workflow.overall_status).
 Every rule a component must obey lives in `validate_component`: the edit form, the save path
 (update_versioned's validate hook) and imports all call it. Problems are i18n keys ("infra.err.*").
 """
@@ -20,13 +20,13 @@ from sqlalchemy import Engine, and_, case, func, insert, literal, select
 from sqlalchemy.orm import aliased
 
 from geo import reference
-from geo.audit import record_changes
-from geo.auth import Actor, require
-from geo.catalogue import NATIONAL_LINK, REGIONAL_LINK
+from geo.access.audit import record_changes
+from geo.access.auth import Actor, require
+from geo.access.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
 from geo.db import session_scope
-from geo.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
 from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
-from geo.status import WORKFLOW
+from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
+from geo.upgrades.workflow import WORKFLOW
 
 ENTITY = "post_component"
 TYPE_ENTITY = "component_type"

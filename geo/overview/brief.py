@@ -22,9 +22,9 @@ from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
 from geo import reference
-from geo import returns as rt
 from geo.i18n import fmt_date, t
-from geo.status import OVERALL_ORDER, STATUS_COLOURS
+from geo.programme import returns as rt
+from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS
 
 PAGE_SIZE = (11.69, 8.27)  # A4 landscape, inches
 PNG_DPI = 150
@@ -176,8 +176,8 @@ def status_legend(lang: str, statuses: list[str]) -> list[LegendEntry]:
 
 # ----------------------------------------------------------------------------------------- briefs
 def overview_brief(fig_data, lang: str, seed: int | None) -> BriefSpec:
-    """The overview as a brief (fig_data: geo.overview.OverviewFigures)."""
-    from geo.overview import filters_text, kpi_cards
+    """The overview as a brief (fig_data: geo.overview.figures.OverviewFigures)."""
+    from geo.overview.figures import filters_text, kpi_cards
 
     cards = kpi_cards(fig_data, lang, seed)
     posts = fig_data.map_posts
@@ -196,7 +196,7 @@ def overview_brief(fig_data, lang: str, seed: int | None) -> BriefSpec:
 def projects_brief(portfolio: pd.DataFrame, codes: tuple[str, ...], returns: pd.DataFrame, period_label: str,
                    as_of: dt.date | None, lang: str, seed: int | None) -> BriefSpec:
     """The projects-and-returns view as a brief: the benefiting states map, the portfolio, returns (<5 rule)."""
-    from geo import projects as pj
+    from geo.programme import projects as pj
 
     chosen = portfolio if not codes else portfolio[portfolio["code"].isin(codes)]
     wide = pj.benefit_frame(portfolio, codes)

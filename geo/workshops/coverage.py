@@ -26,9 +26,9 @@ from pyproj import Geod
 from sqlalchemy import Engine
 
 from geo import reference
-from geo import workshops as ws
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import AGENCIES
+from geo.workshops import records as ws
 
 GEOD = Geod(ellps="WGS84")
 DEFAULT_REACH_KM = 25.0

@@ -1,6 +1,6 @@
 """The tables of the workshops page, as a reader sees them: translated headers, values in the locale.
 
-Built from a CoverageReport (geo.coverage), so the page only draws them and they can be tested without
+Built from a CoverageReport (geo.workshops.coverage), so the page only draws them and they can be tested without
 Streamlit. Every value is plain text or a number: nothing here is HTML.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import reference
-from geo.coverage import CoverageReport, next_reason
 from geo.i18n import fmt_date, fmt_number, has, t
 from geo.models import WORKSHOP_SCOPES
+from geo.workshops.coverage import CoverageReport, next_reason
 
 # Columns drawn as progress bars (the page gives them a ProgressColumn).
 PERCENT_KEYS = ("ws.col.covered_pct", "ws.col.reached_pct", "ws.col.line_reached_pct")

@@ -1,8 +1,8 @@
 """Reads for the data-quality panel and the audit-log page (aggregated in SQL; rules reused, not copied).
 
 - last update per data kind (dataset_state: a seed or an import, with its source file)
-- posts without coordinates or far from their border (the rule of geo.checks)
-- components overdue (the rule of geo.upgrades.overdue_clause)
+- posts without coordinates or far from their border (the rule of geo.posts.checks)
+- components overdue (the rule of geo.upgrades.records.overdue_clause)
 - real vs sample record counts per kind
 - the audit log with filters
 """
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo.checks import post_problems
-from geo.imports import KINDS
+from geo.io.imports import KINDS
 from geo.models import (
     AssistedReturn,
     AuditEntry,
@@ -27,6 +26,7 @@ from geo.models import (
     PostComponent,
     Workshop,
 )
+from geo.posts.checks import post_problems
 
 _TABLES = {"posts": Post, "upgrades": PostComponent, "workshops": Workshop, "flows": FlowCount,
            "assistance": AssistedReturn}
@@ -75,7 +75,7 @@ def post_location_problems(engine: Engine) -> pd.DataFrame:
 def overdue_components(engine: Engine, as_of: dt.date | None = None) -> pd.DataFrame:
     """Components past their target date and not operational (post_code, component_code, status,
     target_date, days_overdue), most overdue first."""
-    from geo.upgrades import overdue_frame
+    from geo.upgrades.records import overdue_frame
 
     frame = overdue_frame(engine, as_of or dt.date.today())
     return frame[["post_code", "component_code", "status", "target_date", "days_overdue"]]

@@ -2,7 +2,7 @@
 
 A workshop has a venue (a gazetteer town or a point), serves a binational pair or is national/regional,
 counts its participants by agency and sex, and lists the posts whose staff attended. Corrections go
-through geo.editing.update_versioned (optimistic locking + audit); additions are audited too.
+through geo.access.editing.update_versioned (optimistic locking + audit); additions are audited too.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from sqlalchemy import Engine, Integer, and_, case, cast, delete, extract, func,
 from sqlalchemy.orm import Session
 
 from geo import reference
-from geo.audit import as_text, record_changes
-from geo.auth import Actor, require
+from geo.access.audit import as_text, record_changes
+from geo.access.auth import Actor, require
+from geo.access.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
 from geo.db import session_scope
-from geo.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
 from geo.models import (
     AGENCIES,
     SEXES,

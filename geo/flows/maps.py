@@ -11,7 +11,7 @@ import pydeck as pdk
 
 from geo import maps
 from geo.charts import DIRECTION_COLOURS
-from geo.flow_charts import country_label
+from geo.flows.charts import country_label
 from geo.i18n import fmt_number, t
 
 ARC_MAX_PX = 14.0
@@ -35,7 +35,7 @@ def country_anchors(lang: str) -> pd.DataFrame:
 
 
 def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One arc per post, direction and other country drawn on the map (geo.flows.post_routes)."""
+    """One arc per post, direction and other country drawn on the map (geo.flows.queries.post_routes)."""
     anchors = country_anchors(lang)
     data = post_routes[post_routes["other_country"].isin(anchors.index)]
     columns = ["from_lon", "from_lat", "to_lon", "to_lat", "width", "colour", "tilt", "route", "persons"]

@@ -15,8 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from geo.audit import as_text, changed_fields, now, record_changes
-from geo.auth import Actor, require
+from geo.access.audit import as_text, changed_fields, now, record_changes
+from geo.access.auth import Actor, require
 from geo.db import session_scope
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import flows
 from geo.config import settings
+from geo.flows import queries as flows
 from geo.models import (
     ComponentType,
     Country,
@@ -19,7 +19,7 @@ from geo.models import (
     Workshop,
     WorkshopPost,
 )
-from geo.status import overall_status
+from geo.upgrades.workflow import overall_status
 
 POST_COLUMNS = ("code", "name", "country_iso3", "type", "crossing_code", "neighbour_iso3", "road", "lon",
                 "lat", "placement")

@@ -11,8 +11,8 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import maps, reference
-from geo.coverage import CoverageReport, reach_buffers, venue_groups
 from geo.i18n import fmt_number, fmt_percent, t
+from geo.workshops.coverage import CoverageReport, reach_buffers, venue_groups
 
 PIXELS = maps.PIXELS
 COVERED = [0, 158, 115]  # Okabe-Ito bluish green

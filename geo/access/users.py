@@ -20,9 +20,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, func, insert, select, update
 
-from geo.audit import now as utc_now
-from geo.audit import record_changes
-from geo.auth import Actor, require
+from geo.access.audit import now as utc_now
+from geo.access.audit import record_changes
+from geo.access.auth import Actor, require
 from geo.models import ROLES, User
 
 FREE_ATTEMPTS = 3
