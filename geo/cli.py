@@ -181,6 +181,31 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_highlights(args: argparse.Namespace) -> int:
+    """What changed in a month, in words (exit 2 for a malformed month or a month with no flow data)."""
+    from geo.overview import highlight_text as words
+    from geo.overview import highlights as hl
+
+    countries = tuple(c.strip().upper() for c in (args.country or "").split(",") if c.strip())
+    scope = hl.Scope(countries)
+    month = None
+    if args.month is not None:
+        month = hl.parse_month(args.month)
+        if month is None:
+            print(t("hl.bad_month", args.lang, value=args.month), file=sys.stderr)
+            return 2
+    engine = _migrated_engine()
+    if engine is None:
+        return 1
+    month = month or hl.default_month(engine, scope)
+    if month is None or month not in hl.months_with_flows(engine, scope):
+        print(t("hl.no_data", args.lang, month=args.month or "–"), file=sys.stderr)
+        return 2
+    result = hl.find_highlights(engine, month, scope)
+    sys.stdout.write(words.render(result, args.lang, args.format, limit=args.limit))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="CA4 Border Monitor administration")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -234,6 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026, help="random seed of its sample data (default 2026)")
     p.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("highlights", help="what changed in a month, in words (exit 2: no data for that month)")
+    p.add_argument("--month", help="YYYY-MM (default: the last complete month with data)")
+    p.add_argument("--lang", choices=("es", "en"), default="es")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--country", help="CA4 countries of the posts, e.g. GTM,SLV (default: all four)")
+    p.add_argument("--limit", type=int, default=6, help="highlights shown (default 6, as on the overview)")
+    p.set_defaults(func=cmd_highlights)
     return parser
 
 

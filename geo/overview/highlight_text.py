@@ -1,0 +1,187 @@
+"""The highlights in words (Spanish or English) and as text, Markdown or JSON for the CLI and the pages.
+
+Every sentence comes from geo.i18n; numbers through its formatters. Names from data (posts, venues,
+components) are plain text: `md_escape` makes them inert wherever Markdown is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from urllib.parse import quote
+
+from geo import reference
+from geo.i18n import fmt_month, fmt_number, fmt_percent, has, t
+from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights, parse_month
+from geo.programme import returns as rt
+from geo.workshops.tables import pair_name
+
+LIST_MAX = 3  # names listed in a sentence before "and N more"
+FORMATS = ("text", "markdown", "json")
+
+
+def _month(value: str, lang: str) -> str:
+    month = parse_month(value)
+    return fmt_month(month, lang) if month else value
+
+
+def _country(iso3: str | None, lang: str) -> str:
+    name = reference.country_name(iso3, lang)
+    if name == iso3 and has(f"nationality.{iso3}"):
+        return t(f"nationality.{iso3}", lang)
+    return name
+
+
+def _count(value: int | str | None, lang: str) -> str:
+    """A public count: '<5' stays '<5', 'x' (hidden to protect another cell) is said in words."""
+    if value is None:
+        return "–"
+    if value == rt.COMPLEMENTARY:
+        return t("hl.hidden", lang)
+    if isinstance(value, str):
+        return value
+    return fmt_number(value, lang)
+
+
+def _vs(current: int, previous: int, month: str, lang: str) -> str:
+    """'+12.3 % on September 2026', or 'no data for …' when there is nothing to compare with."""
+    if not previous:
+        return t("hl.vs.none", lang, month=_month(month, lang))
+    change = (current - previous) / previous * 100.0
+    pct = ("+" if change >= 0 else "") + fmt_percent(change, lang, 1)
+    return t("hl.vs", lang, pct=pct, month=_month(month, lang))
+
+
+def _listing(names: list[str], lang: str) -> str:
+    if not names:
+        return t("hl.none", lang)
+    shown = ", ".join(names[:LIST_MAX])
+    return shown if len(names) <= LIST_MAX else t("hl.more", lang, items=shown, n=len(names) - LIST_MAX)
+
+
+def _plural(key: str, n: int) -> str:
+    return f"{key}.one" if n == 1 else f"{key}.many"
+
+
+def sentence(item: Highlight, lang: str) -> str:
+    """One highlight in words."""
+    f, c = item.figures, item.comparison
+    month = _month(f.get("month", ""), lang) if "month" in f else ""
+    if item.kind.startswith(("flow_surge", "flow_drop")):
+        direction, dimension = item.kind.split(".")
+        values = {
+            "count": fmt_number(f["count"], lang), "month": month, "expected": fmt_number(f["expected"], lang),
+            "ratio": fmt_number(f["ratio"], lang, 1), "pct": fmt_percent(100.0 * (1 - f["ratio"]), lang),
+            "vs_prev": _vs(f["count"], c["previous"], c["previous_month"], lang),
+            "vs_year": _vs(f["count"], c["year_ago"], c["year_ago_month"], lang),
+        }
+        if dimension == "post":
+            return t(f"hl.{direction}.post", lang, name=f["name"], code=item.subject, **values)
+        what = {
+            "country": lambda: t("hl.what.country", lang, country=_country(item.subject, lang)),
+            "direction": lambda: t(f"hl.what.{item.subject}", lang),
+            "nationality": lambda: t("hl.what.nationality", lang, country=_country(item.subject, lang)),
+        }[dimension]()
+        return t(f"hl.{direction}.group", lang, what=what, **values)
+    if item.kind == "flow_total":
+        return t("hl.flow_total", lang, count=fmt_number(f["count"], lang), month=month,
+                 entry=fmt_number(f["entry"], lang), exit=fmt_number(f["exit"], lang),
+                 vs_prev=_vs(f["count"], c["previous"], c["previous_month"], lang),
+                 vs_year=_vs(f["count"], c["year_ago"], c["year_ago_month"], lang))
+    if item.kind == "silent_posts":
+        posts = [f"{p['name']} ({p['code']})" for p in f["posts"]]
+        need, window = USUALLY_REPORTS
+        return t(_plural("hl.silent_posts", len(posts)), lang, n=fmt_number(len(posts), lang),
+                 posts=_listing(posts, lang), month=month, need=need, window=window)
+    if item.kind == "minors":
+        return t("hl.minors", lang, month=month, count=_count(f["count"], lang),
+                 prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang),
+                 year_month=_month(c["year_ago_month"], lang), year=_count(c["year_ago"], lang))
+    if item.kind == "returns":
+        categories = " · ".join(f"{t(f'returns.category.{k}', lang).lower()} {_count(v, lang)}"
+                                for k, v in f["categories"].items())
+        return t("hl.returns", lang, month=month, total=_count(f["total"], lang), categories=categories,
+                 prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang))
+    if item.kind.startswith("upgrade_"):
+        names = [t("hl.at", lang, component=x["name_es" if lang == "es" else "name_en"], post=x["post_name"],
+                   code=x["post"]) for x in f["components"]]
+        return t(_plural(f"hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
+                 items=_listing(names, lang))
+    if item.kind == "workshops":
+        posts = [f"{p['name']} ({p['code']})" for p in f["new_posts"]]
+        return t(_plural("hl.workshops", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
+                 participants=fmt_number(f["participants"], lang), posts=_listing(posts, lang))
+    if item.kind == "where_next":
+        venue = t("hl.where_next.venue", lang, venue=f["venue"]) if f.get("venue") else ""
+        return t("hl.where_next", lang, pair=pair_name(f["pair"], lang), n=fmt_number(f["uncovered"], lang),
+                 posts=f["posts"], venue=venue)
+    raise ValueError(f"unknown highlight kind {item.kind!r}")
+
+
+def href(item: Highlight, lang: str) -> str:
+    """The link of a highlight for the app (relative to its root), with the language."""
+    path, _, query = item.link.lstrip("/").partition("?")
+    params = [p.split("=", 1) for p in query.split("&") if p]
+    params.append(["lang", lang])
+    return "./" + path + "?" + "&".join(f"{k}={quote(v, safe=',-')}" for k, v in params)
+
+
+# Emphasis, links, headings, tables, HTML, LaTeX ($), strikethrough, and ':' before a word (Streamlit's
+# :icon: and :colour[...] directives). Plain punctuation (. - ( ) :) stays readable in the Markdown source.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$]|:(?=[\w/]))")
+
+
+def md_escape(text: str) -> str:
+    """Text from data made inert for a Markdown renderer (Streamlit's included): the characters that make
+    markup backslash-escaped, so '<b>', '**x**' or '[x](y)' in a post name shows as typed."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def title(result: Highlights, lang: str) -> str:
+    return t("hl.title", lang, month=fmt_month(result.month, lang))
+
+
+def scope_line(result: Highlights, lang: str) -> str:
+    return t("hl.scope", lang, countries=", ".join(reference.country_name(c, lang) for c in result.scope.ca4))
+
+
+def sentences(result: Highlights, lang: str, limit: int | None = None) -> list[str]:
+    items = result.shown(limit) if limit else result.shown()
+    return [sentence(item, lang) for item in items]
+
+
+def render(result: Highlights, lang: str, fmt: str = "text", limit: int | None = None) -> str:
+    """The shown highlights as text (for a mail), Markdown, or JSON (each with its data and its words)."""
+    items = result.shown(limit) if limit else result.shown()
+    if fmt == "json":
+        return json.dumps({
+            "month": f"{result.month:%Y-%m}", "lang": lang, "scope": list(result.scope.ca4),
+            "title": title(result, lang),
+            "highlights": [{**item.as_dict(), "text": sentence(item, lang)} for item in items],
+        }, ensure_ascii=False, indent=2, default=_json_default)
+    if fmt == "markdown":
+        lines = [f"## {md_escape(title(result, lang))}", "", md_escape(scope_line(result, lang)), ""]
+        lines += [f"{i}. {md_escape(sentence(item, lang))} ([{t('hl.see', lang)}]({href(item, lang)}))"
+                  for i, item in enumerate(items, 1)]
+        if not items:
+            lines.append(md_escape(t("hl.nothing", lang, month=fmt_month(result.month, lang))))
+        return "\n".join(lines) + "\n"
+    if fmt != "text":
+        raise ValueError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
+    lines = [title(result, lang), scope_line(result, lang), ""]
+    lines += [f"{i}. {sentence(item, lang)}\n   {href(item, lang)}" for i, item in enumerate(items, 1)]
+    if not items:
+        lines.append(t("hl.nothing", lang, month=fmt_month(result.month, lang)))
+    return "\n".join(lines) + "\n"
+
+
+def parse_text(output: str) -> list[str]:
+    """The sentences of `render(..., 'text')`, in order (what a test compares with a page)."""
+    return [re.sub(r"^\d+\. ", "", line) for line in output.splitlines() if re.match(r"^\d+\. ", line)]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
