@@ -135,6 +135,17 @@ def default_month(engine: Engine, scope: Scope = Scope(), today: dt.date | None 
     return months[-1] if months else None
 
 
+
+def month_for_period(engine: Engine, last: dt.date, scope: Scope = Scope(),
+                     today: dt.date | None = None) -> dt.date | None:
+    """The month the overview's highlights speak of: the last month of its period when that month is
+    complete and holds data, else the last complete month with data (so the CLI's default agrees)."""
+    current = (today or dt.date.today()).replace(day=1)
+    last = last.replace(day=1)
+    if last < current and last in months_with_flows(engine, scope):
+        return last
+    return default_month(engine, scope, today)
+
 # ------------------------------------------------------------------------------------------ the rule
 def seasonal_table(pivot: pd.DataFrame, month: dt.date) -> pd.DataFrame:
     """The seasonal rule on every row of `pivot` (rows: subjects; columns: consecutive months, ending at
@@ -148,7 +159,8 @@ def seasonal_table(pivot: pd.DataFrame, month: dt.date) -> pd.DataFrame:
     # Median of the same calendar month in up to PAST_YEARS earlier years, for every month at once.
     lagged = np.full((PAST_YEARS, n_rows, n_months), np.nan)
     for k in range(1, PAST_YEARS + 1):
-        lagged[k - 1, :, 12 * k:] = values[:, : n_months - 12 * k]
+        if 12 * k < n_months:
+            lagged[k - 1, :, 12 * k:] = values[:, : n_months - 12 * k]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices: no past year, no ratio
         past = np.nanmedian(lagged, axis=0)

@@ -1,0 +1,262 @@
+"""Monthly highlights: the seasonal rule on synthetic series, a 4x spike imported into the sample database
+(first highlight, both languages), a repeating December peak never flagged, the "<5" rule in every
+returns/minors sentence and in the JSON, flows read from the roll-ups only, the CLI (exit codes) and the
+CLI printing what the overview shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, delete, event, insert, select
+
+from geo.access.auth import Actor
+from geo.db import make_engine
+from geo.flows import queries as flows
+from geo.io.imports import import_data
+from geo.models import AssistedReturn, Post
+from geo.overview import highlight_text as words
+from geo.overview import highlights as hl
+from tests.data_helpers import seeded_sqlite
+
+REPO = Path(__file__).resolve().parent.parent
+EDITOR = Actor("ana", "editor")
+FIRST = dt.date(2022, 1, 1)  # the file's history: long enough for every rule (5 Decembers at most)
+LAST = dt.date(2026, 10, 1)
+SPIKE_MONTH = LAST
+
+
+# ------------------------------------------------------------------------------------------ the rule alone
+def series(months: list[dt.date], base: float = 20_000, december: float = 2.0, seed: int = 1) -> np.ndarray:
+    """A post's monthly counts: a December peak every year, a 6 %/year trend, ±5 % noise."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(len(months)) / 12
+    peak = np.array([december if m.month == 12 else 1.0 for m in months])
+    return base * peak * (1 + 0.06 * years) * rng.uniform(0.95, 1.05, len(months))
+
+
+def table_for(values: dict[str, np.ndarray], months: list[dt.date], month: dt.date) -> pd.DataFrame:
+    pivot = pd.DataFrame(values, index=months).T
+    return hl.seasonal_table(pivot[[m for m in months if m <= month]], month).set_index("subject")
+
+
+def test_the_rule_flags_a_spike_and_a_collapse_but_not_a_repeating_december_peak() -> None:
+    months = flows.months_between(FIRST, LAST)
+    spike, collapse, steady = series(months, seed=1), series(months, seed=2), series(months, seed=3)
+    spike[months.index(LAST)] *= 4
+    collapse[months.index(LAST)] *= 0.3
+    table = table_for({"SPIKE": spike, "DROP": collapse, "STEADY": steady}, months, LAST)
+    assert table.at["SPIKE", "flag"] == "surge" and table.at["SPIKE", "ratio"] == pytest.approx(4, rel=0.15)
+    assert table.at["DROP", "flag"] == "drop"
+    assert table.at["STEADY", "flag"] == ""
+    # Every December doubles, every year: a naive month-on-month reading says +100 %, the rule says nothing.
+    for december in (dt.date(2024, 12, 1), dt.date(2025, 12, 1)):
+        table = table_for({"STEADY": steady}, months, december)
+        assert table.at["STEADY", "count"] > 1.8 * table.at["STEADY", "previous"]
+        assert table.at["STEADY", "flag"] == "", december
+
+
+def test_too_little_history_is_never_flagged() -> None:
+    months = flows.months_between(dt.date(2025, 4, 1), LAST)  # 19 months: under two years
+    values = series(months)
+    values[-1] *= 6
+    table = table_for({"NEW": values}, months, LAST)
+    assert table.at["NEW", "ratios"] < hl.MIN_RATIOS and table.at["NEW", "flag"] == ""
+
+
+# ------------------------------------------------------------------------------------------ a real database
+def post_codes(engine: Engine, n: int) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(Post.code).where(Post.country_iso3.in_(("GTM", "SLV", "HND", "NIC")),
+                                                         Post.type == "land").order_by(Post.code).limit(n)).scalars())
+
+
+def flows_file(codes: list[str], spike: str | None, silent: str | None, minors: int = 3) -> bytes:
+    """Monthly counts (on the 15th, both directions) for `codes` from FIRST to LAST with a yearly December
+    peak; `spike` gets 4 times its count in SPIKE_MONTH, `silent` reports nothing in LAST."""
+    months = flows.months_between(FIRST, LAST)
+    lines = ["day,post_code,direction,nationality,sex,age_band,prev_country,next_country,count,unaccompanied_minors"]
+    for number, code in enumerate(codes):
+        values = series(months, base=8_000 + 1_000 * number, seed=10 + number)
+        for month, value in zip(months, values, strict=True):
+            if code == silent and month == LAST:
+                continue
+            factor = 4 if (code == spike and month == SPIKE_MONTH) else 1
+            for direction in ("entry", "exit"):
+                uam = minors if month == LAST and number == 0 and direction == "entry" else 0
+                lines.append(f"{month:%Y-%m}-15,{code},{direction},GTM,F,18-29,,,{int(value * factor / 2)},{uam}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(scope="module")
+def spiked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, list[str]]:
+    """The seeded sample database (components, workshops, returns; no generated flows) with a flows file
+    imported: six posts, one spiking 4x in October 2026, one silent that month."""
+    engine = seeded_sqlite(tmp_path_factory.mktemp("hl"), flows_rows=0)
+    codes = post_codes(engine, 6)
+    report = import_data(engine, EDITOR, "flows", flows_file(codes, spike=codes[2], silent=codes[4]), "spike.csv")
+    assert report.ok, [p.line("en") for p in report.problems]
+    yield engine, codes
+    engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_an_imported_4x_spike_is_the_first_highlight_in_both_languages(spiked, lang: str) -> None:
+    engine, codes = spiked
+    result = hl.find_highlights(engine, SPIKE_MONTH)
+    first = result.shown()[0]
+    assert (first.kind, first.subject) == ("flow_surge.post", codes[2])
+    assert first.figures["ratio"] == pytest.approx(4, rel=0.2)
+    assert first.link == f"/map?post={codes[2]}"
+    text = words.render(result, lang)
+    sentences = words.parse_text(text)
+    assert sentences[0].startswith("Alza en " if lang == "es" else "Surge at ")
+    assert f"({codes[2]})" in sentences[0]
+    assert ("octubre" if lang == "es" else "October") in sentences[0]
+    assert 3 <= len(sentences) <= hl.SHOWN
+    # No other post is flagged: the other five follow their own seasonal pattern.
+    flagged = [h.subject for h in result.items if h.kind.startswith("flow_") and h.kind.endswith(".post")]
+    assert flagged == [codes[2]]
+
+
+def test_the_post_that_stopped_reporting_is_named(spiked) -> None:
+    engine, codes = spiked
+    result = hl.find_highlights(engine, LAST)
+    silent = [h for h in result.items if h.kind == "silent_posts"]
+    assert [p["code"] for p in silent[0].figures["posts"]] == [codes[4]]
+    assert codes[4] in words.sentence(silent[0], "es") and "no reportó" in words.sentence(silent[0], "es")
+
+
+def test_december_peaks_that_repeat_every_year_are_not_flagged(spiked) -> None:
+    engine, _codes = spiked
+    for december in (dt.date(2024, 12, 1), dt.date(2025, 12, 1)):
+        result = hl.find_highlights(engine, december)
+        assert not [h for h in result.items if h.kind.startswith(("flow_surge", "flow_drop"))], december
+        total = next(h for h in result.items if h.kind == "flow_total")
+        assert total.figures["count"] > 1.8 * total.comparison["previous"]  # a big December, nothing unusual
+
+
+def _numbers(text: str) -> list[int]:
+    """Every count written in a sentence (years and the '5' of '<5' left out)."""
+    text = re.sub(r"<5", "", text)
+    text = re.sub(r"\b20\d\d\b", "", text)
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+
+def _walk(value) -> list:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _walk(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _walk(v)]
+    return [value]
+
+
+def test_returns_and_minors_never_reveal_a_count_below_5(spiked) -> None:
+    engine, _codes = spiked
+    month, previous = LAST, flows.add_months(LAST, -1)
+    rows = [("GTM", "trafficking_victim", 3), ("GTM", "unaccompanied_minor", 7), ("SLV", "other_vulnerable", 2),
+            ("HND", "unaccompanied_minor", 9), ("NIC", "other_vulnerable", 1)]
+    with engine.begin() as conn:
+        conn.execute(delete(AssistedReturn).where(AssistedReturn.month.in_((month, previous))))
+        conn.execute(insert(AssistedReturn), [{"month": month, "country_iso3": c, "category": k, "count": n}
+                                              for c, k, n in rows]
+                     + [{"month": previous, "country_iso3": "GTM", "category": "trafficking_victim", "count": 4}])
+    result = hl.find_highlights(engine, month)
+    returns = next(h for h in result.items if h.kind == "returns")
+    minors = next(h for h in result.items if h.kind == "minors")  # the file records 3 minors that month
+    for item in (returns, minors):
+        for lang in ("es", "en"):
+            text = words.sentence(item, lang)
+            assert "<5" in text
+            assert all(n >= 5 for n in _numbers(text)), text
+        # The data handed to the JSON output is public too: no raw count below 5 anywhere in it.
+        assert not [v for v in _walk(item.figures) + _walk(item.comparison)
+                    if isinstance(v, int) and not isinstance(v, bool) and v < 5]
+    assert returns.figures["total"] == 22 and returns.comparison["previous"] == "<5"
+    assert returns.figures["categories"]["trafficking_victim"] == "<5"
+    payload = json.loads(words.render(result, "en", "json", limit=20))
+    assert any(h["kind"] == "returns" for h in payload["highlights"])
+
+
+def test_flows_are_read_from_the_rollups_never_the_raw_rows(spiked) -> None:
+    engine, _codes = spiked
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        hl.find_highlights(engine, LAST)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    flow_reads = [s for s in statements if "flow_" in s]
+    # flow_month_route for the rule; flow_monthly (a roll-up too) for the workshops' "where next" weights.
+    assert any("flow_month_route" in s for s in flow_reads)
+    assert not [s for s in flow_reads if "flow_counts" in s]
+
+
+def test_markdown_escapes_names_from_data() -> None:
+    assert words.md_escape("<b>x</b> [a](b) **c** $d$ :red[e]") == \
+        r"\<b\>x\</b\> \[a\](b) \*\*c\*\* \$d\$ \:red\[e\]"
+
+
+# ------------------------------------------------------------------------------------------ the CLI
+def cli(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, url: str, *args: str) -> tuple[int, str]:
+    """`python -m geo highlights ARGS` in this process (the real entry point is run once, below)."""
+    from geo.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    capsys.readouterr()
+    code = main(["highlights", *args])
+    return code, capsys.readouterr().out
+
+
+def test_cli_exit_codes_and_formats(spiked, capsys, monkeypatch) -> None:
+    engine, codes = spiked
+    url = str(engine.url)
+    assert cli(capsys, monkeypatch, url, "--month", "2026-13")[0] == 2
+    assert cli(capsys, monkeypatch, url, "--month", "octubre")[0] == 2
+    assert cli(capsys, monkeypatch, url, "--month", "2031-01")[0] == 2  # no data that month
+    code, out = cli(capsys, monkeypatch, url, "--month", "2026-10", "--lang", "en", "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and payload["month"] == "2026-10" and payload["highlights"][0]["subject"] == codes[2]
+    code, out = cli(capsys, monkeypatch, url, "--month", "2026-10", "--format", "markdown")
+    assert code == 0 and out.startswith("## Lo que cambió en ")
+    # The real command line, once: same text as in process.
+    env = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "geo", "highlights", "--month", "2026-10", "--lang", "en"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == cli(capsys, monkeypatch, url, "--month", "2026-10", "--lang", "en")[1]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_cli_prints_what_the_overview_shows(app_env: str, lang: str, capsys, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from views import highlights as view
+
+    at = AppTest.from_file(str(REPO / "pages/overview.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.value for m in at.markdown if re.match(r"^\d+\. ", m.value)]
+    code, out = cli(capsys, monkeypatch, app_env, "--lang", lang)
+    assert code == 0
+    sentences = words.parse_text(out)
+    assert 3 <= len(sentences) <= hl.SHOWN
+    # The page's lines are the CLI's sentences, escaped for Markdown and followed by their link.
+    assert [line.rsplit(" [", 1)[0] for line in shown] == [f"{i}. {words.md_escape(s)}"
+                                                           for i, s in enumerate(sentences, 1)]
+    engine = make_engine(app_env)
+    result = hl.find_highlights(engine, hl.default_month(engine))
+    assert shown == view.lines(result, lang)

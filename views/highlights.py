@@ -1,0 +1,48 @@
+"""The monthly highlights block shared by the overview and the first slide: UI only (geo.overview.highlights
+finds them, geo.overview.highlight_text words them). Names from data are escaped before Markdown renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import ui
+from geo.flows import queries as flows
+from geo.i18n import fmt_month, t
+from geo.overview import highlight_text as words
+from geo.overview import highlights as hl
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _load(url: str, version: str, last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
+    engine = ui.engine()
+    scope = hl.Scope(countries)
+    month = hl.month_for_period(engine, last, scope)
+    return hl.find_highlights(engine, month, scope) if month else None
+
+
+def load(last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
+    """The highlights of the period's last complete month (cached; a flows import refreshes them)."""
+    engine = ui.engine()
+    return _load(str(engine.url), flows.data_version(engine), last, countries)
+
+
+def lines(result: hl.Highlights, lang: str) -> list[str]:
+    """One Markdown line per shown highlight: the sentence (escaped) and the link to the view proving it."""
+    see = t("hl.see", lang)
+    return [f"{i}. {words.md_escape(words.sentence(item, lang))} [{see}]({words.href(item, lang)})"
+            for i, item in enumerate(result.shown(), 1)]
+
+
+def show(result: hl.Highlights | None, lang: str, heading: bool = True) -> None:
+    if result is None:
+        return
+    if heading:
+        st.subheader(words.title(result, lang))
+    shown = lines(result, lang)
+    for line in shown:
+        st.markdown(line)
+    if not shown:
+        st.markdown(words.md_escape(t("hl.nothing", lang, month=fmt_month(result.month, lang))))
+    st.caption(t("hl.rule", lang))
