@@ -12,6 +12,7 @@ from geo.i18n import fmt_date, t
 from geo.overview import brief
 from geo.overview import figures as ov
 from geo.sample import sample_seed
+from views import highlights as highlights_view
 
 lang = ui.lang()
 engine = ui.engine()
@@ -49,6 +50,10 @@ countries = tuple(chosen)
 figures = load_figures(URL, first, last, countries)
 st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}** · "
             + ov.filters_text(figures, lang))
+
+# What changed in the period's last complete month, each line linking to the view that proves it.
+with st.container(border=True, key="highlights"):
+    highlights_view.show(highlights_view.load(last, countries), lang)
 
 cards = ov.kpi_cards(figures, lang, seed)
 for row in (cards[:4], cards[4:]):
