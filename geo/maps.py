@@ -10,48 +10,77 @@ import base64
 import json
 import math
 import weakref
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 
 from geo import reference
-from geo.i18n import t
+from geo.i18n import fmt_number, t
 from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")
 FONT = pdk.types.String("'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif")
-INITIAL_VIEW = {"longitude": -87.7, "latitude": 14.3, "zoom": 5.3, "pitch": 0, "bearing": 0}
 SEA = [214, 233, 245]
 CA4_FILL = [250, 248, 240]
 NEIGHBOUR_FILL = [228, 228, 222]
 BORDER_COLOUR = [120, 60, 60]
+NEIGHBOUR_MARK = [125, 125, 125]  # neighbours' posts: grey, hollow context marks
 
-# Marks per post type: a circle for land, a triangle for air, a diamond for sea. Inline SVG as data
-# URLs (no network); `mask` lets deck.gl tint them with the status colour.
+# The CA4 countries' extent (lon/lat; tests/test_maps.py checks it against data/reference) and the
+# narrowest map canvas it must fit: a 390-px phone less Streamlit's 16-px margins, by the map's height.
+CA4_BOUNDS = (-92.25, 10.71, -82.73, 17.82)
+MAP_HEIGHT_PX = 560
+PHONE_CANVAS = (358.0, float(MAP_HEIGHT_PX))
+SELECTED_ZOOM = 7.0  # how close the map comes to a selected post
+
+# Marks per post type: a circle for land, a triangle for air, a diamond for sea; filled for the
+# programme's posts, hollow for the neighbours'. One inline SVG atlas (no network), sent once per layer
+# rather than once per post; `mask` lets deck.gl tint each mark with its colour.
 _SHAPES = {
     "land": '<circle cx="32" cy="32" r="26"/>',
     "air": '<polygon points="32,4 60,58 4,58"/>',
     "sea": '<polygon points="32,2 62,32 32,62 2,32"/>',
 }
+_ICON_NAMES = [*_SHAPES, *(f"{name}-hollow" for name in _SHAPES)]
+ICON_MAPPING = {name: {"x": 64 * i, "y": 0, "width": 64, "height": 64, "anchorY": 32, "mask": True}
+                for i, name in enumerate(_ICON_NAMES)}
 
 
 @cache
-def _icon(post_type: str) -> dict:
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
-        f'<g fill="white" stroke="white" stroke-width="2">{_SHAPES[post_type]}</g></svg>'
-    )
-    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return {"url": url, "width": 64, "height": 64, "anchorY": 32, "mask": True, "id": post_type}
+def _icon_atlas() -> str:
+    cells = []
+    for i, name in enumerate(_ICON_NAMES):
+        shape = _SHAPES[name.removesuffix("-hollow")]
+        paint = ('fill="none" stroke="white" stroke-width="9"' if name.endswith("-hollow")
+                 else 'fill="white" stroke="white" stroke-width="2"')
+        cells.append(f'<g transform="translate({64 * i},0)" {paint}>{shape}</g>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{64 * len(_ICON_NAMES)}" height="64" '
+           f'viewBox="0 0 {64 * len(_ICON_NAMES)} 64">{"".join(cells)}</svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _round_coordinates(value: object, places: int = 3) -> object:
+    """Coordinates to `places` decimals (3: about 100 m, finer than a pixel at regional zoom)."""
+    if isinstance(value, float):
+        return round(value, places)
+    if isinstance(value, list):
+        return [_round_coordinates(v, places) for v in value]
+    return value
 
 
 @lru_cache(maxsize=4)
 def _geojson(kind: str) -> dict:
     frame = reference.countries(display=True) if kind == "countries" else reference.borders(display=True)
-    return json.loads(frame.to_json())
+    geojson = json.loads(frame.to_json())
+    for feature in geojson["features"]:  # the browser needs no more than ~100 m here; halves the bytes sent
+        feature["geometry"]["coordinates"] = _round_coordinates(feature["geometry"]["coordinates"])
+        feature.pop("bbox", None)
+    geojson.pop("bbox", None)
+    return geojson
 
 
 @lru_cache(maxsize=2)
@@ -66,7 +95,9 @@ def country_label_points(lang: str) -> pd.DataFrame:
         "lon": points.x,
         "lat": points.y,
     })
-    overrides = {"MEX": (-92.6, 17.7), "PAN": (-80.3, 8.4), "CRI": (-84.1, 9.95), "BLZ": (-88.7, 17.3)}
+    # El Salvador's name sits offshore, in the Pacific: its land is full of post marks at regional zoom.
+    overrides = {"SLV": (-89.1, 12.95), "MEX": (-91.3, 18.5), "PAN": (-80.3, 8.4), "CRI": (-84.1, 9.95),
+                 "BLZ": (-88.7, 17.3)}
     for iso3, (lon, lat) in overrides.items():
         labels.loc[labels["iso3"] == iso3, ["lon", "lat"]] = (lon, lat)
     return labels
@@ -120,48 +151,239 @@ def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame["country_name"] = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
     frame["type_label"] = frame["type"].map(lambda v: t(f"post_type.{v}", lang))
     frame["status_label"] = frame["status"].map(lambda v: t(f"status.{v}", lang))
-    frame["flow_label"] = frame["recent_flow"].map(lambda v: f"{v:,.0f}".replace(",", "." if lang == "es" else ","))
-    frame["colour"] = frame["status"].map(lambda s: status_colour(s))
-    frame["size"] = post_size_px(frame["recent_flow"])
-    frame["icon"] = frame["type"].map(_icon)
+    frame["flow_label"] = frame["recent_flow"].map(lambda v: fmt_number(v, lang))
+    frame["programme"] = frame["country_iso3"].isin(reference.CA4)
+    # Neighbours' posts are context: a muted hollow mark, smaller, never over a programme post.
+    frame["colour"] = [status_colour(s) if ca4 else NEIGHBOUR_MARK
+                       for s, ca4 in zip(frame["status"], frame["programme"], strict=True)]
+    frame["size"] = post_size_px(frame["recent_flow"]).where(frame["programme"], 11.0).round(1)
+    frame["icon"] = frame["type"].where(frame["programme"], frame["type"] + "-hollow")
+    frame["lon"] = frame["lon"].round(5)
+    frame["lat"] = frame["lat"].round(5)
     return frame
 
 
-def post_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Few enough labels to read at regional zoom: one per land crossing (its first CA4 side, else its
-    first side) and the IATA code of airports. Seaports go unlabelled (their tooltip names them)."""
-    land = frame[frame["type"] == "land"].assign(_ca4=lambda f: ~f["country_iso3"].isin(reference.CA4))
+# ------------------------------------------------------------------------------ label placement
+# Labels are chosen on the server, in screen pixels at the initial view: deck.gl draws every label it is
+# given, so two that would collide are never both sent. A label's box is estimated from its font size and
+# text length (DejaVu Sans, the browser's fallback here, averages at most 0.62 em a glyph in the posts'
+# names and 0.82 em in bold capitals), in Web Mercator pixels as deck.gl projects them (512-px world).
+TILE_PX = 512
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    """How a TextLayer draws its labels, for estimating their boxes."""
+
+    size_px: float = 12.0
+    char_em: float = 0.62  # average glyph advance, in ems, erring wide
+    line_em: float = 1.25
+    padding_px: float = 2.0  # outline and breathing room around the text
+
+
+POST_LABEL_STYLE = LabelStyle()
+COUNTRY_LABEL_STYLE = LabelStyle(size_px=13.0, char_em=0.82)
+
+
+def world_px(lon: object, lat: object, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator pixel coordinates (deck.gl's, 512-px tiles) of lon/lat at `zoom`."""
+    scale = TILE_PX * 2 ** zoom / (2 * math.pi)
+    lam = np.radians(np.asarray(lon, dtype=float))
+    phi = np.radians(np.asarray(lat, dtype=float))
+    return scale * (lam + math.pi), scale * (math.pi - np.log(np.tan(math.pi / 4 + phi / 2)))
+
+
+def fit_view(bounds: tuple[float, float, float, float], width_px: float, height_px: float,
+             padding_px: float = 12.0) -> dict:
+    """The view state (centre, zoom) showing `bounds` whole in a canvas of the given size (pydeck has no
+    fit-bounds at render time, so the zoom is computed here for the narrowest canvas it must fit)."""
+    minx, miny, maxx, maxy = bounds
+    x0, y0 = world_px([minx, maxx], [maxy, miny], 0)
+    span_x, span_y = float(x0[1] - x0[0]), float(y0[1] - y0[0])
+    zoom = math.log2(min((width_px - 2 * padding_px) / span_x, (height_px - 2 * padding_px) / span_y))
+    centre_y = (y0[0] + y0[1]) / 2 * 2 * math.pi / TILE_PX  # back to Mercator radians
+    lat = math.degrees(2 * math.atan(math.exp(math.pi - centre_y)) - math.pi / 2)
+    return {"longitude": round((minx + maxx) / 2, 4), "latitude": round(lat, 4), "zoom": round(zoom, 2),
+            "pitch": 0, "bearing": 0}
+
+
+# The first view of every regional map: the CA4 whole on the narrowest canvas (wider ones show more sea).
+INITIAL_VIEW = fit_view(CA4_BOUNDS, *PHONE_CANVAS, padding_px=10)
+
+
+def region_view(canvas: tuple[float, float]) -> dict:
+    """The first view for a map canvas of `canvas` (width, height) pixels: the CA4 whole, as close as fits
+    (zoom in tenths, so a few pixels' difference in width does not change the view)."""
+    if canvas == PHONE_CANVAS:
+        return INITIAL_VIEW
+    view = fit_view(CA4_BOUNDS, *canvas, padding_px=10)
+    return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
+
+
+def label_boxes(labels: pd.DataFrame, zoom: float, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
+    """Pixel boxes (x0, y0, x1, y1; world pixels at `zoom`) of labels drawn by a TextLayer.
+
+    `labels` has label, lon, lat and optionally anchor ("start", "middle", "end"), baseline ("top",
+    "center", "bottom") and dx, dy (the pixel offset), as the TextLayer gets them.
+    """
+    x, y = world_px(labels["lon"], labels["lat"], zoom)
+    x = x + labels.get("dx", pd.Series(0.0, index=labels.index)).to_numpy(dtype=float)
+    y = y + labels.get("dy", pd.Series(0.0, index=labels.index)).to_numpy(dtype=float)
+    width = labels["label"].astype(str).str.len().to_numpy() * style.char_em * style.size_px
+    height = np.full(len(labels), style.line_em * style.size_px)
+    anchor = labels.get("anchor", pd.Series("middle", index=labels.index)).to_numpy()
+    baseline = labels.get("baseline", pd.Series("center", index=labels.index)).to_numpy()
+    left = np.where(anchor == "start", x, np.where(anchor == "end", x - width, x - width / 2))
+    top = np.where(baseline == "top", y, np.where(baseline == "bottom", y - height, y - height / 2))
+    pad = style.padding_px
+    return pd.DataFrame({"x0": left - pad, "y0": top - pad, "x1": left + width + pad, "y1": top + height + pad},
+                        index=labels.index)
+
+
+def _overlaps(box: np.ndarray, others: np.ndarray) -> bool:
+    if not len(others):
+        return False
+    return bool(np.any((box[0] < others[:, 2]) & (others[:, 0] < box[2])
+                       & (box[1] < others[:, 3]) & (others[:, 1] < box[3])))
+
+
+def overlapping_pairs(boxes: pd.DataFrame) -> list[tuple[int, int]]:
+    """Positions (i, j), i < j, of boxes that intersect (touching edges do not count)."""
+    values = boxes[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float)
+    return [(i, j) for i in range(len(values)) for j in range(i + 1, len(values))
+            if _overlaps(values[i], values[j:j + 1])]
+
+
+def _candidate_positions(radius: float) -> list[dict]:
+    """Where a label may sit around its mark, in order of preference: below, right, left, above."""
+    gap = radius + 2
+    return [
+        {"anchor": "middle", "baseline": "top", "dx": 0.0, "dy": gap},
+        {"anchor": "start", "baseline": "center", "dx": gap + 1, "dy": 0.0},
+        {"anchor": "end", "baseline": "center", "dx": -gap - 1, "dy": 0.0},
+        {"anchor": "middle", "baseline": "bottom", "dx": 0.0, "dy": -gap},
+    ]
+
+
+def place_labels(candidates: pd.DataFrame, view: dict, *, canvas: tuple[float, float],
+                 obstacles: pd.DataFrame | None = None, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
+    """The labels that fit, highest `priority` first, with the position each takes.
+
+    `candidates`: label, lon, lat, priority and radius (the mark's half-size in pixels). A label is kept
+    at the first of its positions (below, right, left, above its mark) whose box stays inside the canvas
+    (width, height, centred on the view) and overlaps no kept label and no obstacle box (country names,
+    programme marks). Pure: the same input gives the same labels; tested without a browser.
+    """
+    zoom = float(view["zoom"])
+    cx, cy = world_px([view["longitude"]], [view["latitude"]], zoom)
+    frame_box = (float(cx[0]) - canvas[0] / 2, float(cy[0]) - canvas[1] / 2,
+                 float(cx[0]) + canvas[0] / 2, float(cy[0]) + canvas[1] / 2)
+    taken = (obstacles[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float) if obstacles is not None
+             else np.empty((0, 4)))
+    kept: list[dict] = []
+    ordered = candidates.sort_values("priority", ascending=False, kind="stable")
+    for row in ordered.itertuples(index=False):
+        for position in _candidate_positions(float(row.radius)):
+            one = pd.DataFrame([{"label": row.label, "lon": row.lon, "lat": row.lat, **position}])
+            box = label_boxes(one, zoom, style).to_numpy(dtype=float)[0]
+            inside = (box[0] >= frame_box[0] and box[1] >= frame_box[1]
+                      and box[2] <= frame_box[2] and box[3] <= frame_box[3])
+            if inside and not _overlaps(box, taken):
+                taken = np.vstack([taken, box])
+                kept.append({"label": row.label, "lon": row.lon, "lat": row.lat, **position})
+                break
+    columns = ["label", "lon", "lat", "anchor", "baseline", "dx", "dy"]
+    return pd.DataFrame(kept, columns=columns)
+
+
+def mark_boxes(frame: pd.DataFrame, zoom: float) -> pd.DataFrame:
+    """Boxes of post marks (lon, lat, size in pixels), slightly inset: a label may graze a mark's edge."""
+    x, y = world_px(frame["lon"], frame["lat"], zoom)
+    half = frame["size"].to_numpy(dtype=float) * 0.4
+    return pd.DataFrame({"x0": x - half, "y0": y - half, "x1": x + half, "y1": y + half}, index=frame.index)
+
+
+def label_candidates(frame: pd.DataFrame, selected: str | None = None) -> pd.DataFrame:
+    """One candidate label per land crossing (its first CA4 side, else its first side; the crossing's
+    traffic, both sides, is its priority) and one per airport (its IATA code). Seaports go unlabelled
+    (their tooltip names them). The selected post always comes first."""
+    land = frame[frame["type"] == "land"].assign(_ca4=lambda f: ~f["programme"])
+    traffic = land.groupby("crossing_code")["recent_flow"].sum()
     crossings = land.sort_values(["crossing_code", "_ca4", "country_iso3"]).drop_duplicates("crossing_code")
-    airports = frame[frame["type"] == "air"].assign(name=lambda f: f["code"].str.split("-").str[1])
+    crossings = crossings.assign(label=crossings["name"], priority=crossings["crossing_code"].map(traffic))
+    airports = frame[frame["type"] == "air"]
+    airports = airports.assign(label=airports["code"].str.split("-").str[1], priority=airports["recent_flow"])
     labels = pd.concat([crossings, airports])
-    return labels.assign(label=labels["name"])[["label", "lon", "lat"]].reset_index(drop=True)
+    if selected is not None:
+        chosen = frame[frame["code"] == selected]
+        labels = pd.concat([chosen.assign(label=chosen["name"], priority=np.inf),
+                            labels[~labels["crossing_code"].isin(chosen["crossing_code"].dropna())
+                                   & (labels["code"] != selected)]])
+    labels = labels.assign(radius=labels["size"] / 2, priority=labels["priority"].astype(float))
+    return labels[["code", "label", "lon", "lat", "priority", "radius"]].reset_index(drop=True)
 
 
-def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected: str | None = None) -> list[pdk.Layer]:
-    """Posts as marks (shape by type, colour by status, size by flow) and optional name labels."""
+def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "es", selected: str | None = None,
+                canvas: tuple[float, float] | None = None, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
+    """The post labels to send for `view`: by priority, none overlapping another or a country name,
+    none covering a programme post's mark, all inside the narrowest canvas (see place_labels)."""
+    view = view or INITIAL_VIEW
+    zoom = float(view["zoom"])
+    if "programme" not in frame:
+        frame = frame.assign(programme=frame["country_iso3"].isin(reference.CA4))
+    if "size" not in frame:
+        frame = frame.assign(size=post_size_px(frame["recent_flow"]))
+    countries = country_label_points(lang)
+    obstacles = pd.concat([label_boxes(countries, zoom, COUNTRY_LABEL_STYLE),
+                           mark_boxes(frame[frame["programme"]], zoom)], ignore_index=True)
+    return place_labels(label_candidates(frame, selected), view, canvas=canvas or PHONE_CANVAS,
+                        obstacles=obstacles, style=style)
+
+
+def selected_view(posts: pd.DataFrame, code: str | None, zoom: float = SELECTED_ZOOM) -> dict | None:
+    """A view centred on the selected post, closer in (None when it is not among `posts`)."""
+    row = posts[posts["code"] == code] if code else posts.iloc[0:0]
+    if row.empty:
+        return None
+    return {**INITIAL_VIEW, "longitude": round(float(row["lon"].iloc[0]), 5),
+            "latitude": round(float(row["lat"].iloc[0]), 5), "zoom": zoom}
+
+
+def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected: str | None = None,
+                view: dict | None = None, canvas: tuple[float, float] | None = None,
+                label_style: LabelStyle = POST_LABEL_STYLE) -> list[pdk.Layer]:
+    """Posts as marks (shape by type, colour by status, size by flow) and optional name labels.
+
+    Neighbours' posts (Mexico, Belize, Costa Rica) are drawn first, hollow and grey: context under the
+    programme's posts, which come after and so on top. Labels are placed for `view` (default: the initial
+    view) in a canvas of `canvas` pixels (default: a phone's), by the crossing's traffic.
+    """
     frame = posts_map_frame(posts, lang)
     columns = ["code", "name", "country_name", "type_label", "status_label", "flow_label", "road",
                "lon", "lat", "colour", "size", "icon"]
     data = frame[columns].fillna({"road": "–"})
-    layers = []
+    atlas = {"icon_atlas": pdk.types.String(_icon_atlas()), "icon_mapping": ICON_MAPPING}
+    marks = {"get_position": ["lon", "lat"], "get_icon": "icon", "get_size": "size", "size_units": PIXELS,
+             "get_color": "colour", "pickable": True, "auto_highlight": True, **atlas}
+    layers = [
+        pdk.Layer("IconLayer", data=data[~frame["programme"]], id="neighbour-posts", **marks),
+        pdk.Layer("IconLayer", data=data[frame["programme"]], id="posts", **marks),
+    ]
+    if labels:
+        label_data = post_labels(frame, view, lang=lang, selected=selected, canvas=canvas, style=label_style)
+        layers.append(pdk.Layer(
+            "TextLayer", data=label_data, id="post-labels", get_position=["lon", "lat"],
+            get_text="label", get_size=label_style.size_px, get_color=[30, 40, 60],
+            get_text_anchor="anchor", get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"],
+            character_set=character_set(label_data["label"]), font_family=FONT, font_settings={"sdf": True},
+            outline_width=3, outline_color=[255, 255, 255, 230], pickable=False,
+        ))
     if selected is not None and (data["code"] == selected).any():
         ring = data[data["code"] == selected]
         layers.append(pdk.Layer(
             "ScatterplotLayer", data=ring[["lon", "lat", "size"]], id="selected-ring",
             get_position=["lon", "lat"], get_radius="size", radius_units=PIXELS, stroked=True,
             filled=False, get_line_color=[20, 20, 20], line_width_min_pixels=3, pickable=False,
-        ))
-    layers.append(pdk.Layer(
-        "IconLayer", data=data, id="posts", get_position=["lon", "lat"], get_icon="icon",
-        get_size="size", size_units=PIXELS, get_color="colour", pickable=True, auto_highlight=True,
-    ))
-    if labels:
-        label_data = post_labels(frame)
-        layers.append(pdk.Layer(
-            "TextLayer", data=label_data, id="post-labels", get_position=["lon", "lat"],
-            get_text="label", get_size=12, get_color=[30, 40, 60], get_pixel_offset=[0, 16],
-            character_set=character_set(label_data["label"]), font_family=FONT, font_settings={"sdf": True},
-            outline_width=3, outline_color=[255, 255, 255, 230], pickable=False,
         ))
     return layers
 
@@ -185,30 +407,36 @@ _DECK_LANG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # deck -> l
 
 @lru_cache(maxsize=4)
 def _region_json(lang: str) -> dict[str, str]:
-    """The region layers' data as JSON text, made once per language: it never changes while the app runs."""
-    return {layer.id: json.dumps(layer.data, default=default_serialize, separators=(",", ":"))
+    """Each region layer as compact JSON text, written once per language by pydeck's public Layer.to_json:
+    the region never changes while the app runs."""
+    return {layer.id: json.dumps(json.loads(layer.to_json()), separators=(",", ":"))
             for layer in base_layers(lang) if layer.id in REGION_LAYER_IDS}
 
 
 class RegionDeck(pdk.Deck):
-    """A Deck that does not turn the region into JSON again on every run: the country outlines are most of
-    the JSON, and serialising them took about a quarter of a map page's run time. The region layers are
-    written as placeholders, then the cached text of each is put in their place."""
+    """A Deck that does not turn the region into JSON again on every run (the country outlines are most of
+    the JSON; serialising them took about a quarter of a map page's run). Only public pydeck is used: the
+    deck is written by Deck.to_json without its region layers (the public `layers` attribute, restored
+    after), then each region layer's cached text takes its place in the layer list."""
 
     def to_json(self) -> str:
         lang = _DECK_LANG.get(self)
-        region = [layer for layer in self.layers if layer.id in REGION_LAYER_IDS] if lang else []
-        saved = [layer._data for layer in region]
+        layers = list(self.layers)
+        if not lang or not any(layer.id in REGION_LAYER_IDS for layer in layers):
+            return super().to_json()
+        self.layers = [layer for layer in layers if layer.id not in REGION_LAYER_IDS]
         try:
-            for layer in region:
-                layer._data = f"@@region:{layer.id}@@"
-            text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            spec = json.loads(super().to_json())
         finally:
-            for layer, data in zip(region, saved, strict=True):
-                layer._data = data
-        cached = _region_json(lang) if lang else {}
-        for layer in region:
-            text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
+            self.layers = layers
+        others = iter(spec["layers"])
+        spec["layers"] = [f"@@region:{layer.id}@@" if layer.id in REGION_LAYER_IDS else next(others)
+                          for layer in layers]
+        text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+        cached = _region_json(lang)
+        for layer in layers:
+            if layer.id in REGION_LAYER_IDS:
+                text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
         return text
 
 

@@ -1,17 +1,22 @@
-"""Map page: the border posts of the region; click a post to open its profile beside the map."""
+"""Map page: the border posts of the region, big; click a post (or pick it in the list, or open a link
+with ?post=) to centre the map on it and open its profile beside the map (below it on a phone)."""
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
+from urllib.parse import urlencode
 
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+import browser_bridge
 import ui
 from geo import maps, reference
 from geo.charts import post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows.queries import recent_routes
-from geo.i18n import fmt_date, fmt_number, t
+from geo.i18n import t
 from geo.models import POST_TYPES
+from geo.posts import profile as post_profile_tables
 from geo.posts.queries import PostFilters, post_profile, posts_frame
 from geo.sample import sample_seed
 from geo.upgrades.workflow import OVERALL_ORDER
@@ -20,50 +25,89 @@ from geo.workshops.coverage import DEFAULT_REACH_KM
 from geo.workshops.records import workshops_held
 
 REACH_KM = int(DEFAULT_REACH_KM)
+MAP_KEY = "post_map"
+POST_KEY = "map_post"
+POST_LAYERS = ("posts", "neighbour-posts")
 
 lang = ui.lang()
 engine = ui.engine()
 
+
+def link_to(page: str, label: str, icon: str, params: dict[str, str]) -> None:
+    """A link to another page of the app with its filters in the URL (page_link keeps the session)."""
+    try:
+        st.page_link(page, label=label, icon=icon, query_params=params)
+    except StreamlitPageNotFoundError:  # this page run alone (a test, or a fresh server's first run)
+        st.markdown(f"[{label}](/{page.removeprefix('pages/').removesuffix('.py')}?{urlencode(params)})")
+
+
 st.title(t("map.title", lang))
 ui.sample_notice(sample_seed(engine))
 
-countries = reference.countries()
-country_codes = countries["iso3"].tolist()
+country_codes = reference.countries()["iso3"].tolist()
 
+# Every filter has a key, so a change is never lost; its first value comes from the URL, kept in step below.
 with st.sidebar:
     chosen_countries = st.multiselect(
         t("filter.country", lang), country_codes, default=ui.query_list("country", country_codes),
-        format_func=lambda c: reference.country_name(c, lang), placeholder=t("filter.all", lang),
+        format_func=lambda c: reference.country_name(c, lang), placeholder=t("filter.all", lang), key="map_country",
     )
     chosen_types = st.multiselect(
         t("filter.post_type", lang), list(POST_TYPES), default=ui.query_list("type", POST_TYPES),
-        format_func=lambda v: t(f"post_type.{v}", lang), placeholder=t("filter.all", lang),
+        format_func=lambda v: t(f"post_type.{v}", lang), placeholder=t("filter.all", lang), key="map_type",
     )
     chosen_statuses = st.multiselect(
         t("filter.status", lang), list(OVERALL_ORDER), default=ui.query_list("status", OVERALL_ORDER),
-        format_func=lambda v: t(f"status.{v}", lang), placeholder=t("filter.all", lang),
+        format_func=lambda v: t(f"status.{v}", lang), placeholder=t("filter.all", lang), key="map_status",
     )
     st.markdown(f"**{t('map.layers', lang)}**")
-    show_posts = st.toggle(t("map.layer.posts", lang), value=True)
-    show_labels = st.toggle(t("map.layer.post_labels", lang), value=True)
-    show_arcs = st.toggle(t("map.layer.arcs", lang), value=False)
-    show_venues = st.toggle(t("map.layer.venues", lang), value=False)
-    show_reach = st.toggle(t("map.layer.reach", lang, km=REACH_KM), value=False)
-    basemap = st.toggle(t("map.layer.basemap", lang), value=False)
+    show_posts = st.toggle(t("map.layer.posts", lang), value=True, key="map_show_posts")
+    show_labels = st.toggle(t("map.layer.post_labels", lang), value=True, key="map_show_labels")
+    show_arcs = st.toggle(t("map.layer.arcs", lang), value=False, key="map_show_arcs")
+    show_venues = st.toggle(t("map.layer.venues", lang), value=False, key="map_show_venues")
+    show_reach = st.toggle(t("map.layer.reach", lang, km=REACH_KM), value=False, key="map_show_reach")
+    basemap = st.toggle(t("map.layer.basemap", lang), value=False, key="map_basemap")
 
 ui.set_query_list("country", chosen_countries)
 ui.set_query_list("type", chosen_types)
 ui.set_query_list("status", chosen_statuses)
 
+every_post = posts_frame(engine)
 posts = posts_frame(engine, PostFilters(tuple(chosen_countries), tuple(chosen_types), tuple(chosen_statuses)))
-all_codes = posts_frame(engine)["code"].tolist()
-selected = st.query_params.get("post")
-if selected not in all_codes:
-    selected = None
+names = every_post.set_index("code")["name"].to_dict()
 
-map_column, panel_column = st.columns([2, 1], gap="medium")
+# The selected post, decided before the map is drawn so the map can centre on it. Three sources: a link
+# (?post=), the list (its widget state) and a click on the map (the deck's selection, read from its key).
+if POST_KEY not in st.session_state:
+    from_url = st.query_params.get("post")
+    st.session_state[POST_KEY] = from_url if from_url in names else None
+objects = ((st.session_state.get(MAP_KEY) or {}).get("selection") or {}).get("objects") or {}
+clicked = [obj.get("code") for layer in POST_LAYERS for obj in objects.get(layer, [])]
+# Adopt a click only when it is new, so the list can still change the selection afterwards.
+if clicked and clicked[0] in names and clicked[0] != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = clicked[0]
+    st.session_state[POST_KEY] = clicked[0]
+selected = st.session_state[POST_KEY] if st.session_state[POST_KEY] in names else None
+ui.set_query_value("post", selected)
+
+with st.sidebar:
+    options = [None, *sorted(names, key=lambda c: names[c])]
+    st.selectbox(t("panel.choose", lang), options, key=POST_KEY,
+                 format_func=lambda c: "—" if c is None else f"{names[c]} ({c})")
+
+# The map takes the page; a selected post's profile sits beside it on a wide screen (Streamlit stacks
+# columns on a phone, so there the profile comes below the map).
+if selected:
+    map_column, panel_column = st.columns([3, 2], gap="small")
+else:
+    map_column = panel_column = st.container()
 
 with map_column:
+    # The first view fits the CA4 to the map's real width, which the browser reports after the first run;
+    # until then (and if it never does) the view fits the narrowest screen, a phone's.
+    width = browser_bridge.container_width("map_width")
+    canvas = (float(width), float(maps.MAP_HEIGHT_PX)) if width else maps.PHONE_CANVAS
+    view = maps.selected_view(every_post, selected) or maps.region_view(canvas)
     layers = maps.base_layers(lang)
     if show_arcs:
         routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types))
@@ -73,86 +117,60 @@ with map_column:
         layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
         layers += workshop_maps.venue_layers(held, lang, pickable=False) if show_venues else []
     if show_posts and len(posts):
-        layers += maps.post_layers(posts, lang, labels=show_labels, selected=selected)
-    event = st.pydeck_chart(
-        maps.make_deck(layers, lang, online_basemap=basemap), height=620, on_select="rerun",
-        selection_mode="single-object", key="post_map",
+        layers += maps.post_layers(posts, lang, labels=show_labels, selected=selected, view=view, canvas=canvas)
+    st.pydeck_chart(
+        maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=maps.MAP_HEIGHT_PX,
+        on_select="rerun", selection_mode="single-object", key=MAP_KEY,
     )
-    selection = (event or {}).get("selection") or {}
-    clicked = [obj.get("code") for obj in (selection.get("objects") or {}).get("posts", [])]
-    # Adopt a click only when it is new, so the list below can still change the selection.
-    if clicked and clicked[0] != st.session_state.get("last_click"):
-        st.session_state["last_click"] = clicked[0]
-        selected = clicked[0]
-        ui.set_query_value("post", selected)
-    st.caption(t("map.caption", lang) + " " + t("map.count", lang, n=len(posts)))
+    st.caption(t("map.caption", lang) + " " + t("map.count", lang, n=len(posts)) + " "
+               + t("panel.more_labels", lang))
     if posts.empty:
         st.info(t("map.no_posts", lang))
-    ui.status_legend(lang)
-    st.caption(t("map.legend.size", lang))
-    if show_arcs:
-        st.caption(t("map.legend.arcs", lang))
-    if show_venues or show_reach:
-        st.caption(t("map.legend.workshops", lang, km=REACH_KM))
-    st.caption(t("app.real_posts_notice", lang))
 
 with panel_column:
-    names = posts_frame(engine).set_index("code")["name"].to_dict()
-    options = [None, *sorted(names, key=lambda c: names[c])]
-    choice = st.selectbox(
-        t("panel.choose", lang), options, index=options.index(selected),
-        format_func=lambda c: "—" if c is None else f"{names[c]} ({c})",
-    )
-    if choice != selected:
-        selected = choice
-        ui.set_query_value("post", selected)
     profile = post_profile(engine, selected) if selected else None
     if profile is None:
         st.info(t("panel.hint", lang))
     else:
         ident = profile.identity
         st.subheader(ident["name"])
-        facts = {
-            t("panel.country", lang): reference.country_name(ident["country_iso3"], lang),
-            t("panel.type", lang): t(f"post_type.{ident['type']}", lang),
-            t("panel.crossing", lang): ident["crossing_code"] or "–",
-            t("panel.neighbour", lang): reference.country_name(ident["neighbour_iso3"], lang)
-            if ident["neighbour_iso3"] else "–",
-            t("panel.road", lang): ident["road"] or "–",
-            t("panel.coords", lang): f"{fmt_number(ident['lat'], lang, 4)}, {fmt_number(ident['lon'], lang, 4)}",
-        }
-        st.dataframe(
-            pd.DataFrame({t("panel.field", lang): list(facts.keys()), t("panel.value", lang): list(facts.values())}),
-            hide_index=True, width="stretch",
-        )
-        st.markdown(f"**{t('panel.components', lang)}**")
-        comps = profile.components
-        if comps.empty:
-            st.caption(t("panel.no_components", lang))
-        else:
-            st.dataframe(
-                pd.DataFrame({
-                    t("panel.component", lang): comps["name_es" if lang == "es" else "name_en"],
-                    t("filter.status", lang): comps["status"].map(lambda s: t(f"status.{s}", lang)),
-                    t("panel.progress", lang): comps["progress"],
-                    t("panel.target", lang): comps["target_date"].map(lambda d: fmt_date(d, lang)),
-                }),
-                hide_index=True, width="stretch",
-            )
-        st.markdown(f"**{t('panel.workshops', lang)}**")
-        if profile.workshops.empty:
-            st.caption(t("panel.no_workshops", lang))
-        else:
-            ws = profile.workshops
-            st.dataframe(
-                pd.DataFrame({
-                    t("panel.workshop", lang): ws["title"],
-                    t("panel.date", lang): ws["start_date"].map(lambda d: fmt_date(d, lang)),
-                    t("panel.venue", lang): ws["venue_name"],
-                }),
-                hide_index=True, width="stretch",
-            )
+        figures = post_profile_tables.crossings_figures(profile.crossings, lang)
+        help_text = (t("panel.crossings.help", lang, previous=figures["previous"]) if figures["previous"]
+                     else t("panel.crossings.no_previous", lang))
+        ui.wrapping_metric(t("panel.crossings", lang), figures["value"], delta=figures["delta"], help=help_text)
+        st.caption(figures["period"])
         if profile.monthly_flows.empty:
             st.caption(t("panel.no_flows", lang))
         else:
             st.plotly_chart(post_monthly_flows(profile.monthly_flows, lang), width="stretch")
+        st.markdown(f"**{t('panel.components', lang)}**")
+        if profile.components.empty:
+            st.caption(t("panel.no_components", lang))
+        else:
+            # st.table wraps long cells: every column (status, progress, dates) stays in view at 1280 px.
+            st.table(post_profile_tables.components_table(profile.components, lang), hide_index=True)
+        st.markdown(f"**{t('panel.workshops', lang)}**")
+        if profile.workshops.empty:
+            st.caption(t("panel.no_workshops", lang))
+        else:
+            st.table(post_profile_tables.workshops_table(profile.workshops, lang), hide_index=True)
+        st.markdown(f"**{t('panel.links', lang)}**")
+        country = ident["country_iso3"]
+        country_name = reference.country_name(country, lang)
+        flows_link = {"lang": lang, "country": country, "type": ident["type"]}
+        link_to("pages/flows.py", t("panel.link.flows", lang, country=country_name,
+                                    type=t(f"post_type.{ident['type']}", lang).lower()),
+                ":material/swap_horiz:", flows_link)
+        if country in reference.CA4:
+            link_to("pages/infrastructure.py", t("panel.link.infrastructure", lang, country=country_name),
+                    ":material/construction:", {"lang": lang, "country": country})
+        st.table(post_profile_tables.facts_table(ident, lang), hide_index=True)
+
+with map_column:
+    ui.status_legend(lang)
+    st.caption(t("map.legend.size", lang) + " " + t("map.legend.neighbours", lang))
+    if show_arcs:
+        st.caption(t("map.legend.arcs", lang))
+    if show_venues or show_reach:
+        st.caption(t("map.legend.workshops", lang, km=REACH_KM))
+    st.caption(t("app.real_posts_notice", lang))

@@ -37,11 +37,17 @@ def test_clicking_a_post_opens_its_panel_and_updates_url(app_env: str) -> None:
     assert not at.exception, at.exception
     assert [s.value for s in at.subheader] == ["El Amatillo"]
     assert at.query_params["post"] in ("SLV-AMA", ["SLV-AMA"])
-    # The profile shows identity, components and a flow chart.
-    identity = at.dataframe[0].value
+    # The profile shows identity, crossings, components (every column), workshops and a flow chart.
+    tables = {tuple(tb.value.columns): tb.value for tb in at.table}
+    identity = tables[("Dato", "Valor")]
     assert "El Salvador" in identity.iloc[:, 1].tolist()
     assert "HND-SLV-01" in identity.iloc[:, 1].tolist()
     assert "Componentes de infraestructura" in " ".join(m.value for m in at.markdown)
+    components = tables[("Componente", "Estado", "Avance %", "Fecha meta", "Terminado")]
+    assert len(components) > 0 and components["Estado"].str.len().min() > 0
+    assert "Cruces en los últimos 12 meses" in " ".join(m.value for m in at.markdown)
+    assert at.metric[0].value.replace(",", "").isdigit()
+    assert at.get("plotly_chart")
 
 
 def test_url_restores_selected_post(app_env: str) -> None:
@@ -97,7 +103,7 @@ def test_workshop_layers_are_toggled(app_env: str) -> None:
     layers = _deck_layers(at)
     ids = list(layers)
     assert {"ws-venues", "ws-reach"} <= set(ids)
-    assert ids.index("ws-reach") < ids.index("posts")  # discs under the posts
+    assert ids.index("ws-reach") < ids.index("neighbour-posts") < ids.index("posts")  # discs under the posts
     drawn = layers["ws-venues"]["data"]
     held = workshops_held(make_engine(app_env)).dropna(subset=["venue_lon", "venue_lat"])
     assert len(drawn) == held.groupby(["venue_lon", "venue_lat"]).ngroups > 0

@@ -30,6 +30,10 @@ STRINGS = {
     "map.legend.status": {"es": "Estado de la infraestructura", "en": "Infrastructure status"},
     "map.legend.shape": {"es": "Forma: ● terrestre ▲ aéreo ◆ marítimo", "en": "Shape: ● land ▲ air ◆ sea"},
     "map.legend.size": {"es": "Tamaño: flujo de los últimos 3 meses", "en": "Size: flow over the last 3 months"},
+    "map.legend.neighbours": {
+        "es": "Círculos huecos grises: puestos de los países vecinos (contexto).",
+        "en": "Hollow grey marks: the neighbouring countries' posts (context).",
+    },
     "map.count": {"es": "{n} puestos mostrados", "en": "{n} posts shown"},
     "map.no_posts": {"es": "Ningún puesto coincide con los filtros.", "en": "No post matches the filters."},
     "panel.hint": {
@@ -60,6 +64,28 @@ STRINGS = {
     "panel.date": {"es": "Fecha", "en": "Date"},
     "panel.venue": {"es": "Sede", "en": "Venue"},
     "panel.flows": {"es": "Flujos mensuales recientes", "en": "Recent monthly flows"},
+    "panel.done": {"es": "Terminado", "en": "Completed"},
+    "panel.crossings": {"es": "Cruces en los últimos 12 meses", "en": "Crossings in the last 12 months"},
+    "panel.crossings.help": {
+        "es": "Personas que cruzaron por este puesto (entradas y salidas); el cambio compara con los 12 meses "
+              "anteriores ({previous} personas).",
+        "en": "Persons who crossed at this post (entries and exits); the change compares with the 12 months "
+              "before ({previous} persons).",
+    },
+    "panel.crossings.no_previous": {
+        "es": "Personas que cruzaron por este puesto (entradas y salidas). Los datos no alcanzan 12 meses "
+              "anteriores para comparar.",
+        "en": "Persons who crossed at this post (entries and exits). The data do not reach back 12 more "
+              "months to compare.",
+    },
+    "panel.period": {"es": "{start} – {end}", "en": "{start} – {end}"},
+    "panel.link.flows": {"es": "Flujos de {country} ({type})", "en": "Flows of {country} ({type})"},
+    "panel.link.infrastructure": {"es": "Infraestructura de {country}", "en": "Infrastructure of {country}"},
+    "panel.links": {"es": "Ver en otras páginas", "en": "See on other pages"},
+    "panel.more_labels": {
+        "es": "Los demás nombres aparecen al pasar el cursor o al acercar el mapa a un puesto.",
+        "en": "Other names show on hover, or when the map comes closer to a post.",
+    },
     "panel.no_flows": {"es": "Sin datos de flujo para este puesto.", "en": "No flow data for this post."},
     "panel.month": {"es": "Mes", "en": "Month"},
     "panel.persons": {"es": "Personas", "en": "Persons"},

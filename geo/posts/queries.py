@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,16 +86,52 @@ def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_mon
     return posts.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class CrossingsChange:
+    """Persons through a post over the last 12 months of flow data and the 12 before them."""
+
+    last: int
+    previous: int | None  # None when the data do not reach back a full 12 months before
+    first_month: dt.date | None  # the last 12 months: first_month .. last_month
+    last_month: dt.date | None
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.previous is None or self.previous == 0:
+            return None
+        return 100.0 * (self.last - self.previous) / self.previous
+
+
+def crossings_change(monthly: pd.DataFrame, last_month: dt.date | None, first_data_month: dt.date | None,
+                     months: int = 12) -> CrossingsChange:
+    """The last `months` months' persons (all directions) against the `months` before them.
+
+    `monthly` has month and count (any number of rows a month). The previous window counts only when the
+    data reach back to its first month, so a post is never "up 100 %" against a year with no data at all.
+    """
+    if last_month is None:
+        return CrossingsChange(0, None, None, None)
+    first = flows.add_months(last_month, 1 - months)
+    before = flows.add_months(first, -months)
+    month = pd.to_datetime(monthly["month"]).dt.date if len(monthly) else pd.Series(dtype=object)
+    counts = monthly["count"].astype("int64") if len(monthly) else pd.Series(dtype="int64")
+    last = int(counts[(month >= first) & (month <= last_month)].sum())
+    complete = first_data_month is not None and first_data_month <= before
+    previous = int(counts[(month >= before) & (month < first)].sum()) if complete else None
+    return CrossingsChange(last, previous, first, last_month)
+
+
 @dataclass
 class PostProfile:
     identity: dict
     components: pd.DataFrame
     workshops: pd.DataFrame
-    monthly_flows: pd.DataFrame
+    monthly_flows: pd.DataFrame  # the last `months` months, by month and direction
+    crossings: CrossingsChange = CrossingsChange(0, None, None, None)
 
 
 def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | None:
-    """Everything the map's side panel shows for one post, or None if the code is unknown."""
+    """Everything the map's post profile shows for one post, or None if the code is unknown."""
     with engine.connect() as conn:
         row = conn.execute(
             select(Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
@@ -125,10 +162,12 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
             .order_by(Workshop.start_date.desc()),
             conn,
         )
-        last = conn.execute(select(func.max(FlowMonthly.month))).scalar()
+        span = conn.execute(select(func.min(FlowMonthly.month), func.max(FlowMonthly.month))).first()
+        first_data, last = (_as_date(span[0]), _as_date(span[1])) if span else (None, None)
         monthly = pd.DataFrame(columns=["month", "direction", "count"])
         if last is not None:
-            first = (pd.Timestamp(last) - pd.DateOffset(months=months - 1)).date()
+            # Two windows: the chart's last `months` and the same length before, for the change.
+            first = flows.add_months(last, 1 - 2 * months)
             monthly = pd.read_sql(
                 select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
                 .where(FlowMonthly.post_id == post_id, FlowMonthly.month >= first)
@@ -136,4 +175,14 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
                 .order_by(FlowMonthly.month),
                 conn,
             )
-    return PostProfile(identity, components, workshops, monthly)
+            monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
+    change = crossings_change(monthly, last, first_data, months)
+    recent = monthly[monthly["month"] >= change.first_month] if change.first_month else monthly
+    return PostProfile(identity, components, workshops, recent.reset_index(drop=True), change)
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A month read back from either backend (SQLite may hand back text) as a date."""
+    if value is None:
+        return None
+    return pd.Timestamp(value).date()

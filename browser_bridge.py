@@ -1,0 +1,51 @@
+"""Two small in-page components (Streamlit components v2, inline JavaScript, no network): the width of the
+element they sit in, and writing or deleting the sign-in cookie. UI glue only; pages and ui.py call these.
+
+Components v2 run their script in the app's page itself (not in an iframe), so `document.cookie` is the
+app's own cookie jar. A cookie written by script cannot be HttpOnly: the browser only lets a server
+response set that flag, and a Streamlit page has no server response of its own to set it with.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+_WIDTH_JS = """
+export default function(component) {
+    const { setStateValue, parentElement } = component;
+    // The component's own box is empty: measure the nearest enclosing element that has a width (its column).
+    let element = parentElement.host || parentElement;
+    while (element && element.getBoundingClientRect().width === 0) element = element.parentElement;
+    // Rounded to 10 px so a scrollbar coming and going does not rerun the page.
+    const width = element ? Math.round(element.getBoundingClientRect().width / 10) * 10 : 0;
+    if (width > 0) setStateValue('width', width);
+}
+"""
+
+_COOKIE_JS = """
+export default function(component) {
+    const { data } = component;
+    if (!data || !data.name) return;
+    const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+    const value = data.value ? encodeURIComponent(data.value) : '';
+    document.cookie = data.name + '=' + value + '; Path=/; Max-Age=' + data.max_age + '; SameSite=Strict' + secure;
+}
+"""
+
+_width_component = st.components.v2.component("ca4_container_width", js=_WIDTH_JS)
+_cookie_component = st.components.v2.component("ca4_cookie", js=_COOKIE_JS)
+
+
+def container_width(key: str) -> int | None:
+    """Width in CSS pixels of the container this is called in; None on the page's first run (the browser
+    reports it, which reruns the page once)."""
+    result = _width_component(key=key, on_width_change=lambda: None)
+    width = getattr(result, "width", None)
+    return int(width) if isinstance(width, int | float) and width > 0 else None
+
+
+def write_cookie(name: str, value: str, max_age_s: int, key: str) -> None:
+    """Set (or, with max_age_s=0, delete) a cookie for the whole app; SameSite=Strict, Secure on https."""
+    _cookie_component(key=key, data=json.loads(json.dumps({"name": name, "value": value, "max_age": max_age_s})))
