@@ -16,6 +16,7 @@ from geo.sample import sample_seed
 from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import maps as workshop_maps
+from views import highlights as highlights_view
 
 lang = ui.lang()
 engine = ui.engine()
@@ -53,7 +54,9 @@ counter.markdown(f"**{t('present.counter', lang, n=index + 1, total=len(pr.SLIDE
                  f"{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}")
 st.caption(ov.filters_text(figures, lang))
 
-if slide == "kpis":
+if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
+    highlights_view.show(highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4))), lang)
+elif slide == "kpis":
     cards = ov.kpi_cards(figures, lang, seed)
     for row in (cards[:4], cards[4:]):
         for column, card in zip(st.columns(4), row, strict=True):

@@ -260,3 +260,21 @@ def test_cli_prints_what_the_overview_shows(app_env: str, lang: str, capsys, mon
     engine = make_engine(app_env)
     result = hl.find_highlights(engine, hl.default_month(engine))
     assert shown == view.lines(result, lang)
+
+
+def test_the_first_slide_shows_the_highlights_of_the_linked_period(app_env: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from views import highlights as view
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params.update({"present": "1", "lang": "en", "from": "2026-01", "to": "2026-06", "country": "GTM"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Highlights of the month"]
+    assert [h.value for h in at.subheader] == ["What changed in June 2026"]
+    engine = make_engine(app_env)
+    result = hl.find_highlights(engine, dt.date(2026, 6, 1), hl.Scope(("GTM",)))
+    shown = [m.value for m in at.markdown if re.match(r"^\d+\. ", m.value)]
+    assert shown == view.lines(result, "en") and len(shown) >= 3
+    assert all("country=GTM" in line for line in shown if "flows?" in line)

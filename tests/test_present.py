@@ -11,9 +11,9 @@ from geo.overview import slides as pr
 
 
 def test_slide_order_and_navigation() -> None:
-    assert pr.SLIDES == ("kpis", "map", "flows", "infrastructure", "coverage")
-    assert [pr.slide_index(v) for v in (None, "", "1", "3", "5", "6", "0", "x")] == [0, 0, 0, 2, 4, 0, 0, 0]
-    assert pr.step(0, 1) == 1 and pr.step(4, 1) == 0 and pr.step(0, -1) == 4
+    assert pr.SLIDES == ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
+    assert [pr.slide_index(v) for v in (None, "", "1", "3", "6", "7", "0", "x")] == [0, 0, 0, 2, 5, 0, 0, 0]
+    assert pr.step(0, 1) == 1 and pr.step(5, 1) == 0 and pr.step(0, -1) == 5
     assert [pr.auto_seconds(v) for v in ("15", "30", "60", "7", None, "abc")] == [15, 30, 60, 0, 0, 0]
 
 
@@ -58,7 +58,7 @@ def test_slides_open_on_the_filters_in_the_link(app_env: str) -> None:
 
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=90)
     at.query_params.update({"present": "1", "lang": "en", "from": "2026-01", "to": "2026-06", "country": "GTM",
-                            "slide": "3"})
+                            "slide": "4"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["Flows through the posts"]

@@ -1,6 +1,7 @@
 """Strings of the monthly highlights (overview, first slide, brief, `python -m geo highlights`)."""
 
 STRINGS = {
+    "present.slide.highlights": {"es": "Lo más destacado del mes", "en": "Highlights of the month"},
     "hl.title": {"es": "Lo que cambió en {month}", "en": "What changed in {month}"},
     "hl.scope": {"es": "Puestos de: {countries}.", "en": "Posts of: {countries}."},
     "hl.see": {"es": "Ver los datos", "en": "See the data"},

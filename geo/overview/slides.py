@@ -1,7 +1,7 @@
 """Presentation mode (?present=1): the slide sequence, its navigation rule and projector-sized figures.
 
-Slides: overview KPIs → map → flows → infrastructure → coverage. Everything is drawn offline (pydeck with
-no basemap, plotly bundled with Streamlit). Sizes are set for a 1920×1080 projector.
+Slides: the month's highlights → overview KPIs → map → flows → infrastructure → coverage. Everything is
+drawn offline (pydeck with no basemap, plotly bundled with Streamlit). Sizes are set for a 1920×1080 projector.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from geo.i18n import month_abbr, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
 
-SLIDES = ("kpis", "map", "flows", "infrastructure", "coverage")
+SLIDES = ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
 AUTO_CHOICES = (0, 15, 30, 60)  # seconds per slide; 0: manual
 FONT_SIZE = 22
 INK = "#0B1F33"
