@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.i18n import fmt_month, t
+from geo.i18n import fmt_date, fmt_month, month_ticks, plotly_separators, t
 
 DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
 
@@ -13,11 +13,36 @@ DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
 def layout_defaults(fig: go.Figure, lang: str, height: int = 260) -> go.Figure:
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        separators=",." if lang == "es" else ".,",  # decimal, thousands
+        separators=plotly_separators(lang),  # decimal then thousands, from Babel: 1,234.5 in es_GT and en
         legend={"orientation": "h", "y": -0.2},
         plot_bgcolor="white",
     )
     return fig
+
+
+def date_axis(values: object, lang: str) -> dict:
+    """A plotly date axis labelled in the page's language: month tick labels written here (plotly's own
+    locales load from a CDN, so its built-in labels are always English), and a hover date with no month
+    name in Spanish (28/11/2026)."""
+    stamps = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()  # type: ignore[call-overload]
+    axis: dict = {"type": "date", "hoverformat": "%d/%m/%Y" if lang == "es" else "%d %b %Y"}
+    if stamps.empty:
+        return axis
+    first, last = stamps.min(), stamps.max()
+    if (last - first).days >= 60:
+        months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+        axis.update(month_ticks(list(months), lang))
+    else:  # a few weeks: a tick a week, day and month
+        days = pd.date_range(first, last, freq="7D")
+        axis.update(tickvals=[d.date().isoformat() for d in days],
+                    ticktext=[fmt_date(d.date(), lang).rsplit(" ", 1)[0] for d in days])
+    return axis
+
+
+def month_label_axis(months: object, lang: str) -> dict:
+    """Tick labels for an axis of month starts drawn as dates: 'nov 2026' style in the page's language."""
+    return {"type": "date", **month_ticks(list(months), lang),  # type: ignore[call-overload]
+            "hoverformat": "%m/%Y"}
 
 
 def post_monthly_flows(monthly: pd.DataFrame, lang: str) -> go.Figure:
@@ -26,10 +51,13 @@ def post_monthly_flows(monthly: pd.DataFrame, lang: str) -> go.Figure:
     for direction in ("entry", "exit"):
         part = monthly[monthly["direction"] == direction]
         fig.add_bar(
-            x=[fmt_month(pd.Timestamp(m).date(), lang) for m in part["month"]],
-            y=part["count"], name=t(f"direction.{direction}", lang),
+            x=pd.to_datetime(part["month"]), y=part["count"], name=t(f"direction.{direction}", lang),
             marker_color=DIRECTION_COLOURS[direction],
+            customdata=[fmt_month(m, lang) for m in part["month"]],
+            hovertemplate="%{customdata}<br>%{y:,.0f}<extra>" + t(f"direction.{direction}", lang) + "</extra>",
         )
     fig.update_layout(barmode="stack", title=t("panel.flows", lang))
-    fig.update_yaxes(title=t("panel.persons", lang), gridcolor="#e5e5e5")
+    fig.update_yaxes(title=t("panel.persons", lang), gridcolor="#e5e5e5", tickformat=",d")
+    # Month tick labels written in the page's language, horizontal ("ene 2026", "abr", ...).
+    fig.update_xaxes(**month_label_axis(monthly["month"], lang), tickangle=0)
     return layout_defaults(fig, lang)

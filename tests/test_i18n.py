@@ -49,10 +49,10 @@ def test_duplicate_key_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_number_and_date_formats() -> None:
-    assert fmt_number(1234.5, "es", 1) == "1.234,5"
+    assert fmt_number(1234.5, "es", 1) == "1,234.5"  # es_GT, not Spain's 1.234,5
     assert fmt_number(1234.5, "en", 1) == "1,234.5"
-    assert fmt_number(1234567, "es") == "1.234.567"
-    assert fmt_number(None, "en") == "–"
+    assert fmt_number(1234567, "es") == "1,234,567"
+    assert fmt_number(None, "en") == "—"
     assert fmt_date(dt.date(2026, 11, 22), "es") == "22 nov 2026"
     assert fmt_date(dt.date(2026, 11, 22), "en") == "22 Nov 2026"
 
@@ -65,6 +65,6 @@ def test_language_changes_text() -> None:
 def test_compact_figures_fit_a_card() -> None:
     from geo.i18n import fmt_compact
 
-    assert fmt_compact(53_545_612, "es") == "53,55 M"
+    assert fmt_compact(53_545_612, "es") == "53.55 M"
     assert fmt_compact(53_545_612, "en") == "53.55 M"
-    assert fmt_compact(9_999_999, "es") == "9.999.999"  # every digit below ten million
+    assert fmt_compact(9_999_999, "es") == "9,999,999"  # every digit below ten million

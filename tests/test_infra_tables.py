@@ -12,12 +12,12 @@ from geo.upgrades import tables
 def test_values_read_in_each_language() -> None:
     assert tables.value_text("status", "delayed", "es") == "Retrasado"
     assert tables.value_text("status", "delayed", "en") == "Delayed"
-    assert tables.value_text("budget_spent", 12345.5, "es") == "12.345,50"
+    assert tables.value_text("budget_spent", 12345.5, "es") == "12,345.50"
     assert tables.value_text("budget_spent", 12345.0, "en") == "12,345"
     assert tables.value_text("target_date", dt.date(2026, 11, 22), "es") == "22 nov 2026"
     assert tables.value_text(None, dt.datetime(2026, 11, 22, 9, 30), "en") == "22 Nov 2026"
-    assert tables.value_text("notes", None, "en") == "–"
-    assert tables.value_text("notes", float("nan"), "en") == "–"
+    assert tables.value_text("notes", None, "en") == "—"
+    assert tables.value_text("notes", float("nan"), "en") == "—"
     assert tables.value_text("notes", "<b>x</b>", "en") == "<b>x</b>"  # text stays text (drawn escaped)
 
 
@@ -28,8 +28,8 @@ def test_budget_table_rates_and_total_row() -> None:
     assert names == ["Guatemala", "Honduras"]
     frame = tables.budget_table(budget, names, "country", "en")
     assert frame.iloc[:, 0].tolist() == ["Guatemala", "Honduras", "Total"]
-    assert frame.iloc[:, 4].tolist() == ["50 %", "–", "50 %"]  # committed / planned; no plan, no rate
-    assert frame.iloc[:, 5].tolist() == ["25 %", "–", "25 %"]
+    assert frame.iloc[:, 4].tolist() == ["50 %", "—", "50 %"]  # committed / planned; no plan, no rate
+    assert frame.iloc[:, 5].tolist() == ["25 %", "—", "25 %"]
     assert frame.iloc[:, 6].tolist() == [3, 1, 4]
 
 
@@ -54,9 +54,9 @@ def test_headline_figures_of_the_programme() -> None:
     posts = pd.DataFrame({"national": [True, False, True]})
     crossings = pd.DataFrame({"interconnected": [True, False]})
     figures = dict(tables.headline_figures(summary, posts, crossings, "es"))
-    assert figures == {"operational": "3 / 12", "progress": "42 %", "overdue": "1.234", "spent": "25 %",
+    assert figures == {"operational": "3 / 12", "progress": "42 %", "overdue": "1,234", "spent": "25 %",
                        "connected": "2 / 3", "interconnected": "1 / 2"}
-    assert dict(tables.headline_figures({**summary, "planned": 0}, posts, crossings, "en"))["spent"] == "–"
+    assert dict(tables.headline_figures({**summary, "planned": 0}, posts, crossings, "en"))["spent"] == "—"
 
 
 def test_only_crossings_between_two_ca4_countries_count() -> None:

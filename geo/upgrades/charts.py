@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.charts import layout_defaults
-from geo.i18n import fmt_date, fmt_number, t
+from geo.charts import date_axis, layout_defaults
+from geo.i18n import fmt_date, fmt_money, fmt_percent, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
 
@@ -103,7 +103,7 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
             textfont={"color": OVERDUE_COLOUR}, cliponaxis=False,
             customdata=np.stack([
                 [fmt_date(d, lang) for d in part["start_date"]], [fmt_date(d, lang) for d in part["end"]],
-                [f"{p}%" for p in part["progress"]],
+                [fmt_percent(p, lang) for p in part["progress"]],
             ], axis=-1),
             hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}<extra>"
             + t(f"status.{status}", lang) + "</extra>",
@@ -113,7 +113,9 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
                     base=[None], orientation="h", name=t("infra.gantt.overdue", lang), marker_color="white",
                     marker_line_color=OVERDUE_COLOUR, marker_line_width=2.5, hoverinfo="skip")
     fig.update_layout(barmode="overlay", title=t("infra.gantt.title", lang))
-    fig.update_xaxes(type="date", side="top", gridcolor="#e5e5e5")
+    fig.update_xaxes(side="top", gridcolor="#e5e5e5",
+                     **date_axis([*pd.to_datetime(data["start_date"]), *pd.to_datetime(data["end"]),
+                                  pd.Timestamp(as_of)], lang))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
     # A shape and a separate annotation: add_vline's annotation fails on date axes.
     fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
@@ -134,8 +136,8 @@ def budget_bars(frame: pd.DataFrame, labels: list[str], lang: str, title: str) -
         fig.add_bar(
             x=labels, y=frame[measure], name=t(f"infra.budget.{measure}", lang),
             marker_color=BUDGET_COLOURS[measure],
-            customdata=[fmt_number(v, lang) for v in frame[measure]],
-            hovertemplate="%{x}<br>%{customdata} EUR<extra>" + t(f"infra.budget.{measure}", lang) + "</extra>",
+            customdata=[fmt_money(v, lang) for v in frame[measure]],
+            hovertemplate="%{x}<br>%{customdata}<extra>" + t(f"infra.budget.{measure}", lang) + "</extra>",
         )
     fig.update_layout(barmode="group", title=title)
     fig.update_yaxes(title=t("infra.budget.eur", lang), gridcolor="#e5e5e5", tickformat=",.0f")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import reference
-from geo.i18n import fmt_date, fmt_number, fmt_percent, has, t
+from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_percent, fmt_yes_no, has, t
 from geo.upgrades.workflow import OVERALL_ORDER
 
 
@@ -24,7 +24,7 @@ def field_label(name: str, lang: str) -> str:
 def value_text(name: str | None, value: object, lang: str) -> str:
     """A value as the user reads it: statuses translated, dates and amounts in the locale."""
     if value is None or (isinstance(value, float) and value != value):
-        return "–"
+        return MISSING
     if name == "status" and has(f"status.{value}"):
         return t(f"status.{value}", lang)
     if isinstance(value, dt.datetime):
@@ -42,7 +42,7 @@ def problem_lines(problems: Mapping[str, str], lang: str) -> list[str]:
 
 
 def _yes_no(flag: object, lang: str) -> str:
-    return t("infra.yes" if bool(flag) else "infra.no", lang)
+    return fmt_yes_no(flag, lang)
 
 
 def _country(iso3: str, lang: str) -> str:
@@ -148,7 +148,7 @@ def national_links_table(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("infra.col.country", lang): posts["country_iso3"].map(lambda c: _country(c, lang)),
         t("infra.col.national", lang): posts["national"].map(lambda v: _yes_no(v, lang)),
         t("infra.col.national_status", lang): posts["national_status"].map(
-            lambda s: t(f"status.{s}", lang) if isinstance(s, str) else "–"),
+            lambda s: t(f"status.{s}", lang) if isinstance(s, str) else MISSING),
     })
 
 
@@ -159,12 +159,12 @@ def changes_table(changes: pd.DataFrame, post_names: Mapping[str, str], type_nam
         return t(f"infra.action.{a}", lang) if has(f"infra.action.{a}") else a
 
     return pd.DataFrame({
-        t("infra.col.when", lang): changes["at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("infra.col.when", lang): changes["at"].map(lambda at: fmt_datetime(at, lang)),
         t("infra.col.who", lang): changes["username"],
         t("infra.col.action", lang): changes["action"].map(action),
-        t("infra.col.post", lang): changes["post_code"].map(lambda c: post_names.get(c, c) if c else "–"),
+        t("infra.col.post", lang): changes["post_code"].map(lambda c: post_names.get(c, c) if c else MISSING),
         t("infra.col.component", lang): changes["component_code"].map(lambda c: type_names.get(c, c)),
-        t("infra.col.field", lang): changes["field"].map(lambda f: field_label(f, lang) if f else "–"),
+        t("infra.col.field", lang): changes["field"].map(lambda f: field_label(f, lang) if f else MISSING),
         t("infra.col.old", lang): [value_text(f, v, lang) for f, v in zip(changes["field"], changes["old_value"],
                                                                            strict=True)],
         t("infra.col.new", lang): [value_text(f, v, lang) for f, v in zip(changes["field"], changes["new_value"],
