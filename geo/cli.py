@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.config import settings
-from geo.i18n import t
+from geo.i18n import fmt_count, fmt_number, t
 
 
 def _engine():
@@ -54,9 +54,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("database is not migrated to the current schema: run `python -m geo init`", file=sys.stderr)
         return 1
     problems = database_problems(engine)
+    lang = getattr(args, "lang", "en")
     for problem in problems:
-        print(f"PROBLEM {problem}")
-    print(f"{len(problems)} problem(s) found" if problems else "OK: no problems found")
+        print(f"{t('cli.problem', lang)} {problem}")
+    print(fmt_count(len(problems), "cli.found", lang) if problems else t("cli.none_found", lang))
     return 1 if problems else 0
 
 
@@ -98,9 +99,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_data(engine, _cli_actor(), args.kind, path.read_bytes(), path.name, dry_run=args.dry_run)
     if not report.ok:
         for problem in report.problems:
-            print(f"PROBLEM {problem.line(args.lang)}")
+            print(f"{t('cli.problem', args.lang)} {problem.line(args.lang)}")
         if report.more_problems:
-            print(f"PROBLEM {report.file}: " + t("data.report.more", args.lang, n=report.more_problems))
+            print(f"{t('cli.problem', args.lang)} {report.file}: "
+                  + t("data.report.more", args.lang, n=fmt_number(report.more_problems, args.lang)))
         print(t("data.report.rejected", args.lang, n=report.problem_count))
         return 1
     if report.ignored_columns:
@@ -221,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("check", help="integrity report; exit 1 when problems are found")
+    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
     p.set_defaults(func=cmd_check)
 
     from geo.io.imports import FORMATS, KINDS

@@ -45,7 +45,11 @@ def test_check_reports_a_misplaced_post_and_exits_1(db_env: str, capsys: pytest.
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "PROBLEM post SLV-AMA" in out
-    assert "1 problem(s) found" in out
+    assert "1 problem found" in out
+    assert main(["check", "--lang", "es"]) == 1
+    out = capsys.readouterr().out
+    assert "PROBLEMA post SLV-AMA" in out and "1 problema encontrado" in out
+    assert "PROBLEM " not in out
 
 
 def test_check_on_unmigrated_database_exits_1(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:
