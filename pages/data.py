@@ -10,8 +10,9 @@ from geo.access.auth import PermissionDenied
 from geo.config import settings
 from geo.i18n import fmt_date, fmt_number, t
 from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
-from geo.io.imports import FORMATS, KINDS, import_data
+from geo.io.imports import import_data
 from geo.io.quality import last_updates, overdue_components, post_location_problems, record_counts
+from geo.io.schema import FORMATS, KINDS
 from geo.sample import sample_seed
 
 lang = ui.lang()

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from geo.db import make_engine, migrate
 from geo.io.exports import export_bytes
-from geo.io.imports import KINDS
+from geo.io.schema import KINDS
 from geo.models import AuditEntry, DatasetState, Post
 from geo.sample import load_reference, seed_all
 from tests.support import copy_sqlite

@@ -19,7 +19,8 @@ from sqlalchemy import Engine, update
 from geo.access.auth import SYSTEM
 from geo.db import make_engine
 from geo.io.exports import FORMATS, export_bytes
-from geo.io.imports import KINDS, import_data
+from geo.io.imports import import_data
+from geo.io.schema import KINDS
 from geo.models import Post
 from tests.conftest import fresh_postgres
 from tests.data_helpers import reference_only, seed

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from geo.access.auth import Actor
-from geo.io.imports import MAX_PROBLEMS, import_data
+from geo.io.imports import import_data
+from geo.io.report import MAX_PROBLEMS
 from tests.conftest import fresh_postgres
 from tests.data_helpers import seed, seeded_sqlite, snapshot
 
@@ -406,7 +407,7 @@ def test_generated_bad_counts_are_located(sqlite_db: tuple[Engine, str], value: 
 
 def _plain_integer(text: str) -> bool:
     """Values that are in fact acceptable counts in some locale (e.g. '1.000' or '12,0')."""
-    from geo.io.imports import parse_number
+    from geo.io.parsers import parse_number
 
     for decimal_comma in (True, False):
         number = parse_number(text, decimal_comma, grouping=True)
@@ -419,7 +420,8 @@ def _plain_integer(text: str) -> bool:
 @given(value=JUNK_TEXT, column=st.sampled_from(["day", "direction", "sex", "age_band", "nationality"]))
 def test_generated_junk_in_coded_columns_is_located(sqlite_db: tuple[Engine, str], value: str, column: str) -> None:
     engine, before = sqlite_db
-    from geo.io.imports import FLOWS, _choice_lookup, _fold, to_date
+    from geo.io.parsers import to_date
+    from geo.io.schema import FLOWS, _choice_lookup, _fold
 
     field = FLOWS.field(column)
     text = value.strip()

@@ -18,7 +18,8 @@ from sqlalchemy import Engine, func, select, text
 
 from geo.access.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from geo.io.exports import export_bytes
-from geo.io.imports import import_data, parse_number, to_date
+from geo.io.imports import import_data
+from geo.io.parsers import parse_number, to_date
 from geo.models import AuditEntry, DatasetState, FlowCount, FlowMonthly, Post
 from geo.posts.checks import database_problems
 from tests.data_helpers import seed, seeded_sqlite, snapshot

@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from geo.access.auth import Actor
-from geo.io.imports import FORMATS, KINDS, SPECS, KindSpec
+from geo.io.schema import FORMATS, KINDS, SPECS, KindSpec
 from geo.models import (
     AGENCIES,
     SEXES,

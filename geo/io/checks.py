@@ -1,0 +1,359 @@
+"""Per-kind checks of a parsed file against the rules and the database (references, geography, ranges)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, select
+
+from geo import reference
+from geo.io.columns import column_label
+from geo.io.parsers import EARLIEST, _decimal_comma, _num, _shown, parse_column
+from geo.io.readers import Table, _blank
+from geo.io.report import _Collector
+from geo.io.schema import ASSISTANCE, FLOWS, UPGRADES, KindSpec
+from geo.models import (
+    ComponentType,
+    Country,
+    Post,
+    Project,
+)
+from geo.posts.checks import land_post_problem, point_post_problem, post_problems
+
+SWAP_HINT_BOUNDS = reference.REGION_BOUNDS
+
+
+# ------------------------------------------------------------------------------------------ validation
+@dataclass
+class Context:
+    """What the database already holds, read inside the import's transaction."""
+
+    countries: set[str]
+    posts: pd.DataFrame  # id, code, country_iso3, type, crossing_code, neighbour_iso3, lon, lat
+    components: set[str]
+    projects: dict[str, int]
+
+    @property
+    def post_ids(self) -> dict[str, int]:
+        return dict(zip(self.posts["code"], self.posts["id"].astype(int), strict=True))
+
+
+def load_context(conn: Connection) -> Context:
+    posts = pd.read_sql(select(Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
+                               Post.neighbour_iso3, Post.road, Post.lon, Post.lat), conn)
+    return Context(
+        countries=set(conn.execute(select(Country.iso3)).scalars()),
+        posts=posts,
+        components=set(conn.execute(select(ComponentType.code)).scalars()),
+        projects=dict(conn.execute(select(Project.code, Project.id)).all()),
+    )
+
+
+@dataclass
+class Parsed:
+    frame: pd.DataFrame  # canonical columns, parsed values; rows with a problem are dropped later
+    rows: pd.Series  # row numbers as the person sees them
+    labels: dict[str, str]  # field -> column label in the file
+    bad: set[int]  # positions (iloc) of rows with a problem
+
+
+def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Collector) -> Parsed:
+    width = max(len(table.header), *(len(r) for r in table.values)) if table.values else len(table.header)
+    padded = [list(r) + [None] * (width - len(r)) for r in table.values]
+    raw = pd.DataFrame(padded, columns=range(width), dtype=object)
+    rows = pd.Series(table.rows, dtype="int64")
+    labels = {name: column_label(table, index) for name, index in columns.items()}
+    bad: set[int] = set()
+    for position, record in enumerate(table.values):  # values beyond the header, e.g. a stray separator
+        extra = [v for v in record[len(table.header):] if not _blank(v)]
+        if extra:
+            out.add(int(rows.iloc[position]), None, "data.err.extra_values", n=len(record), m=len(table.header))
+            bad.add(position)
+    decimal_comma = _decimal_comma(table, columns, spec)
+    serials = table.fmt == "xlsx"
+    frame = pd.DataFrame(index=raw.index)
+    for f in spec.fields:
+        if f.name not in columns:
+            frame[f.name] = pd.Series([None] * len(raw), dtype=object)
+            continue
+        values, errors = parse_column(raw[columns[f.name]], f, decimal_comma=decimal_comma, serials=serials)
+        frame[f.name] = values
+        for position in np.flatnonzero(errors.notna().to_numpy()):
+            key, params = errors.iloc[position]
+            out.add(int(rows.iloc[position]), labels[f.name], key, **params)
+            bad.add(int(position))
+        if f.required:
+            missing = np.flatnonzero((values.isna() & errors.isna()).to_numpy())
+            for position in missing:
+                out.add(int(rows.iloc[position]), labels[f.name], "data.err.required")
+                bad.add(int(position))
+    if spec.point and table.geometry is not None:
+        _points_from_geometry(spec, table, frame, rows, labels, bad, out)
+    return Parsed(frame, rows, labels, bad)
+
+
+def _points_from_geometry(spec: KindSpec, table: Table, frame: pd.DataFrame, rows: pd.Series,
+                          labels: dict[str, str], bad: set[int], out: _Collector) -> None:
+    """Fill lon/lat from point geometries; report empty, invalid and non-point geometries."""
+    lon_name, lat_name = spec.point
+    required = spec.field(lon_name).required
+    for position, geometry in enumerate(table.geometry or []):
+        row = int(rows.iloc[position])
+        has_columns = frame.at[position, lon_name] is not None and frame.at[position, lat_name] is not None
+        if isinstance(geometry, Exception):
+            out.add(row, "geometry", "data.err.geometry_unreadable", detail=str(geometry))
+            bad.add(position)
+            continue
+        if geometry is None or geometry.is_empty:
+            if required and not has_columns and position not in bad:
+                out.add(row, "geometry", "data.err.geometry_empty")
+                bad.add(position)
+            continue
+        if geometry.geom_type != "Point":
+            out.add(row, "geometry", "data.err.geometry_not_point", type=geometry.geom_type)
+            bad.add(position)
+            continue
+        if not geometry.is_valid or not all(math.isfinite(c) for c in (geometry.x, geometry.y)):
+            out.add(row, "geometry", "data.err.geometry_invalid", detail=shapely.is_valid_reason(geometry))
+            bad.add(position)
+            continue
+        lon, lat = float(geometry.x), float(geometry.y)
+        if has_columns and (abs(frame.at[position, lon_name] - lon) > 1e-7
+                            or abs(frame.at[position, lat_name] - lat) > 1e-7):
+            out.add(row, "geometry", "data.err.geometry_disagrees", lon=lon, lat=lat)
+            bad.add(position)
+            continue
+        frame.at[position, lon_name] = lon
+        frame.at[position, lat_name] = lat
+    for name in spec.point:
+        labels.setdefault(name, "geometry")
+
+
+def _duplicates(parsed: Parsed, key: tuple[str, ...], out: _Collector) -> None:
+    frame = parsed.frame
+    keyed = frame[list(key)].astype(str)
+    duplicated = keyed.duplicated(keep=False).to_numpy()
+    if not duplicated.any():
+        return
+    first_row: dict[tuple, int] = {}
+    label = parsed.labels.get(key[0], key[0])
+    for position in np.flatnonzero(duplicated):
+        value = tuple(keyed.iloc[position])
+        row = int(parsed.rows.iloc[position])
+        if value not in first_row:
+            first_row[value] = row
+            continue
+        out.add(row, label, "data.err.duplicate", first=first_row[value])
+        parsed.bad.add(int(position))
+
+
+def _exists(parsed: Parsed, name: str, known: Iterable[str], out: _Collector, key: str) -> None:
+    known = set(known)
+    values = parsed.frame[name]
+    unknown = values.notna() & ~values.isin(known)
+    for position in np.flatnonzero(unknown.to_numpy()):
+        if position in parsed.bad:
+            continue
+        out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), key,
+                value=_shown(values.iloc[position]))
+        parsed.bad.add(int(position))
+
+
+def _in_region(lon: float, lat: float) -> bool:
+    minx, miny, maxx, maxy = reference.REGION_BOUNDS
+    return minx <= lon <= maxx and miny <= lat <= maxy
+
+
+def coordinate_problem(lon: float, lat: float) -> tuple[str, dict[str, Any]] | None:
+    """Outside the region: say so, and suggest the likely typo (swapped, or the minus sign lost)."""
+    if _in_region(lon, lat):
+        return None
+    if _in_region(lat, lon):
+        return "data.err.swapped", {"lon": _num(lon), "lat": _num(lat)}
+    if _in_region(-abs(lon), lat):
+        return "data.err.lon_sign", {"lon": _num(lon), "fixed": _num(-abs(lon))}
+    return "data.err.outside_region", {"lon": _num(lon), "lat": _num(lat)}
+
+
+def coordinate_columns(key: str, labels: Mapping[str, str], lon: str, lat: str) -> str:
+    """The column(s) a coordinate problem is about: the longitude for a lost sign, else both."""
+    lon_label, lat_label = labels.get(lon, lon), labels.get(lat, lat)
+    if key == "data.err.lon_sign" or lon_label == lat_label:
+        return lon_label
+    return f"{lon_label}, {lat_label}"
+
+
+def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    frame, labels = parsed.frame, parsed.labels
+    _duplicates(parsed, ("code",), out)
+    _exists(parsed, "country_iso3", ctx.countries, out, "data.err.unknown_country")
+    _exists(parsed, "neighbour_iso3", ctx.countries, out, "data.err.unknown_country")
+    for position, row in enumerate(frame.itertuples(index=False)):
+        if position in parsed.bad:
+            continue
+        number = int(parsed.rows.iloc[position])
+
+        def add(column: str, key: str, _number: int = number, _position: int = position, **params: Any) -> None:
+            out.add(_number, labels.get(column, column), key, **params)
+            parsed.bad.add(_position)
+
+        if row.type == "land":
+            if not row.neighbour_iso3:
+                add("neighbour_iso3", "data.err.land_needs_neighbour")
+            if not row.crossing_code:
+                add("crossing_code", "data.err.land_needs_crossing")
+        elif row.neighbour_iso3:
+            add("neighbour_iso3", "data.err.neighbour_only_land")
+        if row.neighbour_iso3 and row.neighbour_iso3 == row.country_iso3:
+            add("neighbour_iso3", "data.err.neighbour_same")
+        if position in parsed.bad:
+            continue
+        problem = coordinate_problem(row.lon, row.lat)
+        if problem:
+            out.add(number, coordinate_columns(problem[0], labels, "lon", "lat"), problem[0], **problem[1])
+            parsed.bad.add(position)
+            continue
+        # The border rule lives in geo.posts.checks: one place for it.
+        if row.type == "land":
+            message = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon, row.lat)
+        else:
+            message = point_post_problem(row.country_iso3, row.lon, row.lat, row.type)
+        if message:
+            add("lon", "data.err.post_rule", detail=message)
+    if out:
+        return
+    # Crossings: one post on each side, after the file is merged into what the database holds.
+    incoming = frame[["code", "country_iso3", "type", "crossing_code", "neighbour_iso3", "lon", "lat"]]
+    merged = pd.concat([ctx.posts[~ctx.posts["code"].isin(incoming["code"])][incoming.columns], incoming])
+    touched = set(incoming["crossing_code"].dropna())
+    land = merged[(merged["type"] == "land") & merged["crossing_code"].isin(touched)]
+    first_row = dict(zip(frame["code"], parsed.rows, strict=True))
+    for problem in [] if land.empty else _crossing_problems(land):
+        crossing = problem.subject.split(" ", 1)[-1]
+        codes = frame.loc[frame["crossing_code"] == crossing, "code"]
+        out.add(int(first_row[codes.iloc[0]]) if len(codes) else None, labels.get("crossing_code", "crossing_code"),
+                "data.err.crossing", crossing=crossing, detail=problem.message)
+    for (crossing, country), group in land.groupby(["crossing_code", "country_iso3"]):
+        if len(group) > 1:
+            codes = frame.loc[(frame["crossing_code"] == crossing) & (frame["country_iso3"] == country), "code"]
+            if len(codes):
+                out.add(int(first_row[codes.iloc[0]]), labels.get("crossing_code", "crossing_code"),
+                        "data.err.crossing_side_taken", crossing=crossing, country=country)
+
+
+def _crossing_problems(land: pd.DataFrame) -> list:
+    """The crossing rule of geo.posts.checks.post_problems, without re-running its per-post checks."""
+    # post_problems checks every post too; posts already passed that, so keep only the crossing verdicts.
+    return [p for p in post_problems(land) if p.subject.startswith("crossing ")]
+
+
+def _check_upgrades(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    frame = parsed.frame
+    for name, default in (("progress", 0), ("budget_planned", 0.0), ("budget_committed", 0.0),
+                          ("budget_spent", 0.0)):
+        frame[name] = frame[name].where(frame[name].notna(), default).astype(object)
+    _duplicates(parsed, UPGRADES.key, out)
+    _exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
+    _exists(parsed, "component_code", ctx.components, out, "data.err.unknown_component")
+    _exists(parsed, "project_code", ctx.projects, out, "data.err.unknown_project")
+    try:  # the component rules live in geo.upgrades.records (one place); DB constraints back them up
+        from geo.upgrades.records import validate_component
+    except ImportError:  # pragma: no cover - geo.upgrades.records ships with the app
+        validate_component = None
+    for position, record in enumerate(frame.to_dict("records")):
+        if position in parsed.bad or validate_component is None:
+            continue
+        problems = validate_component(record, today=dt.date.today())
+        for name, key in problems.items():
+            out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), key)
+            parsed.bad.add(position)
+
+
+def _check_workshops(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    from geo.workshops.records import normalise, validate_workshop
+
+    frame = parsed.frame
+    _duplicates(parsed, ("code",), out)
+    _exists(parsed, "project_code", ctx.projects, out, "data.err.unknown_project")
+    for name in ("venue_country_iso3", "pair_a", "pair_b"):
+        _exists(parsed, name, ctx.countries, out, "data.err.unknown_country")
+    known_posts = set(ctx.post_ids)
+    for position, record in enumerate(frame.to_dict("records")):
+        if position in parsed.bad:
+            continue
+        number = int(parsed.rows.iloc[position])
+        unknown = [c for c in (record.get("posts") or ()) if c not in known_posts]
+        if unknown:
+            out.add(number, parsed.labels.get("posts", "posts"), "data.err.unknown_post", value=", ".join(unknown[:5]))
+            parsed.bad.add(position)
+            continue
+        if record.get("venue_lon") is not None and record.get("venue_lat") is not None:
+            problem = coordinate_problem(record["venue_lon"], record["venue_lat"])
+            if problem:
+                out.add(number, coordinate_columns(problem[0], parsed.labels, "venue_lon", "venue_lat"), problem[0],
+                        **problem[1])
+                parsed.bad.add(position)
+                continue
+            if not record.get("venue_country_iso3"):
+                frame.at[position, "venue_country_iso3"] = reference.country_of_point(record["venue_lon"],
+                                                                                     record["venue_lat"])
+        clean = normalise({k: v for k, v in record.items() if not k.startswith("participants_")})
+        frame.at[position, "pair_a"], frame.at[position, "pair_b"] = clean.get("pair_a"), clean.get("pair_b")
+        # The workshop rules live in geo.workshops.records (one place).
+        for name, key in validate_workshop({**clean, "participants": None}).items():
+            column = {"dates": "end_date", "venue": "venue_name", "pair": "pair_a"}.get(name, name)
+            out.add(number, parsed.labels.get(column, column), key)
+            parsed.bad.add(position)
+
+
+def _check_flows(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    frame = parsed.frame
+    for name in ("prev_country", "next_country"):
+        frame[name] = frame[name].where(frame[name].notna(), "")
+    _duplicates(parsed, FLOWS.key, out)
+    _exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
+    _dates_in_range(parsed, "day", out)
+    counts, minors = frame["count"], frame["unaccompanied_minors"]
+    over = (minors.notna() & counts.notna()).to_numpy().copy()
+    over[over] = (minors[over].astype(float) > counts[over].astype(float)).to_numpy()
+    for position in np.flatnonzero(over):
+        if position not in parsed.bad:
+            out.add(int(parsed.rows.iloc[position]), parsed.labels.get("unaccompanied_minors"),
+                    "data.err.minors_over_count")
+            parsed.bad.add(int(position))
+
+
+def _dates_in_range(parsed: Parsed, name: str, out: _Collector) -> None:
+    values = parsed.frame[name]
+    today = dt.date.today()
+    for position, value in enumerate(values.tolist()):
+        if value is None or position in parsed.bad:
+            continue
+        if value > today:
+            out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), "data.err.future",
+                    value=value.isoformat())
+            parsed.bad.add(position)
+        elif value < EARLIEST:
+            out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), "data.err.too_old",
+                    value=value.isoformat(), earliest=EARLIEST.isoformat())
+            parsed.bad.add(position)
+
+
+def _check_assistance(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    _duplicates(parsed, ASSISTANCE.key, out)
+    _exists(parsed, "country_iso3", ctx.countries, out, "data.err.unknown_country")
+    _exists(parsed, "project_code", ctx.projects, out, "data.err.unknown_project")
+    _dates_in_range(parsed, "month", out)
+
+
+CHECKS: dict[str, Callable[[Parsed, Context, _Collector], None]] = {
+    "posts": _check_posts, "upgrades": _check_upgrades, "workshops": _check_workshops,
+    "flows": _check_flows, "assistance": _check_assistance,
+}

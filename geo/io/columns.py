@@ -1,0 +1,46 @@
+"""Matching a file's header row to a kind's fields (English, Spanish or HXL headers)."""
+
+from __future__ import annotations
+
+from geo.io.readers import Table
+from geo.io.report import _Collector
+from geo.io.schema import KindSpec, header_key
+
+
+# ------------------------------------------------------------------------------------------ columns
+def map_columns(spec: KindSpec, table: Table, out: _Collector) -> dict[str, int]:
+    """{field name: column index}. Reports missing required columns and columns given twice."""
+    aliases = {f.name: {header_key(a) for a in (f.name, *f.aliases)} | ({header_key(f.hxl)} if f.hxl else set())
+               for f in spec.fields}
+    found: dict[str, int] = {}
+    ignored = []
+    for index, name in enumerate(table.header):
+        keys = {header_key(name)}
+        if table.hxl and index < len(table.hxl) and table.hxl[index]:
+            keys.add(header_key(table.hxl[index]))
+        match = next((f for f, names in aliases.items() if keys & names), None)
+        if match is None:
+            if str(name).strip():
+                ignored.append(str(name))
+            continue
+        if match in found:
+            out.add(None, column_label(table, index), "data.err.column_twice", field=match,
+                    other=column_label(table, found[match]))
+            continue
+        found[match] = index
+    out.report.ignored_columns = ignored
+    if not found:
+        out.add(None, None, "data.err.no_known_columns", kind=spec.kind,
+                expected=", ".join(f.name for f in spec.fields if f.required))
+        return found
+    point_from_geometry = spec.point is not None and table.geometry is not None
+    for f in spec.fields:
+        if f.required and f.name not in found and not (point_from_geometry and f.name in spec.point):
+            out.add(None, f.name, "data.err.column_missing",
+                    names=", ".join(dict.fromkeys([f.name, *f.aliases[:3], *(f.hxl,)])))
+    return found
+
+
+def column_label(table: Table, index: int) -> str:
+    name = table.header[index] if index < len(table.header) else ""
+    return name.strip() or f"#{index + 1}"

@@ -1,0 +1,288 @@
+"""Cell parsers by type (text, code, number, date, month, bool, ...): a raw cell in, a value or an
+(i18n key, parameters) problem out. One registry, used by every kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.io.readers import Table, _blank
+from geo.io.schema import POST_CODE, Field, KindSpec, _choice_lookup, _fold
+
+EARLIEST = dt.date(1990, 1, 1)
+
+
+# ------------------------------------------------------------------------------------------ cells
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_MONTH_NAMES = {
+    **{_fold(n): i for i, n in enumerate(("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                                          "septiembre", "octubre", "noviembre", "diciembre"), start=1)},
+    **{_fold(n): i for i, n in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                          "september", "october", "november", "december"), start=1)},
+    **{_fold(n): i for i, n in enumerate(("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct",
+                                          "nov", "dic"), start=1)},
+    **{_fold(n): i for i, n in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"), start=1)},
+    "sept": 9, "setiembre": 9,
+}
+CellResult = tuple[Any, tuple[str, dict[str, Any]] | None]
+
+
+def _err(key: str, **params: Any) -> tuple[None, tuple[str, dict[str, Any]]]:
+    return None, (key, params)
+
+
+def _shown(value: object) -> str:
+    text = _CONTROL.sub("?", str(value)).replace("\r", "?").replace("\n", "?")
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):  # pd.Timestamp too
+        midnight = value.hour == value.minute == value.second == 0
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_text(value: object, f: Field) -> CellResult:
+    text = _as_text(value)
+    if f.multiline:
+        text = text.replace("\r\n", "\n")
+        if _CONTROL.search(text.replace("\n", "")):
+            return _err("data.err.control")
+    elif _CONTROL.search(text) or "\n" in text or "\r" in text:
+        return _err("data.err.control")
+    if text.startswith(_FORMULA_START):
+        return _err("data.err.formula", value=_shown(text))
+    if len(text) > f.max_len:
+        return _err("data.err.too_long", max=f.max_len)
+    return text, None
+
+
+def parse_code(value: object, f: Field) -> CellResult:
+    text, error = parse_text(value, f)
+    if error:
+        return None, error
+    text = text.upper()
+    if f.pattern and not re.fullmatch(f.pattern, text):
+        return _err("data.err.code_format", value=_shown(text))
+    return text, None
+
+
+def parse_iso3(value: object, f: Field) -> CellResult:
+    text = _as_text(value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        return _err("data.err.iso3", value=_shown(text))
+    return text, None
+
+
+def _number_text(value: object) -> str:
+    return str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("−", "-")
+
+
+def parse_number(value: object, decimal_comma: bool, grouping: bool) -> float | None:
+    """A float from a cell, or None. `grouping` allows thousands separators (money, counts), never for
+    coordinates, where "-89.123" must stay -89.123 in any locale."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal | np.integer | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    text = _number_text(value)
+    if grouping and decimal_comma and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif grouping and not decimal_comma and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"[+-]?\d*,\d+", text):
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def parse_numeric(value: object, f: Field, decimal_comma: bool) -> CellResult:
+    number = parse_number(value, decimal_comma, grouping=f.type != "coord")
+    if number is None:
+        return _err("data.err.integer" if f.type == "int" else "data.err.number", value=_shown(value))
+    if f.type == "int":
+        if not number.is_integer():
+            return _err("data.err.integer", value=_shown(value))
+        number = int(number)
+    if f.minimum == 0 and number < 0:
+        return _err("data.err.negative", value=_shown(value))
+    if (f.minimum is not None and number < f.minimum) or (f.maximum is not None and number > f.maximum):
+        return _err("data.err.range", value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
+    return number, None
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def to_date(value: object, serials: bool) -> dt.date | bool | None:
+    """A date, or False when the value is not a date at all, or None when it names an impossible day."""
+    if isinstance(value, pd.Timestamp):
+        return False if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if serials and isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 20_000 <= value <= 80_000:  # an Excel day number (1954–2119)
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return False
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                         r"(?:Z|[+-]\d{2}:?\d{2})?)?", text)
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+        return _make_date(y, m, d)
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text)
+    if match:  # day first, as written in Central America
+        d, m, y = (int(g) for g in match.groups())
+        return _make_date(y + 2000 if y < 100 else y, m, d)
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+        return _make_date(y, m, d)
+    match = re.fullmatch(r"(\d{1,2})(?:\s+de)?[\s-]+([a-z]+)\.?(?:\s+de)?[\s-]+(\d{4})", _fold(text))
+    if match and match.group(2) in _MONTH_NAMES:
+        return _make_date(int(match.group(3)), _MONTH_NAMES[match.group(2)], int(match.group(1)))
+    return False
+
+
+def parse_date(value: object, f: Field, serials: bool) -> CellResult:
+    date = to_date(value, serials)
+    if date is False:
+        return _err("data.err.date", value=_shown(value))
+    if date is None:
+        return _err("data.err.date_impossible", value=_shown(value))
+    if not (1900 <= date.year <= 2100):
+        return _err("data.err.date_range", value=_shown(value))
+    return date, None
+
+
+def parse_month(value: object, f: Field, serials: bool) -> CellResult:
+    text = _fold(value) if isinstance(value, str) else ""
+    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text) if text else None
+    if match:
+        month = _make_date(int(match.group(1)), int(match.group(2)), 1)
+        return (month, None) if month else _err("data.err.date_impossible", value=_shown(value))
+    match = re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text) if text else None
+    if match:
+        month = _make_date(int(match.group(2)), int(match.group(1)), 1)
+        return (month, None) if month else _err("data.err.date_impossible", value=_shown(value))
+    match = re.fullmatch(r"([a-z]+)\.?(?:\s+de)?[\s-]+(\d{4})", text) if text else None
+    if match and match.group(1) in _MONTH_NAMES:
+        return dt.date(int(match.group(2)), _MONTH_NAMES[match.group(1)], 1), None
+    date, error = parse_date(value, f, serials)
+    if error:
+        return None, ("data.err.month", {"value": _shown(value)})
+    return date.replace(day=1), None
+
+
+_TRUE = {"true", "1", "yes", "si", "verdadero", "x", "y", "s"}
+_FALSE = {"false", "0", "no", "falso", "n"}
+
+
+def parse_bool(value: object, f: Field) -> CellResult:
+    if isinstance(value, bool | np.bool_):
+        return bool(value), None
+    text = _fold(_as_text(value))
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return _err("data.err.bool", value=_shown(value))
+
+
+def parse_codes(value: object, f: Field) -> CellResult:
+    text, error = parse_text(value, f)
+    if error:
+        return None, error
+    codes = [c for c in re.split(r"[;,\s|]+", text.upper()) if c]
+    bad = [c for c in codes if not re.fullmatch(POST_CODE, c)]
+    if bad:
+        return _err("data.err.code_format", value=_shown(bad[0]))
+    return tuple(sorted(set(codes))), None
+
+
+def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool) -> tuple[pd.Series, pd.Series]:
+    """Parse one column. Returns (values, errors); each distinct raw value is parsed once."""
+    lookup = _choice_lookup(f) if f.type == "choice" else None
+
+    def one(value: object) -> CellResult:
+        if _blank(value):
+            return None, None
+        if f.type in ("text",):
+            return parse_text(value, f)
+        if f.type == "code":
+            return parse_code(value, f)
+        if f.type == "iso3":
+            return parse_iso3(value, f)
+        if f.type == "choice":
+            found = lookup.get(_fold(_as_text(value)))
+            if found is None:
+                return _err("data.err.choice", value=_shown(value), allowed=", ".join(f.choices))
+            return found, None
+        if f.type in ("int", "number", "coord", "money"):
+            return parse_numeric(value, f, decimal_comma)
+        if f.type == "date":
+            return parse_date(value, f, serials)
+        if f.type == "month":
+            return parse_month(value, f, serials)
+        if f.type == "bool":
+            return parse_bool(value, f)
+        if f.type == "codes":
+            return parse_codes(value, f)
+        raise ValueError(f.type)
+
+    keys = raw.map(_cache_key)
+    parsed: dict[Any, CellResult] = {}
+    for k, v in zip(keys.tolist(), raw.tolist(), strict=True):
+        if k not in parsed:
+            parsed[k] = one(v)
+    values = pd.Series([parsed[k][0] for k in keys.tolist()], index=raw.index, dtype=object)
+    errors = pd.Series([parsed[k][1] for k in keys.tolist()], index=raw.index, dtype=object)
+    return values, errors
+
+
+def _cache_key(value: object) -> Any:
+    """A hashable key that keeps 1 (int), 1.0 (float), '1' and True apart where parsing may differ."""
+    if _blank(value):
+        return ("blank",)
+    return (type(value).__name__, value if isinstance(value, str | int | float | bool) else repr(value))
+
+
+def _decimal_comma(table: Table, columns: dict[str, int], spec: KindSpec) -> bool:
+    """Does the file write decimals with a comma? Semicolon and tab CSVs (Spanish Excel) do, and so does
+    any file whose decimal columns hold text like "12,5"."""
+    if table.text_numbers and table.separator in (";", "\t"):
+        return True
+    for f in spec.fields:
+        if f.type in ("money", "number", "coord") and f.name in columns:
+            index = columns[f.name]
+            for row in table.values[:2000]:
+                value = row[index] if index < len(row) else None
+                if isinstance(value, str) and re.fullmatch(r"\s*-?\d+,(\d{1,2}|\d{4,})\s*", value):
+                    return True
+    return False

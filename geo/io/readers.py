@@ -1,0 +1,312 @@
+"""File readers, one per format (CSV in its many real-world dialects, XLSX, GeoJSON, GeoPackage): bytes in,
+a Table of raw cells out, or problems."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from geo.config import settings
+from geo.i18n import t
+from geo.io.report import _Collector
+from geo.io.schema import header_key
+
+MAX_ROWS = 2_000_000
+
+
+_HXL_CELL = re.compile(r"^\s*#[A-Za-z][\w]*(\s*\+\s*[A-Za-z][\w]*)*\s*$")
+
+
+def _is_hxl_row(values: Iterable[object]) -> bool:
+    cells = [v for v in values if not _blank(v)]
+    return bool(cells) and all(isinstance(v, str) and _HXL_CELL.match(v) for v in cells)
+
+# ------------------------------------------------------------------------------------------ reading
+@dataclass
+class Table:
+    """A file read as rows of raw values: header, values, the row numbers a person sees, geometries."""
+
+    header: list[str]
+    values: list[list[Any]]
+    rows: list[int]
+    fmt: str
+    hxl: list[str] | None = None
+    geometry: list[Any] | None = None
+    text_numbers: bool = True  # numbers arrive as text (CSV) and may use a decimal comma
+    separator: str | None = None
+
+
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def sniff_format(data: bytes, name: str = "") -> str:
+    """csv, xlsx, geojson or gpkg, from the content first (offices rename files), then the name."""
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:16] == b"SQLite format 3\x00":
+        return "gpkg"
+    head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head[:1] in (b"{", b"["):
+        return "geojson"
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix in ("json", "geojson") and head[:1] in (b"{", b"["):
+        return "geojson"
+    return "csv"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV and the encoding that read it: UTF-16 (BOM), UTF-8 (BOM or not), else
+    Windows-1252, else Latin-1 (which reads any byte)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _separator(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(text[:20_000], delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
+        best = max(counts, key=lambda s: counts[s])
+        return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, out: _Collector) -> Table | None:
+    try:
+        text, _encoding = decode_text(data)
+    except UnicodeDecodeError:
+        out.add(None, None, "data.err.not_text")
+        return None
+    first_line = text.split("\n", 1)[0]
+    if text.count("\x00") > len(text) / 100 or "\x00" in first_line:  # binary, not a stray NUL in a cell
+        out.add(None, None, "data.err.not_table")
+        return None
+    separator = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header: list[str] | None = None
+    values: list[list[Any]] = []
+    rows: list[int] = []
+    try:
+        start = 1
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                continue
+            values.append(record)
+            rows.append(line)
+            if len(values) > MAX_ROWS:
+                out.add(None, None, "data.err.too_many_rows", limit=MAX_ROWS)
+                return None
+    except csv.Error as error:
+        out.add(reader.line_num, None, "data.err.unreadable_row", detail=str(error)[:120])
+        return None
+    if header is None:
+        out.add(None, None, "data.err.empty")
+        return None
+    return Table(header, values, rows, "csv", separator=separator)
+
+
+def _read_xlsx(data: bytes, kind: str, max_bytes: int, out: _Collector) -> Table | None:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        out.add(None, None, "data.err.not_spreadsheet")
+        return None
+    if unpacked > max_bytes * 10:  # a zip bomb, or far too big a sheet
+        out.add(None, None, "data.err.too_large", size=f"{unpacked / 1e6:.0f}", limit=f"{max_bytes / 1e6:g}")
+        return None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or non-Excel zip
+        out.add(None, None, "data.err.not_spreadsheet")
+        return None
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            out.add(None, None, "data.err.empty")
+            return None
+        wanted = {header_key(kind), header_key(t(f"data.kind.{kind}", "es")), header_key(t(f"data.kind.{kind}", "en"))}
+        sheet = next((s for s in sheets if header_key(s.title) in wanted), sheets[0])
+        header: list[str] | None = None
+        values: list[list[Any]] = []
+        rows: list[int] = []
+        for number, record in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [v.strip() if isinstance(v, str) else v for v in record]
+            if all(_blank(v) for v in cells):
+                continue
+            if header is None:
+                header = ["" if v is None else str(v) for v in cells]
+                continue
+            values.append(cells)
+            rows.append(number)
+            if len(values) > MAX_ROWS:
+                out.add(None, None, "data.err.too_many_rows", limit=MAX_ROWS)
+                return None
+    except Exception:
+        out.add(None, None, "data.err.not_spreadsheet")
+        return None
+    finally:
+        book.close()
+    if header is None:
+        out.add(None, None, "data.err.empty")
+        return None
+    return Table(header, values, rows, "xlsx", text_numbers=False)
+
+
+def _geometry_or_error(geometry: Any) -> Any:
+    """A shapely geometry, None for a null geometry, or an Exception for one that cannot be read."""
+    if geometry is None:
+        return None
+    try:
+        return shapely.geometry.shape(geometry)
+    except Exception as error:  # malformed coordinates of any sort
+        return ValueError(str(error)[:100])
+
+
+def _read_geojson(data: bytes, out: _Collector) -> Table | None:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        out.add(None, None, "data.err.not_geojson")
+        return None
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        document = {"type": "FeatureCollection", "features": [document]}
+    if not (isinstance(document, dict) and document.get("type") == "FeatureCollection"
+            and isinstance(document.get("features"), list)):
+        out.add(None, None, "data.err.not_geojson")
+        return None
+    crs = document.get("crs")
+    if isinstance(crs, dict):
+        name = str((crs.get("properties") or {}).get("name", ""))
+        if name and not re.search(r"(CRS84|EPSG:{1,2}4326)$", name):
+            out.add(None, None, "data.err.crs", crs=name[:60])
+            return None
+    columns: dict[str, None] = {}
+    records, geometries, rows = [], [], []
+    for number, feature in enumerate(document["features"], start=1):
+        if not isinstance(feature, dict):
+            out.add(number, None, "data.err.not_feature")
+            continue
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            out.add(number, None, "data.err.not_feature")
+            continue
+        for key in properties:
+            columns.setdefault(str(key), None)
+        records.append({str(k): v for k, v in properties.items()})
+        geometries.append(_geometry_or_error(feature.get("geometry")))
+        rows.append(number)
+    if out:
+        return None
+    header = list(columns)
+    values = [[_plain(r.get(c)) for c in header] for r in records]
+    if not header and not records:
+        out.add(None, None, "data.err.empty")
+        return None
+    return Table(header, values, rows, "geojson", geometry=geometries, text_numbers=False)
+
+
+def _plain(value: Any) -> Any:
+    """Nested JSON values become text (and then fail their column's type check)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)[:500]
+    return value
+
+
+def _read_gpkg(data: bytes, kind: str, out: _Collector) -> Table | None:
+    import pyogrio
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.gpkg"
+        path.write_bytes(data)
+        try:
+            layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+            if not layers:
+                out.add(None, None, "data.err.empty")
+                return None
+            layer = next((name for name in layers if header_key(name) == kind), layers[0])
+            frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        except Exception:  # GDAL errors come in several classes; all mean "not a usable GeoPackage"
+            out.add(None, None, "data.err.not_gpkg")
+            return None
+    geometries = None
+    if "geometry" in frame.columns:
+        crs = getattr(frame, "crs", None)
+        if crs is not None and crs.to_epsg() != 4326:
+            try:
+                frame = frame.to_crs("EPSG:4326")
+            except Exception:
+                out.add(None, None, "data.err.crs", crs=str(crs)[:60])
+                return None
+        geometries = list(frame.geometry)
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    header = [str(c) for c in frame.columns]
+    values = frame.astype(object).where(frame.notna(), None).values.tolist()
+    index = [int(i) for i in frame.index] if len(frame) else []
+    return Table(header, values, index, "gpkg", geometry=geometries, text_numbers=False)
+
+
+def read_table(data: bytes, name: str, kind: str, out: _Collector, max_bytes: int | None = None) -> Table | None:
+    """Read any supported file into a Table; problems that make it unreadable go to `out`."""
+    max_bytes = max_bytes if max_bytes is not None else int(settings().import_max_mb * 1_000_000)
+    if len(data) > max_bytes:
+        out.add(None, None, "data.err.too_large", size=f"{len(data) / 1e6:.1f}", limit=f"{max_bytes / 1e6:g}")
+        return None
+    if not data.strip(b" \t\r\n\xef\xbb\xbf\x00"):
+        out.add(None, None, "data.err.empty")
+        return None
+    fmt = sniff_format(data, name)
+    out.report.format = fmt
+    if fmt == "xlsx":
+        table = _read_xlsx(data, kind, max_bytes, out)
+    elif fmt == "gpkg":
+        table = _read_gpkg(data, kind, out)
+    elif fmt == "geojson":
+        table = _read_geojson(data, out)
+    else:
+        table = _read_csv(data, out)
+    if table is None:
+        return None
+    if table.values and _is_hxl_row(table.values[0]):
+        table.hxl = ["" if v is None else str(v) for v in table.values[0]]
+        table.values, table.rows = table.values[1:], table.rows[1:]
+        if table.geometry is not None:
+            table.geometry = table.geometry[1:]
+    if _is_hxl_row(table.header):
+        table.hxl = table.header
+    if not table.values:
+        out.add(None, None, "data.err.no_rows")
+        return None
+    return table

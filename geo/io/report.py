@@ -1,0 +1,100 @@
+"""The import report: each problem as data (file, row, column, an i18n key and its parameters), worded
+only when shown, in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from geo.i18n import has, t
+
+MAX_PROBLEMS = 1000  # a report lists this many problems, then says how many more there are
+
+
+# ------------------------------------------------------------------------------------------ report
+@dataclass
+class Problem:
+    """One problem: where (file, row as the person sees it, column as written in the file) and what."""
+
+    file: str
+    row: int | None
+    column: str | None
+    key: str  # an i18n key
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = "en") -> str:
+        if not has(self.key):  # a rule module's key not (yet) translated: show it rather than fail
+            return self.key + (f" ({self.params})" if self.params else "")
+        return t(self.key, lang, **self.params)
+
+    def line(self, lang: str = "en") -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(t("data.report.row", lang, row=self.row))
+        if self.column:
+            where.append(t("data.report.column", lang, column=self.column))
+        return f"{', '.join(where)}: {self.message(lang)}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    format: str | None = None
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0  # problems found beyond MAX_PROBLEMS
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
+
+    def problems_frame(self, lang: str = "en") -> pd.DataFrame:
+        return pd.DataFrame(
+            [(p.file, p.row, p.column, p.message(lang)) for p in self.problems],
+            columns=[t("data.report.h_file", lang), t("data.report.h_row", lang),
+                     t("data.report.h_column", lang), t("data.report.h_message", lang)],
+        ).astype({t("data.report.h_row", lang): "Int64"})
+
+    def problems_csv(self, lang: str = "en") -> bytes:
+        frame = self.problems_frame(lang)
+        if self.more_problems:
+            frame.loc[len(frame)] = [self.file, None, None, t("data.report.more", lang, n=self.more_problems)]
+        return frame.to_csv(index=False).encode("utf-8-sig")
+
+    def summary(self, lang: str = "en") -> str:
+        key = "data.report.summary_dry" if self.dry_run else "data.report.summary"
+        return t(key, lang, file=self.file, rows=self.rows, added=self.added, updated=self.updated,
+                 unchanged=self.unchanged)
+
+
+class _Collector:
+    """Collects problems for one file, keeping the first MAX_PROBLEMS and counting the rest."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+
+    def add(self, row: int | None, column: str | None, key: str, **params: Any) -> None:
+        if len(self.report.problems) < MAX_PROBLEMS:
+            self.report.problems.append(Problem(self.report.file, row, column, key, params))
+        else:
+            self.report.more_problems += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.report.problems)
+
+
+class Rejected(Exception):
+    """Raised inside the transaction to roll it back when the file has problems."""
