@@ -1,15 +1,73 @@
-"""Seeded generator of sample flow counts with a structure a regional analyst would find plausible.
+"""Seeded generator of sample flow counts, calibrated to published figures, made one month at a time.
 
-- CA4 nationals dominate crossings inside the CA4 (free movement); extra-regional transit moves north.
-- Pan-American highway crossings and the main airports carry most of the traffic.
-- Weekly rhythm, Semana Santa and December peaks, a gentle upward trend.
-Deterministic for a seed; vectorised with numpy so 20 million rows take seconds, not hours.
-Everything it makes is flagged is_sample and labelled as sample data in the UI.
+Everything it makes is flagged is_sample and labelled as sample data in the UI. Deterministic for a
+seed whatever the number of rows, and vectorised with numpy; `iter_flow_frames` yields one month at a
+time so memory stays flat at any row count (20 million rows included).
+
+What a row is
+    A stored row is an aggregate: day x post x direction x nationality x sex x age band (x previous/next
+    country), with a `count` of crossings and, within it, a count of unaccompanied minors. The number of
+    rows asked for decides how finely each post-day is split into categories, never how many people
+    cross: volumes and shares below hold at 150 thousand rows as at 20 million.
+
+Declared shares (of the SUM of counts, at any row count)
+    Sex: SEX_SHARE (F 46 %, M 52 %, not recorded 2 %). Age: AGE_SHARE (0-17 12 %, 18-29 30 %,
+    30-44 30 %, 45-59 18 %, 60+ 7 %, unknown 3 %). Sex and age are independent of nationality here.
+    How: each post-day keeps k of its 288 categories (16 nationalities x 3 sexes x 6 age bands) by
+    systematic sampling with inclusion probability pi = min(1, lambda * p) (p: the category's expected
+    share), and a kept category carries the day's volume x p / pi. That is the Horvitz-Thompson
+    estimator: the expected count of every category is exactly its declared share of the volume whatever
+    k is (the old generator kept the k most frequent categories, so with few rows no child, no one over
+    60 and few women were ever recorded).
+
+Unaccompanied minors
+    UAM_PER_YEAR (about 2,200 a year in the whole region) sit on rows of age band 0-17: CA4 nationals
+    entering their own country (returns by land and by air) and extra-regional nationals moving north at
+    land posts. That is about three times the sample's programme-assisted returns of unaccompanied minors
+    (geo.sample.RETURNS_PER_MONTH: about 740 a year): an assumption, since most minors returned by the
+    authorities get no programme assistance. Order of magnitude, not a published figure.
+
+Yearly volumes (entries + exits recorded at each country's posts), YEARLY_CROSSINGS
+    - El Salvador 13.8 M: DGME, 6,911,371 entries and exits in the first half of 2024 (land 4,617,300 =
+      67 %, air 2,258,044 = 33 %, sea 36,027), as reported by Comercio y Negocios and Mercados y Finanzas
+      in July 2024; DGME said 12.7 M by mid-December 2024 (Diario El Salvador), already above 2023's total.
+      Las Chinamas took 87,317 of 364,335 Semana Santa movements (DGME via Diario Co Latino).
+    - Guatemala 8.0 M: IGM recorded 2,593,790 entries in 2021 (61.6 % land, 38.3 % air, 0.1 % sea; La
+      Aurora 40.3 %, Valle Nuevo 16.6 %, Pedro de Alvarado 14.1 %), cited in the Vice-presidency's
+      Política Migratoria (IGM 2023). 2021 was a pandemic year; IGM counted 358,683 entries and 369,845
+      exits at La Aurora from 1 January to 22 March 2023 (about 3.3 M a year), which at La Aurora's share
+      of about 40 % gives about 8 M a year. Derived, not published as such.
+    - Honduras 5.5 M: NO annual figure of regular entries and exits was found. Anchors: INM counted about
+      1.3 M foreign entries from January to October 2019 (El Heraldo, via INM transparency portal), about
+      1.6 M a year; doubled for exits and with about as many Hondurans again gives 5-6 M. Post shares from
+      INM's Semana Santa 2022 entries (La Mesa 16,760; El Amatillo 15,698; Palmerola 8,399; Corinto
+      8,256; Guasaule 7,758; others 27,621, split between land and air by assumption). An
+      order-of-magnitude assumption.
+    - Nicaragua 4.0 M: NO annual figure found either. Anchors: Banco Central de Nicaragua counted 387,700
+      air arrivals and 342,300 air departures in the first half of 2024 (La Prensa, Sept. 2024), about
+      1.46 M a year by air; DGME's Semana Santa count (185,247 movements: Peñas Blancas 72,187, airport
+      38,987, Guasaule 28,631, Las Manos 13,473, Corinto 10,026; TN8) gives the split by land post. With
+      air at about 36 % of an ordinary week: about 4 M. An order-of-magnitude assumption.
+    - Posts of Mexico, Belize and Costa Rica (context, not the programme's) mirror the volume of the post
+      on the other side of the same crossing.
+    Mean daily volume over the whole generated period equals YEARLY_CROSSINGS / 365.25, so a given year
+    is within the trend (+6 % a year) and the events below of the figure.
+
+Rhythm and events (for the highlights engine; parameters are the constants below)
+    - Weekly rhythm (Friday and Saturday busiest) and a Semana Santa week at HOLY_WEEK_FACTOR.
+    - December peak every year: December at DECEMBER_FACTOR and January at JANUARY_FACTOR, the same each
+      year: a seasonal peak, never a surge.
+    - One true surge: SURGE_POST (Agua Caliente, Guatemala's side of the Honduras border, the irregular
+      transit route) carries SURGE_FACTOR x its seasonal norm in the month SURGE_MONTHS_BEFORE_END months
+      before the last month of the period (0: the last month), both directions, every category.
+    - One post stops reporting: SILENT_POST has no row at all in the last SILENT_MONTHS months.
+    Posts are matched by code, so profiles without a code (small tests) get no events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +86,53 @@ NATIONALITIES = CA4 + NEIGHBOURS + EXTRA_REGIONAL
 # Position along the northbound route: moving to a higher rank is moving north.
 ROUTE_RANK = {"PAN": 0, "CRI": 1, "NIC": 2, "HND": 3, "SLV": 3.5, "GTM": 4, "BLZ": 4.5, "MEX": 5}
 
-_AGE_SHARE = np.array([0.12, 0.30, 0.30, 0.18, 0.07, 0.03])
-_SEX_SHARE = np.array([0.46, 0.52, 0.02])
+SEX_SHARE = {"F": 0.46, "M": 0.52, "U": 0.02}
+AGE_SHARE = {"0-17": 0.12, "18-29": 0.30, "30-44": 0.30, "45-59": 0.18, "60+": 0.07, "unknown": 0.03}
+_SEX_SHARE = np.array([SEX_SHARE[s] for s in SEXES])
+_AGE_SHARE = np.array([AGE_SHARE[a] for a in AGE_BANDS])
+MINOR_BAND = "0-17"
+
+# Entries + exits a year at each CA4 country's posts (sources in the module docstring).
+YEARLY_CROSSINGS = {"GTM": 8_000_000, "SLV": 13_800_000, "HND": 5_500_000, "NIC": 4_000_000}
+# Share of a country's crossings by kind of post (GTM: IGM 2021; SLV: DGME H1 2024; HND, NIC: assumed
+# from the holiday counts and the air figures cited above).
+TYPE_SHARE = {
+    "GTM": {"land": 0.616, "air": 0.383, "sea": 0.001},
+    "SLV": {"land": 0.668, "air": 0.327, "sea": 0.005},
+    "HND": {"land": 0.633, "air": 0.357, "sea": 0.010},
+    "NIC": {"land": 0.580, "air": 0.365, "sea": 0.055},
+}
+# Share of a post within its country's crossings of its kind, where a published count gives it; the
+# other posts of that kind share the rest by road and a seeded spread.
+POST_SHARE_OF_TYPE = {
+    "GTM-VNU": 0.166 / 0.616, "GTM-PDA": 0.141 / 0.616, "GTM-FRS": 0.03,
+    "SLV-CHI": 0.29,
+    "HND-AMA": 0.289, "HND-COR": 0.152, "HND-GUA": 0.143, "HND-SAP": 0.556, "HND-XPL": 0.278,
+    "NIC-PBL": 0.530, "NIC-GUA": 0.210, "NIC-MAN": 0.099, "NIC-COR": 0.95,
+}
+NEIGHBOUR_FALLBACK_YEARLY = 300_000  # a context post whose crossing partner is not among the profiles
+
+UAM_PER_YEAR = 2_200
+
+WEEKDAY_FACTORS = (0.95, 0.9, 0.9, 0.95, 1.15, 1.2, 1.05)  # Monday .. Sunday
+DECEMBER_FACTOR = 1.45
+JANUARY_FACTOR = 1.15
+HOLY_WEEK_FACTOR = 1.6
+TREND_PER_YEAR = 0.06
+
+SURGE_POST = "GTM-AGC"
+SURGE_MONTHS_BEFORE_END = 0
+SURGE_FACTOR = 3.5
+SILENT_POST = "HND-MAP"
+SILENT_MONTHS = 2
+
+DIRECTIONS = ("entry", "exit")
+N_COMBOS = len(NATIONALITIES) * len(SEXES) * len(AGE_BANDS)
+_NAT_IDX, _SEX_IDX, _AGE_IDX = (a.ravel() for a in np.meshgrid(
+    np.arange(len(NATIONALITIES)), np.arange(len(SEXES)), np.arange(len(AGE_BANDS)), indexing="ij"))
+_NAT_NAMES = np.array(NATIONALITIES, dtype=object)
+_SEX_NAMES = np.array(SEXES, dtype=object)
+_AGE_NAMES = np.array(AGE_BANDS, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -39,6 +142,8 @@ class PostProfile:
     neighbour: str | None
     type: str
     road: str | None
+    code: str | None = None  # events and published post shares are keyed on it
+    crossing: str | None = None  # a neighbour's post mirrors the volume of its partner on the crossing
 
 
 def easter(year: int) -> dt.date:
@@ -57,25 +162,65 @@ def easter(year: int) -> dt.date:
 
 
 def day_factors(days: pd.DatetimeIndex) -> np.ndarray:
-    """Relative traffic of each day: week rhythm, Semana Santa, December, trend."""
-    weekday = days.day_of_week.to_numpy()
-    weekly = np.array([0.95, 0.9, 0.9, 0.95, 1.15, 1.2, 1.05])[weekday]
+    """Relative traffic of each day: week rhythm, Semana Santa, December and January, trend."""
+    weekly = np.array(WEEKDAY_FACTORS)[days.day_of_week.to_numpy()]
     month = days.month.to_numpy()
-    yearly = np.where(month == 12, 1.45, 1.0) * np.where(month == 1, 1.15, 1.0)
+    yearly = np.where(month == 12, DECEMBER_FACTOR, 1.0) * np.where(month == 1, JANUARY_FACTOR, 1.0)
     holy = np.ones(len(days))
     for year in sorted(set(days.year)):
         sunday = pd.Timestamp(easter(int(year)))
-        holy[(days >= sunday - pd.Timedelta(days=7)) & (days <= sunday)] = 1.6
+        holy[(days >= sunday - pd.Timedelta(days=7)) & (days <= sunday)] = HOLY_WEEK_FACTOR
     years = (days - days[0]).days.to_numpy() / 365.25
-    trend = 1.0 + 0.06 * years
+    trend = 1.0 + TREND_PER_YEAR * years
     return weekly * yearly * holy * trend
 
 
 def post_weight(profile: PostProfile, rng: np.random.Generator) -> float:
+    """Relative size of a post among the posts of its country and kind that no published count sizes."""
     base = {"land": 1.0, "air": 1.6, "sea": 0.15}[profile.type]
     if profile.road in ("CA-1", "CA-2"):  # the Pan-American and Pacific coastal highways
         base *= 3.0
     return base * float(rng.lognormal(0.0, 0.5))
+
+
+def yearly_volumes(profiles: list[PostProfile], rng: np.random.Generator) -> np.ndarray:
+    """Entries + exits a year at each post: the country's figure, split by kind of post, then by post."""
+    weights = np.array([post_weight(p, rng) for p in profiles])
+    volumes = np.zeros(len(profiles))
+    for country, total in YEARLY_CROSSINGS.items():
+        for kind, kind_share in TYPE_SHARE[country].items():
+            members = [i for i, p in enumerate(profiles) if p.country == country and p.type == kind]
+            if not members:
+                continue
+            fixed = {i: POST_SHARE_OF_TYPE[profiles[i].code] for i in members
+                     if profiles[i].code in POST_SHARE_OF_TYPE}
+            free = [i for i in members if i not in fixed]
+            rest = max(1.0 - sum(fixed.values()), 0.0)
+            if not free:  # the published shares are all there is: they share the whole kind
+                scale, rest = 1.0 / sum(fixed.values()), 0.0
+            else:
+                scale = 1.0
+            for i, share in fixed.items():
+                volumes[i] = total * kind_share * share * scale
+            free_weight = weights[free].sum() if free else 1.0
+            for i in free:
+                volumes[i] = total * kind_share * rest * weights[i] / free_weight
+    by_crossing = {(p.crossing, p.country): volumes[i] for i, p in enumerate(profiles)
+                   if p.crossing and p.country in YEARLY_CROSSINGS}
+    for i, p in enumerate(profiles):
+        if p.country not in YEARLY_CROSSINGS:
+            partner = by_crossing.get((p.crossing, p.neighbour)) if p.crossing else None
+            volumes[i] = partner if partner is not None else NEIGHBOUR_FALLBACK_YEARLY * weights[i]
+    return volumes
+
+
+def northbound(profile: PostProfile, direction: str) -> bool | None:
+    """Whether crossing this post in this direction moves north along the route (None: no neighbour)."""
+    if profile.neighbour is None:
+        return None
+    # Entering the northern country of the pair, or leaving the southern one, is moving north.
+    north_of_neighbour = ROUTE_RANK.get(profile.country, 0) > ROUTE_RANK.get(profile.neighbour, 0)
+    return north_of_neighbour == (direction == "entry")
 
 
 def nationality_shares(profile: PostProfile, direction: str) -> np.ndarray:
@@ -88,108 +233,243 @@ def nationality_shares(profile: PostProfile, direction: str) -> np.ndarray:
     internal = profile.country in CA4 and profile.neighbour in CA4
     for iso in CA4:
         shares[NATIONALITIES.index(iso)] += 0.05 if internal else 0.02
-    if profile.neighbour is not None:
-        # Entering the northern country of the pair, or leaving the southern one, is moving north.
-        north_of_neighbour = ROUTE_RANK.get(profile.country, 0) > ROUTE_RANK.get(profile.neighbour, 0)
-        northbound = north_of_neighbour == (direction == "entry")
-        extra = 0.12 if northbound else 0.01
-    else:
-        extra = 0.05
+    north = northbound(profile, direction)
+    extra = 0.05 if north is None else (0.12 if north else 0.01)
     for iso in EXTRA_REGIONAL:
         shares[NATIONALITIES.index(iso)] += extra * (2.5 if iso in ("VEN", "HTI", "CUB") else 1.0) / 1.7
     return shares / shares.sum()
 
 
-def combos_per_cell(weights: np.ndarray, budget: int, cap: int) -> np.ndarray:
-    """How many category combinations each post keeps per day and direction: busy posts record more
-    categories, every post at least one, none more than `cap`, adding up to at least `budget` / 2."""
-    share = weights / weights.sum()
-    per_direction = budget / 2
-    counts = np.clip(np.ceil(per_direction * share), 1, cap).astype(int)
-    for _ in range(20):  # hand the budget capped posts could not use to the others
-        missing = per_direction - counts.sum()
-        open_ = counts < cap
-        if missing <= 0 or not open_.any():
-            break
-        extra = np.ceil(missing * share[open_] / share[open_].sum()).astype(int)
-        counts[open_] = np.minimum(counts[open_] + extra, cap)
-    return counts
+def uam_weights(profile: PostProfile, direction: str) -> np.ndarray:
+    """Relative chance that a minor of each nationality crossing here travels alone: CA4 nationals
+    coming home (returned), extra-regional nationals moving north overland; nobody else."""
+    weights = np.zeros(len(NATIONALITIES))
+    if direction == "entry" and profile.country in CA4:
+        weights[NATIONALITIES.index(profile.country)] = 1.0
+    if profile.type == "land" and northbound(profile, direction):
+        for iso in EXTRA_REGIONAL:
+            weights[NATIONALITIES.index(iso)] = 1.0
+    return weights
+
+
+def inclusion_probabilities(p: np.ndarray, k: int) -> np.ndarray:
+    """pi_i = min(1, lambda * p_i) with sum(pi) = k: the inclusion probabilities of a sample of k units
+    proportional to p (the largest units are taken for certain)."""
+    n = len(p)
+    if k >= n:
+        return np.ones(n)
+    order = np.argsort(-p, kind="stable")
+    sorted_p = p[order]
+    suffix = np.cumsum(sorted_p[::-1])[::-1]  # sum of p from position t on
+    certain = np.arange(k + 1)
+    lam = (k - certain) / suffix[certain]
+    t = int(np.argmax(lam * sorted_p[certain] < 1.0))  # first t whose next unit is not certain
+    pi_sorted = np.minimum(1.0, lam[t] * sorted_p)
+    pi_sorted[:t] = 1.0
+    pi = np.empty(n)
+    pi[order] = pi_sorted
+    return pi
+
+
+def systematic_sample(pi: np.ndarray, starts: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Days x units mask of a systematic sample with inclusion probabilities `pi` (summing to an integer
+    k): exactly k units a day, unit i with probability pi_i, a random start per day."""
+    cum = np.cumsum(pi[order])
+    cum[-1] = round(cum[-1])  # the row count must be exact whatever the rounding
+    prev = np.concatenate(([0.0], cum[:-1]))
+    hits = np.floor(cum[None, :] - starts[:, None]) - np.floor(prev[None, :] - starts[:, None])
+    mask = np.zeros((len(starts), len(pi)), dtype=bool)
+    mask[:, order] = hits > 0.5
+    return mask
+
+
+def _apportion(total: int, weights: np.ndarray, caps: np.ndarray) -> np.ndarray:
+    """Integers proportional to `weights`, none above its cap, adding up to `total` (<= sum of caps)."""
+    out = np.zeros(len(weights), dtype=np.int64)
+    open_ = caps > 0
+    remaining = total
+    while remaining > 0 and open_.any():
+        share = np.where(open_, weights, 0.0)
+        if share.sum() <= 0:
+            share = open_.astype(float)
+        ideal = remaining * share / share.sum()
+        grant = np.minimum(np.floor(ideal).astype(np.int64), caps - out)
+        leftover = remaining - int(grant.sum())
+        if leftover > 0 and grant.sum() < remaining:  # largest remainders first, within the caps
+            frac = np.where(open_ & (out + grant < caps), ideal - np.floor(ideal), -1.0)
+            for i in np.argsort(-frac, kind="stable")[:leftover]:
+                if frac[i] >= 0:
+                    grant[i] += 1
+        out += grant
+        remaining = total - int(out.sum())
+        open_ = out < caps
+    return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    days: pd.DatetimeIndex
+    cells: list[tuple[int, str]]  # (profile index, direction), one per row of the arrays below
+    volume: np.ndarray  # cells x days: expected crossings
+    rows: np.ndarray  # cells x days: how many categories each post-day keeps (0: not reported)
+
+
+def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _Plan:
+    """Volumes and row counts of every post, direction and day, decided once for the whole period."""
+    rng = np.random.default_rng([seed, 0])
+    n_cells = len(profiles) * len(DIRECTIONS)
+    n_days = max(SAMPLE_DAYS, int(np.ceil(rows / max(n_cells * N_COMBOS * 0.9, 1))))
+    days = pd.date_range(end=pd.Timestamp(end), periods=n_days, freq="D")
+    factors = day_factors(days)
+    daily = yearly_volumes(profiles, rng) / 365.25
+    months = days.to_period("M")
+    last = months[-1]
+    cells = [(i, d) for i in range(len(profiles)) for d in DIRECTIONS]
+    volume = np.empty((len(cells), n_days))
+    active = np.ones((len(cells), n_days), dtype=bool)
+    surge = (months == last - SURGE_MONTHS_BEFORE_END)
+    silent = (months > last - SILENT_MONTHS)
+    for row, (i, _direction) in enumerate(cells):
+        volume[row] = daily[i] / 2 * factors / factors.mean()
+        if profiles[i].code == SURGE_POST:
+            volume[row, surge] *= SURGE_FACTOR
+        if profiles[i].code == SILENT_POST:
+            active[row, silent] = False
+
+    cell_days = active.sum(axis=1)
+    if rows <= cell_days.sum():
+        # Fewer rows than post-days: every post keeps days in proportion to the days it reports.
+        budget = _apportion(rows, cell_days.astype(float), cell_days)
+        extra = np.zeros_like(budget)
+    else:
+        # Every post-day reported, the rest of the rows to the busiest posts (more categories recorded).
+        budget = cell_days.copy()
+        busy = (volume * active).sum(axis=1)
+        extra = _apportion(rows - int(cell_days.sum()), busy, cell_days * (N_COMBOS - 1))
+        budget = budget + extra
+    per_day = np.zeros((len(cells), n_days), dtype=np.int64)
+    month_code = (days.year.to_numpy() - days.year[0]) * 12 + days.month.to_numpy()
+    for row in range(len(cells)):
+        on = np.flatnonzero(active[row])
+        base, spare = divmod(int(budget[row]), len(on)) if len(on) else (0, 0)
+        per_day[row, on] = base
+        if spare:  # evenly spread (seeded offset): every month of a post gets its share of extra rows
+            picks = np.floor((np.arange(spare) + rng.random()) * len(on) / spare).astype(np.int64)
+            per_day[row, on[picks]] += 1
+        if base == 0:
+            # Fewer rows than days: the days a post reports carry its whole month, so monthly and
+            # yearly volumes stay calibrated at any row count (only the daily series is patchy).
+            reported = per_day[row] > 0
+            wanted = np.bincount(month_code, weights=volume[row] * active[row], minlength=month_code.max() + 1)
+            kept = np.bincount(month_code, weights=volume[row] * reported, minlength=month_code.max() + 1)
+            scale = np.divide(wanted, kept, out=np.zeros_like(wanted), where=kept > 0)
+            volume[row] = np.where(reported, volume[row] * scale[month_code], volume[row])
+    return _Plan(days, cells, volume, per_day)
+
+
+def _uam_rates(profiles: list[PostProfile], plan: _Plan) -> np.ndarray:
+    """Per cell and nationality, the chance that a crossing minor is unaccompanied, scaled so the whole
+    period holds UAM_PER_YEAR a year in expectation."""
+    weights = np.array([uam_weights(profiles[i], d) for i, d in plan.cells])  # cells x nationalities
+    shares = np.array([nationality_shares(profiles[i], d) for i, d in plan.cells])
+    minors = plan.volume.sum(axis=1)[:, None] * shares * AGE_SHARE[MINOR_BAND]
+    weighted = float((weights * minors).sum())
+    if weighted <= 0:
+        return np.zeros_like(weights)
+    years = len(plan.days) / 365.25
+    return np.minimum(weights * UAM_PER_YEAR * years / weighted, 1.0)
+
+
+def iter_flow_frames(
+    profiles: list[PostProfile], rows: int, seed: int, end: dt.date = SAMPLE_END
+) -> Iterator[pd.DataFrame]:
+    """Exactly `rows` flow-count rows for the given posts, one month per frame, oldest first.
+
+    Each month draws from its own seeded generator, so a month's rows do not depend on how the others
+    are consumed; the whole sequence is the same for the same seed.
+    """
+    if rows <= 0 or not profiles:
+        return
+    plan = _plan(profiles, rows, seed, end)
+    uam_rate = _uam_rates(profiles, plan)
+    p_cells = [
+        nationality_shares(profiles[i], d)[_NAT_IDX] * _SEX_SHARE[_SEX_IDX] * _AGE_SHARE[_AGE_IDX]
+        for i, d in plan.cells
+    ]
+    minor = np.equal(_AGE_IDX, AGE_BANDS.index(MINOR_BAND))
+    day_values = plan.days.values.astype("datetime64[D]")
+    months = plan.days.to_period("M")
+    for number, month in enumerate(months.unique()):
+        rng = np.random.default_rng([seed, 1, number])
+        in_month = np.flatnonzero(months == month)
+        parts = []
+        for row, (i, direction) in enumerate(plan.cells):
+            k_days = plan.rows[row, in_month]
+            order = rng.permutation(N_COMBOS)  # which categories tend to be drawn together varies
+            for k in np.unique(k_days[k_days > 0]):
+                day_idx = in_month[k_days == k]
+                pi = inclusion_probabilities(p_cells[row], int(k))
+                mask = systematic_sample(pi, rng.random(len(day_idx)), order)
+                d_pos, combo = np.nonzero(mask)
+                expected = plan.volume[row, day_idx[d_pos]] * p_cells[row][combo] / pi[combo]
+                counts = rng.poisson(expected)
+                rate = np.where(minor[combo], uam_rate[row, _NAT_IDX[combo]], 0.0)
+                uam = rng.binomial(counts, rate)
+                parts.append((i, direction, day_idx[d_pos], combo, counts, uam))
+        if parts:
+            yield _frame(profiles, parts, day_values)
+
+
+def _frame(profiles: list[PostProfile], parts: list, day_values: np.ndarray) -> pd.DataFrame:
+    size = sum(len(p[3]) for p in parts)
+    post = np.empty(size, dtype=np.int64)
+    direction = np.empty(size, dtype=object)
+    prev_country = np.empty(size, dtype=object)
+    next_country = np.empty(size, dtype=object)
+    pos = 0
+    for i, d, _days, combo, _counts, _uam in parts:
+        sl = slice(pos, pos + len(combo))
+        other = profiles[i].neighbour or ""
+        post[sl] = profiles[i].post_id
+        direction[sl] = d
+        prev_country[sl] = other if d == "entry" else ""
+        next_country[sl] = other if d == "exit" else ""
+        pos += len(combo)
+    combo = np.concatenate([p[3] for p in parts])
+    frame = pd.DataFrame({
+        "day": day_values[np.concatenate([p[2] for p in parts])],
+        "post_id": post,
+        "direction": direction,
+        "nationality": _NAT_NAMES[_NAT_IDX[combo]],
+        "sex": _SEX_NAMES[_SEX_IDX[combo]],
+        "age_band": _AGE_NAMES[_AGE_IDX[combo]],
+        "prev_country": prev_country,
+        "next_country": next_country,
+        "count": np.concatenate([p[4] for p in parts]).astype(np.int64),
+        "unaccompanied_minors": np.concatenate([p[5] for p in parts]).astype(np.int64),
+    })
+    frame = frame.sort_values(["day", "post_id", "direction"], kind="stable", ignore_index=True)
+    frame["day"] = frame["day"].dt.date
+    return frame
 
 
 def generate_flows(
     profiles: list[PostProfile], rows: int, seed: int, end: dt.date = SAMPLE_END
 ) -> pd.DataFrame:
-    """About `rows` flow-count rows (exactly `rows` when it fits the cell grid) for the given posts."""
-    rng = np.random.default_rng(seed)
-    n_posts = len(profiles)
-    combos_max = len(NATIONALITIES) * len(SEXES) * len(AGE_BANDS)
-    n_days = max(SAMPLE_DAYS, int(np.ceil(rows / (n_posts * 2 * combos_max))))
-    days = pd.date_range(end=pd.Timestamp(end), periods=n_days, freq="D")
-    factors = day_factors(days)
-    weights = np.array([post_weight(p, rng) for p in profiles])
-    per_cell = combos_per_cell(weights, int(np.ceil(rows / n_days)), combos_max)
+    """The same rows as `iter_flow_frames`, in one frame (small samples and tests; seeding streams)."""
+    frames = list(iter_flow_frames(profiles, rows, seed, end))
+    if not frames:
+        return pd.DataFrame(columns=["day", "post_id", "direction", "nationality", "sex", "age_band",
+                                     "prev_country", "next_country", "count", "unaccompanied_minors"])
+    return pd.concat(frames, ignore_index=True)
 
-    nat_idx, sex_idx, age_idx = np.meshgrid(
-        np.arange(len(NATIONALITIES)), np.arange(len(SEXES)), np.arange(len(AGE_BANDS)), indexing="ij"
-    )
-    nat_idx, sex_idx, age_idx = nat_idx.ravel(), sex_idx.ravel(), age_idx.ravel()
 
-    frames = []
-    for index, profile in enumerate(profiles):
-        volume = weights[index] * 900.0  # persons per day at a typical post
-        for direction in ("entry", "exit"):
-            share = nationality_shares(profile, direction)[nat_idx] * _SEX_SHARE[sex_idx] * _AGE_SHARE[age_idx]
-            # Keep the per_cell most frequent combinations of this post and direction.
-            keep = np.argsort(-share, kind="stable")[: per_cell[index]]
-            # Renormalised so a post's daily volume does not depend on how many categories are kept.
-            expected = np.outer(factors * volume, share[keep] / share[keep].sum())  # days x combos
-            counts = rng.poisson(expected)
-            minors = age_idx[keep] == 0
-            extra = np.isin(nat_idx[keep], [NATIONALITIES.index(i) for i in EXTRA_REGIONAL])
-            uam = np.where(minors & extra, rng.binomial(counts, 0.08), 0)
-            frames.append((profile, direction, keep, counts, uam))
+def surge_month(end: dt.date = SAMPLE_END) -> dt.date:
+    """First day of the month in which SURGE_POST surges."""
+    return (pd.Period(end, "M") - SURGE_MONTHS_BEFORE_END).start_time.date()
 
-    total = sum(c.size for _, _, _, c, _ in frames)
-    day_col = np.empty(total, dtype="datetime64[D]")
-    cols = {k: np.empty(total, dtype=object) for k in ("direction", "nationality", "sex", "age_band",
-                                                       "prev_country", "next_country")}
-    post_col = np.empty(total, dtype=np.int64)
-    count_col = np.empty(total, dtype=np.int64)
-    uam_col = np.empty(total, dtype=np.int64)
-    day_values = days.values.astype("datetime64[D]")
-    nat_names = np.array(NATIONALITIES, dtype=object)
-    sex_names = np.array(SEXES, dtype=object)
-    age_names = np.array(AGE_BANDS, dtype=object)
-    pos = 0
-    for profile, direction, keep, counts, uam in frames:
-        size = counts.size
-        sl = slice(pos, pos + size)
-        day_col[sl] = np.repeat(day_values, len(keep))
-        post_col[sl] = profile.post_id
-        cols["direction"][sl] = direction
-        cols["nationality"][sl] = np.tile(nat_names[nat_idx[keep]], n_days)
-        cols["sex"][sl] = np.tile(sex_names[sex_idx[keep]], n_days)
-        cols["age_band"][sl] = np.tile(age_names[age_idx[keep]], n_days)
-        other = profile.neighbour or ""
-        cols["prev_country"][sl] = other if direction == "entry" else ""
-        cols["next_country"][sl] = other if direction == "exit" else ""
-        count_col[sl] = counts.ravel()
-        uam_col[sl] = uam.ravel()
-        pos += size
 
-    frame = pd.DataFrame(
-        {
-            "day": day_col,
-            "post_id": post_col,
-            **cols,
-            "count": count_col,
-            "unaccompanied_minors": uam_col,
-        }
-    )
-    if len(frame) > rows:
-        # Drop surplus rows at random (seeded): some categories go unrecorded on some days, as in real
-        # data, while the whole period stays covered.
-        keep_rows = np.sort(rng.choice(len(frame), size=rows, replace=False))
-        frame = frame.iloc[keep_rows]
-    frame["day"] = pd.to_datetime(frame["day"]).dt.date
-    return frame.reset_index(drop=True)
+def silent_months(end: dt.date = SAMPLE_END) -> list[dt.date]:
+    """First days of the months in which SILENT_POST reports nothing, oldest first."""
+    last = pd.Period(end, "M")
+    return [(last - n).start_time.date() for n in range(SILENT_MONTHS - 1, -1, -1)]

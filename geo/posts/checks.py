@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from geo import reference
-from geo.models import FlowCount, FlowMonthly, Post, PostComponent
+from geo.flows.load import RollupDifference, rollup_differences
+from geo.models import Post, PostComponent
 
 MAX_BORDER_KM = 5.0
 ON_LINE_M = 100.0  # a point this close to the border line counts as on it, whichever side
@@ -88,8 +89,8 @@ def database_problems(engine: Engine) -> list[Problem]:
                                         PostComponent.budget_planned, PostComponent.budget_committed,
                                         PostComponent.budget_spent, PostComponent.budget_flag)
                                  .join(Post, Post.id == PostComponent.post_id), conn)
-        raw_total = conn.execute(select(func.coalesce(func.sum(FlowCount.count), 0))).scalar_one()
-        rolled_total = conn.execute(select(func.coalesce(func.sum(FlowMonthly.count), 0))).scalar_one()
+        rollups = rollup_differences(conn)
+        post_codes = dict(conn.execute(select(Post.id, Post.code)).all())
     problems = post_problems(posts)
     for row in components.itertuples():
         if row.budget_flag:
@@ -97,6 +98,29 @@ def database_problems(engine: Engine) -> list[Problem]:
         if not (float(row.budget_spent) <= float(row.budget_committed) <= float(row.budget_planned)):
             problems.append(Problem(f"component {row.code}/{row.component_code}",
                                     "budget is not spent ≤ committed ≤ planned and carries no flag"))
-    if int(raw_total) != int(rolled_total):
-        problems.append(Problem("flows", f"monthly roll-up total {rolled_total} differs from raw total {raw_total}"))
+    problems += rollup_problems(rollups, post_codes)
+    return problems
+
+
+MAX_ROLLUP_PROBLEMS = 5  # per roll-up: a broken load differs everywhere, five examples say enough
+
+
+def rollup_problems(differences: list[RollupDifference], post_codes: dict[int, str]) -> list[Problem]:
+    """One problem per month and post where a flow roll-up disagrees with its source, naming both, and
+    a count of the rest beyond MAX_ROLLUP_PROBLEMS per roll-up."""
+    problems: list[Problem] = []
+    by_table: dict[str, list[RollupDifference]] = {}
+    for difference in differences:
+        by_table.setdefault(difference.table, []).append(difference)
+    for table, found in by_table.items():
+        for d in found[:MAX_ROLLUP_PROBLEMS]:
+            post = post_codes.get(d.post_id, f"id {d.post_id}")
+            problems.append(Problem(
+                f"roll-up {table}",
+                f"{d.month:%Y-%m} post {post}: {d.count:,} crossings and {d.minors:,} minors, but "
+                f"{d.reference} has {d.reference_count:,} and {d.reference_minors:,}",
+            ))
+        if len(found) > MAX_ROLLUP_PROBLEMS:
+            problems.append(Problem(f"roll-up {table}",
+                                    f"and {len(found) - MAX_ROLLUP_PROBLEMS:,} more months and posts differ"))
     return problems
