@@ -6,15 +6,24 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
 from geo.config import settings
-from geo.i18n import fmt_date, fmt_number, t
+from geo.i18n import t
 from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
 from geo.io.imports import import_data
 from geo.io.quality import last_updates, overdue_components, post_location_problems, record_counts
+from geo.io.quality_view import (
+    last_updates_table,
+    location_problems_table,
+    overdue_table,
+    overdue_title,
+    record_counts_table,
+)
 from geo.io.schema import FORMATS, KINDS
 from geo.sample import sample_seed
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 actor = ui.current_actor()
@@ -53,8 +62,6 @@ with tab_import:
                 st.error(t("users.err.denied", lang))
             bar.empty()
             st.session_state["import_report"] = report
-            if report is not None and report.written:
-                st.cache_data.clear()  # other pages show the new data at once
         report = st.session_state.get("import_report")
         if report is not None:
             if report.ok:
@@ -87,40 +94,21 @@ with tab_export:
                            mime=MEDIA_TYPES[export_format], type="primary", key="export_download")
 
 with tab_quality:
+    # Plain language (geo.io.quality_view): names, not codes; the source in words; dates in the locale.
+    names = load_names(engine)
     st.subheader(t("quality.last_update", lang))
-    updates = last_updates(engine)
-    st.dataframe(
-        {t("quality.h_kind", lang): [kind_label(k) for k in updates["kind"]],
-         t("quality.h_updated", lang): [u.strftime("%Y-%m-%d %H:%M") if u is not None else t("quality.never", lang)
-                                        for u in updates["updated_at"]],
-         t("quality.h_source", lang): [s or "–" for s in updates["source"]]},
-        hide_index=True, width="stretch",
-    )
+    st.dataframe(last_updates_table(last_updates(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.counts", lang))
-    counts = record_counts(engine)
-    st.dataframe(
-        {t("quality.h_kind", lang): [kind_label(k) for k in counts["kind"]],
-         t("quality.h_real", lang): [fmt_number(v, lang) for v in counts["real"]],
-         t("quality.h_sample", lang): [fmt_number(v, lang) for v in counts["sample"]]},
-        hide_index=True, width="stretch",
-    )
+    st.dataframe(record_counts_table(record_counts(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.posts", lang))
     misplaced = post_location_problems(engine)
     if misplaced.empty:
         st.success(t("quality.posts_ok", lang))
     else:
-        st.dataframe({t("quality.h_post", lang): misplaced["code"], t("quality.h_name", lang): misplaced["name"],
-                      t("quality.h_problem", lang): misplaced["problem"]}, hide_index=True, width="stretch")
+        st.dataframe(location_problems_table(misplaced, names, lang), hide_index=True, width="stretch")
     overdue = overdue_components(engine)
-    st.subheader(t("quality.overdue", lang, n=len(overdue)))
+    st.subheader(overdue_title(overdue, lang))
     if overdue.empty:
         st.success(t("quality.overdue_none", lang))
     else:
-        st.dataframe(
-            {t("quality.h_post", lang): overdue["post_code"],
-             t("quality.h_component", lang): overdue["component_code"],
-             t("quality.h_status", lang): [t(f"status.{s}", lang) for s in overdue["status"]],
-             t("quality.h_target", lang): [fmt_date(d, lang) for d in overdue["target_date"]],
-             t("quality.h_days", lang): overdue["days_overdue"]},
-            hide_index=True, width="stretch",
-        )
+        st.dataframe(overdue_table(overdue, names, lang), hide_index=True, width="stretch")
