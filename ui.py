@@ -5,34 +5,16 @@ Only UI concerns live here; every rule and query is in geo/.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import streamlit as st
 from sqlalchemy import Engine
 
 from geo.config import settings
-from geo.db import ensure_database, get_engine
+from geo.db import data_version, ensure_database, get_engine
 from geo.i18n import LANGUAGES, normalise_lang, t
-
-
-def _leave_multipage_v1() -> None:
-    """Make sure every run goes through app.py (navigation, sign-in gate, language, sidebar).
-
-    Because this repository has a pages/ folder, Streamlit runs the very first script run of a fresh
-    server in its old multipage mode, until app.py first calls st.navigation: a first visitor on a deep
-    link (/data, /admin) would get pages/<name>.py executed alone, skipping the sign-in gate. This module is
-    imported by app.py and every page, for the first time in exactly that run: switch the old mode off
-    and rerun, so the same request is served through app.py.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-    except ImportError:  # a Streamlit without this mechanism has nothing to leave
-        return
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_leave_multipage_v1()
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,6 +26,34 @@ def _ready_engine(url: str) -> Engine:
 
 def engine() -> Engine:
     return _ready_engine(settings().database_url)
+
+
+# ---------------------------------------------------------------- cached reads (one cache rule)
+Loader = TypeVar("Loader", bound=Callable[..., Any])
+_LOADERS: dict[str, Callable[..., Any]] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_call(name: str, database: str, version: str, args: tuple, kwargs: tuple) -> Any:
+    return _LOADERS[name](*args, **dict(kwargs))
+
+
+def cached(func: Loader) -> Loader:
+    """A page's loader, cached on its arguments, the database and the data version.
+
+    Every write (form, import, seeding) bumps the data version (geo.db.data_version) in its own transaction,
+    so an edit shows on every page at its next rerun: no time-based expiry, no clearing by hand.
+    Loaders are told apart by their file and name (pages all run as __main__).
+    """
+    name = f"{func.__code__.co_filename}:{func.__qualname__}"
+    _LOADERS[name] = func
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        db = engine()
+        return _cached_call(name, str(db.url), data_version(db), args, tuple(sorted(kwargs.items())))
+
+    return wrapper  # type: ignore[return-value]
 
 
 def lang() -> str:
@@ -129,6 +139,26 @@ def sign_in_box() -> None:
 def sign_in_required() -> bool:
     """True while the app must show nothing but the sign-in form (CA4_REQUIRE_LOGIN=1, nobody signed in)."""
     return settings().require_login and not signed_in()
+
+
+def guard(role: str | None = None) -> None:
+    """Every page's first call: stop here unless this visitor may see the page (fail closed).
+
+    A page checks for itself, however it is reached: through app.py's navigation, or run alone (a fresh
+    server's first request on a deep link runs pages/<name>.py without app.py, because of the pages/
+    folder). With CA4_REQUIRE_LOGIN=1 nobody signed out sees any page; `role` ("editor", "admin") is what
+    the page needs beyond that. geo/ checks the role again on every write.
+    """
+    language = lang()
+    if sign_in_required():
+        st.info(t("signin.required", language), icon=":material/lock:")
+        sign_in_box()
+        st.stop()
+    if role is not None and not current_actor().can(role):
+        st.warning(t(f"guard.{role}_only", language), icon=":material/lock:")
+        if not signed_in():
+            sign_in_box()
+        st.stop()
 
 
 # ---- overview/presentation

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from geo.config import REPO_ROOT, settings
@@ -109,3 +109,20 @@ def ensure_database(engine: Engine | None = None, *, flows_rows: int | None = No
 
         seed_all(engine, flows_rows=flows_rows)
         return True
+
+
+def data_version(engine: Engine) -> str:
+    """A stamp that changes with every write to the data: the key of every cached read.
+
+    Every write path leaves a trace in the same transaction: form edits and imports write the audit log,
+    seeding and imports stamp dataset_state. So the newest audit entry and the newest load tell whether
+    anything changed since a figure was cached; both are index lookups.
+    """
+    from geo.models import AuditEntry, DatasetState
+
+    with engine.connect() as conn:
+        audit, loaded = conn.execute(select(
+            select(func.max(AuditEntry.id)).scalar_subquery(),
+            select(func.max(DatasetState.updated_at)).scalar_subquery(),
+        )).one()
+    return f"{audit}|{loaded}"

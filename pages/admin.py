@@ -19,14 +19,12 @@ from geo.access.users import (
 from geo.i18n import t
 from geo.models import ROLES
 
+ui.guard("admin")
 lang = ui.lang()
 engine = ui.engine()
 actor = ui.current_actor()
 
 st.title(t("admin.title", lang))
-if not actor.can("admin"):
-    st.warning(t("admin.only", lang), icon=":material/lock:")
-    st.stop()
 
 
 def attempt(action, *args) -> bool:

@@ -16,26 +16,25 @@ from geo.sample import sample_seed
 
 PLAY_SECONDS = 1.5
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
-db_key = str(engine.url)  # the password is hidden in str(url); the key only tells databases apart
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def query(name: str, database: str, version: str, *args):
+@ui.cached
+def query(name: str, *args):
     """A geo.flows.queries query, cached on its arguments (the filters) and the data version."""
     return getattr(flows, name)(ui.engine(), *args)
 
 
 st.title(t("flows.title", lang))
 ui.sample_notice(sample_seed(engine))
-version = flows.data_version(engine)
-bounds = query("month_range", db_key, version)
+bounds = query("month_range")
 if bounds is None:
     st.info(t("flows.no_data", lang))
     st.stop()
 months = flows.months_between(*bounds)
-nat_options = query("nationalities", db_key, version)
+nat_options = query("nationalities")
 country_codes = reference.countries()["iso3"].tolist()
 
 
@@ -114,12 +113,12 @@ ui.set_query_value("top", str(top_n) if top_n != 8 else None)
 st.caption(t("flows.caption", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
 if playing:
     st.caption(t("flows.play.frame", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
-now = query("summary", db_key, version, filters)
+now = query("summary", filters)
 if now.routes.empty:
     st.info(t("flows.empty", lang))
     st.stop()
 before_period = flows.previous_period(start, end)
-before = query("totals", db_key, version, filters.with_period(*before_period))
+before = query("totals", filters.with_period(*before_period))
 
 
 def kpi_row(values: dict[str, int], previous: dict[str, int] | None = None, per_row: int = 5) -> None:
@@ -140,7 +139,7 @@ grain = st.segmented_control(t("flows.filter.grain", lang), flows.GRAINS, defaul
                              format_func=lambda g: t(f"flows.grain.{g}", lang)) or "week"
 ui.set_query_value("grain", grain if grain != "week" else None)
 if not comparing:  # when comparing, each period's series is drawn below on a shared scale
-    st.plotly_chart(charts.series_figure(query("series", db_key, version, filters, grain), grain, lang),
+    st.plotly_chart(charts.series_figure(query("series", filters, grain), grain, lang),
                     width="stretch")
 
 
@@ -179,8 +178,8 @@ if comparing:
     st.subheader(t("flows.compare.title", lang))
     st.caption(t("flows.compare.caption", lang))
     periods = [(start, end), (cmp_start, cmp_end)]
-    data = [query("summary", db_key, version, filters.with_period(*p)) for p in periods]
-    series = [query("series", db_key, version, filters.with_period(*p), grain) for p in periods]
+    data = [query("summary", filters.with_period(*p)) for p in periods]
+    series = [query("series", filters.with_period(*p), grain) for p in periods]
     scales = flows.shared_scales(data, top_n, charts.OTHER)
     y_max = max((int(f["count"].max()) for f in series if len(f)), default=0)
     for column, (first, last), summary, line in zip(st.columns(2), periods, data, series, strict=True):

@@ -18,40 +18,37 @@ from geo.upgrades import records as up
 from geo.upgrades import tables
 from views import infra_edit
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 URL = str(engine.url)
 
 
 # Cached reads, keyed on the database and the filters; cleared after every save on this page.
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_components(url: str, countries: tuple[str, ...], as_of: dt.date, comps: tuple[str, ...]) -> pd.DataFrame:
     return up.components_frame(ui.engine(), countries, as_of, comps)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_summary(url: str, countries: tuple[str, ...], as_of: dt.date, comps: tuple[str, ...]) -> dict:
     return up.programme_summary(ui.engine(), countries, as_of, comps)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_posts(url: str, countries: tuple[str, ...]) -> pd.DataFrame:
     return posts_frame(ui.engine(), PostFilters(countries))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_exchange(url: str, countries: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return up.info_exchange(ui.engine(), countries)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_budget(url: str, by: str, countries: tuple[str, ...], comps: tuple[str, ...]) -> pd.DataFrame:
     return up.budget_execution(ui.engine(), by, countries, comps)
 
-
-def clear_caches() -> None:
-    for loader in (load_components, load_summary, load_posts, load_exchange, load_budget):
-        loader.clear()
 
 
 def country_label(iso3: str) -> str:
@@ -205,4 +202,4 @@ with tab_changes:
 # ------------------------------------------------------------------ edits (coordinators)
 with tab_edit:
     if tab_edit.open:
-        infra_edit.edit_forms(engine, lang, as_of, type_names, catalogue, on_saved=clear_caches)
+        infra_edit.edit_forms(engine, lang, as_of, type_names, catalogue)

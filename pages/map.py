@@ -29,6 +29,7 @@ MAP_KEY = "post_map"
 POST_KEY = "map_post"
 POST_LAYERS = ("posts", "neighbour-posts")
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 

@@ -14,17 +14,18 @@ from geo.overview import figures as ov
 from geo.sample import sample_seed
 from views import highlights as highlights_view
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 URL = str(engine.url)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]) -> ov.OverviewFigures:
     return ov.overview_figures(ui.engine(), ov.Period(first, last), countries)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_brief(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...], language: str,
                fmt: str) -> bytes:
     figures = load_figures(url, first, last, countries)

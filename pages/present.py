@@ -18,17 +18,18 @@ from geo.workshops import coverage
 from geo.workshops import maps as workshop_maps
 from views import highlights as highlights_view
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 URL = str(engine.url)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]) -> ov.OverviewFigures:
     return ov.overview_figures(ui.engine(), ov.Period(first, last), countries)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_coverage(url: str, start: dt.date, end: dt.date) -> coverage.CoverageReport:
     return coverage.coverage_report(ui.engine(), start, end)
 

@@ -19,12 +19,13 @@ from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
 from geo.sample import sample_seed
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 seed = sample_seed(engine)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_brief(url: str, codes: tuple[str, ...], first: dt.date, last: dt.date, countries: tuple[str, ...],
                language: str, fmt: str) -> bytes:
     db = ui.engine()

@@ -16,11 +16,12 @@ from geo.workshops import maps as workshop_maps
 from geo.workshops import records as ws
 from views import workshop_edit
 
+ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@ui.cached
 def load_report(url: str, start: dt.date, end: dt.date, reach_km: float,
                 types: tuple[str, ...]) -> coverage.CoverageReport:
     return coverage.coverage_report(ui.engine(), start, end, reach_km, types)
@@ -152,4 +153,4 @@ with tab_table:
 # ------------------------------------------------------------------ add or correct (editors)
 with tab_edit:
     if tab_edit.open:
-        workshop_edit.workshop_forms(engine, lang, on_saved=load_report.clear)
+        workshop_edit.workshop_forms(engine, lang)

@@ -1,5 +1,5 @@
-"""`python -m geo bench`: its own database (built once, then reused, never the app's), a line per page
-and query, and the last line in the agreed form. Timings are printed, not asserted."""
+"""The benchmarks in bench/ (a tool over the app, outside geo/): each uses a database of its own (built once,
+then reused, never the app's) and ends with its agreed last line. Timings are printed, not asserted."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bench.__main__ import main as bench_main
 from geo.cli import main
 from geo.db import make_engine
 from geo.models import DatasetState, FlowMonthly, FlowMonthRoute
@@ -18,8 +19,8 @@ LAST_LINE = re.compile(r"BENCH rows=3000 worst_page_p50_ms=\d+\.\d")
 TIMING = re.compile(r"p50 +\d+\.\d ms +p90 +\d+\.\d ms")
 
 
-def test_bench_uses_a_database_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_bench_uses_a_database_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     app_url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     monkeypatch.setenv("CA4_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("DATABASE_URL", app_url)
@@ -44,7 +45,8 @@ def test_bench_uses_a_database_of_its_own(tmp_path: Path, monkeypatch: pytest.Mo
     assert not (tmp_path / "app.sqlite").exists()  # the app's database was never opened
     assert os.environ["DATABASE_URL"] == app_url
 
-    assert main(["bench", "--flows-rows", "3000", "--seed", "5", "--repeat", "1"]) == 0
+    # `python -m bench server` is the same benchmark; the database is reused.
+    assert bench_main(["server", "--flows-rows", "3000", "--seed", "5", "--repeat", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == f"reusing {path}"
     assert LAST_LINE.fullmatch(lines[-1])
@@ -60,4 +62,41 @@ def test_bench_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(SystemExit) as negative:
         main(["bench", "--flows-rows", "-5"])
     assert negative.value.code == 2
+    for argv in (["e2e"], ["e2e", "--flows-rows", "0"], ["e2e", "--flows-rows", "10", "--pages", "nowhere"],
+                 ["e2e", "--flows-rows", "10", "--changes", "0"], ["server", "--flows-rows", "10", "--repeat", "0"]):
+        with pytest.raises(SystemExit) as refused:
+            bench_main(argv)
+        assert refused.value.code == 2, argv
     assert not (tmp_path / "bench").exists()
+
+
+def test_the_benchmark_leaves_the_domain_layer_and_patches_nothing() -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert not (root / "geo" / "bench.py").exists()
+    for source in (root / "bench").glob("*.py"):
+        text = source.read_text()
+        assert "local_script_runner" not in text and "._script_cache" not in text, source
+
+
+@pytest.mark.browser
+def test_e2e_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: object,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Two user actions on every page, timed until drawn in Chromium; the output has the agreed shape."""
+    from bench.e2e import PAGES, run_e2e, summary_line
+
+    monkeypatch.setenv("CA4_VAR_DIR", str(tmp_path / "var"))
+    results, cold_ms = run_e2e(300, 3, changes=2, browser=browser)
+    assert [r.name for r in results] == list(PAGES) and cold_ms > 0
+    for result in results:
+        assert len(result.changes) == 2 and result.first_load_ms > 0
+        # every change made the server send something (the rerun's deltas) and was drawn after the action
+        assert all(s.drawn_ms > 0 and s.bytes_received > 0 for s in result.changes), result
+        lines = result.lines()
+        assert re.match(rf"page {result.name} +change drawn p50 +\d+ ms +p90 +\d+ ms", lines[0]), lines[0]
+        assert re.search(r"received per change p50 +\d+\.\d KB", lines[1]), lines[1]
+        assert re.search(r"first load drawn +\d+\.\d\d s", lines[2]), lines[2]
+    out = capsys.readouterr().out
+    assert re.search(r"flows change 2 \(pick flows\.filter\.nationality\): drawn \d+ ms", out), out
+    assert re.search(r"present change 1 \(button present_next\): drawn \d+ ms", out), out
+    assert re.fullmatch(r"E2E rows=300 worst_change_drawn_p50_ms=\d+ first_load_drawn_s=\d+\.\d\d",
+                        summary_line(300, results))

@@ -8,14 +8,13 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo.flows import queries as flows
 from geo.i18n import fmt_month, t
 from geo.overview import highlight_text as words
 from geo.overview import highlights as hl
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def _load(url: str, version: str, last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
+@ui.cached
+def _load(last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
     engine = ui.engine()
     scope = hl.Scope(countries)
     month = hl.month_for_period(engine, last, scope)
@@ -24,8 +23,7 @@ def _load(url: str, version: str, last: dt.date, countries: tuple[str, ...]) -> 
 
 def load(last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
     """The highlights of the period's last complete month (cached; a flows import refreshes them)."""
-    engine = ui.engine()
-    return _load(str(engine.url), flows.data_version(engine), last, countries)
+    return _load(last, countries)
 
 
 def lines(result: hl.Highlights, lang: str) -> list[str]:

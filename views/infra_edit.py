@@ -7,7 +7,7 @@ with the signed-in user, which it checks again on the server side.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -22,8 +22,7 @@ from geo.upgrades import records as up
 from geo.upgrades import tables
 
 
-def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame,
-               on_saved: Callable[[], None]) -> None:
+def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame) -> None:
     """The edit tab: sign-in hint for viewers, the component form for editors, the catalogue for admins."""
 
     def field_label(name: str) -> str:
@@ -114,7 +113,6 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                     if version == before:
                         st.info(t("infra.form.unchanged", lang))
                     else:
-                        on_saved()
                         st.session_state["infra_loaded"] = None
                         st.session_state["infra_flash"] = t(
                             "infra.form.saved", lang, item=up.component_key(post_code, component_code), version=version)
@@ -147,7 +145,6 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                     except PermissionDenied:
                         st.error(t("infra.form.denied", lang))
                     else:
-                        on_saved()
                         st.session_state["infra_flash"] = t("infra.add.added", lang, item=up.component_key(
                             post_code, new_component))
                         st.rerun()
@@ -171,6 +168,5 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                 except PermissionDenied:
                     st.error(t("infra.form.denied", lang))
                 else:
-                    on_saved()
                     st.session_state["infra_flash"] = t("infra.admin.added", lang, code=new_code.strip().lower())
                     st.rerun()

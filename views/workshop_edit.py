@@ -7,7 +7,6 @@ with the signed-in user, which it checks again on the server side.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,7 +19,7 @@ from geo.workshops import records as ws
 from geo.workshops import tables
 
 
-def workshop_forms(engine, lang: str, on_saved: Callable[[], None]) -> None:
+def workshop_forms(engine, lang: str) -> None:
     """Sign-in hint for viewers; for editors, the add and correct tabs."""
     st.subheader(t("ws.form.title", lang))
     actor = ui.current_actor()
@@ -133,7 +132,6 @@ def workshop_forms(engine, lang: str, on_saved: Callable[[], None]) -> None:
 
 
     def saved(text: str) -> None:
-        on_saved()
         st.session_state["ws_flash"] = text
         st.rerun()
 

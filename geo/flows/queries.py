@@ -18,7 +18,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from geo.models import (
-    DatasetState,
     FlowDayNat,
     FlowDayPost,
     FlowMonthDemo,
@@ -211,12 +210,6 @@ def nationalities(engine: Engine) -> list[str]:
         ).all()
     return [r[0] for r in rows]
 
-
-def data_version(engine: Engine) -> str:
-    """Changes whenever flows are loaded (seed or import): part of the page's cache keys."""
-    with engine.connect() as conn:
-        stamp = conn.execute(select(DatasetState.updated_at).where(DatasetState.kind == "flows")).scalar()
-    return str(stamp)
 
 
 def totals(engine: Engine, filters: FlowFilters) -> dict[str, int]:

@@ -72,4 +72,9 @@ STRINGS = {
     "common.no": {"es": "No", "en": "No"},
     "common.download_csv": {"es": "Descargar CSV", "en": "Download CSV"},
     "common.data_as_of": {"es": "Datos al {date}", "en": "Data as of {date}"},
+    "guard.editor_only": {
+        "es": "Esta página es para editores y administradores: inicie sesión con una cuenta de editor.",
+        "en": "This page is for editors and administrators: sign in with an editor account."},
+    "guard.admin_only": {"es": "Esta página es solo para administradores.",
+                         "en": "This page is for administrators only."},
 }

@@ -1,11 +1,11 @@
-"""`python -m geo bench`: how fast the pages that read flows answer a filter change at N flow rows.
+"""`python -m bench server` (and `python -m geo bench`): the key queries, and each page that reads flows
+under Streamlit's AppTest, at N flow rows.
 
-The benchmark builds (or reuses) a database of its own under <var dir>/bench/, one file per row count
-and seed, never the app's database. Each page that reads flow tables (found by watching the SQL of a
-first run) is run under Streamlit's AppTest; then, `repeat` times, a filter changes, every st.cache_data
-is cleared (so the run pays for its queries, as a never-seen filter combination does) and the script
-runs again. The server-side time of a run is from "script started" to "script stopped", which includes
-building and serialising every element, but not AppTest's parsing of them (also printed, as apptest).
+Each page that reads flow tables (found by watching the SQL of a first run) is run under AppTest; then,
+`repeat` times, a filter changes, every st.cache_data is cleared (so the run pays for its queries, as a
+never-seen filter combination does) and the script runs again. A page's time is the wall time of
+`AppTest.run()`: the script run plus AppTest's own parsing of the elements, measured with public APIs only
+(no patched Streamlit internals). What a user feels in a browser is measured by `python -m bench e2e`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event
 
-from geo.config import REPO_ROOT, settings
+from bench.database import ensure_bench_database
+from geo.config import REPO_ROOT
 
 PAGE_TIMEOUT_S = 300
 
@@ -43,67 +43,6 @@ class Timing:
 
     def line(self, kind: str) -> str:
         return f"{kind:6s} {self.name:34s} p50 {self.p50:8.1f} ms   p90 {self.p90:8.1f} ms   (n={len(self.samples_ms)})"
-
-
-def database_path(rows: int, seed: int) -> Path:
-    return settings().var_dir / "bench" / f"flows-{rows}-seed{seed}.sqlite"
-
-
-def _fast_bulk_load(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA cache_size=-1000000")  # 1 GB of page cache: index inserts stay in memory
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.close()
-
-
-def _is_complete(path: Path, rows: int, seed: int) -> bool:
-    from geo.db import make_engine
-    from geo.models import DatasetState, FlowMonthly
-
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        with engine.connect() as conn:
-            stored_seed = conn.execute(select(DatasetState.seed).where(DatasetState.kind == "flows")).scalar()
-            stored_rows = conn.execute(select(func.coalesce(func.sum(FlowMonthly.rows), 0))).scalar_one()
-        return stored_seed == seed and int(stored_rows) == rows
-    except Exception:
-        return False
-    finally:
-        engine.dispose()
-
-
-def ensure_bench_database(rows: int, seed: int, report: Callable[[str], None] = print) -> str:
-    """The URL of the benchmark database for (rows, seed), built if missing, migrated to head.
-
-    Built under a temporary name and renamed when complete, so an interrupted build is never reused.
-    """
-    from geo.db import make_engine, migrate
-    from geo.sample import seed_all
-
-    path = database_path(rows, seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not _is_complete(path, rows, seed):
-        report(f"bench database {path} is incomplete or different: rebuilding")
-        path.unlink()
-    if not path.exists():
-        building = path.with_name(path.name + ".building")
-        for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
-            stale.unlink(missing_ok=True)
-        report(f"building {path} with {rows:,} flow rows (seed {seed}); reused by later runs")
-        started = time.perf_counter()
-        engine = make_engine(f"sqlite:///{building}")
-        event.listen(engine, "connect", _fast_bulk_load)
-        migrate(engine)
-        seed_all(engine, seed=seed, flows_rows=rows, report=lambda m: report(f"  {m}"))
-        engine.dispose()  # the last connection closing checkpoints the WAL into the file
-        os.replace(building, path)
-        report(f"built in {time.perf_counter() - started:.0f} s")
-    else:
-        report(f"reusing {path}")
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)  # a database from an older schema gets the new roll-ups, filled from its raw rows
-    engine.dispose()
-    return f"sqlite:///{path}"
 
 
 # ------------------------------------------------------------------------------------------ queries
@@ -142,45 +81,6 @@ def time_queries(engine: Engine, repeat: int) -> list[Timing]:
 
 
 # ------------------------------------------------------------------------------------------ pages
-@contextlib.contextmanager
-def _script_clock() -> Iterator[list[tuple[float, float]]]:
-    """Record (started, stopped) of every script run of AppTest's runner.
-
-    AppTest gives each run a new script cache, so every run would recompile the page; a server keeps
-    one cache for the life of the process, and so does the benchmark.
-    """
-    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import local_script_runner
-
-    shared_cache = ScriptCache()
-
-    runs: list[tuple[float, float]] = []
-    original = local_script_runner.LocalScriptRunner.__init__
-    stops = {ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS, ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
-             ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN}
-    started: list[float] = []
-
-    def patched(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self._script_cache = shared_cache
-
-        def clock(sender, event, **_kw) -> None:
-            if event == ScriptRunnerEvent.SCRIPT_STARTED:
-                started.append(time.perf_counter())
-            elif event in stops and started:
-                runs.append((started.pop(), time.perf_counter()))
-
-        self._bench_clock = clock  # keep a strong reference: blinker holds receivers weakly by default
-        self.on_event.connect(clock, weak=False)
-
-    local_script_runner.LocalScriptRunner.__init__ = patched
-    try:
-        yield runs
-    finally:
-        local_script_runner.LocalScriptRunner.__init__ = original
-
-
 def _flows_page_changes(at, step: int) -> None:
     """A different filter combination on each step, cycling through every kind of filter."""
     changes = [
@@ -272,35 +172,31 @@ def _variants(page: str) -> list[tuple[str, dict[str, str]]]:
     return [(page, {}), (f"{page} comparing", compare)]
 
 
-def time_pages(url: str, pages: list[str], repeat: int) -> tuple[list[Timing], list[Timing]]:
-    """(server-side script times, AppTest wall times) of `repeat` filter changes per page (and variant)."""
+def time_pages(url: str, pages: list[str], repeat: int) -> list[Timing]:
+    """The wall time of `AppTest.run()` for `repeat` filter changes per page (and variant)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    server, wall = [], []
-    with _script_clock() as runs:
-        for page in pages:
-            for name, query in _variants(page):
-                at = AppTest.from_file(str(REPO_ROOT / page), default_timeout=PAGE_TIMEOUT_S)
-                at.query_params.update({"lang": "en", **query})
-                at.run()  # the first run: imports, engine, reference data
+    timings = []
+    for page in pages:
+        for name, query in _variants(page):
+            at = AppTest.from_file(str(REPO_ROOT / page), default_timeout=PAGE_TIMEOUT_S)
+            at.query_params.update({"lang": "en", **query})
+            at.run()  # the first run: imports, engine, reference data
+            if at.exception:
+                raise RuntimeError(f"{name} failed: {[e.value for e in at.exception][:1]}")
+            change = PAGE_CHANGES.get(page, _rerun_only)
+            samples = []
+            for step in range(repeat):
+                change(at, step)
+                st.cache_data.clear()
+                started = time.perf_counter()
+                at.run()
+                samples.append((time.perf_counter() - started) * 1000)
                 if at.exception:
-                    raise RuntimeError(f"{name} failed: {[e.value for e in at.exception][:1]}")
-                change = PAGE_CHANGES.get(page, _rerun_only)
-                script_ms, wall_ms = [], []
-                for step in range(repeat):
-                    change(at, step)
-                    st.cache_data.clear()
-                    runs.clear()
-                    started = time.perf_counter()
-                    at.run()
-                    wall_ms.append((time.perf_counter() - started) * 1000)
-                    if at.exception:
-                        raise RuntimeError(f"{name} failed at step {step}: {[e.value for e in at.exception][:1]}")
-                    script_ms.append(sum((stop - start) * 1000 for start, stop in runs))
-                server.append(Timing(name, script_ms))
-                wall.append(Timing(name, wall_ms))
-    return server, wall
+                    raise RuntimeError(f"{name} failed at step {step}: {[e.value for e in at.exception][:1]}")
+            timings.append(Timing(name, samples))
+    return timings
 
 
 def run_bench(rows: int, seed: int, repeat: int = 15, report: Callable[[str], None] = print) -> float:
@@ -319,15 +215,13 @@ def run_bench(rows: int, seed: int, repeat: int = 15, report: Callable[[str], No
             report(timing.line("query"))
         pages = pages_reading_flows(url)
         report(f"pages reading flows: {', '.join(pages)}")
-        report(f"pages ({repeat} filter changes each, caches cleared before each run):")
-        server, wall = time_pages(url, pages, repeat)
-        for timing in server:
+        report(f"pages ({repeat} filter changes each, caches cleared before each run; AppTest.run wall time):")
+        timings = time_pages(url, pages, repeat)
+        for timing in timings:
             report(timing.line("page"))
-        for timing in wall:
-            report(timing.line("apptest"))
     finally:
         if previous is None:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = previous
-    return max(t.p50 for t in server)
+    return max(t.p50 for t in timings)

@@ -1,0 +1,10 @@
+"""Benchmarks of the CA4 Border Monitor: a tool over the app, not part of its domain layer (geo/).
+
+- `python -m bench e2e --flows-rows N`: the app as a user feels it. Starts `streamlit run app.py` on a
+  benchmark database, drives headless Chromium through filter changes and a slide change, and times each
+  from the user's action until every chart and map on the page is drawn (bench/e2e.py).
+- `python -m bench server --flows-rows N` (also `python -m geo bench`): the key queries, and each page that
+  reads flows run under Streamlit's public AppTest (bench/server.py).
+
+Both build (or reuse) a database of their own under <var dir>/bench/ (bench/database.py), never the app's.
+"""

@@ -1,0 +1,57 @@
+"""`python -m bench e2e|server --flows-rows N`: see bench/__init__.py."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="CA4 Border Monitor benchmarks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    e2e = sub.add_parser("e2e", help="time filter changes and first loads in headless Chromium, until drawn")
+    server = sub.add_parser("server", help="time the key queries and the pages reading flows under AppTest")
+    for p in (e2e, server):
+        p.add_argument("--flows-rows", type=int, required=True, help="flow rows of the benchmark database")
+        p.add_argument("--seed", type=int, default=2026, help="random seed of its sample data (default 2026)")
+    e2e.add_argument("--changes", type=int, default=7, help="user actions timed per page (default 7)")
+    e2e.add_argument("--pages", default="flows,map,infrastructure,workshops,present",
+                     help="comma-separated pages (default: flows,map,infrastructure,workshops,present)")
+    e2e.add_argument("--lang", choices=("en", "es"), default="en")
+    e2e.add_argument("--shots", type=Path, default=None, help="folder for a screenshot after each change")
+    server.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.flows_rows < 1:
+        parser.error("--flows-rows must be 1 or more")
+    if args.command == "server":
+        if args.repeat < 1:
+            parser.error("--repeat must be 1 or more")
+        from bench.server import run_bench
+
+        worst = run_bench(args.flows_rows, args.seed, repeat=args.repeat)
+        print(f"BENCH rows={args.flows_rows} worst_page_p50_ms={worst:.1f}")
+        return 0
+    from bench.e2e import ACTIONS, run_e2e, summary_line
+
+    pages = tuple(p for p in args.pages.split(",") if p)
+    unknown = [p for p in pages if p not in ACTIONS]
+    if unknown or not pages or args.changes < 1:
+        parser.error(f"--pages must name some of {', '.join(ACTIONS)} and --changes be 1 or more")
+    results, _cold = run_e2e(args.flows_rows, args.seed, args.changes, pages, args.lang,
+                             shots=args.shots)
+    for result in results:
+        for line in result.lines():
+            print(line)
+    print(summary_line(args.flows_rows, results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
