@@ -19,6 +19,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from geo.access.audit import now as utc_now
 from geo.access.audit import record_changes
@@ -87,28 +88,49 @@ def _check_role(role: str) -> None:
 
 
 def sign_in(engine: Engine, name: str, password: str, *, clock: Callable[[], dt.datetime] = utc_now) -> SignIn:
-    """Check a password. Refuses (wait_s > 0) while a slow-down from earlier failures is running."""
+    """Check a password. Refuses (wait_s > 0) while a slow-down from earlier failures is running.
+
+    Each attempt is counted as a failure *before* the hash is checked, by one atomic compare-and-set of the
+    failure counter (UPDATE ... WHERE failed_attempts = <the value read>). Of several simultaneous attempts
+    only one wins that update; the others re-read the counter, find the slow-down running and are refused
+    without checking the password. A right password then resets the counter.
+    """
     at = clock()
-    with engine.begin() as conn:
-        query = select(User).where(User.username == (name or "").strip())
-        if engine.dialect.name == "postgresql":
-            query = query.with_for_update()  # two simultaneous attempts both count
-        user = conn.execute(query).mappings().first()
+    username = (name or "").strip()
+    for _round in range(2 * FREE_ATTEMPTS + 2):  # bounded: each lost race means another attempt counted
+        with engine.connect() as conn:
+            user = conn.execute(select(User).where(User.username == username)).mappings().first()
         if user is None:
             _verify(_DUMMY_HASH, password)
             return SignIn(None)
         wait = retry_after_s(user["failed_attempts"], user["last_failed_at"], at)
         if wait > 0:
             return SignIn(None, wait)
-        if not user["active"] or not _verify(user["password_hash"], password):
-            conn.execute(update(User).where(User.id == user["id"]).values(
-                failed_attempts=User.failed_attempts + 1, last_failed_at=at))
-            return SignIn(None, 0)
-        values: dict[str, object] = {"failed_attempts": 0, "last_failed_at": None}
-        if _hasher.check_needs_rehash(user["password_hash"]):
-            values["password_hash"] = hash_password(password)
+        if _claim_attempt(engine, user["id"], user["failed_attempts"], at):
+            break
+    else:  # the counter kept moving under us: many attempts at once, which is what the slow-down is for
+        return SignIn(None, max(1, delay_s(FREE_ATTEMPTS)))
+    if not user["active"] or not _verify(user["password_hash"], password):
+        return SignIn(None, 0)  # already counted by the claim
+    values: dict[str, object] = {"failed_attempts": 0, "last_failed_at": None}
+    if _hasher.check_needs_rehash(user["password_hash"]):
+        values["password_hash"] = hash_password(password)
+    with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user["id"]).values(**values))
-        return SignIn(Actor(user["username"], user["role"]))
+    return SignIn(Actor(user["username"], user["role"]))
+
+
+def _claim_attempt(engine: Engine, user_id: int, seen: int, at: dt.datetime) -> bool:
+    """Count one attempt as failed if the counter still holds `seen`; False when another attempt got there
+    first (or the database is busy with one). A single UPDATE in its own transaction: SQLite and PostgreSQL
+    both make it atomic, so no two attempts can claim the same counter value."""
+    try:
+        with engine.begin() as conn:
+            claimed = conn.execute(update(User).where(User.id == user_id, User.failed_attempts == seen).values(
+                failed_attempts=User.failed_attempts + 1, last_failed_at=at)).rowcount
+    except OperationalError:  # "database is locked" after the busy timeout: treat as a lost race
+        return False
+    return claimed == 1
 
 
 def _verify(password_hash: str, password: str) -> bool:
