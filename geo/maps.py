@@ -36,6 +36,7 @@ CA4_BOUNDS = (-92.25, 10.71, -82.73, 17.82)
 MAP_HEIGHT_PX = 560
 PHONE_CANVAS = (358.0, float(MAP_HEIGHT_PX))
 SELECTED_ZOOM = 7.0  # how close the map comes to a selected post
+SELECTED_RING_GAP_PX = 5.0  # the ring around a selected post, beyond its mark
 
 # Marks per post type: a circle for land, a triangle for air, a diamond for sea; filled for the
 # programme's posts, hollow for the neighbours'. One inline SVG atlas (no network), sent once per layer
@@ -220,6 +221,16 @@ def region_view(canvas: tuple[float, float]) -> dict:
     return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
 
 
+def _box(x: float, y: float, chars: int, anchor: str, baseline: str, style: LabelStyle) -> tuple:
+    """The box of one label whose anchor point is at pixel (x, y) (the mark plus the pixel offset)."""
+    width = chars * style.char_em * style.size_px
+    height = style.line_em * style.size_px
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    top = y if baseline == "top" else y - height if baseline == "bottom" else y - height / 2
+    pad = style.padding_px
+    return (left - pad, top - pad, left + width + pad, top + height + pad)
+
+
 def label_boxes(labels: pd.DataFrame, zoom: float, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
     """Pixel boxes (x0, y0, x1, y1; world pixels at `zoom`) of labels drawn by a TextLayer.
 
@@ -227,17 +238,14 @@ def label_boxes(labels: pd.DataFrame, zoom: float, style: LabelStyle = POST_LABE
     "center", "bottom") and dx, dy (the pixel offset), as the TextLayer gets them.
     """
     x, y = world_px(labels["lon"], labels["lat"], zoom)
-    x = x + labels.get("dx", pd.Series(0.0, index=labels.index)).to_numpy(dtype=float)
-    y = y + labels.get("dy", pd.Series(0.0, index=labels.index)).to_numpy(dtype=float)
-    width = labels["label"].astype(str).str.len().to_numpy() * style.char_em * style.size_px
-    height = np.full(len(labels), style.line_em * style.size_px)
-    anchor = labels.get("anchor", pd.Series("middle", index=labels.index)).to_numpy()
-    baseline = labels.get("baseline", pd.Series("center", index=labels.index)).to_numpy()
-    left = np.where(anchor == "start", x, np.where(anchor == "end", x - width, x - width / 2))
-    top = np.where(baseline == "top", y, np.where(baseline == "bottom", y - height, y - height / 2))
-    pad = style.padding_px
-    return pd.DataFrame({"x0": left - pad, "y0": top - pad, "x1": left + width + pad, "y1": top + height + pad},
-                        index=labels.index)
+    n = len(labels)
+    dx = labels["dx"].to_numpy(dtype=float) if "dx" in labels else np.zeros(n)
+    dy = labels["dy"].to_numpy(dtype=float) if "dy" in labels else np.zeros(n)
+    anchor = labels["anchor"].tolist() if "anchor" in labels else ["middle"] * n
+    baseline = labels["baseline"].tolist() if "baseline" in labels else ["center"] * n
+    boxes = [_box(float(x[i] + dx[i]), float(y[i] + dy[i]), len(str(text)), anchor[i], baseline[i], style)
+             for i, text in enumerate(labels["label"].tolist())]
+    return pd.DataFrame(boxes or np.empty((0, 4)), columns=["x0", "y0", "x1", "y1"], index=labels.index)
 
 
 def _overlaps(box: np.ndarray, others: np.ndarray) -> bool:
@@ -282,12 +290,14 @@ def place_labels(candidates: pd.DataFrame, view: dict, *, canvas: tuple[float, f
              else np.empty((0, 4)))
     kept: list[dict] = []
     ordered = candidates.sort_values("priority", ascending=False, kind="stable")
-    for row in ordered.itertuples(index=False):
+    xs, ys = world_px(ordered["lon"], ordered["lat"], zoom)
+    for row, x, y in zip(ordered.itertuples(index=False), xs, ys, strict=True):
         for position in _candidate_positions(float(row.radius)):
-            one = pd.DataFrame([{"label": row.label, "lon": row.lon, "lat": row.lat, **position}])
-            box = label_boxes(one, zoom, style).to_numpy(dtype=float)[0]
+            box = np.array(_box(x + position["dx"], y + position["dy"], len(str(row.label)),
+                                position["anchor"], position["baseline"], style))
             inside = (box[0] >= frame_box[0] and box[1] >= frame_box[1]
-                      and box[2] <= frame_box[2] and box[3] <= frame_box[3])
+                      and box[2] <= frame_box[2] and box[3] <= frame_box[3]
+                      and frame_box[0] <= x <= frame_box[2] and frame_box[1] <= y <= frame_box[3])
             if inside and not _overlaps(box, taken):
                 taken = np.vstack([taken, box])
                 kept.append({"label": row.label, "lon": row.lon, "lat": row.lat, **position})
@@ -307,20 +317,33 @@ def label_candidates(frame: pd.DataFrame, selected: str | None = None) -> pd.Dat
     """One candidate label per land crossing (its first CA4 side, else its first side; the crossing's
     traffic, both sides, is its priority) and one per airport (its IATA code). Seaports go unlabelled
     (their tooltip names them). The selected post always comes first."""
-    land = frame[frame["type"] == "land"].assign(_ca4=lambda f: ~f["programme"])
-    traffic = land.groupby("crossing_code")["recent_flow"].sum()
-    crossings = land.sort_values(["crossing_code", "_ca4", "country_iso3"]).drop_duplicates("crossing_code")
-    crossings = crossings.assign(label=crossings["name"], priority=crossings["crossing_code"].map(traffic))
-    airports = frame[frame["type"] == "air"]
-    airports = airports.assign(label=airports["code"].str.split("-").str[1], priority=airports["recent_flow"])
-    labels = pd.concat([crossings, airports])
-    if selected is not None:
-        chosen = frame[frame["code"] == selected]
-        labels = pd.concat([chosen.assign(label=chosen["name"], priority=np.inf),
-                            labels[~labels["crossing_code"].isin(chosen["crossing_code"].dropna())
-                                   & (labels["code"] != selected)]])
-    labels = labels.assign(radius=labels["size"] / 2, priority=labels["priority"].astype(float))
-    return labels[["code", "label", "lon", "lat", "priority", "radius"]].reset_index(drop=True)
+    # A plain loop over a few dozen records: pandas' string columns cost more here than the work itself.
+    columns = ["code", "name", "type", "country_iso3", "crossing_code", "recent_flow", "programme", "lon", "lat",
+               "size"]
+    posts = frame[columns].to_dict("records")
+    traffic: dict[str, float] = {}
+    sides: dict[str, dict] = {}
+    for post in posts:
+        crossing = post["crossing_code"]
+        if post["type"] != "land" or not isinstance(crossing, str):
+            continue
+        traffic[crossing] = traffic.get(crossing, 0) + float(post["recent_flow"])
+        rank = (not post["programme"], post["country_iso3"])
+        if crossing not in sides or rank < (not sides[crossing]["programme"], sides[crossing]["country_iso3"]):
+            sides[crossing] = post
+    rows = [{**post, "label": post["name"], "priority": traffic[crossing]} for crossing, post in sorted(sides.items())]
+    rows += [{**post, "label": post["code"].split("-")[1], "priority": float(post["recent_flow"])}
+             for post in posts if post["type"] == "air"]
+    chosen = [post for post in posts if post["code"] == selected]
+    if chosen:
+        crossing = chosen[0]["crossing_code"]
+        rows = [{**chosen[0], "label": chosen[0]["name"], "priority": math.inf}] + [
+            row for row in rows if row["code"] != selected and (crossing is None or row["crossing_code"] != crossing)]
+    labels = pd.DataFrame(rows, columns=[*columns, "label", "priority"])
+    labels["radius"] = labels["size"].astype(float) / 2
+    labels.loc[labels["code"] == selected, "radius"] += SELECTED_RING_GAP_PX  # clear of the ring
+    labels["priority"] = labels["priority"].astype(float)
+    return labels[["code", "label", "lon", "lat", "priority", "radius"]]
 
 
 def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "es", selected: str | None = None,
@@ -380,9 +403,10 @@ def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected
         ))
     if selected is not None and (data["code"] == selected).any():
         ring = data[data["code"] == selected]
+        ring = ring.assign(ring=ring["size"] / 2 + SELECTED_RING_GAP_PX)[["lon", "lat", "ring"]]
         layers.append(pdk.Layer(
-            "ScatterplotLayer", data=ring[["lon", "lat", "size"]], id="selected-ring",
-            get_position=["lon", "lat"], get_radius="size", radius_units=PIXELS, stroked=True,
+            "ScatterplotLayer", data=ring, id="selected-ring",
+            get_position=["lon", "lat"], get_radius="ring", radius_units=PIXELS, stroked=True,
             filled=False, get_line_color=[20, 20, 20], line_width_min_pixels=3, pickable=False,
         ))
     return layers

@@ -14,7 +14,7 @@ from geo import maps, reference
 from geo.charts import post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows.queries import recent_routes
-from geo.i18n import t
+from geo.i18n import month_ticks, t
 from geo.models import POST_TYPES
 from geo.posts import profile as post_profile_tables
 from geo.posts.queries import PostFilters, post_profile, posts_frame
@@ -99,7 +99,7 @@ with st.sidebar:
 # The map takes the page; a selected post's profile sits beside it on a wide screen (Streamlit stacks
 # columns on a phone, so there the profile comes below the map).
 if selected:
-    map_column, panel_column = st.columns([3, 2], gap="small")
+    map_column, panel_column = st.columns([63, 37], gap="small")
 else:
     map_column = panel_column = st.container()
 
@@ -123,8 +123,7 @@ with map_column:
         maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=maps.MAP_HEIGHT_PX,
         on_select="rerun", selection_mode="single-object", key=MAP_KEY,
     )
-    st.caption(t("map.caption", lang) + " " + t("map.count", lang, n=len(posts)) + " "
-               + t("panel.more_labels", lang))
+    st.caption(f"{t('map.caption', lang)} {t('map.count', lang, n=len(posts))}. {t('panel.more_labels', lang)}")
     if posts.empty:
         st.info(t("map.no_posts", lang))
 
@@ -143,7 +142,10 @@ with panel_column:
         if profile.monthly_flows.empty:
             st.caption(t("panel.no_flows", lang))
         else:
-            st.plotly_chart(post_monthly_flows(profile.monthly_flows, lang), width="stretch")
+            chart = post_monthly_flows(profile.monthly_flows, lang)
+            # A side panel holds about four month names across: label every third month.
+            chart.update_xaxes(**month_ticks(profile.monthly_flows["month"], lang, every=3))
+            st.plotly_chart(chart, width="stretch")
         st.markdown(f"**{t('panel.components', lang)}**")
         if profile.components.empty:
             st.caption(t("panel.no_components", lang))

@@ -64,7 +64,9 @@ STRINGS = {
     "panel.date": {"es": "Fecha", "en": "Date"},
     "panel.venue": {"es": "Sede", "en": "Venue"},
     "panel.flows": {"es": "Flujos mensuales recientes", "en": "Recent monthly flows"},
-    "panel.done": {"es": "Terminado", "en": "Completed"},
+    "panel.dates.title": {"es": "Fechas", "en": "Dates"},
+    "panel.dates.target": {"es": "meta: {date}", "en": "target: {date}"},
+    "panel.dates.done": {"es": "terminado: {date}", "en": "completed: {date}"},
     "panel.crossings": {"es": "Cruces en los últimos 12 meses", "en": "Crossings in the last 12 months"},
     "panel.crossings.help": {
         "es": "Personas que cruzaron por este puesto (entradas y salidas); el cambio compara con los 12 meses "

@@ -31,16 +31,16 @@ def facts_table(identity: dict, lang: str) -> pd.DataFrame:
 
 
 def components_table(components: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per component: name, status, progress, target date and completion date, all as text."""
-    name = components["name_es" if lang == "es" else "name_en"]
-    return pd.DataFrame({
-        t("panel.component", lang): name.astype(str),
-        t("filter.status", lang): components["status"].map(lambda s: t(f"status.{s}", lang)),
-        t("panel.progress", lang): components["progress"].map(
-            lambda v: MISSING if pd.isna(v) else fmt_percent(float(v), lang)),
-        t("panel.target", lang): components["target_date"].map(lambda d: _date(d, lang)),
-        t("panel.done", lang): components["completion_date"].map(lambda d: _date(d, lang)),
-    }).reset_index(drop=True)
+    """One row per component in three columns that fit a side panel: name; status with progress
+    ("Instalación · 60 %"); its date (completed on, else its target). All text."""
+    name = components["name_es" if lang == "es" else "name_en"].astype(str)
+    status = [t(f"status.{s}", lang) + ("" if pd.isna(p) else " · " + fmt_percent(float(p), lang))
+              for s, p in zip(components["status"], components["progress"], strict=True)]
+    dates = [t("panel.dates.done", lang, date=_date(done, lang)) if _date(done, lang) != MISSING
+             else t("panel.dates.target", lang, date=_date(target, lang))
+             for target, done in zip(components["target_date"], components["completion_date"], strict=True)]
+    return pd.DataFrame({t("panel.component", lang): name.tolist(), t("filter.status", lang): status,
+                         t("panel.dates.title", lang): dates})
 
 
 def workshops_table(workshops: pd.DataFrame, lang: str) -> pd.DataFrame:
