@@ -1,0 +1,165 @@
+"""Numbers and dates as Guatemala, El Salvador, Honduras and Nicaragua write them (CLDR es_GT/es_SV/es_HN/es_NI):
+1,234.5 and 36.8 %, never Spain's 1.234,5 / 36,8 %; day-first dates; Spanish month names, also on chart axes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import charts
+from geo.access.auth import Actor
+from geo.i18n import (
+    fmt_compact,
+    fmt_date,
+    fmt_date_short,
+    fmt_datetime,
+    fmt_money,
+    fmt_month,
+    fmt_month_short,
+    fmt_number,
+    fmt_percent,
+    month_ticks,
+    plotly_separators,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
+DAY = dt.date(2026, 11, 28)
+
+# Spain's decimal comma: "60,34 M", "36,8 %", "1.234,5" (a comma followed by one or two digits, then no digit).
+SPAIN_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)|\d\.\d{3},\d")
+# English month names as written by plotly or strftime; case-sensitive, since Spanish writes "mar", "may".
+ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
+                           r"June|July|August|September|October|November|December)\b(?=[ .,]*\d)")
+
+
+# ------------------------------------------------------------------------------------------ the formatter
+def test_spanish_numbers_are_the_regions() -> None:
+    assert fmt_number(1234.5, "es", 1) == "1,234.5"
+    assert fmt_number(1234567, "es") == "1,234,567"
+    assert fmt_number(-0.5, "es", 1) == "-0.5"
+    assert fmt_percent(36.8, "es", 1) == "36.8 %"
+    assert fmt_compact(60_340_000, "es") == "60.34 M"
+    assert fmt_money(81_500, "es", "USD") == "USD 81,500"
+    for text in (fmt_number(1234.5, "es", 1), fmt_percent(36.8, "es", 1), fmt_compact(60_340_000, "es"),
+                 fmt_money(12_345.5, "es", decimals=2)):
+        assert not SPAIN_DECIMAL.search(text), text
+
+
+def test_spanish_dates_are_day_first_with_spanish_months() -> None:
+    assert fmt_date(DAY, "es") == "28 nov 2026"
+    assert fmt_date_short(DAY, "es") == "28/11/2026"
+    assert fmt_datetime(dt.datetime(2026, 11, 28, 9, 5), "es") == "28/11/2026 09:05"
+    assert fmt_month(dt.date(2026, 9, 1), "es") == "septiembre 2026"
+    assert fmt_month_short(pd.Timestamp("2026-01-01"), "es") == "ene 2026"
+
+
+def test_english_formats() -> None:
+    assert fmt_number(1234.5, "en", 1) == "1,234.5"
+    assert fmt_percent(36.8, "en", 1) == "36.8 %"
+    assert fmt_compact(60_340_000, "en") == "60.34 M"
+    assert fmt_date(DAY, "en") == "28 Nov 2026"
+    assert fmt_date_short(DAY, "en") == "28 Nov 2026"  # never the ambiguous 11/28/2026
+    assert fmt_month(DAY, "en") == "November 2026"
+
+
+def test_missing_values_show_a_dash() -> None:
+    for value in (None, float("nan"), pd.NaT):
+        assert fmt_number(value, "es") == "—"  # type: ignore[arg-type]
+        assert fmt_date(value, "es") == "—"  # type: ignore[arg-type]
+
+
+def test_plotly_separators_and_month_ticks() -> None:
+    assert plotly_separators("es") == ".," and plotly_separators("en") == ".,"  # decimal, then thousands
+    months = pd.date_range("2025-01-01", "2026-12-01", freq="MS")
+    ticks = month_ticks(months, "es")
+    assert len(ticks["tickvals"]) <= 12
+    assert ticks["ticktext"][0] == "ene 2025" and "ene 2026" in ticks["ticktext"]
+    assert not any(ENGLISH_MONTH.search(f"{text} 1") for text in ticks["ticktext"])
+    axis = charts.date_axis(pd.date_range("2026-01-01", "2026-01-20"), "es")
+    assert axis["ticktext"][0] == "1 ene" and axis["hoverformat"] == "%d/%m/%Y"
+
+
+# ------------------------------------------------------------------------------------------ every page
+def _walk(node):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        children = children.values()
+    for child in children or []:
+        yield child
+        yield from _walk(child)
+
+
+def page_text(at: AppTest) -> tuple[str, list[dict]]:
+    """What a reader sees: text elements, metrics, table cells; and the plotly figures' JSON."""
+    parts: list[str] = []
+    figures: list[dict] = []
+    for node in _walk(at._tree):
+        kind = type(node).__name__
+        if kind == "Dataframe":
+            frame = node.value
+            parts += [str(c) for c in frame.columns]
+            parts += [v for v in frame.to_numpy().ravel() if isinstance(v, str)]
+            continue
+        proto = getattr(node, "proto", None)
+        spec = getattr(proto, "spec", None) if proto is not None else None
+        if isinstance(spec, str) and spec.startswith("{") and '"layout"' in spec:
+            figures.append(json.loads(spec))
+            continue
+        for attr in ("value", "label", "body"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                parts.append(value)
+    return "\n".join(parts), figures
+
+
+def _axes(figure: dict) -> list[tuple[str, dict]]:
+    layout = figure.get("layout", {})
+    return [(k, v) for k, v in layout.items() if re.fullmatch(r"[xy]axis\d*", k) and isinstance(v, dict)]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_spanish_page_shows_the_regions_formats(app_env: str, page: str) -> None:
+    at = AppTest.from_file(str(REPO / page), default_timeout=90)
+    at.query_params["lang"] = "es"
+    at.session_state["actor"] = Actor("formats-test", "editor")  # editors see the most (audit, imports)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text, figures = page_text(at)
+    text = re.sub(r"<[^>]*>", " ", text)  # legends' HTML swatches: rgb(230,159,0) is a colour, not a number
+    spain = SPAIN_DECIMAL.search(text)
+    assert not spain, f"{page}: Spain-style decimal in …{text[max(0, spain.start() - 60):spain.end() + 20]!r}"
+    english = ENGLISH_MONTH.search(text)
+    assert not english, f"{page}: English month in …{text[max(0, english.start() - 60):english.end() + 20]!r}"
+    for figure in figures:
+        layout = figure.get("layout", {})
+        assert layout.get("separators") in (None, ".,"), f"{page}: separators {layout.get('separators')!r}"
+        for name, axis in _axes(figure):
+            if axis.get("type") == "date":
+                # plotly's own date labels are English (its locales load from a CDN): the page writes them.
+                assert axis.get("ticktext"), f"{page}: {name} is a date axis with plotly's English month labels"
+                assert not any(ENGLISH_MONTH.search(f"{t} 1") for t in axis["ticktext"]), axis["ticktext"]
+
+
+def test_month_charts_label_their_months_in_spanish() -> None:
+    from geo.programme import returns as rt
+
+    months = pd.date_range("2025-12-01", "2026-11-01", freq="MS")
+    monthly = pd.DataFrame({"month": list(months) * 2, "direction": ["entry"] * 12 + ["exit"] * 12,
+                            "count": range(1000, 1024)})
+    profile = charts.post_monthly_flows(monthly, "es")
+    series = pd.DataFrame({"month": list(months), "category": "trafficking_victim", "shown": 7.0,
+                           "suppressed": False, "label": "7", "count": 7})
+    chart = rt.returns_chart(series, "es")
+    for fig in (profile, chart):
+        assert fig.layout.separators == ".,"
+        ticks = list(fig.layout.xaxis.ticktext)
+        assert ticks[0] == "dic 2025" and "ene 2026" in ticks, ticks
+        assert fig.layout.xaxis.tickangle == 0  # short labels, horizontal: they no longer reach the legend
+    assert chart.layout.legend.y >= 1  # the legend above the plot, clear of the month labels
