@@ -278,3 +278,17 @@ def test_the_first_slide_shows_the_highlights_of_the_linked_period(app_env: str)
     shown = [m.value for m in at.markdown if re.match(r"^\d+\. ", m.value)]
     assert shown == view.lines(result, "en") and len(shown) >= 3
     assert all("country=GTM" in line for line in shown if "flows?" in line)
+
+
+def test_the_brief_carries_the_shown_highlights(spiked) -> None:
+    from geo.overview import brief
+    from geo.overview import figures as ov
+
+    engine, _codes = spiked
+    result = hl.find_highlights(engine, LAST)
+    figures = ov.overview_figures(engine, ov.Period(flows.add_months(LAST, -11), LAST))
+    spec = brief.overview_brief(figures, "es", 2026, result)
+    assert spec.highlights == words.sentences(result, "es") and spec.highlights[0].startswith("Alza en ")
+    assert spec.highlights_title == "Lo que cambió en " + words.fmt_month(LAST, "es")
+    png = brief.render(spec, "png")
+    assert png.startswith(b"\x89PNG") and brief.render(brief.overview_brief(figures, "en", None), "pdf")[:4] == b"%PDF"

@@ -57,6 +57,8 @@ class BriefSpec:
     legend: list[LegendEntry] = field(default_factory=list)
     legend_title: str = ""
     notice: str | None = None
+    highlights: list[str] = field(default_factory=list)  # sentences, already worded (geo.overview.highlights)
+    highlights_title: str = ""
 
 
 def _rgb(colour: tuple[int, int, int]) -> str:
@@ -77,8 +79,9 @@ def render(spec: BriefSpec, fmt: str = "pdf") -> bytes:
     if spec.notice:
         fig.text(0.97, 0.915, "\n".join(textwrap.wrap(spec.notice, 70)), fontsize=8.5, color="#8A4B00",
                  ha="right", va="top", bbox={"boxstyle": "round,pad=0.4", "fc": "#FFF3D6", "ec": "#E69F00"})
+    top = _highlights_band(fig, spec) if spec.highlights else 0.81  # the band pushes map and KPIs down
     # Map (left) with its legend below.
-    ax = fig.add_axes((0.03, 0.17, 0.56, 0.64))
+    ax = fig.add_axes((0.03, 0.17, 0.56 if not spec.highlights else 0.41, top - 0.17))
     spec.draw_map(ax)
     ax.set_xlabel("")  # geopandas labels the axes with the CRS name, in English
     ax.set_ylabel("")
@@ -97,16 +100,20 @@ def render(spec: BriefSpec, fmt: str = "pdf") -> bytes:
         ax.legend(handles=handles, title=spec.legend_title, loc="upper left", bbox_to_anchor=(0.0, -0.01),
                   ncol=4, fontsize=8.5, title_fontsize=9, frameon=False, alignment="left")
     # KPIs (right): two columns, label / value / detail stacked.
-    rows = max((len(spec.kpis) + 1) // 2, 1)
-    step = min(0.165, 0.68 / rows)
+    # Under the highlights the map is smaller, so the KPIs take three columns instead of two.
+    columns, left, width = (3, 0.45, 0.172) if spec.highlights else (2, 0.62, 0.18)
+    label_chars, detail_chars = (34, 33) if spec.highlights else (34, 36)
+    rows = max(-(-len(spec.kpis) // columns), 1)
+    step = min(0.165, (top - 0.10) / rows)
+    detail_lines = 5 if step >= 0.15 else 3
     for i, (label, value, detail) in enumerate(spec.kpis):
-        x = 0.62 + 0.18 * (i % 2)
-        y = 0.81 - step * (i // 2)
-        fig.text(x, y, "\n".join(textwrap.wrap(label, 34)[:2]), fontsize=9, color="#444444", va="top")
+        x = left + width * (i % columns)
+        y = top - step * (i // columns)
+        fig.text(x, y, "\n".join(textwrap.wrap(label, label_chars)[:2]), fontsize=9, color="#444444", va="top")
         fig.text(x, y - 0.032, value, fontsize=17 if len(value) <= 12 else 11.5, fontweight="bold", color=NAVY,
                  va="top")
-        fig.text(x, y - 0.075, "\n".join(textwrap.wrap(detail, 36)[:5]), fontsize=7.3, color="#333333",
-                 va="top", linespacing=1.15)
+        fig.text(x, y - 0.075, "\n".join(textwrap.wrap(detail, detail_chars)[:detail_lines]), fontsize=7.3,
+                 color="#333333", va="top", linespacing=1.15)
     # Footer: the data source line.
     fig.text(0.03, 0.012, "\n".join(textwrap.wrap(spec.source, 210)), fontsize=7.5, color="#555555", va="bottom")
     buffer = io.BytesIO()
@@ -115,6 +122,19 @@ def render(spec: BriefSpec, fmt: str = "pdf") -> bytes:
     else:
         fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
+
+
+def _highlights_band(fig: Figure, spec: BriefSpec) -> float:
+    """The month's highlights, numbered, in a band under the header; returns the top left for the rest."""
+    lines: list[str] = []
+    for number, sentence in enumerate(spec.highlights, 1):
+        # '$' would start matplotlib's mathtext: names from data are drawn as typed.
+        wrapped = textwrap.wrap(sentence.replace("$", r"\$"), 190)
+        lines += [f"{number}. {wrapped[0]}", *(f"    {rest}" for rest in wrapped[1:])]
+    fig.text(0.03, 0.815, spec.highlights_title, fontsize=10.5, fontweight="bold", color=NAVY, va="top")
+    fig.text(0.03, 0.787, "\n".join(lines), fontsize=7.6, color="#1A1A1A", va="top", linespacing=1.3)
+    # 7.6 pt × 1.3 line spacing on an 8.27 in (595 pt) page: about 0.0166 of the height a line.
+    return 0.787 - 0.0166 * len(lines) - 0.035
 
 
 # ------------------------------------------------------------------------------------------ maps
@@ -175,8 +195,10 @@ def status_legend(lang: str, statuses: list[str]) -> list[LegendEntry]:
 
 
 # ----------------------------------------------------------------------------------------- briefs
-def overview_brief(fig_data, lang: str, seed: int | None) -> BriefSpec:
-    """The overview as a brief (fig_data: geo.overview.figures.OverviewFigures)."""
+def overview_brief(fig_data, lang: str, seed: int | None, highlights=None) -> BriefSpec:
+    """The overview as a brief (fig_data: geo.overview.figures.OverviewFigures; highlights: the month's
+    geo.overview.highlights.Highlights, shown in a band under the header when given)."""
+    from geo.overview import highlight_text
     from geo.overview.figures import filters_text, kpi_cards
 
     cards = kpi_cards(fig_data, lang, seed)
@@ -190,6 +212,8 @@ def overview_brief(fig_data, lang: str, seed: int | None) -> BriefSpec:
         draw_map=lambda ax: draw_region(ax, posts, lang),
         legend=status_legend(lang, sorted(set(posts["status"]))), legend_title=t("map.legend.status", lang),
         notice=t("app.sample_notice", lang, seed=seed) if seed is not None else None,
+        highlights=highlight_text.sentences(highlights, lang) if highlights is not None else [],
+        highlights_title=highlight_text.title(highlights, lang) if highlights is not None else "",
     )
 
 
