@@ -29,7 +29,8 @@ def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, 
 def load_brief(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...], language: str,
                fmt: str) -> bytes:
     figures = load_figures(url, first, last, countries)
-    return brief.render(brief.overview_brief(figures, language, sample_seed(ui.engine())), fmt)
+    highlights = highlights_view.load(last, countries)
+    return brief.render(brief.overview_brief(figures, language, sample_seed(ui.engine()), highlights), fmt)
 
 
 seed = sample_seed(engine)
