@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent
 st.set_page_config(page_title="CA4 Border Monitor", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide")
 
 lang = ui.lang()
+ui.check_settings()  # an unusable setting: its message, not a traceback
 
 with st.spinner(t("app.first_start", lang)):
     try:

@@ -6,13 +6,14 @@ Only UI concerns live here; every rule and query is in geo/.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from geo.config import settings
+from geo.config import SettingsError, settings
 from geo.db import data_version, ensure_database, get_engine
 from geo.i18n import LANGUAGES, normalise_lang, t
 
@@ -57,8 +58,58 @@ def cached(func: Loader) -> Loader:
 
 
 def lang() -> str:
-    """The UI language: ?lang= in the URL, else the configured default."""
-    return normalise_lang(st.query_params.get("lang", settings().default_lang))
+    """The UI language: ?lang= in the URL, else the configured default (es if the setting is unusable:
+    check_settings() then says so)."""
+    try:
+        default = settings().default_lang
+    except SettingsError:
+        default = "es"
+    return normalise_lang(st.query_params.get("lang", default))
+
+
+def check_settings() -> None:
+    """Stop with the plain message naming the variable and the accepted values when a setting is unusable."""
+    try:
+        settings()
+    except SettingsError as error:
+        st.error(error.message(lang()), icon=":material/settings:")
+        st.stop()
+
+
+# ---------------------------------------------------------------- URL parameters and text from data
+def query_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer URL parameter, parsed defensively: only ASCII digits with an optional sign (str.isdigit()
+    also accepts "²", which int() refuses), clamped to [minimum, maximum]; anything else gives `default`."""
+    raw = str(st.query_params.get(name, "")).strip()
+    if not re.fullmatch(r"[+-]?[0-9]{1,12}", raw):
+        return default
+    value = int(raw)
+    if minimum is not None:
+        value = max(minimum, value)
+    if maximum is not None:
+        value = min(maximum, value)
+    return value
+
+
+def query_choice(name: str, allowed: Sequence[str], default: str | None = None) -> str | None:
+    """A URL parameter that must be one of `allowed` (exactly); anything else gives `default`."""
+    raw = st.query_params.get(name)
+    return raw if isinstance(raw, str) and raw in allowed else default
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def plain(text: object) -> str:
+    """`text` escaped so that st.markdown, captions, headings, widget labels and help show it as typed:
+    no link, image, HTML, heading, list or emphasis can come from data (names, notes, titles, venues)."""
+    value = "" if text is None else str(text)
+    lines = []
+    for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.lstrip(" \t")
+        indent = "\u00a0" * (len(line) - len(stripped))  # leading spaces would make a code block
+        lines.append(indent + _MARKDOWN_SPECIAL.sub(r"\\\1", stripped))
+    return "  \n".join(lines)
 
 
 def set_lang(value: str) -> None:
@@ -95,10 +146,32 @@ def sample_notice(seed: int | None) -> None:
 ACTOR_KEY = "actor"
 
 
+TOKEN_KEY = "sign_in_token"  # this browser's sign-in token (geo.access.sessions), while signed in
+COOKIE_CHECKED_KEY = "sign_in_cookie_checked"
+COOKIE_CLEAR_KEY = "sign_in_cookie_clear"
+
+
+def _restore_sign_in() -> None:
+    """Once per browser session: sign in from the cookie a reload brings, if its token still holds (signed
+    by this server, not expired, not signed out, its user active). Cookies arrive with the session's first
+    request only, so a cookie written later takes effect at the next reload, which is when it is needed."""
+    from geo.access import sessions
+
+    if st.session_state.get(COOKIE_CHECKED_KEY) or ACTOR_KEY in st.session_state:
+        return
+    st.session_state[COOKIE_CHECKED_KEY] = True
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    actor = sessions.verify(engine(), token) if token else None
+    if actor is not None:
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[TOKEN_KEY] = token
+
+
 def current_actor():
     """The signed-in Actor, or geo.access.auth.ANONYMOUS (a viewer)."""
     from geo.access.auth import ANONYMOUS, Actor
 
+    _restore_sign_in()
     actor = st.session_state.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else ANONYMOUS
 
@@ -109,18 +182,44 @@ def signed_in() -> bool:
     return current_actor() != ANONYMOUS
 
 
+def _sync_cookie(token: str | None) -> None:
+    """Keep the browser's sign-in cookie in step: the token while signed in, deleted after a sign-out.
+    (Written by script, so it cannot be HttpOnly; see browser_bridge. The server refuses it once revoked.)"""
+    from streamlit.errors import StreamlitDuplicateElementKey
+
+    import browser_bridge
+    from geo.access import sessions
+
+    try:
+        if token:
+            browser_bridge.write_cookie(sessions.COOKIE_NAME, token, sessions.seconds_left(token), key="sign_in_cookie")
+        elif st.session_state.get(COOKIE_CLEAR_KEY):
+            browser_bridge.write_cookie(sessions.COOKIE_NAME, "", 0, key="sign_in_cookie")
+    except StreamlitDuplicateElementKey:  # the box drawn twice in one run: the cookie is written already
+        pass
+
+
 def sign_in_box() -> None:
-    """Sign-in form (or who is signed in, with a sign-out button). Call inside `with st.sidebar:`."""
+    """Sign-in form (or who is signed in, with a sign-out button). Call inside `with st.sidebar:`.
+
+    A sign-in lasts across reloads for geo.access.sessions.TOKEN_TTL (12 h) through a signed cookie;
+    signing out revokes the token on the server and deletes the cookie."""
+    from geo.access import sessions
     from geo.access.users import sign_in
 
     language = lang()
     if signed_in():
         actor = current_actor()
+        _sync_cookie(st.session_state.get(TOKEN_KEY))
         st.caption(t("signin.as", language, user=actor.username, role=t(f"role.{actor.role}", language)))
-        if st.button(t("signin.out", language), key="sign_out"):
+        st.caption(t("signin.kept", language, hours=int(sessions.TOKEN_TTL.total_seconds() // 3600)))
+        if st.button(t("signin.out", language), key="sign_out", icon=":material/logout:"):
+            sessions.revoke(engine(), st.session_state.pop(TOKEN_KEY, None))
             del st.session_state[ACTOR_KEY]
+            st.session_state[COOKIE_CLEAR_KEY] = True
             st.rerun()
         return
+    _sync_cookie(None)
     with st.expander(t("signin.title", language), expanded=settings().require_login), \
             st.form("sign_in", clear_on_submit=True, border=False):
         name = st.text_input(t("signin.user", language), key="sign_in_user")
@@ -129,6 +228,8 @@ def sign_in_box() -> None:
             result = sign_in(engine(), name, password)
             if result.actor is not None:
                 st.session_state[ACTOR_KEY] = result.actor
+                st.session_state[TOKEN_KEY] = sessions.issue(engine(), result.actor.username)
+                st.session_state.pop(COOKIE_CLEAR_KEY, None)
                 st.rerun()
             elif result.wait_s:
                 st.error(t("signin.wait", language, seconds=result.wait_s))
@@ -150,6 +251,7 @@ def guard(role: str | None = None) -> None:
     the page needs beyond that. geo/ checks the role again on every write.
     """
     language = lang()
+    check_settings()
     if sign_in_required():
         st.info(t("signin.required", language), icon=":material/lock:")
         sign_in_box()

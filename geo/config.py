@@ -1,21 +1,46 @@
-"""Settings read from the environment, in one place.
+"""Settings read from the environment, in one place, validated when read.
 
-DATABASE_URL   SQLAlchemy URL; unset means the embedded SQLite file under var/.
-CA4_LANG       default language of the UI ("es" or "en").
+DATABASE_URL   SQLAlchemy URL (sqlite:///path or postgresql+psycopg://user:pass@host:port/db);
+               unset or empty means the embedded SQLite file under var/.
+CA4_LANG       default language of the UI: "es" or "en" (unset: es).
 CA4_DATA_DIR   folder holding reference/ and posts.csv (defaults to the repository's data/).
 CA4_VAR_DIR    folder for local state (the embedded database, benchmark databases).
-CA4_REQUIRE_LOGIN  "1" makes the whole app require sign-in.
-CA4_IMPORT_MAX_MB  largest file accepted by imports.
+CA4_REQUIRE_LOGIN  1/true/yes makes the whole app require sign-in; 0/false/no or unset does not.
+CA4_IMPORT_MAX_MB  largest file accepted by imports, in MB: a number above 0 and at most 2000 (unset: 50).
+
+A value outside these raises SettingsError, whose message names the variable, the value and what is
+accepted, in Spanish or English; the app and the command line show that message, never a traceback.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "en")
+MAX_IMPORT_MB = 2000.0  # beyond this a single upload would not fit the memory of the machines we run on
+_TRUE = ("1", "true", "yes", "si", "sí", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+class SettingsError(ValueError):
+    """A setting with a value the app cannot use. `message(lang)` says which, and what is accepted."""
+
+    def __init__(self, variable: str, value: str, accepted_key: str) -> None:
+        self.variable, self.value, self.accepted_key = variable, value, accepted_key
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        from geo.i18n import t
+
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "…"
+        if self.variable == "DATABASE_URL" and "@" in shown:  # never show a password
+            shown = "…@" + shown.split("@")[-1]
+        return t("config.err.setting", lang if lang in LANGUAGES else "en", variable=self.variable, value=shown,
+                 accepted=t(self.accepted_key, lang if lang in LANGUAGES else "en"))
 
 
 @dataclass(frozen=True)
@@ -36,15 +61,66 @@ def default_sqlite_url(var_dir: Path) -> str:
     return f"sqlite:///{(var_dir / 'ca4.sqlite').as_posix()}"
 
 
+def _import_max_mb(raw: str | None) -> float:
+    if raw is None or not raw.strip():
+        return 50.0
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_IMPORT_MB):
+        raise SettingsError("CA4_IMPORT_MAX_MB", raw, "config.accepts.import_max_mb")
+    return value
+
+
+def _database_url(raw: str | None, var_dir: Path) -> str:
+    if raw is None or not raw.strip():
+        return default_sqlite_url(var_dir)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(raw.strip())
+    except (ArgumentError, ValueError):
+        raise SettingsError("DATABASE_URL", raw, "config.accepts.database_url") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError("DATABASE_URL", raw, "config.accepts.database_url")
+    return raw.strip()
+
+
+def _language(raw: str | None) -> str:
+    value = (raw or "es").strip().lower() or "es"
+    if value not in LANGUAGES:
+        raise SettingsError("CA4_LANG", raw or "", "config.accepts.lang")
+    return value
+
+
+def _flag(name: str, raw: str | None) -> bool:
+    value = (raw or "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(name, raw or "", "config.accepts.flag")
+
+
 def settings() -> Settings:
-    """Read the environment now (not at import time, so tests can change it)."""
-    var_dir = Path(os.environ.get("CA4_VAR_DIR", REPO_ROOT / "var"))
-    lang = os.environ.get("CA4_LANG", "es")
+    """Read the environment now (not at import time, so tests can change it). Raises SettingsError."""
+    var_dir = Path(os.environ.get("CA4_VAR_DIR") or REPO_ROOT / "var")
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or default_sqlite_url(var_dir),
-        default_lang=lang if lang in LANGUAGES else "es",
-        data_dir=Path(os.environ.get("CA4_DATA_DIR", REPO_ROOT / "data")),
+        database_url=_database_url(os.environ.get("DATABASE_URL"), var_dir),
+        default_lang=_language(os.environ.get("CA4_LANG")),
+        data_dir=Path(os.environ.get("CA4_DATA_DIR") or REPO_ROOT / "data"),
         var_dir=var_dir,
-        require_login=os.environ.get("CA4_REQUIRE_LOGIN", "0") in ("1", "true", "yes"),
-        import_max_mb=float(os.environ.get("CA4_IMPORT_MAX_MB", "50")),
+        require_login=_flag("CA4_REQUIRE_LOGIN", os.environ.get("CA4_REQUIRE_LOGIN")),
+        import_max_mb=_import_max_mb(os.environ.get("CA4_IMPORT_MAX_MB")),
     )
+
+
+def settings_problem(lang: str = "en") -> str | None:
+    """The message for the first invalid setting, or None when all are usable (for start-up checks)."""
+    try:
+        settings()
+    except SettingsError as error:
+        return error.message(lang)
+    return None

@@ -140,6 +140,24 @@ STRINGS = {
     "data.err.too_old": {"es": "fecha {value} anterior a {earliest}", "en": "date {value} before {earliest}"},
     "data.err.database": {"es": "la base de datos rechazó el archivo ({detail}); no se guardó nada",
                           "en": "the database refused the file ({detail}); nothing was saved"},
+    # ---------------------------------------------------------------- settings (geo/config.py)
+    "config.err.setting": {
+        "es": "Configuración no válida: {variable} = «{value}». Valores aceptados: {accepted}. Corrija la "
+              "variable de entorno y vuelva a iniciar.",
+        "en": "Invalid setting: {variable} = “{value}”. Accepted: {accepted}. Fix the environment variable "
+              "and start again.",
+    },
+    "config.accepts.import_max_mb": {"es": "un número de megabytes mayor que 0 y hasta 2000 (p. ej. 50)",
+                                     "en": "a number of megabytes above 0 and at most 2000 (e.g. 50)"},
+    "config.accepts.database_url": {
+        "es": "vacío (la base SQLite incluida), sqlite:///ruta/archivo.sqlite o "
+              "postgresql+psycopg://usuario:clave@servidor:5432/base",
+        "en": "empty (the embedded SQLite file), sqlite:///path/file.sqlite or "
+              "postgresql+psycopg://user:password@host:5432/database",
+    },
+    "config.accepts.lang": {"es": "es o en", "en": "es or en"},
+    "config.accepts.flag": {"es": "1, true, yes (sí) o 0, false, no (o sin definir)",
+                            "en": "1, true, yes or 0, false, no (or unset)"},
     # ---------------------------------------------------------------- data page
     "data.title": {"es": "Importar y exportar datos", "en": "Import and export data"},
     "data.tab.import": {"es": "Importar", "en": "Import"},
