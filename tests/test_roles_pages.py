@@ -118,8 +118,10 @@ def test_export_download_and_quality_panel(app_env: str) -> None:
 def test_admin_page_is_for_admins_only(app_env: str, actor: Actor | None) -> None:
     at = run("pages/admin.py", actor)
     assert not at.exception
-    assert t("admin.only", "en") in texts(at, "warning")
-    assert not at.text_input and not at.dataframe
+    assert t("guard.admin_only", "en") in texts(at, "warning")
+    assert not at.dataframe
+    # a signed-out visitor is offered the sign-in form, nothing of the page's own inputs
+    assert {w.label for w in at.text_input} <= {t("signin.user", "en"), t("signin.password", "en")}
 
 
 def test_an_admin_adds_a_user_on_the_page(app_env: str) -> None:
@@ -139,8 +141,8 @@ def test_an_admin_adds_a_user_on_the_page(app_env: str) -> None:
 def test_audit_log_hidden_from_viewers(app_env: str, actor: Actor | None) -> None:
     at = run("pages/audit.py", actor)
     assert not at.exception
-    assert t("audit.editors_only", "en") in texts(at, "info")
-    assert not at.dataframe
+    assert t("guard.editor_only", "en") in texts(at, "warning")
+    assert not at.dataframe and not at.selectbox
 
 
 def test_audit_log_filters(app_env: str) -> None:
