@@ -114,8 +114,9 @@ def sentence(item: Highlight, lang: str) -> str:
                  participants=fmt_number(f["participants"], lang), posts=_listing(posts, lang))
     if item.kind == "where_next":
         venue = t("hl.where_next.venue", lang, venue=f["venue"]) if f.get("venue") else ""
+        posts = [f"{p['name']} ({p['code']})" for p in f["posts"]]
         return t("hl.where_next", lang, pair=pair_name(f["pair"], lang), n=fmt_number(f["uncovered"], lang),
-                 posts=f["posts"], venue=venue)
+                 posts=_listing(posts, lang), venue=venue)
     raise ValueError(f"unknown highlight kind {item.kind!r}")
 
 

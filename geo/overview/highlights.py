@@ -393,10 +393,18 @@ def _workshop_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highli
             items.append(Highlight(
                 "where_next", "where_next", str(top["pair"]),
                 {"pair": str(top["pair"]), "iso_a": str(top["iso_a"]), "iso_b": str(top["iso_b"]),
-                 "uncovered": int(top["uncovered_posts"]), "posts": str(top["uncovered_names"]),
+                 "uncovered": int(top["uncovered_posts"]), "posts": _named_codes(top),
                  "flow": int(top["flow"]), "venue": None if pd.isna(top["venue_name"]) else str(top["venue_name"])},
                 {"score": float(top["score"])}, _link("workshops"), score=10.0))
     return items
+
+
+def _named_codes(row: pd.Series) -> list[dict[str, str]]:
+    """The uncovered posts of a "where next" row as code and name (both sides of a crossing share a name)."""
+    codes, names = str(row["uncovered_codes"]).split(", "), str(row["uncovered_names"]).split(", ")
+    if len(codes) != len(names):  # a name with a comma in it: keep the codes, which have none
+        names = codes
+    return [{"code": c, "name": n} for c, n in zip(codes, names, strict=True)]
 
 
 def find_highlights(engine: Engine, month: dt.date, scope: Scope = Scope()) -> Highlights:
