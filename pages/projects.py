@@ -65,7 +65,10 @@ period = Period(first, last)
 # ------------------------------------------------------------------ portfolio
 st.subheader(t("proj.portfolio", lang))
 st.caption(t("proj.portfolio.caption", lang))
-st.dataframe(pj.portfolio_table(shown, lang), hide_index=True, width="stretch")
+# One column per project, one row per field: a wrapping table that fits 1280 px (a dataframe with a dozen
+# columns cut the titles and hid the last columns). Every cell is plain text.
+portfolio_view = pj.portfolio_table(shown, lang)
+st.table(portfolio_view.set_index(portfolio_view.columns[0]).T)
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -81,8 +84,8 @@ with detail_column:
     for row in shown.itertuples():
         with st.expander(t("proj.components", lang, code=row.code), expanded=True):
             part = components[components["project_code"] == row.code]
-            st.dataframe(pd.DataFrame({t("proj.col.component", lang): part["name_es" if lang == "es" else "name_en"]}),
-                         hide_index=True, width="stretch")
+            st.table(pd.DataFrame({t("proj.col.component", lang): part["name_es" if lang == "es" else "name_en"]}),
+                     hide_index=True)
 
 # ------------------------------------------------------------------ assisted returns
 st.subheader(t("returns.title", lang))
@@ -100,15 +103,15 @@ st.info(t("returns.reported", lang, n=fmt_number(REPORTED_RETURNS, lang)), icon=
 if returns.empty:
     st.info(t("returns.none", lang))
 else:
-    left, right = st.columns(2, gap="medium")
-    left.markdown(f"**{t('returns.by_country', lang)}**")
-    left.dataframe(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
-                                            lambda c: reference.country_name(c, lang)),
-                   hide_index=True, width="stretch")
-    right.markdown(f"**{t('returns.by_month', lang)}**")
-    right.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
-                                             lambda m: fmt_month(m, lang)),
-                    hide_index=True, width="stretch", height=300)
+    # One above the other at full width: side by side, each showed three of its five columns at 1280 px.
+    st.markdown(f"**{t('returns.by_country', lang)}**")
+    st.dataframe(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
+                                          lambda c: reference.country_name(c, lang)),
+                 hide_index=True, width="stretch")
+    st.markdown(f"**{t('returns.by_month', lang)}**")
+    st.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
+                                          lambda m: fmt_month(m, lang)),
+                 hide_index=True, width="stretch", height="content")
     st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns), lang), width="stretch")
     st.caption(t("returns.chart.suppressed", lang))
     st.download_button(t("returns.download", lang), data=rt.public_csv(returns),

@@ -107,9 +107,10 @@ def test_projects_page_in_both_languages(app_env: str, lang: str) -> None:
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    portfolio = at.dataframe[0].value
-    code, budget = ("Código", "Presupuesto") if lang == "es" else ("Code", "Budget")
-    assert list(portfolio[code]) == ["Q36-805", EU_PROJECT_CODE]
+    # A wrapping table, one column per project and one row per field: long titles are not cut.
+    portfolio = at.table[0].value.T
+    budget = "Presupuesto" if lang == "es" else "Budget"
+    assert list(portfolio.index) == ["Q36-805", EU_PROJECT_CODE]
     assert list(portfolio[budget]) == (["USD 81,500", "más de EUR 1,000,000"] if lang == "es"
                                        else ["USD 81,500", "over EUR 1,000,000"])
     assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
