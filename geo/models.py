@@ -466,3 +466,27 @@ class DatasetState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(200))
     seed: Mapped[int | None] = mapped_column(Integer)
+
+
+class ServerSecret(Base):
+    """Secrets the server makes for itself on first use (the key that signs sign-in tokens)."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SignInSession(Base):
+    """A signed-in browser: the SHA-256 of the random id its signed cookie carries (never the id itself),
+    until when it lasts, and whether it was signed out (revoked). See geo.access.sessions."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (Index("ix_sign_in_sessions_user_id", "user_id"),)
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
