@@ -72,43 +72,43 @@ tab_map, tab_people, tab_next, tab_table, tab_edit = st.tabs(
 # ------------------------------------------------------------------ map and uncovered posts
 with tab_map:
     if tab_map.open:
-        map_column, list_column = st.columns([2, 1], gap="medium")
-        with map_column:
-            st.pydeck_chart(
-                workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
-                                            show_labels=show_labels),
-                height=600, key="ws_map",
-            )
-            ui.colour_legend("", workshop_maps.legend_items(lang))
-            st.caption(t("ws.map.caption", lang, km=reach_km))
+        # The map and every table at full width, one under the other: beside the map, the uncovered posts
+        # showed one of their five columns; side by side, the coverage tables cut theirs at 1280 px.
+        st.pydeck_chart(
+            workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
+                                        show_labels=show_labels),
+            height=560, key="ws_map",
+        )
+        ui.colour_legend("", workshop_maps.legend_items(lang))
+        st.caption(t("ws.map.caption", lang, km=reach_km))
 
-        with list_column:
-            st.subheader(t("ws.uncovered.title", lang))
-            uncovered = tables.uncovered_table(report, lang)
-            if uncovered.empty:
-                st.success(t("ws.uncovered.none", lang))
-            else:
-                st.dataframe(uncovered, hide_index=True, width="stretch", height=520)
-                st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
+        st.subheader(t("ws.uncovered.title", lang))
+        uncovered = tables.uncovered_table(report, lang)
+        if uncovered.empty:
+            st.success(t("ws.uncovered.none", lang))
+        else:
+            st.dataframe(uncovered, hide_index=True, width="stretch", height=min(36 * len(uncovered) + 38, 400),
+                         column_config={t("ws.col.nearest_km", lang): st.column_config.NumberColumn(format="%.1f")})
+            st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
 
         # ------------------------------------------------------------------ coverage tables
         st.subheader(t("ws.coverage.title", lang))
-        percent_bars = {t(key, lang): st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100)
+        # Narrow bars with their figure (36.8 %), so a table's last column still fits at 1280 px.
+        percent_bars = {t(key, lang): st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100,
+                                                                       width=120)
                         for key in tables.PERCENT_KEYS}
-        c1, c2 = st.columns(2)
-        with c1:
-            st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
-            st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch",
-                         column_config=percent_bars)
-        with c2:
-            st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
-            st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch",
-                         column_config=percent_bars)
-            st.caption(t("ws.coverage.agency_definition", lang))
+        st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
+        st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch",
+                     column_config=percent_bars)
+        st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
+        st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch",
+                     column_config=percent_bars)
+        st.caption(t("ws.coverage.agency_definition", lang))
 
         st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
         st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch",
-                     column_config=percent_bars)
+                     column_config={**percent_bars, t("ws.col.segment", lang): st.column_config.TextColumn(width=190),
+                                    t("ws.col.uncovered", lang): st.column_config.TextColumn(width="large")})
         st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
 
 # ------------------------------------------------------------------ participants over time and the pair matrix
@@ -146,7 +146,9 @@ with tab_table:
     if tab_table.open:
         st.subheader(t("ws.table.title", lang))
         shown = tables.workshops_table(report, lang)
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     column_config={t(key, lang): st.column_config.DateColumn(format=tables.DATE_FORMAT)
+                                    for key in tables.DATE_KEYS})
         st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),
                            file_name=f"workshops_{start}_{end}.csv", mime="text/csv")
 

@@ -12,11 +12,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import reference
-from geo.i18n import fmt_date, fmt_number, has, t
+from geo.i18n import MISSING, fmt_date, fmt_number, fmt_yes_no, has, t
 from geo.models import WORKSHOP_SCOPES
 from geo.workshops.coverage import CoverageReport, next_reason
 
 # Columns drawn as progress bars (the page gives them a ProgressColumn).
+# Dates stay dates (so a column sorts by time); the page shows them day first: DATE_FORMAT for st.column_config.
+DATE_FORMAT = "DD/MM/YYYY"
+DATE_KEYS = ("ws.col.start", "ws.col.end")
 PERCENT_KEYS = ("ws.col.covered_pct", "ws.col.reached_pct", "ws.col.line_reached_pct")
 
 
@@ -30,7 +33,7 @@ def pair_name(pair: str, lang: str) -> str:
 
 
 def _yes_no(flag: object, lang: str) -> str:
-    return t(f"ws.yesno.{bool(flag)}", lang)
+    return fmt_yes_no(flag, lang)
 
 
 def field_label(name: str, lang: str) -> str:
@@ -49,7 +52,7 @@ def uncovered_table(report: CoverageReport, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("ws.col.post", lang): uncovered["name"] + " (" + uncovered["code"] + ")",
         t("ws.col.country", lang): uncovered["country_iso3"].map(lambda c: _country(c, lang)),
-        t("ws.col.segment", lang): uncovered["segment"].fillna("–"),
+        t("ws.col.segment", lang): uncovered["segment"].fillna(MISSING),
         t("ws.col.in_reach", lang): uncovered["reached"].map(lambda v: _yes_no(v, lang)),
         t("ws.col.nearest_km", lang): (uncovered["nearest_m"] / 1000).round(1),
     })
@@ -91,7 +94,7 @@ def pairs_table(report: CoverageReport, lang: str) -> pd.DataFrame:
         t("ws.col.segment", lang): pm["pair"],
         t("ws.col.workshops", lang): pm["workshops"],
         t("ws.col.participants", lang): pm["participants"],
-        t("ws.col.last", lang): pm["last_end"].map(lambda d: fmt_date(d, lang) if isinstance(d, dt.date) else "–"),
+        t("ws.col.last", lang): pm["last_end"].map(lambda d: fmt_date(d, lang) if isinstance(d, dt.date) else MISSING),
     })
 
 
@@ -104,7 +107,8 @@ def where_next_table(report: CoverageReport, lang: str) -> pd.DataFrame:
         t("ws.col.uncovered", lang): nxt["uncovered_posts"].astype(str),
         t("ws.col.flow", lang): nxt["flow"].map(lambda v: fmt_number(v, lang)),
         t("ws.col.score", lang): nxt["score"].map(lambda v: fmt_number(v, lang, 2)),
-        t("ws.col.venue", lang): nxt["venue_name"].fillna("–") + " (" + nxt["venue_country_iso3"].fillna("–") + ")",
+        t("ws.col.venue", lang): nxt["venue_name"].fillna(MISSING) + " ("
+        + nxt["venue_country_iso3"].map(lambda c: _country(c, lang) if isinstance(c, str) else MISSING) + ")",
         t("ws.col.reason", lang): [next_reason(r, lang) for r in nxt.to_dict("records")],
     }).set_index("#")
 
@@ -120,9 +124,9 @@ def workshops_table(report: CoverageReport, lang: str) -> pd.DataFrame:
         t("ws.col.start", lang): table["start_date"],
         t("ws.col.end", lang): table["end_date"],
         t("ws.col.venue", lang): table["venue_name"],
-        t("ws.col.country", lang): table["venue_country_iso3"],
+        t("ws.col.country", lang): table["venue_country_iso3"].map(lambda c: _country(c, lang) if c else MISSING),
         t("ws.col.scope", lang): table["scope"].map(scope_label),
-        t("ws.col.segment", lang): table["pair"].fillna("–"),
+        t("ws.col.segment", lang): table["pair"].fillna(MISSING),
         t("ws.col.participants", lang): table["participants"],
         t("ws.col.women", lang): table["women"],
         t("ws.col.posts", lang): table["posts"],
