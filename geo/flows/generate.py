@@ -364,6 +364,7 @@ def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _P
             kept = np.bincount(month_code, weights=volume[row] * reported, minlength=month_code.max() + 1)
             scale = np.divide(wanted, kept, out=np.zeros_like(wanted), where=kept > 0)
             volume[row] = np.where(reported, volume[row] * scale[month_code], volume[row])
+    volume[per_day == 0] = 0.0  # what no row reports is not there (the minors' rates are scaled on it)
     return _Plan(days, cells, volume, per_day)
 
 

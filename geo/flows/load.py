@@ -31,9 +31,17 @@ def with_month(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _rows(frame: pd.DataFrame, start: int, stop: int) -> list[tuple]:
+def _rows(frame: pd.DataFrame, start: int, stop: int, iso_dates: bool = False) -> list[tuple]:
+    """Rows as tuples in FLOW_COLUMNS order; with `iso_dates` the day and month as 'YYYY-MM-DD' text,
+    converted in numpy rather than one isoformat() call per value (SQLite stores dates as text)."""
     part = frame.iloc[start:stop]
-    return list(zip(*(part[c].tolist() for c in FLOW_COLUMNS), strict=True))
+
+    def values(column: str) -> list:
+        if iso_dates and column in ("day", "month"):
+            return pd.to_datetime(part[column]).to_numpy().astype("datetime64[D]").astype(str).tolist()
+        return part[column].tolist()
+
+    return list(zip(*(values(c) for c in FLOW_COLUMNS), strict=True))
 
 
 def _insert_sqlite(conn: Connection, frame: pd.DataFrame, progress: Callable[[int], None] | None) -> None:
@@ -42,11 +50,7 @@ def _insert_sqlite(conn: Connection, frame: pd.DataFrame, progress: Callable[[in
     raw = conn.connection.driver_connection
     cursor = raw.cursor()
     for start in range(0, len(frame), CHUNK):
-        rows = [
-            (d.isoformat(), m.isoformat(), *rest)
-            for d, m, *rest in _rows(frame, start, start + CHUNK)
-        ]
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, _rows(frame, start, start + CHUNK, iso_dates=True))
         if progress:
             progress(min(start + CHUNK, len(frame)))
     cursor.close()
