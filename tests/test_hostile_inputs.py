@@ -235,7 +235,7 @@ def file_cases() -> Iterator[Case]:
     yield Case("unclosed-quote", "flows", valid + b'\r\n"2025-03-05,GTM-PDA,entry', "x.csv", row=3)
     yield Case("zip-not-xlsx", "flows", _zip({"hello.txt": b"hi"}), "x.xlsx", key="data.err.not_spreadsheet")
     yield Case("zip-bomb", "flows", _zip({"xl/worksheets/sheet1.xml": b"0" * 60_000_000}), "bomb.xlsx",
-               key="data.err.too_large")
+               key="data.err.xlsx_too_large")
     yield Case("xlsx-empty-sheet", "flows", _empty_xlsx(), "x.xlsx", key="data.err.empty")
     yield Case("xlsx-truncated", "flows", xlsx_bytes(header, [good])[:600], "x.xlsx")
     yield Case("sqlite-not-gpkg", "posts", b"SQLite format 3\x00" + b"\x00" * 200, "x.gpkg", key="data.err.not_gpkg")
@@ -251,7 +251,7 @@ def file_cases() -> Iterator[Case]:
          "data.err.geometry_not_point"),
         ("geojson-null-geometry", None, "data.err.geometry_empty"),
         ("geojson-empty-point", {"type": "Point", "coordinates": []}, "data.err.geometry_empty"),
-        ("geojson-bad-coords", {"type": "Point", "coordinates": ["a", "b"]}, "data.err.geometry_unreadable"),
+        ("geojson-bad-coords", {"type": "Point", "coordinates": ["a", "b"]}, "data.err.geometry_coordinates"),
         ("geojson-swapped", {"type": "Point", "coordinates": [13.44, -89.05]}, "data.err.swapped"),
         ("geojson-far-away", {"type": "Point", "coordinates": [2.35, 48.85]}, "data.err.outside_region"),
         ("geojson-self-crossing", {"type": "MultiPoint", "coordinates": [[-89, 13], [-89, 13]]},

@@ -46,25 +46,136 @@ STRINGS = {
     "data.report.ignored": {"es": "Columnas no reconocidas (ignoradas): {columns}",
                             "en": "Columns not recognised (ignored): {columns}"},
     # ---------------------------------------------------------------- problems
-    "data.err.not_text": {"es": "no es un archivo de texto legible", "en": "not a readable text file"},
-    "data.err.not_table": {"es": "el archivo no es una tabla (CSV, XLSX, GeoJSON o GeoPackage)",
-                           "en": "the file is not a table (CSV, XLSX, GeoJSON or GeoPackage)"},
+    "data.err.not_text": {
+        "es": "no es un archivo de texto legible: guárdelo desde Excel como CSV UTF-8 o como XLSX e inténtelo "
+              "de nuevo",
+        "en": "not a readable text file: save it from Excel as CSV UTF-8 or as XLSX and try again",
+    },
+    "data.err.not_table": {
+        "es": "el archivo no es una tabla (CSV, XLSX, GeoJSON o GeoPackage): guárdelo desde Excel como CSV o "
+              "XLSX, o desde QGIS como GeoJSON o GeoPackage, e inténtelo de nuevo",
+        "en": "the file is not a table (CSV, XLSX, GeoJSON or GeoPackage): save it from Excel as CSV or XLSX, "
+              "or from QGIS as GeoJSON or GeoPackage, and try again",
+    },
     "data.err.unreadable_row": {"es": "fila ilegible ({detail})", "en": "unreadable row ({detail})"},
-    "data.err.too_many_rows": {"es": "demasiadas filas (límite {limit})", "en": "too many rows (limit {limit})"},
-    "data.err.empty": {"es": "el archivo está vacío", "en": "the file is empty"},
-    "data.err.no_rows": {"es": "el archivo tiene encabezados pero ninguna fila de datos",
-                         "en": "the file has headers but no data rows"},
-    "data.err.not_spreadsheet": {"es": "no es una hoja de cálculo XLSX legible",
-                                 "en": "not a readable XLSX spreadsheet"},
-    "data.err.too_large": {"es": "archivo demasiado grande ({size} MB; límite {limit} MB)",
-                           "en": "file too large ({size} MB; limit {limit} MB)"},
-    "data.err.not_geojson": {"es": "no es un GeoJSON con una colección de entidades (FeatureCollection)",
-                             "en": "not a GeoJSON FeatureCollection"},
+    "data.err.too_many_rows": {
+        "es": "demasiadas filas (límite {limit}): divida el archivo (p. ej. uno por año) e impórtelos uno a uno",
+        "en": "too many rows (limit {limit}): split the file (e.g. one per year) and import the parts one by one",
+    },
+    "data.err.too_many_columns": {
+        "es": "demasiadas columnas ({n}; límite {limit}): deje solo las columnas de la plantilla e inténtelo de "
+              "nuevo",
+        "en": "too many columns ({n}; limit {limit}): keep only the template's columns and try again",
+    },
+    "data.err.empty": {
+        "es": "el archivo está vacío: expórtelo de nuevo desde su programa, con la fila de encabezados, y "
+              "súbalo otra vez",
+        "en": "the file is empty: export it again from its program, with the header row, and upload it again",
+    },
+    "data.err.no_rows": {
+        "es": "el archivo tiene encabezados pero ninguna fila de datos: agregue las filas debajo de los "
+              "encabezados y súbalo otra vez",
+        "en": "the file has headers but no data rows: add the rows below the headers and upload it again",
+    },
+    "data.err.not_spreadsheet": {
+        "es": "no es una hoja de cálculo XLSX legible: ábrala en Excel y guárdela de nuevo como .xlsx (o como "
+              "CSV UTF-8)",
+        "en": "not a readable XLSX spreadsheet: open it in Excel and save it again as .xlsx (or as CSV UTF-8)",
+    },
+    "data.err.too_large": {
+        "es": "archivo demasiado grande ({size} MB; límite {limit} MB): divídalo en archivos más pequeños "
+              "(p. ej. uno por año) o pida a un administrador que suba CA4_IMPORT_MAX_MB",
+        "en": "file too large ({size} MB; limit {limit} MB): split it into smaller files (e.g. one per year) "
+              "or ask an administrator to raise CA4_IMPORT_MAX_MB",
+    },
+    "data.err.xlsx_too_large": {
+        "es": "la hoja de cálculo ocupa {size} MB una vez descomprimida (límite {limit} MB): guárdela como "
+              "CSV UTF-8 (admite archivos mayores) o divídala",
+        "en": "the spreadsheet takes {size} MB once unpacked (limit {limit} MB): save it as CSV UTF-8 (larger "
+              "files are fine there) or split it",
+    },
+    "data.err.not_geojson": {
+        "es": "no es un GeoJSON con una colección de entidades (FeatureCollection): expórtelo de nuevo desde "
+              "QGIS como GeoJSON",
+        "en": "not a GeoJSON FeatureCollection: export it again from QGIS as GeoJSON",
+    },
     "data.err.crs": {"es": "sistema de coordenadas no admitido ({crs}); use WGS84 (EPSG:4326)",
                      "en": "unsupported coordinate system ({crs}); use WGS84 (EPSG:4326)"},
     "data.err.not_feature": {"es": "esta entidad no es un Feature con propiedades",
                              "en": "this entry is not a Feature with properties"},
-    "data.err.not_gpkg": {"es": "no es un GeoPackage legible", "en": "not a readable GeoPackage"},
+    "data.err.not_gpkg": {
+        "es": "no es un GeoPackage legible: expórtelo de nuevo desde QGIS como GeoPackage",
+        "en": "not a readable GeoPackage: export it again from QGIS as GeoPackage",
+    },
+    "data.err.short_row": {
+        "es": "la fila tiene {n} valores y el encabezado {m} columnas: parece cortada; revise esta fila y "
+              "súbalo de nuevo (no se completa con vacíos)",
+        "en": "the row has {n} values but the header has {m} columns: it looks cut short; check this row and "
+              "upload again (it is not padded with blanks)",
+    },
+    "data.err.unclosed_quote": {
+        "es": "unas comillas (\") abiertas en esta fila no se cierran: el archivo parece cortado o mal "
+              "guardado; guárdelo de nuevo",
+        "en": "a quote (\") opened in this row is never closed: the file looks cut short or badly saved; "
+              "save it again",
+    },
+    "data.err.bad_quote": {
+        "es": "comillas (\") mal puestas en esta fila: un valor entre comillas debe ir seguido del separador",
+        "en": "misplaced quotes (\") in this row: a quoted value must be followed by the separator",
+    },
+    "data.err.cell_too_long": {
+        "es": "un valor de esta fila supera {max} caracteres (¿unas comillas sin cerrar?)",
+        "en": "a value in this row is longer than {max} characters (an unclosed quote?)",
+    },
+    "data.err.mixed_encoding": {
+        "es": "esta línea no está en UTF-8 como el resto del archivo (¿se pegó texto de otro archivo?): "
+              "guarde todo el archivo en una sola codificación (CSV UTF-8) y súbalo de nuevo",
+        "en": "this line is not UTF-8 like the rest of the file (text pasted from another file?): save the "
+              "whole file in one encoding (CSV UTF-8) and upload it again",
+    },
+    "data.err.mixed_encoding_more": {"es": "… y otras {n} líneas en otra codificación",
+                                     "en": "… and {n} more lines in another encoding"},
+    "data.err.formula_no_value": {
+        "es": "la celda {cell} tiene una fórmula sin resultado guardado: ábrala en Excel, deje que calcule, "
+              "guarde y súbala de nuevo (o pegue solo los valores)",
+        "en": "cell {cell} holds a formula with no saved result: open the file in Excel, let it calculate, "
+              "save and upload it again (or paste values only)",
+    },
+    "data.err.geometry_coordinates": {
+        "es": "un punto necesita dos números [longitud, latitud]; el archivo tiene {value}",
+        "en": "a point needs two numbers [longitude, latitude]; the file has {value}",
+    },
+    "data.err.internal": {
+        "es": "error interno al leer el archivo; no se guardó nada: avise al administrador (queda en el "
+              "registro del servidor) e inténtelo más tarde",
+        "en": "internal error while reading the file; nothing was saved: tell the administrator (it is in the "
+              "server log) and try again later",
+    },
+    "data.err.busy": {
+        "es": "otra importación estaba escribiendo en la base de datos; no se guardó nada: inténtelo de nuevo "
+              "en un momento",
+        "en": "another import was writing to the database; nothing was saved: try again in a moment",
+    },
+    "data.err.concurrent": {
+        "es": "estas filas acaban de ser importadas por otra importación simultánea; no se guardó nada: "
+              "revise los datos y, si hace falta, inténtelo de nuevo",
+        "en": "these rows were just imported by another import running at the same time; nothing was saved: "
+              "check the data and try again if needed",
+    },
+    "data.err.unknown_iso3": {"es": "«{value}» no es un código de país ISO 3166 (p. ej. VEN, HTI, USA)",
+                              "en": "“{value}” is not an ISO 3166 country code (e.g. VEN, HTI, USA)"},
+    "data.err.return_country": {
+        "es": "los retornos asistidos son a {allowed}; «{value}» no es uno de ellos",
+        "en": "assisted returns are to {allowed}; “{value}” is not one of them",
+    },
+    "data.err.crossing_partner_far": {
+        "es": "está a {km} km de {partner}, su par del otro lado del cruce {crossing} (límite {limit} km)",
+        "en": "lies {km} km from {partner}, its partner across crossing {crossing} (limit {limit} km)",
+    },
+    "data.err.venue_not_on_land": {
+        "es": "la sede ({lon}, {lat}) no está en tierra firme de un país de la región",
+        "en": "the venue ({lon}, {lat}) is not on land in a country of the region",
+    },
     "data.err.column_twice": {"es": "la columna repite «{field}» (ya dada por «{other}»)",
                               "en": "this column repeats “{field}” (already given by “{other}”)"},
     "data.err.no_known_columns": {
@@ -76,8 +187,12 @@ STRINGS = {
     "data.err.required": {"es": "valor obligatorio vacío", "en": "required value is empty"},
     "data.err.control": {"es": "contiene caracteres de control o invisibles",
                          "en": "contains control or invisible characters"},
-    "data.err.formula": {"es": "«{value}» parece una fórmula de hoja de cálculo; no se acepta",
-                         "en": "“{value}” looks like a spreadsheet formula; not accepted"},
+    "data.err.formula": {
+        "es": "«{value}» empieza como una fórmula de hoja de cálculo (=, +, -, @): si es texto, escríbalo con "
+              "un apóstrofo delante ('{value})",
+        "en": "“{value}” begins like a spreadsheet formula (=, +, -, @): if it is text, put an apostrophe "
+              "before it ('{value})",
+    },
     "data.err.too_long": {"es": "texto demasiado largo (máximo {max} caracteres)",
                           "en": "text too long (at most {max} characters)"},
     "data.err.code_format": {"es": "código no válido: «{value}»", "en": "invalid code: “{value}”"},

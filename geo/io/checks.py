@@ -18,7 +18,7 @@ from geo.io.columns import column_label
 from geo.io.parsers import EARLIEST, _decimal_comma, _num, _shown, parse_column
 from geo.io.readers import Table, _blank
 from geo.io.report import _Collector
-from geo.io.schema import ASSISTANCE, FLOWS, UPGRADES, KindSpec
+from geo.io.schema import ASSISTANCE, FLOWS, NATIONALITY_CODES, UPGRADES, KindSpec
 from geo.models import (
     ComponentType,
     Country,
@@ -28,6 +28,9 @@ from geo.models import (
 from geo.posts.checks import land_post_problem, point_post_problem, post_problems
 
 SWAP_HINT_BOUNDS = reference.REGION_BOUNDS
+# The two posts of a land crossing face each other across the line: the farthest pair in data/posts.csv is
+# 7 km apart (GTM-MEX-06). Farther than this, one of them has been moved along the border.
+MAX_PARTNER_KM = 15.0
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -83,7 +86,8 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
         if f.name not in columns:
             frame[f.name] = pd.Series([None] * len(raw), dtype=object)
             continue
-        values, errors = parse_column(raw[columns[f.name]], f, decimal_comma=decimal_comma, serials=serials)
+        values, errors = parse_column(raw[columns[f.name]], f, decimal_comma=decimal_comma, serials=serials,
+                                      formulas=table.fmt in ("csv", "xlsx"))
         frame[f.name] = values
         for position in np.flatnonzero(errors.notna().to_numpy()):
             key, params = errors.iloc[position]
@@ -108,7 +112,7 @@ def _points_from_geometry(spec: KindSpec, table: Table, frame: pd.DataFrame, row
         row = int(rows.iloc[position])
         has_columns = frame.at[position, lon_name] is not None and frame.at[position, lat_name] is not None
         if isinstance(geometry, Exception):
-            out.add(row, "geometry", "data.err.geometry_unreadable", detail=str(geometry))
+            out.add(row, "geometry", "data.err.geometry_coordinates", value=str(getattr(geometry, "shown", "")))
             bad.add(position)
             continue
         if geometry is None or geometry.is_empty:
@@ -240,12 +244,32 @@ def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
         codes = frame.loc[frame["crossing_code"] == crossing, "code"]
         out.add(int(first_row[codes.iloc[0]]) if len(codes) else None, labels.get("crossing_code", "crossing_code"),
                 "data.err.crossing", crossing=crossing, detail=problem.message)
+    _partner_distances(land, frame, first_row, labels, out)
     for (crossing, country), group in land.groupby(["crossing_code", "country_iso3"]):
         if len(group) > 1:
             codes = frame.loc[(frame["crossing_code"] == crossing) & (frame["country_iso3"] == country), "code"]
             if len(codes):
                 out.add(int(first_row[codes.iloc[0]]), labels.get("crossing_code", "crossing_code"),
                         "data.err.crossing_side_taken", crossing=crossing, country=country)
+
+
+def _partner_distances(land: pd.DataFrame, frame: pd.DataFrame, first_row: Mapping[str, int],
+                       labels: Mapping[str, str], out: _Collector) -> None:
+    """Each incoming land post within MAX_PARTNER_KM of the post across its crossing (stored or incoming)."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    incoming = set(frame["code"])
+    for crossing, sides in land.groupby("crossing_code"):
+        if len(sides) != 2:
+            continue  # the crossing rule reports it
+        a, b = sides.iloc[0], sides.iloc[1]
+        km = geod.inv(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))[2] / 1000
+        if km <= MAX_PARTNER_KM:
+            continue
+        moved, partner = (a, b) if a["code"] in incoming else (b, a)
+        out.add(int(first_row[moved["code"]]), labels.get("lon", "lon"), "data.err.crossing_partner_far",
+                km=f"{km:.1f}", partner=partner["code"], crossing=crossing, limit=f"{MAX_PARTNER_KM:g}")
 
 
 def _crossing_problems(land: pd.DataFrame) -> list:
@@ -301,9 +325,14 @@ def _check_workshops(parsed: Parsed, ctx: Context, out: _Collector) -> None:
                         **problem[1])
                 parsed.bad.add(position)
                 continue
+            on_land = reference.country_of_point(record["venue_lon"], record["venue_lat"])
+            if on_land is None:  # at sea, or in a country outside the region's polygons
+                out.add(number, coordinate_columns("", parsed.labels, "venue_lon", "venue_lat"),
+                        "data.err.venue_not_on_land", lon=_num(record["venue_lon"]), lat=_num(record["venue_lat"]))
+                parsed.bad.add(position)
+                continue
             if not record.get("venue_country_iso3"):
-                frame.at[position, "venue_country_iso3"] = reference.country_of_point(record["venue_lon"],
-                                                                                     record["venue_lat"])
+                frame.at[position, "venue_country_iso3"] = on_land
         clean = normalise({k: v for k, v in record.items() if not k.startswith("participants_")})
         frame.at[position, "pair_a"], frame.at[position, "pair_b"] = clean.get("pair_a"), clean.get("pair_b")
         # The workshop rules live in geo.workshops.records (one place).
@@ -319,6 +348,8 @@ def _check_flows(parsed: Parsed, ctx: Context, out: _Collector) -> None:
         frame[name] = frame[name].where(frame[name].notna(), "")
     _duplicates(parsed, FLOWS.key, out)
     _exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
+    for name in ("nationality", "prev_country", "next_country"):  # any country of the world, none made up
+        _exists(parsed, name, NATIONALITY_CODES | {""}, out, "data.err.unknown_iso3")
     _dates_in_range(parsed, "day", out)
     counts, minors = frame["count"], frame["unaccompanied_minors"]
     over = (minors.notna() & counts.notna()).to_numpy().copy()
@@ -349,8 +380,21 @@ def _dates_in_range(parsed: Parsed, name: str, out: _Collector) -> None:
 def _check_assistance(parsed: Parsed, ctx: Context, out: _Collector) -> None:
     _duplicates(parsed, ASSISTANCE.key, out)
     _exists(parsed, "country_iso3", ctx.countries, out, "data.err.unknown_country")
+    _allowed(parsed, "country_iso3", reference.CA4, out, "data.err.return_country")
     _exists(parsed, "project_code", ctx.projects, out, "data.err.unknown_project")
     _dates_in_range(parsed, "month", out)
+
+
+def _allowed(parsed: Parsed, name: str, allowed: Iterable[str], out: _Collector, key: str) -> None:
+    """Values the record kind does not allow (e.g. a country of return outside the CA4)."""
+    allowed = tuple(allowed)
+    values = parsed.frame[name]
+    for position in np.flatnonzero((values.notna() & ~values.isin(allowed)).to_numpy()):
+        if position in parsed.bad:
+            continue
+        out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), key,
+                value=_shown(values.iloc[position]), allowed=", ".join(allowed))
+        parsed.bad.add(int(position))
 
 
 CHECKS: dict[str, Callable[[Parsed, Context, _Collector], None]] = {

@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from geo.access.auth import Actor
+from geo.io.parsers import FORMULA_START, looks_like_formula
 from geo.io.schema import FORMATS, KINDS, SPECS, KindSpec
 from geo.models import (
     AGENCIES,
@@ -49,6 +50,9 @@ FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # inside XLSX zips and GeoPackage metadata: 
 FIXED_ISO = "2000-01-01T00:00:00Z"
 # Columns a point geometry carries in GeoJSON / GeoPackage (not repeated as properties).
 POINT_COLUMNS = {"posts": ("lon", "lat"), "workshops": ("venue_lon", "venue_lat")}
+
+
+_TEXT_TYPES = ("text", "code", "codes")  # free text; numbers, dates and choices cannot begin like a formula
 
 
 def file_name(kind: str, fmt: str) -> str:
@@ -184,6 +188,16 @@ def _native(value: Any, type_: str) -> Any:
 
 
 # ------------------------------------------------------------------------------------------ writers
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (= + - @ tab CR first), or that already begins with the
+    apostrophe that marks text, gets a leading apostrophe: Excel and LibreOffice then show it as text, and
+    an import reads it back without the apostrophe (geo.io.parsers.parse_text), so names keep their text."""
+    if isinstance(value, str) and (looks_like_formula(value) or
+                                   (value.startswith("'") and value[1:].startswith(FORMULA_START))):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Sequence[dict[str, Any]], spec: KindSpec, hxl: bool = False) -> bytes:
     """UTF-8 with BOM (Excel reads the accents right), comma separated, an optional HXL hashtag row."""
     buffer = io.StringIO(newline="")
@@ -193,7 +207,8 @@ def to_csv(rows: Sequence[dict[str, Any]], spec: KindSpec, hxl: bool = False) ->
         writer.writerow([f.hxl for f in spec.fields])
     types = [f.type for f in spec.fields]
     for row in rows:
-        writer.writerow([_text(row[n], ty) for n, ty in zip(spec.names, types, strict=True)])
+        writer.writerow([spreadsheet_safe(_text(row[n], ty)) if ty in _TEXT_TYPES else _text(row[n], ty)
+                         for n, ty in zip(spec.names, types, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -209,6 +224,8 @@ def to_xlsx(rows: Sequence[dict[str, Any]], spec: KindSpec) -> bytes:
         cells = []
         for name, type_ in zip(spec.names, types, strict=True):
             value = _native(row[name], type_)
+            if type_ in _TEXT_TYPES:
+                value = spreadsheet_safe(value)
             if isinstance(value, str) and value.startswith("="):
                 cell = WriteOnlyCell(sheet, value=value)  # text, never a formula
                 cell.data_type = "s"

@@ -20,7 +20,11 @@ EARLIEST = dt.date(1990, 1, 1)
 
 # ------------------------------------------------------------------------------------------ cells
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# What a spreadsheet would execute at the start of a cell (OWASP "CSV injection"). A lone "-" (a dash for
+# "none") is text. A leading apostrophe is the spreadsheet's own "this is text" mark: '=x is stored as =x
+# (and exports write it back with the apostrophe), so such text keeps its characters.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 _MONTH_NAMES = {
     **{_fold(n): i for i, n in enumerate(("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
                                           "septiembre", "octubre", "noviembre", "diciembre"), start=1)},
@@ -55,7 +59,10 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
-def parse_text(value: object, f: Field) -> CellResult:
+def parse_text(value: object, f: Field, formulas: bool = True) -> CellResult:
+    """Text within its length, without control characters. `formulas`: the file is a spreadsheet's (CSV,
+    XLSX), where text beginning like a formula is flagged and a leading apostrophe is the "text" mark;
+    GeoJSON and GeoPackage text is kept as it is (exports neutralise it for spreadsheets)."""
     text = _as_text(value)
     if f.multiline:
         text = text.replace("\r\n", "\n")
@@ -63,15 +70,24 @@ def parse_text(value: object, f: Field) -> CellResult:
             return _err("data.err.control")
     elif _CONTROL.search(text) or "\n" in text or "\r" in text:
         return _err("data.err.control")
-    if text.startswith(_FORMULA_START):
+    if not formulas:
+        pass
+    elif text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]  # the apostrophe said "text, not a formula": keep the text as typed after it
+    elif looks_like_formula(text):
         return _err("data.err.formula", value=_shown(text))
     if len(text) > f.max_len:
         return _err("data.err.too_long", max=f.max_len)
     return text, None
 
 
-def parse_code(value: object, f: Field) -> CellResult:
-    text, error = parse_text(value, f)
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet run this cell as a formula? (= + - @ tab or CR first; a lone "-" is a dash.)"""
+    return text.startswith(FORMULA_START) and text != "-"
+
+
+def parse_code(value: object, f: Field, formulas: bool = True) -> CellResult:
+    text, error = parse_text(value, f, formulas)
     if error:
         return None, error
     text = text.upper()
@@ -97,7 +113,10 @@ def parse_number(value: object, decimal_comma: bool, grouping: bool) -> float | 
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | Decimal | np.integer | np.floating):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond 1e308 (JSON allows any)
+            return None
         return number if math.isfinite(number) else None
     text = _number_text(value)
     if grouping and decimal_comma and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", text):
@@ -112,13 +131,46 @@ def parse_number(value: object, decimal_comma: bool, grouping: bool) -> float | 
     return number if math.isfinite(number) else None
 
 
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_MAX_DIGITS = 18  # more digits than any field's maximum: out of range without converting (no huge ints)
+
+
+def _exact_integer(value: object) -> int | None:
+    """An integer read exactly (no float rounding) from an int cell or plain digits, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, str):
+        text = _number_text(value)
+        if _INTEGER_TEXT.fullmatch(text) and len(text.lstrip("+-")) <= _MAX_DIGITS:
+            return int(text)
+    return None
+
+
+def _too_many_digits(value: object) -> bool:
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return abs(int(value)) >= 10 ** _MAX_DIGITS
+    text = _number_text(value) if isinstance(value, str) else ""
+    return bool(_INTEGER_TEXT.fullmatch(text)) and len(text.lstrip("+-")) > _MAX_DIGITS
+
+
 def parse_numeric(value: object, f: Field, decimal_comma: bool) -> CellResult:
-    number = parse_number(value, decimal_comma, grouping=f.type != "coord")
+    """A number within the field's range. Every int and money field has both bounds (geo.io.schema), so a
+    value that would overflow a column (or Python's C long) is reported here, by row and column."""
+    if _too_many_digits(value):
+        return _err("data.err.range", value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
+    exact = _exact_integer(value) if f.type == "int" else None
+    try:
+        number = exact if exact is not None else parse_number(value, decimal_comma, grouping=f.type != "coord")
+    except (OverflowError, ValueError):
+        number = None
     if number is None:
         return _err("data.err.integer" if f.type == "int" else "data.err.number", value=_shown(value))
-    if f.type == "int":
-        if not number.is_integer():
-            return _err("data.err.integer", value=_shown(value))
+    if f.type == "int" and exact is None:
+        if not float(number).is_integer() or abs(number) >= 10 ** _MAX_DIGITS:
+            key = "data.err.integer" if not float(number).is_integer() else "data.err.range"
+            return _err(key, value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
         number = int(number)
     if f.minimum == 0 and number < 0:
         return _err("data.err.negative", value=_shown(value))
@@ -215,8 +267,8 @@ def parse_bool(value: object, f: Field) -> CellResult:
     return _err("data.err.bool", value=_shown(value))
 
 
-def parse_codes(value: object, f: Field) -> CellResult:
-    text, error = parse_text(value, f)
+def parse_codes(value: object, f: Field, formulas: bool = True) -> CellResult:
+    text, error = parse_text(value, f, formulas)
     if error:
         return None, error
     codes = [c for c in re.split(r"[;,\s|]+", text.upper()) if c]
@@ -226,7 +278,8 @@ def parse_codes(value: object, f: Field) -> CellResult:
     return tuple(sorted(set(codes))), None
 
 
-def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool) -> tuple[pd.Series, pd.Series]:
+def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool,
+                 formulas: bool = True) -> tuple[pd.Series, pd.Series]:
     """Parse one column. Returns (values, errors); each distinct raw value is parsed once."""
     lookup = _choice_lookup(f) if f.type == "choice" else None
 
@@ -234,9 +287,9 @@ def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool
         if _blank(value):
             return None, None
         if f.type in ("text",):
-            return parse_text(value, f)
+            return parse_text(value, f, formulas)
         if f.type == "code":
-            return parse_code(value, f)
+            return parse_code(value, f, formulas)
         if f.type == "iso3":
             return parse_iso3(value, f)
         if f.type == "choice":
@@ -253,7 +306,7 @@ def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool
         if f.type == "bool":
             return parse_bool(value, f)
         if f.type == "codes":
-            return parse_codes(value, f)
+            return parse_codes(value, f, formulas)
         raise ValueError(f.type)
 
     keys = raw.map(_cache_key)

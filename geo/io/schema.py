@@ -55,6 +55,11 @@ class KindSpec:
 
 
 POST_CODE = r"[A-Z0-9][A-Z0-9_-]{1,15}"
+# Ranges that fit each column and its meaning (every int and money field has both bounds; tests check it):
+MAX_COUNT = 1_000_000  # people in one row (a day, post, direction and group; or a month of returns)
+MAX_PARTICIPANTS = 100_000  # people of one agency and sex at one workshop
+MAX_MONEY = 10_000_000_000  # USD for one component: far above any real budget, far below Numeric(14, 2)
+MAX_GEONAMEID = 2_147_483_647  # the column is a 32-bit integer on PostgreSQL (GeoNames ids are ~13 million)
 _SAMPLE = Field("is_sample", "bool", aliases=("is_sample", "sample", "muestra", "es_muestra", "datos_de_muestra"),
                 hxl="#meta+sample")
 
@@ -93,11 +98,14 @@ UPGRADES = KindSpec("upgrades", (
     Field("progress", "int", False, ("progress", "avance", "progreso", "porcentaje", "progress_pct", "avance_pct"),
           "#indicator+pct+progress", minimum=0, maximum=100),
     Field("budget_planned", "money", False, ("budget_planned", "planned", "presupuesto_planificado",
-                                             "presupuesto", "planificado"), "#value+planned", minimum=0),
+                                             "presupuesto", "planificado"), "#value+planned", minimum=0,
+          maximum=MAX_MONEY),
     Field("budget_committed", "money", False, ("budget_committed", "committed", "comprometido",
-                                               "presupuesto_comprometido"), "#value+committed", minimum=0),
+                                               "presupuesto_comprometido"), "#value+committed", minimum=0,
+          maximum=MAX_MONEY),
     Field("budget_spent", "money", False, ("budget_spent", "spent", "ejecutado", "gastado",
-                                           "presupuesto_ejecutado"), "#value+spent", minimum=0),
+                                           "presupuesto_ejecutado"), "#value+spent", minimum=0,
+          maximum=MAX_MONEY),
     Field("budget_flag", "text", False, ("budget_flag", "budget_note", "nota_presupuesto",
                                          "justificacion_presupuesto"), "#meta+budget", 200),
     Field("start_date", "date", False, ("start_date", "start", "inicio", "fecha_inicio", "fecha_de_inicio"),
@@ -114,7 +122,7 @@ UPGRADES = KindSpec("upgrades", (
 
 _PARTICIPANTS = tuple(
     Field(f"participants_{a}_{s}", "int", False, (f"participants_{a}_{s}", f"participantes_{a}_{s}"),
-          f"#reached+{a}+{s.lower()}", minimum=0, maximum=100_000)
+          f"#reached+{a}+{s.lower()}", minimum=0, maximum=MAX_PARTICIPANTS)
     for a in AGENCIES for s in SEXES
 )
 WORKSHOPS = KindSpec("workshops", (
@@ -128,7 +136,7 @@ WORKSHOPS = KindSpec("workshops", (
     Field("venue_name", "text", False, ("venue_name", "venue", "sede", "lugar", "localidad"), "#loc+name+venue",
           120),
     Field("venue_geonameid", "int", False, ("venue_geonameid", "geonameid", "geonames_id"), "#loc+code+geonames",
-          minimum=1),
+          minimum=1, maximum=MAX_GEONAMEID),
     Field("venue_country_iso3", "iso3", False, ("venue_country_iso3", "venue_country", "pais_sede", "pais"),
           "#country+code+venue"),
     Field("venue_lon", "coord", False, ("venue_lon", "lon", "longitud", "longitude"), "#geo+lon"),
@@ -162,10 +170,10 @@ FLOWS = KindSpec("flows", (
     Field("next_country", "iso3", False, ("next_country", "pais_siguiente", "pais_de_destino", "destino"),
           "#country+code+next"),
     Field("count", "int", True, ("count", "cantidad", "conteo", "total", "personas", "numero"), "#affected+total",
-          minimum=0),
+          minimum=0, maximum=MAX_COUNT),
     Field("unaccompanied_minors", "int", False, ("unaccompanied_minors", "uam", "menores_no_acompanados",
                                                  "nna_no_acompanados"), "#affected+minors+unaccompanied",
-          minimum=0),
+          minimum=0, maximum=MAX_COUNT),
     _SAMPLE,
 ), key=("day", "post_code", "direction", "nationality", "sex", "age_band", "prev_country", "next_country"))
 
@@ -176,7 +184,7 @@ ASSISTANCE = KindSpec("assistance", (
     Field("category", "choice", True, ("category", "categoria"), "#category", choices=RETURN_CATEGORIES,
           labels="data.category."),
     Field("count", "int", True, ("count", "cantidad", "total", "retornos", "personas"), "#affected+returned",
-          minimum=0),
+          minimum=0, maximum=MAX_COUNT),
     Field("project_code", "text", False, ("project_code", "project", "proyecto", "codigo_proyecto"),
           "#activity+code", 24),
     _SAMPLE,
@@ -197,6 +205,27 @@ _CHOICE_EXTRA = {
                  "60 +": "60+", "60 y mas": "60+", "desconocida": "unknown", "desconocido": "unknown",
                  "sin dato": "unknown", "unknown": "unknown"},
 }
+
+
+def _iso3_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes of today's countries and territories (CLDR, through Babel): what a
+    nationality or a previous/next country may be. Private-use codes (QQQ, XXA, ZZZ ...) are not."""
+    from babel import Locale
+    from babel.core import get_global
+
+    territories = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+    private = {"AA", "ZZ", "EU", "EZ", "UN", "QO"} | {f"Q{c}" for c in "MNOPQRSTUVWXYZ"} \
+        | {f"X{c}" for c in "ABCDEFGHIJLMNOPQRSTUVWXYZ"}  # XK (Kosovo) stays
+    return frozenset(alias for alias, targets in get_global("territory_aliases").items()
+                     if len(alias) == 3 and alias.isalpha() and alias.isupper() and len(targets) == 1
+                     and targets[0] in territories and targets[0] not in private)
+
+
+# Nationalities that are not a country but are written on travel documents (ICAO 9303): stateless, refugee
+# (1951 convention), other refugee, unspecified; and ZZZ, ISO's "unknown".
+STATELESS_OR_UNKNOWN = frozenset({"XXA", "XXB", "XXC", "XXX", "ZZZ"})
+ISO3_COUNTRIES = _iso3_countries()
+NATIONALITY_CODES = ISO3_COUNTRIES | STATELESS_OR_UNKNOWN
 
 
 def _fold(text: object) -> str:
