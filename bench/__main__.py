@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     e2e.add_argument("--pages", default="flows,map,infrastructure,workshops,present",
                      help="comma-separated pages (default: flows,map,infrastructure,workshops,present)")
     e2e.add_argument("--lang", choices=("en", "es"), default="en")
+    e2e.add_argument("--app-url", default=None,
+                     help="measure an app already running on the benchmark database (e.g. under a profiler)")
     e2e.add_argument("--shots", type=Path, default=None, help="folder for a screenshot after each change")
     server.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
     return parser
@@ -45,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown or not pages or args.changes < 1:
         parser.error(f"--pages must name some of {', '.join(ACTIONS)} and --changes be 1 or more")
     results, _cold = run_e2e(args.flows_rows, args.seed, args.changes, pages, args.lang,
-                             shots=args.shots)
+                             shots=args.shots, app_url=args.app_url)
     for result in results:
         for line in result.lines():
             print(line)

@@ -216,12 +216,24 @@ def perform(page, action: Action, lang: str) -> float:
         toggle.locator("label").first.click()
         return since
     box = _sidebar_widget(page, "stMultiSelect", t(key, lang))
-    box.locator("input").first.click()
-    # Streamlit's list starts with a "Select all" entry: a user choosing one option skips it.
-    options = page.locator('[role="listbox"] [role="option"]').filter(has_not_text=re.compile(r"^Select all$"))
+    field_ = box.locator("input").first
+    field_.click()
+    # Streamlit's list starts with a "Select all" entry, and says "No results" when nothing is left: neither
+    # is an option a user would pick here.
+    options = page.locator('[role="listbox"] [role="option"]').filter(
+        has_not_text=re.compile(r"^(Select all|No results)$"))
+    page.locator('[role="listbox"]').first.wait_for(state="visible", timeout=30_000)
     wanted = _option_label(key, option, lang)
-    choice = options.filter(has_text=wanted).first if wanted else options.first
-    choice.wait_for(state="visible", timeout=10_000)
+    if wanted and options.filter(has_text=wanted).count():
+        choice = options.filter(has_text=wanted).first
+    elif options.count():
+        choice = options.first  # (when cycling again, the named option is already chosen: the next one)
+    else:  # every option chosen: take the last one off again (its tag's remove button)
+        page.keyboard.press("Escape")
+        remove = box.locator('[data-tag] button[aria-label^="Remove"]').last
+        since = _now(page)
+        remove.click()
+        return since
     since = _now(page)
     choice.click()
     page.keyboard.press("Escape")  # close the list, as a user would click away
@@ -245,8 +257,14 @@ def measure_page(context, base: str, name: str, changes: int, lang: str,
         actions = ACTIONS[name]
         for step in range(changes):
             mark = traffic.mark()
-            since = perform(page, actions[step % len(actions)], lang)
-            state = _wait_drawn(page, since)
+            try:
+                since = perform(page, actions[step % len(actions)], lang)
+                state = _wait_drawn(page, since)
+            except Exception:
+                failure = (shots or Path(".")) / f"failed-{name}-{step + 1}.png"
+                page.screenshot(path=str(failure))
+                report(f"  {name} change {step + 1} failed; the page as it was: {failure}")
+                raise
             received, largest = traffic.since(mark)
             result.changes.append(Sample(state["drawn"], state["idle"], received, largest))
             if shots:
@@ -262,10 +280,11 @@ def measure_page(context, base: str, name: str, changes: int, lang: str,
 
 def run_e2e(rows: int, seed: int, changes: int = 7, pages: tuple[str, ...] = PAGES, lang: str = "en",
             report: Callable[[str], None] = print, shots: Path | None = None,
-            browser=None) -> tuple[list[PageResult], float]:
+            browser=None, app_url: str | None = None) -> tuple[list[PageResult], float]:
     """Build or reuse the database, start the app, measure each page; returns (results, cold start ms).
 
     `browser`: a Playwright Chromium to use (a test's shared one); otherwise Debian's Chromium is launched.
+    `app_url`: an app already running on the benchmark database (say, under a profiler) instead of starting one.
     With `shots`, a screenshot of each page after its first load and after each change is saved there.
     """
     from bench.database import database_path
@@ -274,7 +293,8 @@ def run_e2e(rows: int, seed: int, changes: int = 7, pages: tuple[str, ...] = PAG
     log = database_path(rows, seed).with_suffix(".e2e-server.log")
     if shots:
         shots.mkdir(parents=True, exist_ok=True)
-    with running_app(url, log) as base, _chromium(browser) as chromium:
+    server = contextlib.nullcontext(app_url.rstrip("/")) if app_url else running_app(url, log)
+    with server as base, _chromium(browser) as chromium:
         context = chromium.new_context(viewport=VIEWPORT)
         try:
             context.add_init_script(path=str(PROBE))
