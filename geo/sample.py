@@ -292,12 +292,14 @@ def seed_sample(
 
         if flows_rows > 0:
             # One month at a time: memory stays flat at any row count and rows reach the database early.
-            loaded = 0
+            loaded = reported = 0
             for frame in iter_flow_frames(_post_profiles(conn), flows_rows, seed):
                 frame["is_sample"] = True
                 insert_flows(conn, frame)
                 loaded += len(frame)
-                _progress(report, f"flows: {loaded:,} of {flows_rows:,} rows written")
+                if loaded - reported >= flows_rows / 20 or loaded == flows_rows:  # about every 5 %
+                    _progress(report, f"flows: {loaded:,} of {flows_rows:,} rows written")
+                    reported = loaded
         _progress(report, "flows: computing the roll-ups")
         refresh_monthly(conn)  # all months: sample rows were removed above
         counts["flows"] = int(conn.execute(select(func.count()).select_from(FlowCount)).scalar_one())

@@ -30,8 +30,9 @@ Unaccompanied minors
 Yearly volumes (entries + exits recorded at each country's posts), YEARLY_CROSSINGS
     - El Salvador 13.8 M: DGME, 6,911,371 entries and exits in the first half of 2024 (land 4,617,300 =
       67 %, air 2,258,044 = 33 %, sea 36,027), as reported by Comercio y Negocios and Mercados y Finanzas
-      in July 2024; DGME said 12.7 M by mid-December 2024 (Diario El Salvador), already above 2023's total.
-      Las Chinamas took 87,317 of 364,335 Semana Santa movements (DGME via Diario Co Latino).
+      in July 2024; DGME counted 12.7 M at the launch of its 2024 year-end plan, already above 2023's total
+      (Diario El Salvador). Las Chinamas took 87,317 of 364,335 Semana Santa movements, about 29 % of those
+      by land (DGME via Diario Co Latino).
     - Guatemala 8.0 M: IGM recorded 2,593,790 entries in 2021 (61.6 % land, 38.3 % air, 0.1 % sea; La
       Aurora 40.3 %, Valle Nuevo 16.6 %, Pedro de Alvarado 14.1 %), cited in the Vice-presidency's
       Política Migratoria (IGM 2023). 2021 was a pandemic year; IGM counted 358,683 entries and 369,845
@@ -48,6 +49,8 @@ Yearly volumes (entries + exits recorded at each country's posts), YEARLY_CROSSI
       1.46 M a year by air; DGME's Semana Santa count (185,247 movements: Peñas Blancas 72,187, airport
       38,987, Guasaule 28,631, Las Manos 13,473, Corinto 10,026; TN8) gives the split by land post. With
       air at about 36 % of an ordinary week: about 4 M. An order-of-magnitude assumption.
+    - Within a country and kind of post, the posts named in POST_SHARE_OF_TYPE take the share the counts
+      above give them; the others share the rest by road (CA-1, CA-2 x3) and a seeded spread (assumed).
     - Posts of Mexico, Belize and Costa Rica (context, not the programme's) mirror the volume of the post
       on the other side of the same crossing.
     Mean daily volume over the whole generated period equals YEARLY_CROSSINGS / 365.25, so a given year
@@ -62,6 +65,17 @@ Rhythm and events (for the highlights engine; parameters are the constants below
       before the last month of the period (0: the last month), both directions, every category.
     - One post stops reporting: SILENT_POST has no row at all in the last SILENT_MONTHS months.
     Posts are matched by code, so profiles without a code (small tests) get no events.
+
+Sources (press reports of the directorates' own counts; read 2026-11)
+    comercioynegocios.org/destacado/flujo-migratorio-en-el-salvador-supera-6-9-millones/
+    diarioelsalvador.com/el-salvador-ha-registrado-un-mayor-flujo-migratorio-por-fronteras-este-ano/598869/
+    diariocolatino.com/guatemala-y-honduras-los-preferidos-de-los-salvadorenos/
+    vicepresidencia.gob.gt/politica-migratoria/43-servicios-migratorios-consulares-y-gestion-integral-de-fronteras
+    igm.gob.gt/controles-migratorios-en-el-aeropuerto-internacional-la-aurora-son-normales/
+    elheraldo.hn/elheraldodata/1346013-466/ (INM: foreign entries 2014-2019)
+    hondudiario.com/?p=385872 (INM: Semana Santa 2022)
+    laprensani.com/2024/09/05/economia/3375055-leve-declive-en-el-negocio-de-ortega-menos-migrantes-pasan-por-el-aeropuerto-de-managua
+    tn8.tv/nacionales/417742-nicaragua-flujo-migratorio-incrementa-53-durante-semana-santa
 """
 
 from __future__ import annotations
@@ -127,6 +141,7 @@ SILENT_POST = "HND-MAP"
 SILENT_MONTHS = 2
 
 DIRECTIONS = ("entry", "exit")
+MAX_FRAME_ROWS = 250_000  # about 100 MB of frame and as much again while it is written
 N_COMBOS = len(NATIONALITIES) * len(SEXES) * len(AGE_BANDS)
 _NAT_IDX, _SEX_IDX, _AGE_IDX = (a.ravel() for a in np.meshgrid(
     np.arange(len(NATIONALITIES)), np.arange(len(SEXES)), np.arange(len(AGE_BANDS)), indexing="ij"))
@@ -384,7 +399,8 @@ def _uam_rates(profiles: list[PostProfile], plan: _Plan) -> np.ndarray:
 def iter_flow_frames(
     profiles: list[PostProfile], rows: int, seed: int, end: dt.date = SAMPLE_END
 ) -> Iterator[pd.DataFrame]:
-    """Exactly `rows` flow-count rows for the given posts, one month per frame, oldest first.
+    """Exactly `rows` flow-count rows for the given posts, oldest month first: a frame per month, or
+    several for a month of more than MAX_FRAME_ROWS rows (never two months in one frame).
 
     Each month draws from its own seeded generator, so a month's rows do not depend on how the others
     are consumed; the whole sequence is the same for the same seed.
@@ -403,7 +419,7 @@ def iter_flow_frames(
     for number, month in enumerate(months.unique()):
         rng = np.random.default_rng([seed, 1, number])
         in_month = np.flatnonzero(months == month)
-        parts = []
+        parts, pending = [], 0
         for row, (i, direction) in enumerate(plan.cells):
             k_days = plan.rows[row, in_month]
             order = rng.permutation(N_COMBOS)  # which categories tend to be drawn together varies
@@ -417,6 +433,10 @@ def iter_flow_frames(
                 rate = np.where(minor[combo], uam_rate[row, _NAT_IDX[combo]], 0.0)
                 uam = rng.binomial(counts, rate)
                 parts.append((i, direction, day_idx[d_pos], combo, counts, uam))
+                pending += len(combo)
+            if pending >= MAX_FRAME_ROWS:  # a busy month comes in pieces: memory stays flat at any size
+                yield _frame(profiles, parts, day_values)
+                parts, pending = [], 0
         if parts:
             yield _frame(profiles, parts, day_values)
 
