@@ -120,7 +120,7 @@ def test_an_imported_4x_spike_is_the_first_highlight_in_both_languages(spiked, l
     sentences = words.parse_text(text)
     assert sentences[0].startswith("Alza en " if lang == "es" else "Surge at ")
     assert f"({codes[2]})" in sentences[0]
-    assert ("octubre" if lang == "es" else "October") in sentences[0]
+    assert ("en octubre de 2026" if lang == "es" else "in October 2026") in sentences[0]
     assert 3 <= len(sentences) <= hl.SHOWN
     # No other post is flagged: the other five follow their own seasonal pattern.
     flagged = [h.subject for h in result.items if h.kind.startswith("flow_") and h.kind.endswith(".post")]
@@ -292,3 +292,22 @@ def test_the_brief_carries_the_shown_highlights(spiked) -> None:
     assert spec.highlights_title == "Lo que cambió en " + words.fmt_month(LAST, "es")
     png = brief.render(spec, "png")
     assert png.startswith(b"\x89PNG") and brief.render(brief.overview_brief(figures, "en", None), "pdf")[:4] == b"%PDF"
+
+
+def test_the_sample_events_are_found(app_db_url: str) -> None:
+    """The sample generator's events (geo.flows.generate): its true surge is the first highlight of its month,
+    its silent post is named; its December peak (every year) is never flagged."""
+    from geo.flows import generate
+
+    if not hasattr(generate, "SURGE_POST"):
+        pytest.skip("this sample generator has no surge event")
+    engine = make_engine(app_db_url)  # the session's seeded database (20,000 sample flow rows)
+    month = flows.add_months(generate.SAMPLE_END.replace(day=1), -generate.SURGE_MONTHS_BEFORE_END)
+    result = hl.find_highlights(engine, month)
+    first = result.shown()[0]
+    assert (first.kind, first.subject) == ("flow_surge.post", generate.SURGE_POST)
+    last = hl.find_highlights(engine, generate.SAMPLE_END.replace(day=1))
+    silent = [p["code"] for h in last.items if h.kind == "silent_posts" for p in h.figures["posts"]]
+    assert generate.SILENT_POST in silent
+    december = hl.find_highlights(engine, dt.date(generate.SAMPLE_END.year - 1, 12, 1))
+    assert not [h for h in december.items if h.kind.startswith("flow_surge")]

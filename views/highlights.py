@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo.i18n import fmt_month, t
+from geo.i18n import t
 from geo.overview import highlight_text as words
 from geo.overview import highlights as hl
 
@@ -42,5 +42,5 @@ def show(result: hl.Highlights | None, lang: str, heading: bool = True) -> None:
     for line in shown:
         st.markdown(line)
     if not shown:
-        st.markdown(words.md_escape(t("hl.nothing", lang, month=fmt_month(result.month, lang))))
+        st.markdown(words.md_escape(t("hl.nothing", lang, month=words.fmt_month(result.month, lang))))
     st.caption(t("hl.rule", lang))

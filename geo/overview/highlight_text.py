@@ -11,14 +11,23 @@ import json
 import re
 from urllib.parse import quote
 
+from babel import dates
+
 from geo import reference
-from geo.i18n import fmt_month, fmt_number, fmt_percent, has, t
+from geo.i18n import babel_locale, fmt_number, fmt_percent, has, t
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights, parse_month
 from geo.programme import returns as rt
 from geo.workshops.tables import pair_name
 
 LIST_MAX = 3  # names listed in a sentence before "and N more"
 FORMATS = ("text", "markdown", "json")
+
+
+def fmt_month(month: dt.date, lang: str) -> str:
+    """A month inside a sentence, as CLDR writes a year and month (skeleton yMMMM) for the region:
+    'octubre de 2026' (es_GT), 'October 2026'. geo.i18n.fmt_month's 'octubre 2026' suits a column heading,
+    not a sentence read aloud."""
+    return dates.format_skeleton("yMMMM", month, locale=babel_locale(lang))
 
 
 def _month(value: str, lang: str) -> str:
