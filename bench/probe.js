@@ -4,8 +4,9 @@
 //   - every WebGL draw call (deck.gl maps), and which canvases have drawn at least once;
 //   - every DOM mutation in the document.
 // window.__bench.waitDrawn(since) resolves once, after `since` (a performance.now() time), the script has
-// run and is idle again, every visible plotly chart has its svg, every visible deck canvas has drawn, and
-// two animation frames have passed with no mutation and no WebGL draw: the page as the user sees it.
+// run and is idle again, no element is still loading (skeleton), every visible plotly chart has its svg,
+// every visible deck canvas has drawn, and two animation frames have passed with no mutation and no WebGL
+// draw: the page as the user sees it.
 (() => {
   if (window.__bench) return;
   const probe = {
@@ -60,6 +61,8 @@
       plotsDrawn: plots.filter((p) => p.querySelector(".main-svg")).length,
       decks: decks.length,
       decksDrawn: decks.filter((d) => [...d.querySelectorAll("canvas")].some((c) => c.__benchDrawn)).length,
+      // a lazily loaded element (deck.gl's code the first time a map shows) stands as a skeleton meanwhile
+      skeletons: [...document.querySelectorAll('[data-testid="stSkeleton"]')].filter(visible).length,
       exception: !!document.querySelector('[data-testid="stException"]'),
     };
   };
@@ -89,7 +92,7 @@
       const after = probe.transitions.filter((x) => x.t >= since);
       const ran = after.some((x) => x.to === "running" || x.from === "running");
       const ready = ran && state.script === "notRunning" && state.plotsDrawn === state.plots
-        && state.decksDrawn === state.decks;
+        && state.decksDrawn === state.decks && state.skeletons === 0;
       if (ready && quietFrames >= 2) {
         const idle = after.filter((x) => x.to === "notRunning").pop();
         resolve({...state, drawn: paintedAt - since, idle: idle ? idle.t - since : null});
