@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 import ui
-from geo import maps, reference
+from geo import reference
 from geo.i18n import fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
 from geo.overview import slides as pr
@@ -67,9 +67,8 @@ elif slide == "kpis":
 elif slide == "map":
     left, right = st.columns([4, 1])
     with left:
-        layers = pr.projector_labels(maps.base_layers(lang) + maps.post_layers(figures.map_posts, lang, labels=True))
-        view = {**maps.INITIAL_VIEW, "zoom": 6.0}
-        st.pydeck_chart(maps.make_deck(layers, lang, view=view), height=720, key="present_map")
+        # Names placed at projector size, none overlapping (geo.overview.slides.map_slide_deck).
+        st.pydeck_chart(pr.map_slide_deck(figures.map_posts, lang), height=720, key="present_map")
     with right:
         ui.status_legend(lang)
         st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
@@ -98,7 +97,7 @@ else:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('present.coverage.map', lang)}**")
-        st.pydeck_chart(workshop_maps.workshop_deck(report, lang), height=600, key="present_coverage_map")
+        st.pydeck_chart(pr.coverage_slide_deck(report, lang), height=600, key="present_coverage_map")
         ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
     by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
     right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",

@@ -45,9 +45,10 @@ def test_projector_figures_are_large_and_translated() -> None:
 
 
 def test_projector_labels_enlarge_only_text_layers() -> None:
-    layers = pr.projector_labels(maps.base_layers("es"))
+    layers = pr.projector_labels(maps.base_layers("es"), "es")
     sizes = {layer.id: getattr(layer, "get_size", None) for layer in layers}
-    assert sizes["country-labels"] == pr.LABEL_SIZES["country-labels"]
+    # A layer of its own: the cached "country-labels" layer is sent as first serialised, whatever its size.
+    assert "country-labels" not in sizes and sizes["projector-country-labels"] >= 20
     assert maps.base_layers("es")[3].get_size == 13  # the desk maps keep their size
 
 
@@ -76,3 +77,41 @@ def test_overview_links_to_the_slides_with_its_filters(app_env: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
     links = [b.proto.url for b in at.get("link_button")]
     assert links == ["./?present=1&lang=es&from=2026-02&to=2026-05&country=HND,NIC"]
+
+
+def _overlapping(boxes: pd.DataFrame) -> list[tuple[int, int]]:
+    b = boxes[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float)
+    return [(i, j) for i in range(len(b)) for j in range(i + 1, len(b))
+            if b[i, 0] < b[j, 2] and b[j, 0] < b[i, 2] and b[i, 1] < b[j, 3] and b[j, 1] < b[i, 3]]
+
+
+def _labels(deck, layer_id: str) -> pd.DataFrame:
+    layer = next(layer for layer in deck.layers if layer.id == layer_id)
+    return pd.DataFrame(layer.data), layer
+
+
+def test_slide_maps_name_posts_large_and_never_one_on_another(app_env: str) -> None:
+    """At 1920×1080, from the back of a room: post names at 19 px, no two boxes overlapping each other or a
+    country name (slide 5's 'EGGuasaule' was two names printed on one spot)."""
+    from geo.db import make_engine
+    from geo.overview import figures as ov
+    from geo.workshops import coverage
+
+    engine = make_engine(app_env)
+    period = ov.default_period(engine)
+    figures = ov.overview_figures(engine, period, ())
+    report = coverage.coverage_report(engine, period.start, period.end)
+    decks = [(pr.map_slide_deck(figures.map_posts, "es"), "post-labels", pr.MAP_SLIDE_CANVAS),
+             (pr.coverage_slide_deck(report, "es"), "ws-uncovered-labels", pr.COVERAGE_SLIDE_CANVAS)]
+    for deck, layer_id, canvas in decks:
+        labels, layer = _labels(deck, layer_id)
+        assert len(labels) >= 5 and layer.get_size >= 18
+        zoom = deck.initial_view_state.zoom
+        assert zoom == pr.projector_view(canvas)["zoom"]
+        boxes = maps.label_boxes(labels, zoom, pr.PROJECTOR_POST_LABELS)
+        assert _overlapping(boxes) == [], labels
+        countries = maps.label_boxes(maps.country_label_points("es"), zoom, pr.PROJECTOR_COUNTRY_LABELS)
+        both = pd.concat([boxes, countries], ignore_index=True)
+        assert _overlapping(both) == []
+    uncovered, _ = _labels(decks[1][0], "ws-uncovered-labels")
+    assert len(uncovered["label"]) == len(set(uncovered["label"]))

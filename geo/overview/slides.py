@@ -6,14 +6,20 @@ drawn offline (pydeck with no basemap, plotly bundled with Streamlit). Sizes are
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import plotly.graph_objects as go
+import pydeck as pdk
 
-from geo import reference
+from geo import maps, reference
 from geo.charts import DIRECTION_COLOURS
 from geo.i18n import fmt_month_short, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
+
+if TYPE_CHECKING:
+    from geo.workshops.coverage import CoverageReport
 
 SLIDES = ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
 AUTO_CHOICES = (0, 15, 30, 60)  # seconds per slide; 0: manual
@@ -46,15 +52,89 @@ h2 { font-size: 2.2rem !important; color: #0B1F33 !important; }
 """
 
 
-LABEL_SIZES = {"country-labels": 20, "post-labels": 17}  # px, up from the desk-size maps
+# Type on the slides' maps, legible from the back of a room at 1920×1080 (the desk maps use 12-13 px).
+PROJECTOR_POST_LABELS = maps.LabelStyle(size_px=19.0)
+PROJECTOR_COUNTRY_LABELS = maps.LabelStyle(size_px=21.0, char_em=0.82)
+# The map's canvas on a 1920×1080 slide, in CSS pixels: the map slide's [4, 1] column and the coverage
+# slide's [3, 2] column (the page's padding taken off), at the heights pages/present.py gives the decks.
+MAP_SLIDE_CANVAS = (1440.0, 720.0)
+COVERAGE_SLIDE_CANVAS = (1040.0, 600.0)
+LABEL_INK = [11, 31, 51]
+UNCOVERED_INK = [120, 40, 0]
 
 
-def projector_labels(layers: list) -> list:
-    """The map's text layers enlarged for a projector (the same layers, bigger type)."""
-    for layer in layers:
-        if getattr(layer, "id", None) in LABEL_SIZES:
-            layer.get_size = LABEL_SIZES[layer.id]
-    return layers
+def projector_labels(layers: list, lang: str) -> list:
+    """The region's layers with the country names at projector size. A layer of its own (another id): the
+    region's layers are sent from a cache keyed by id (geo.maps.RegionDeck), so resizing "country-labels"
+    in place had no effect on screen."""
+    out = [layer for layer in layers if getattr(layer, "id", None) != "country-labels"]
+    names = maps.country_label_points(lang)
+    out.append(pdk.Layer(
+        "TextLayer", data=names, id="projector-country-labels", get_position=["lon", "lat"], get_text="label",
+        get_size=PROJECTOR_COUNTRY_LABELS.size_px, get_color=[80, 80, 80], font_weight=700, font_family=maps.FONT,
+        character_set=maps.character_set(names["label"]), pickable=False,
+    ))
+    return out
+
+
+def projector_view(canvas: tuple[float, float]) -> dict:
+    """The CA4 region whole in the slide's map canvas."""
+    return maps.fit_view(maps.CA4_BOUNDS, *canvas, padding_px=24)
+
+
+def placed_labels(candidates: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: str,
+                  marks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Labels at projector size, none overlapping another, a country name or a mark (geo.maps.place_labels
+    with boxes measured at the slide's type sizes): two sides of one crossing no longer print on top of each
+    other ("EGGuasaule"); the lower-priority one is left to the tooltip."""
+    zoom = float(view["zoom"])
+    obstacles = [maps.label_boxes(maps.country_label_points(lang), zoom, PROJECTOR_COUNTRY_LABELS)]
+    if marks is not None and len(marks):
+        obstacles.append(maps.mark_boxes(marks, zoom))
+    return maps.place_labels(candidates, view, canvas=canvas, obstacles=pd.concat(obstacles, ignore_index=True),
+                             style=PROJECTOR_POST_LABELS)
+
+
+def label_layer(labels: pd.DataFrame, layer_id: str, colour: list[int]) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer", data=labels, id=layer_id, get_position=["lon", "lat"], get_text="label",
+        get_size=PROJECTOR_POST_LABELS.size_px, get_color=colour, get_text_anchor="anchor",
+        get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"], font_family=maps.FONT,
+        character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, font_weight=600,
+        outline_width=4, outline_color=[255, 255, 255, 240], pickable=False,
+    )
+
+
+def map_slide_deck(map_posts: pd.DataFrame, lang: str, canvas: tuple[float, float] = MAP_SLIDE_CANVAS) -> pdk.Deck:
+    """The map slide: the region, the posts and their names placed at projector size."""
+    view = projector_view(canvas)
+    frame = maps.posts_map_frame(map_posts, lang)
+    if "programme" not in frame:
+        frame = frame.assign(programme=frame["country_iso3"].isin(reference.CA4))
+    labels = placed_labels(maps.label_candidates(frame), view, canvas, lang, frame[frame["programme"]])
+    layers = (projector_labels(maps.base_layers(lang), lang) + maps.post_layers(map_posts, lang, labels=False)
+              + [label_layer(labels, "post-labels", LABEL_INK)])
+    return maps.make_deck(layers, lang, view=view)
+
+
+def coverage_slide_deck(report: CoverageReport, lang: str,
+                        canvas: tuple[float, float] = COVERAGE_SLIDE_CANVAS) -> pdk.Deck:
+    """The coverage slide: segments, venues and posts, the uncovered land posts named at projector size
+    (one name per crossing at most, busiest first, none on top of another)."""
+    from geo.workshops import maps as workshop_maps
+
+    view = projector_view(canvas)
+    posts = report.posts
+    uncovered = posts[~posts["covered"] & (posts["type"] == "land")]
+    candidates = pd.DataFrame({
+        "label": uncovered["name"], "lon": uncovered["lon"], "lat": uncovered["lat"],
+        "priority": uncovered.get("flow", 0.0), "radius": 10.0,
+    })
+    labels = placed_labels(candidates, view, canvas, lang)
+    layers = (projector_labels(maps.base_layers(lang), lang)
+              + workshop_maps.workshop_layers(report, lang, show_labels=False)
+              + [label_layer(labels, "ws-uncovered-labels", UNCOVERED_INK)])
+    return maps.make_deck(layers, lang, view=view, tooltip=workshop_maps.tooltip())
 
 
 def slide_index(raw: str | None) -> int:
