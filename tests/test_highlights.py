@@ -311,3 +311,27 @@ def test_the_sample_events_are_found(app_db_url: str) -> None:
     assert generate.SILENT_POST in silent
     december = hl.find_highlights(engine, dt.date(generate.SAMPLE_END.year - 1, 12, 1))
     assert not [h for h in december.items if h.kind.startswith("flow_surge")]
+
+
+def test_a_suspension_is_dated_by_the_audit_log(spiked) -> None:
+    from sqlalchemy import update
+
+    from geo.models import AuditEntry, PostComponent
+
+    engine, _codes = spiked
+    with engine.begin() as conn:
+        row = conn.execute(select(PostComponent.id, Post.code, PostComponent.component_code, PostComponent.status)
+                           .join(Post, Post.id == PostComponent.post_id)
+                           .where(PostComponent.status.in_(("installation", "procurement")))
+                           .order_by(PostComponent.id).limit(1)).one()
+        conn.execute(update(PostComponent).where(PostComponent.id == row.id).values(status="suspended"))
+        conn.execute(insert(AuditEntry), {"at": dt.datetime(2026, 10, 14, 9, 30), "username": "ana",
+                                          "action": "update", "entity": "post_component",
+                                          "entity_key": f"{row.code}/{row.component_code}", "field": "status",
+                                          "old_value": row.status, "new_value": "suspended"})
+    items = [h for h in hl.find_highlights(engine, LAST).items if h.kind == "upgrade_suspended"]
+    assert [(c["post"], c["component"]) for c in items[0].figures["components"]] == [(row.code, row.component_code)]
+    assert words.sentence(items[0], "es").startswith("1 componente fue suspendido en octubre de 2026: ")
+    # The month before knows nothing of it.
+    assert not [h for h in hl.find_highlights(engine, flows.add_months(LAST, -1)).items
+                if h.kind == "upgrade_suspended"]
