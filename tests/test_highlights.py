@@ -335,3 +335,22 @@ def test_a_suspension_is_dated_by_the_audit_log(spiked) -> None:
     # The month before knows nothing of it.
     assert not [h for h in hl.find_highlights(engine, flows.add_months(LAST, -1)).items
                 if h.kind == "upgrade_suspended"]
+
+
+def test_the_spike_on_postgresql() -> None:
+    """The same rule and wording on PostgreSQL/PostGIS (SUMs come back as NUMERIC there)."""
+    from tests.conftest import fresh_postgres
+    from tests.data_helpers import seed
+    from tests.support import postgres_url
+
+    postgres_url()  # skips (or fails in CI) without the test database
+    with fresh_postgres() as engine:
+        seed(engine, flows_rows=0)
+        codes = post_codes(engine, 6)
+        report = import_data(engine, EDITOR, "flows", flows_file(codes, spike=codes[2], silent=codes[4]), "s.csv")
+        assert report.ok
+        result = hl.find_highlights(engine, SPIKE_MONTH)
+        assert [(h.kind, h.subject) for h in result.shown()[:1]] == [("flow_surge.post", codes[2])]
+        assert words.parse_text(words.render(result, "en"))[0].startswith("Surge at ")
+        assert not [h for h in hl.find_highlights(engine, dt.date(2025, 12, 1)).items
+                    if h.kind.startswith("flow_surge")]
