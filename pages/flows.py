@@ -157,24 +157,20 @@ def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stac
         place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch")
 
 
-if not comparing:  # when comparing, the breakdowns are drawn below, period beside period
-    breakdown_charts(now)
-sankey_column, map_column = st.columns(2)
-with sankey_column:
-    st.plotly_chart(charts.sankey_figure(flows.country_routes(now), lang), width="stretch")
-    st.caption(t("flows.sankey.caption", lang))
-with map_column:
-    st.markdown(f"**{t('flows.map.title', lang)}**")
-    st.pydeck_chart(flow_deck(flows.post_routes(now), lang), height=420)
-    st.caption(t("flows.map.caption", lang))
+def routes() -> None:
+    """Country to country (Sankey) and the flow map, side by side."""
+    sankey_column, map_column = st.columns(2)
+    with sankey_column:
+        st.plotly_chart(charts.sankey_figure(flows.country_routes(now), lang), width="stretch")
+        st.caption(t("flows.sankey.caption", lang))
+    with map_column:
+        st.markdown(f"**{t('flows.map.title', lang)}**")
+        st.pydeck_chart(flow_deck(flows.post_routes(now), lang), height=420, key="flow_map")
+        st.caption(t("flows.map.caption", lang))
 
-st.download_button(
-    t("flows.download", lang), data=lambda: flows.export_csv(engine, filters),
-    file_name=f"flows_{flows.month_param(start)}_{flows.month_param(end)}.csv", mime="text/csv",
-    help=t("flows.download.help", lang), icon=":material/download:", on_click="ignore",
-)
 
-if comparing:
+def comparison() -> None:
+    """Each period's key figures, series and breakdowns, period beside period on shared scales."""
     st.subheader(t("flows.compare.title", lang))
     st.caption(t("flows.compare.caption", lang))
     periods = [(start, end), (cmp_start, cmp_end)]
@@ -191,3 +187,27 @@ if comparing:
             kpi_row(flows.totals_of(summary.routes), per_row=3)
             st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch")
             breakdown_charts(summary, scales, stacked=True)
+
+
+# Lazy tabs: only the open one runs and is sent, so a filter change builds the breakdowns (or the
+# comparison) but not also the Sankey and the map, which were a third of a run and most of its bytes
+# (the map's JSON alone was ~100 KB) and kept the browser busy redrawing a map below the fold.
+tab_breakdowns, tab_routes = st.tabs(
+    [t("flows.tab.breakdowns", lang), t("flows.tab.routes", lang)],
+    key="flows_tab", on_change="rerun",
+)
+with tab_breakdowns:
+    if tab_breakdowns.open:
+        if comparing:
+            comparison()
+        else:
+            breakdown_charts(now)
+with tab_routes:
+    if tab_routes.open:
+        routes()
+
+st.download_button(
+    t("flows.download", lang), data=lambda: flows.export_csv(engine, filters),
+    file_name=f"flows_{flows.month_param(start)}_{flows.month_param(end)}.csv", mime="text/csv",
+    help=t("flows.download.help", lang), icon=":material/download:", on_click="ignore",
+)

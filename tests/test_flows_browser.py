@@ -1,5 +1,5 @@
-"""The flows page in headless Chromium: the Sankey and the time series are drawn, nothing fails, no
-outside request is made. Saves screenshots/flows_1280.png."""
+"""The flows page in headless Chromium: the time series, and the Sankey and the map of its lazy tab, are
+drawn, nothing fails, no outside request is made. Saves screenshots/flows_1280.png."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ def test_flows_page_draws_sankey_and_time_series(browser, app_url: str) -> None:
     page.goto(f"{app_url}/flows?lang=en")
     wait_idle(page)
     page.get_by_role("heading", name="Flows through the border posts").wait_for(timeout=30_000)
-    # Plotly draws a Sankey's nodes and links as SVG, and each line of the series as a path.
-    page.locator('[data-testid="stPlotlyChart"] g.sankey-node').first.wait_for(timeout=30_000)
-    assert page.locator('[data-testid="stPlotlyChart"] path.sankey-link').count() > 0
+    # Plotly draws each line of the series as a path, and a Sankey's nodes and links as SVG.
     series = page.locator('[data-testid="stPlotlyChart"]').first
     series.locator("g.scatterlayer path.js-line").first.wait_for(timeout=30_000)
     assert series.locator("g.scatterlayer path.js-line").count() == 2  # entries and exits
     assert "Persons per week" in series.inner_text()
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 7
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6  # the series and five breakdowns
+    # The Sankey and the arcs map are in a lazy tab: drawn when it is opened.
+    page.locator('[data-testid="stTab"]', has_text="Routes and map").click()
+    page.locator('[data-testid="stPlotlyChart"] g.sankey-node').first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stPlotlyChart"] path.sankey-link').count() > 0
     wait_for_canvas_drawn(page)  # the arcs map
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Sample data").count() >= 1
@@ -44,7 +46,7 @@ def test_download_and_play_in_the_browser(browser, app_url: str) -> None:
     page = context.new_page()
     page.goto(f"{app_url}/flows?lang=en&from=2026-01&to=2026-06")
     wait_idle(page)
-    page.locator('[data-testid="stPlotlyChart"] g.sankey-node').first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"] g.scatterlayer path.js-line').first.wait_for(timeout=30_000)
     # The CSV is made when the button is pressed (a callable), from the filtered aggregate.
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Download the filtered aggregate (CSV)").click()

@@ -83,6 +83,8 @@ STRINGS = {
     },
     # map
     "flows.map.title": {"es": "Mapa de flujos", "en": "Flow map"},
+    "flows.tab.breakdowns": {"es": "Desglose", "en": "Breakdown"},
+    "flows.tab.routes": {"es": "Rutas y mapa", "en": "Routes and map"},
     "flows.map.caption": {
         "es": "Arcos: de dónde vienen las entradas y hacia dónde van las salidas de cada puesto; grosor según "
         "el volumen. Círculos: cruces por puesto (incluye los de origen o destino no registrado).",
