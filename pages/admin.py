@@ -16,7 +16,7 @@ from geo.access.users import (
     set_role,
     users_frame,
 )
-from geo.i18n import t
+from geo.i18n import fmt_datetime, fmt_yes_no, t
 from geo.models import ROLES
 
 ui.guard("admin")
@@ -51,9 +51,9 @@ else:
     st.dataframe({
         t("admin.h_user", lang): users["username"],
         t("admin.h_role", lang): users["role"].map(role_label),
-        t("admin.h_active", lang): users["active"].astype(bool),
+        t("admin.h_active", lang): [fmt_yes_no(v, lang) for v in users["active"]],
         t("admin.h_failed", lang): users["failed_attempts"],
-        t("admin.h_created", lang): users["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("admin.h_created", lang): [fmt_datetime(v, lang) for v in users["created_at"]],  # 28/11/2026 14:05
     }, hide_index=True, width="stretch")
 
 with st.form("add_user", clear_on_submit=True):

@@ -184,6 +184,19 @@ def fmt_yes_no(value: object, lang: str) -> str:
     return t("common.yes", lang) if bool(value) else t("common.no", lang)
 
 
+def fmt_value(value: object, lang: str) -> str:
+    """Any stored value as a reader reads it: '—', Sí/No, a date, a number in the locale, or the text."""
+    if _missing(value) or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        return fmt_yes_no(value, lang)
+    if isinstance(value, dt.date):  # datetimes included: a form's values are days
+        return fmt_date(value, lang)
+    if isinstance(value, int | float):
+        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
 def fmt_count(count: int, key: str, lang: str) -> str:
     """'1 cambio', '3 cambios': `key` names a pair of strings `key.one` and `key.other`, each with {n}."""
     form = "one" if count == 1 else "other"  # CLDR's plural rule for both es and en

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import reference
-from geo.i18n import MISSING, fmt_date, fmt_number, fmt_yes_no, has, t
+from geo.i18n import MISSING, fmt_date, fmt_number, fmt_value, fmt_yes_no, has, t
 from geo.models import WORKSHOP_SCOPES
 from geo.workshops.coverage import CoverageReport, next_reason
 
@@ -139,6 +139,6 @@ def stale_table(meanwhile: Mapping[str, tuple[object, object]], lang: str) -> pd
     items = list(meanwhile.items())
     return pd.DataFrame({
         t("ws.form.stale.field", lang): [field_label(f, lang) for f, _ in items],
-        t("ws.form.stale.seen", lang): [str(seen) for _, (seen, _) in items],
-        t("ws.form.stale.now", lang): [str(now) for _, (_, now) in items],
+        t("ws.form.stale.seen", lang): [fmt_value(seen, lang) for _, (seen, _) in items],
+        t("ws.form.stale.now", lang): [fmt_value(now, lang) for _, (_, now) in items],
     })
