@@ -1,0 +1,247 @@
+"""The map page (and the flows page's filters, and staying signed in) in headless Chromium, at 1280x800 and
+on a phone (390x844), in Spanish and English:
+
+- four successive filter changes all take effect (none is lost), on the map and the flows pages;
+- the map canvas takes at least 60 % of the content width at 1280 px, and the whole CA4 fits on a phone;
+- the post profile's status column is in view without scrolling sideways;
+- no two labels the page sends overlap at the first view (boxes computed from the deck JSON read off the
+  websocket, with geo.maps.label_boxes);
+- a reload keeps an editor signed in; after signing out, the old cookie no longer signs anyone in.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+
+from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+COUNTRIES = {"es": ["Guatemala", "Honduras", "El Salvador", "Nicaragua"],
+             "en": ["Guatemala", "Honduras", "El Salvador", "Nicaragua"]}
+CODES = ["GTM", "HND", "SLV", "NIC"]
+
+
+def _open(browser, url: str, viewport: tuple[int, int], frames: list | None = None):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    if frames is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    page.goto(url)
+    wait_idle(page)
+    return context, page
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _sidebar(page) -> None:
+    """On a phone the sidebar starts collapsed: open it."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if sidebar.get_attribute("aria-expanded") == "false" or not sidebar.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.wait_for(state="visible")
+
+
+def _add_countries(page, names: list[str], codes: list[str], param: str) -> None:
+    """Pick the countries one at a time in the sidebar's first multiselect, each as a separate change,
+    waiting for the URL to show it before the next (a lost change would never show)."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    for i, name in enumerate(names):
+        box.click()
+        page.get_by_role("option", name=name, exact=True).click()
+        page.keyboard.press("Escape")
+        expected = ",".join(codes[: i + 1])
+        page.wait_for_function(
+            "([param, expected]) => new URLSearchParams(location.search).get(param) === expected",
+            arg=[param, expected], timeout=30_000)
+        wait_idle(page)
+    chosen = box.inner_text()
+    assert all(name in chosen for name in names), chosen
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "es"), ("phone", "en")])
+def test_four_successive_filter_changes_all_take_effect_on_the_map(browser, app_url: str, viewport: str,
+                                                                   lang: str) -> None:
+    from geo.posts.queries import read_posts_csv
+
+    context, page = _open(browser, f"{app_url}/map?lang={lang}", VIEWPORTS[viewport])
+    wait_for_canvas_drawn(page)
+    _sidebar(page)
+    _add_countries(page, COUNTRIES[lang], CODES, "country")
+    posts = read_posts_csv()
+    expected = int(posts["country_iso3"].isin(CODES).sum())
+    shown = "puestos mostrados" if lang == "es" else "posts shown"
+    page.get_by_text(f"{expected} {shown}").first.wait_for(timeout=20_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(SCREENSHOTS / f"map_filters_{viewport}_{lang}.png"))
+    context.close()
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "en"), ("phone", "es")])
+def test_four_successive_filter_changes_all_take_effect_on_the_flows_page(browser, app_url: str, viewport: str,
+                                                                          lang: str) -> None:
+    context, page = _open(browser, f"{app_url}/flows?lang={lang}", VIEWPORTS[viewport])
+    _sidebar(page)
+    _add_countries(page, COUNTRIES[lang], CODES, "country")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    context.close()
+
+
+def _content_width(page) -> float:
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const style = getComputedStyle(main);
+        return main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    }""")
+
+
+def test_the_map_takes_most_of_the_width_at_1280(browser, app_url: str) -> None:
+    context, page = _open(browser, f"{app_url}/map?lang=es", VIEWPORTS["desktop"])
+    wait_for_canvas_drawn(page)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    assert canvas["width"] >= 0.6 * _content_width(page), (canvas, _content_width(page))
+    assert canvas["height"] >= 0.65 * VIEWPORTS["desktop"][1]
+    context.close()
+
+
+def _deck_specs(frames: list) -> list[dict]:
+    """Every deck JSON the server sent, in order, parsed from Streamlit's websocket messages."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    specs = []
+    for payload in frames:
+        if isinstance(payload, str):
+            continue
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg (nothing else is expected, but be safe)
+            continue
+        if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+            continue
+        element = message.delta.new_element
+        if element.WhichOneof("type") == "deck_gl_json_chart":
+            specs.append(json.loads(element.deck_gl_json_chart.json))
+    return specs
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "es"), ("desktop", "en"), ("phone", "es"),
+                                                ("phone", "en")])
+def test_no_two_labels_sent_overlap_at_the_first_view(browser, app_url: str, viewport: str, lang: str) -> None:
+    from geo import maps
+
+    frames: list = []
+    context, page = _open(browser, f"{app_url}/map?lang={lang}", VIEWPORTS[viewport], frames)
+    wait_for_canvas_drawn(page)
+    wait_idle(page)
+    spec = _deck_specs(frames)[-1]  # the view fitted to the width the browser reported
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    view = spec["initialViewState"]
+    posts = pd.DataFrame(layers["post-labels"]["data"])
+    countries = pd.DataFrame(layers["country-labels"]["data"])
+    assert len(posts) >= 6
+    boxes = pd.concat([maps.label_boxes(posts, view["zoom"]),
+                       maps.label_boxes(countries, view["zoom"], maps.COUNTRY_LABEL_STYLE)], ignore_index=True)
+    overlaps = [(i, j) for i, j in maps.overlapping_pairs(boxes) if i < len(posts)]
+    assert overlaps == [], [(boxes.index[i], boxes.index[j]) for i, j in overlaps]
+    # Every post label lies inside the canvas; on a phone the whole CA4 is in view.
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    cx, cy = maps.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
+    left, top = cx[0] - canvas["width"] / 2, cy[0] - canvas["height"] / 2
+    post_boxes = maps.label_boxes(posts, view["zoom"])
+    assert (post_boxes["x0"] >= left - 1).all() and (post_boxes["x1"] <= left + canvas["width"] + 1).all()
+    minx, miny, maxx, maxy = maps.CA4_BOUNDS
+    xs, ys = maps.world_px([minx, maxx], [maxy, miny], view["zoom"])
+    assert xs[0] >= left and xs[1] <= left + canvas["width"] and ys[0] >= top and ys[1] <= top + canvas["height"]
+    context.close()
+
+
+def test_the_profile_shows_every_column_without_sideways_scroll(browser, app_url: str) -> None:
+    context, page = _open(browser, f"{app_url}/map?lang=es&post=SLV-AMA", VIEWPORTS["desktop"])
+    page.get_by_role("heading", name="El Amatillo").wait_for(timeout=30_000)
+    wait_for_canvas_drawn(page)
+    table = page.locator('[data-testid="stTable"]').filter(has_text="Componente").first
+    table.scroll_into_view_if_needed()
+    header = table.get_by_text("Estado", exact=True).first
+    box = header.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= VIEWPORTS["desktop"][0]
+    widths = table.evaluate("""t => {
+        let e = t; const out = [];
+        while (e) { out.push([e.scrollWidth, e.clientWidth]); e = e.querySelector(':scope > *'); }
+        return out; }""")
+    assert all(scroll <= client + 3 for scroll, client in widths if client), widths  # borders, no scroll
+    # The whole page does not scroll sideways either.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS["desktop"][0]
+    # Selecting the post centred the map on it.
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map_profile_1280.png"))
+    context.close()
+
+
+# ------------------------------------------------------------------------------ staying signed in
+EDITOR, PASSWORD = "mapa_editora", "una clave bastante larga"
+
+
+@pytest.fixture(scope="module")
+def editor(app_db_url: str) -> str:
+    from sqlalchemy import select
+
+    from geo.access.auth import SYSTEM
+    from geo.access.users import create_user
+    from geo.db import make_engine
+    from geo.models import User
+
+    engine = make_engine(app_db_url)
+    with engine.connect() as conn:
+        exists = conn.execute(select(User.id).where(User.username == EDITOR)).scalar()
+    if exists is None:
+        create_user(engine, SYSTEM, EDITOR, "editor", PASSWORD)
+    engine.dispose()
+    return EDITOR
+
+
+def _signed_in_as(page) -> bool:
+    return page.locator('[data-testid="stSidebar"]').get_by_text(EDITOR).count() > 0
+
+
+def test_a_reload_keeps_an_editor_signed_in_and_sign_out_ends_it(browser, app_url: str, editor: str) -> None:
+    from geo.access.sessions import COOKIE_NAME
+
+    # The home page first: a fresh server may serve its first deep links without app.py's sidebar.
+    context, page = _open(browser, f"{app_url}/?lang=es", VIEWPORTS["desktop"])
+    page.goto(f"{app_url}/map?lang=es")
+    wait_idle(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+    page.get_by_label("Usuario").fill(editor)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Cerrar sesión").wait_for(timeout=60_000)
+    page.wait_for_function(f"() => document.cookie.includes('{COOKIE_NAME}=')", timeout=20_000)
+    cookie = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+    assert len(cookie) == 1 and cookie[0]["sameSite"] == "Strict"
+    assert cookie[0]["httpOnly"] is False  # written by script: see browser_bridge for why it cannot be HttpOnly
+
+    page.reload()
+    wait_idle(page)
+    page.get_by_role("button", name="Cerrar sesión").wait_for(timeout=60_000)
+    assert _signed_in_as(page)
+
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]').first.wait_for(timeout=30_000)
+    page.wait_for_function(f"() => !document.cookie.includes('{COOKIE_NAME}=')", timeout=20_000)
+    # A browser that kept the old cookie (copied before sign-out) is not signed in by it any more.
+    context.add_cookies(cookie)
+    page.reload()
+    wait_idle(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]').first.wait_for(timeout=30_000)
+    assert not _signed_in_as(page)
+    assert page.get_by_role("button", name="Cerrar sesión").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    context.close()
