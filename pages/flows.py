@@ -46,8 +46,8 @@ def url_period(first: str, last: str, default: tuple) -> tuple:
 
 # Widgets take their first value from the URL, which the page keeps up to date below.
 period_default = url_period("from", "to", (months[max(0, len(months) - 12)], months[-1]))
-grain_default = st.query_params.get("grain") if st.query_params.get("grain") in flows.GRAINS else "week"
-top_default = min(max(int(st.query_params["top"]), 3), 15) if st.query_params.get("top", "").isdigit() else 8
+grain_default = ui.query_choice("grain", flows.GRAINS, "week")
+top_default = ui.query_int("top", 8, minimum=3, maximum=15)  # "²" passes str.isdigit() but not int()
 
 with st.sidebar:
     period_box = st.container()
