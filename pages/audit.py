@@ -40,4 +40,6 @@ if entries.empty:
     st.info(t("audit.none", lang))
 else:
     # Names, translated fields and values, dates in the page's language (geo.access.audit_view).
-    st.dataframe(readable_entries(entries, load_names(engine), lang), hide_index=True, width="stretch")
+    wide = st.column_config.TextColumn(width="large")  # the record and the change take the room left
+    st.dataframe(readable_entries(entries, load_names(engine), lang), hide_index=True, width="stretch",
+                 column_config={t("audit.h_record", lang): wide, t("audit.h_change", lang): wide})

@@ -104,11 +104,14 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
     cells = " | ".join(str(v) for v in frame.astype(str).to_numpy().ravel())
     assert not RAW.search(cells), RAW.search(cells)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates: 31 mar 2027, 28/11/2026 14:05:03
+    assert list(frame.columns) == ["Fecha (UTC)", "Usuario", "Acción", "Registro", "Cambio"]  # fits 1280 px
     edits = frame[frame[t("audit.h_user", "es")] == "ana"]
-    assert set(edits[t("audit.h_key", "es")]) == {"El Amatillo (El Salvador) · Captura biométrica"}
-    assert t("infra.field.target_date", "es") in set(edits[t("audit.h_field", "es")])
-    assert "31 mar 2027" in set(edits[t("audit.h_new", "es")])
-    assert "—" in set(edits[t("audit.h_old", "es")]) | set(edits[t("audit.h_new", "es")])
+    assert set(edits["Registro"]) == {"Componente de un puesto: El Amatillo (El Salvador) · Captura biométrica"}
+    changes = set(edits["Cambio"])
+    assert any(c.startswith(t("infra.field.target_date", "es") + ": ") and c.endswith(" → 31 mar 2027")
+               for c in changes), changes
+    assert any(c.startswith(t("infra.field.notes", "es") + ": — → ") for c in changes), changes
+    assert frame[frame["Usuario"] == "system"]["Registro"].str.startswith("Datos de muestra: semilla").all()
     caption = " ".join(c.value for c in at.caption)
     assert re.search(r"\b\d+ entradas?\b", caption) and "1 entradas" not in caption
 

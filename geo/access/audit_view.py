@@ -164,20 +164,32 @@ def action_label(action: str | None, lang: str) -> str:
     return t(f"audit.action.{action}", lang) if has(f"audit.action.{action}") else action
 
 
+def record_label(entity: str | None, key: str | None, names: Names, lang: str) -> str:
+    """What a row is about, in one cell: 'Componente de un puesto: Tecún Umán (Guatemala) · Captura biométrica'."""
+    what, which = entity_label(entity, lang), key_label(entity, key, names, lang)
+    return what if which == MISSING else f"{what}: {which}"
+
+
+def change_label(field_name: str | None, old: object, new: object, details: object, names: Names, lang: str) -> str:
+    """'Estado: Retrasado → Instalación' for a field change; the import's or seed's details otherwise."""
+    if _text(field_name):
+        return (f"{field_label(field_name, lang)}: {value_label(field_name, old, names, lang)}"  # type: ignore[arg-type]
+                f" → {value_label(field_name, new, names, lang)}")  # type: ignore[arg-type]
+    return details_label(details, lang)  # type: ignore[arg-type]
+
+
+AUDIT_COLUMNS = ("at", "user", "action", "record", "change")
+
+
 def readable_entries(entries: pd.DataFrame, names: Names, lang: str) -> pd.DataFrame:
-    """The rows of geo.io.quality.audit_entries with translated headers and plain-language values."""
+    """The rows of geo.io.quality.audit_entries in five columns that fit 1280 px (when, who, what was done,
+    to which record, the change), with names instead of codes and values in the page's language."""
+    rows = entries.to_dict("records")
     return pd.DataFrame({
-        t("audit.h_at", lang): [fmt_datetime(at, lang, seconds=True) for at in entries["at"]],
-        t("audit.h_user", lang): [u or MISSING for u in entries["username"]],
-        t("audit.h_action", lang): [action_label(a, lang) for a in entries["action"]],
-        t("audit.h_entity", lang): [entity_label(e, lang) for e in entries["entity"]],
-        t("audit.h_key", lang): [key_label(e, k, names, lang) for e, k in
-                                 zip(entries["entity"], entries["entity_key"], strict=True)],
-        t("audit.h_field", lang): [field_label(f, lang) for f in entries["field"]],
-        t("audit.h_old", lang): [value_label(f, v, names, lang) for f, v in
-                                 zip(entries["field"], entries["old_value"], strict=True)],
-        t("audit.h_new", lang): [value_label(f, v, names, lang) for f, v in
-                                 zip(entries["field"], entries["new_value"], strict=True)],
-        t("audit.h_details", lang): [details_label(d, lang) for d in entries["details"]],
-    }, columns=[t(f"audit.h_{h}", lang) for h in ("at", "user", "action", "entity", "key", "field", "old", "new",
-                                                  "details")])
+        t("audit.h_at", lang): [fmt_datetime(r["at"], lang, seconds=True) for r in rows],
+        t("audit.h_user", lang): [_text(r["username"]) or MISSING for r in rows],
+        t("audit.h_action", lang): [action_label(r["action"], lang) for r in rows],
+        t("audit.h_record", lang): [record_label(r["entity"], r["entity_key"], names, lang) for r in rows],
+        t("audit.h_change", lang): [change_label(r["field"], r["old_value"], r["new_value"], r["details"], names, lang)
+                                    for r in rows],
+    }, columns=[t(f"audit.h_{h}", lang) for h in AUDIT_COLUMNS])

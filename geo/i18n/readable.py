@@ -34,6 +34,8 @@ STRINGS = {
     "audit.field.count": {"es": "Personas", "en": "Persons"},
     "audit.field.other": {"es": "Otro dato", "en": "Other field"},
     "audit.password_changed": {"es": "(cambiada)", "en": "(changed)"},
+    "audit.h_record": {"es": "Registro", "en": "Record"},
+    "audit.h_change": {"es": "Cambio", "en": "Change"},
     # Keys of summary rows.
     "audit.key.seed": {"es": "semilla {seed}", "en": "seed {seed}"},
     # Details of import and seed rows: "Archivo: x · Filas: 1,234 · ...".
