@@ -34,6 +34,34 @@ def load_coverage(url: str, start: dt.date, end: dt.date) -> coverage.CoverageRe
     return coverage.coverage_report(ui.engine(), start, end)
 
 
+@ui.cached
+def load_months(url: str) -> tuple[list[dt.date], ov.Period]:
+    return ov.available_months(ui.engine()), ov.default_period(ui.engine())
+
+
+@ui.cached
+def load_monthly(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]):
+    """The flows slide's months (an aggregate over every flow row: seconds at millions of rows)."""
+    return ov.flow_monthly_totals(ui.engine(), ov.Period(first, last), countries)
+
+
+@ui.cached
+def load_components(url: str):
+    return up.components_frame(ui.engine())
+
+
+# The slides' maps, built once per filters and language: placing the names at projector size (none on top
+# of another) is most of a map slide's run, and a slide shown again in the loop needs the same map.
+@ui.cached
+def map_deck(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...], lang: str):
+    return pr.map_slide_deck(load_figures(url, first, last, countries).map_posts, lang)
+
+
+@ui.cached
+def coverage_deck(url: str, start: dt.date, end: dt.date, lang: str):
+    return pr.coverage_slide_deck(load_coverage(url, start, end), lang)
+
+
 def go_to(index: int) -> None:
     st.query_params["slide"] = str(index + 1)
 
@@ -43,11 +71,11 @@ seed = sample_seed(engine)
 index = pr.slide_index(st.query_params.get("slide"))
 slide = pr.SLIDES[index]
 # The overview's filters travel in the link (?from=&to=&country=); otherwise the last 12 months, all CA4.
-months = ov.available_months(engine)
-default = ov.default_period(engine)
+months, default = load_months(URL)
 first, last = ui.query_month("from", months, default.first), ui.query_month("to", months, default.last)
 period = ov.Period(first, last) if first <= last else default
-figures = load_figures(URL, period.first, period.last, tuple(ui.query_list("country", reference.CA4)))
+chosen = tuple(ui.query_list("country", reference.CA4))
+figures = load_figures(URL, period.first, period.last, chosen)
 
 head, counter = st.columns([3, 1], vertical_alignment="bottom")
 head.title(t(f"present.slide.{slide}", lang))
@@ -68,14 +96,14 @@ elif slide == "map":
     left, right = st.columns([4, 1])
     with left:
         # Names placed at projector size, none overlapping (geo.overview.slides.map_slide_deck).
-        st.pydeck_chart(pr.map_slide_deck(figures.map_posts, lang), height=720, key="present_map")
+        st.pydeck_chart(map_deck(URL, period.first, period.last, chosen, lang), height=720, key="present_map")
     with right:
         ui.status_legend(lang)
         st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
         st.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
 elif slide == "flows":
     left, right = st.columns([3, 1])
-    monthly = ov.flow_monthly_totals(engine, period, figures.countries)
+    monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
                   theme=None)
     right.metric(t("present.flows.total", lang), fmt_number(figures.flows["total"], lang))
@@ -86,7 +114,7 @@ elif slide == "flows":
                         previous=period.previous().label(lang)))
 elif slide == "infrastructure":
     left, right = st.columns([3, 1])
-    left.plotly_chart(pr.infrastructure_figure(up.components_frame(engine), lang, height=680), width="stretch",
+    left.plotly_chart(pr.infrastructure_figure(load_components(URL), lang, height=680), width="stretch",
                       key="present_infra", theme=None)
     right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
     right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
@@ -97,7 +125,7 @@ else:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('present.coverage.map', lang)}**")
-        st.pydeck_chart(pr.coverage_slide_deck(report, lang), height=600, key="present_coverage_map")
+        st.pydeck_chart(coverage_deck(URL, period.start, period.end, lang), height=600, key="present_coverage_map")
         ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
     by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
     right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
