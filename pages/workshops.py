@@ -35,15 +35,19 @@ period_default = (dt.date(span[0].year, 1, 1), dt.date(span[1].year, 12, 31))
 
 with st.sidebar:
     period = st.date_input(t("ws.period", lang), value=period_default, format="DD/MM/YYYY", key="ws_period")
-    reach_km = st.slider(t("ws.reach", lang), min_value=5, max_value=150, value=int(coverage.DEFAULT_REACH_KM), step=5,
-                         key="ws_reach")
+    # Keyed (a change is never lost) and kept in the URL (?reach=40&type=land,air), like every page's filters.
+    reach_km = st.slider(t("ws.reach", lang), min_value=5, max_value=150, step=5, key="ws_reach",
+                         value=ui.query_int("reach", int(coverage.DEFAULT_REACH_KM), 5, 150) // 5 * 5)
     types = st.multiselect(t("filter.post_type", lang), list(POST_TYPES), key="ws_types",
+                           default=ui.query_list("type", POST_TYPES),
                            format_func=lambda v: t(f"post_type.{v}", lang), placeholder=t("filter.all", lang))
     st.markdown(f"**{t('map.layers', lang)}**")
     show_reach = st.toggle(t("ws.layer.reach", lang), value=True)
     show_suggested = st.toggle(t("ws.layer.suggested", lang), value=True)
     show_labels = st.toggle(t("ws.layer.labels", lang), value=True)
 
+ui.set_query_value("reach", str(reach_km) if reach_km != int(coverage.DEFAULT_REACH_KM) else None)
+ui.set_query_list("type", types)
 start, end = (period if isinstance(period, tuple | list) and len(period) == 2 else period_default)
 report = load_report(str(engine.url), start, end, float(reach_km), tuple(types))
 posts = report.posts
