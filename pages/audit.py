@@ -40,6 +40,8 @@ if entries.empty:
     st.info(t("audit.none", lang))
 else:
     # Names, translated fields and values, dates in the page's language (geo.access.audit_view).
-    wide = st.column_config.TextColumn(width="large")  # the record and the change take the room left
+    # Widths that fit the five columns in 1280 px (the record and the change take what is left).
+    widths = {"at": 150, "user": 80, "action": 110, "record": 290, "change": 300}
     st.dataframe(readable_entries(entries, load_names(engine), lang), hide_index=True, width="stretch",
-                 column_config={t("audit.h_record", lang): wide, t("audit.h_change", lang): wide})
+                 column_config={t(f"audit.h_{name}", lang): st.column_config.TextColumn(width=px)
+                                for name, px in widths.items()})

@@ -106,7 +106,7 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
     assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates: 31 mar 2027, 28/11/2026 14:05:03
     assert list(frame.columns) == ["Fecha (UTC)", "Usuario", "Acción", "Registro", "Cambio"]  # fits 1280 px
     edits = frame[frame[t("audit.h_user", "es")] == "ana"]
-    assert set(edits["Registro"]) == {"Componente de un puesto: El Amatillo (El Salvador) · Captura biométrica"}
+    assert set(edits["Registro"]) == {"El Amatillo (El Salvador) · Captura biométrica"}
     changes = set(edits["Cambio"])
     assert any(c.startswith(t("infra.field.target_date", "es") + ": ") and c.endswith(" → 31 mar 2027")
                for c in changes), changes

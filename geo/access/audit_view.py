@@ -27,6 +27,7 @@ _CODED = {"status": "status.", "national_status": "status.", "type": "post_type.
 _COUNTRY_FIELDS = {"country_iso3", "neighbour_iso3", "venue_country_iso3", "pair_a", "pair_b"}
 _FIELD_PREFIXES = ("audit.field.", "infra.field.", "ws.field.")
 _DETAIL_SPLIT = re.compile(r"\s*[;,]\s*")
+_SELF_NAMED = {"post", "post_component", "workshop", "assisted_return"}
 
 
 def _text(value: object) -> str | None:
@@ -165,9 +166,13 @@ def action_label(action: str | None, lang: str) -> str:
 
 
 def record_label(entity: str | None, key: str | None, names: Names, lang: str) -> str:
-    """What a row is about, in one cell: 'Componente de un puesto: Tecún Umán (Guatemala) · Captura biométrica'."""
+    """What a row is about, in one cell: 'Tecún Umán (Guatemala) · Captura biométrica', 'Usuario: ana'."""
     what, which = entity_label(entity, lang), key_label(entity, key, names, lang)
-    return what if which == MISSING else f"{what}: {which}"
+    if which == MISSING:
+        return what
+    # A post, a component, a workshop or a month's returns say what they are by their name; a user name, a
+    # file name or a seed need the kind of record before them.
+    return which if _text(entity) in _SELF_NAMED else f"{what}: {which}"
 
 
 def change_label(field_name: str | None, old: object, new: object, details: object, names: Names, lang: str) -> str:
