@@ -66,7 +66,6 @@ STRINGS = {
                                   "en": "List of posts shipped with the app"},
     "quality.source.catalogue": {"es": "Documentos del programa", "en": "Programme documents"},
     "quality.source.file": {"es": "Archivo importado: {name}", "en": "Imported file: {name}"},
-    "quality.source.seed_line": {"es": "Origen: {source}", "en": "Source: {source}"},
     # CLI report lines (python -m geo ... --lang).
     "cli.problem": {"es": "PROBLEMA", "en": "PROBLEM"},
     "cli.none_found": {"es": "CORRECTO: ningún problema encontrado", "en": "OK: no problems found"},
