@@ -97,19 +97,41 @@ def query_choice(name: str, allowed: Sequence[str], default: str | None = None) 
     return raw if isinstance(raw, str) and raw in allowed else default
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+# Characters that make Markdown anywhere in a line: emphasis, code, links and images ([ and ! ), HTML and
+# entities (< >, &), LaTeX ($), strikethrough (~), tables (|), headings (#), Streamlit's :icon: and
+# :colour[...] directives. Plain punctuation elsewhere (. - ( ) ,) stays as it is: readable in tests too.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>#~$|!&@]|:(?=[\w/])|(?<=[Ww]{3})\.)")  # @, www.: autolinks
+# ... and what makes a block only at the start of a line: lists (- + 1.), quotes, setext underlines (= -).
+_MARKDOWN_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)](\s|$)))")
 
 
 def plain(text: object) -> str:
-    """`text` escaped so that st.markdown, captions, headings, widget labels and help show it as typed:
-    no link, image, HTML, heading, list or emphasis can come from data (names, notes, titles, venues)."""
+    """`text` escaped so that st.markdown, captions, headings, st.table cells, widget labels and help show
+    it as typed: no link, image, HTML, heading, list or emphasis can come from data (names, notes, titles)."""
     value = "" if text is None else str(text)
     lines = []
     for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.lstrip(" \t")
         indent = "\u00a0" * (len(line) - len(stripped))  # leading spaces would make a code block
-        lines.append(indent + _MARKDOWN_SPECIAL.sub(r"\\\1", stripped))
+        escaped = _MARKDOWN_INLINE.sub(r"\\\1", stripped)
+        lines.append(indent + _MARKDOWN_LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit()
+                                                         else "\\" + m.group(0), escaped))
     return "  \n".join(lines)
+
+
+def plain_table(frame: Any) -> Any:
+    """A frame for st.table, which renders every cell and header as Markdown: each made plain (see plain)."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    shown = frame.copy()
+    shown.columns = [plain(c) if isinstance(c, str) else c for c in shown.columns]
+    if is_object_dtype(shown.index) or is_string_dtype(shown.index):
+        shown.index = [plain(i) if isinstance(i, str) else i for i in shown.index]
+    for position in range(shown.shape[1]):
+        column = shown.iloc[:, position]
+        if is_object_dtype(column) or is_string_dtype(column):
+            shown.iloc[:, position] = column.map(lambda v: plain(v) if isinstance(v, str) else v)
+    return shown
 
 
 def set_lang(value: str) -> None:
@@ -211,7 +233,7 @@ def sign_in_box() -> None:
     if signed_in():
         actor = current_actor()
         _sync_cookie(st.session_state.get(TOKEN_KEY))
-        st.caption(t("signin.as", language, user=actor.username, role=t(f"role.{actor.role}", language)))
+        st.caption(t("signin.as", language, user=plain(actor.username), role=t(f"role.{actor.role}", language)))
         st.caption(t("signin.kept", language, hours=int(sessions.TOKEN_TTL.total_seconds() // 3600)))
         if st.button(t("signin.out", language), key="sign_out", icon=":material/logout:"):
             sessions.revoke(engine(), st.session_state.pop(TOKEN_KEY, None))

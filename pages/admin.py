@@ -62,7 +62,7 @@ with st.form("add_user", clear_on_submit=True):
     role = st.selectbox(t("admin.role", lang), ROLES, format_func=role_label)
     password = st.text_input(t("admin.password", lang, n=MIN_PASSWORD), type="password")
     if st.form_submit_button(t("admin.create", lang)) and attempt(create_user, name, role, password):
-        st.success(t("admin.created", lang, name=name.strip()))
+        st.success(t("admin.created", lang, name=ui.plain(name.strip())))
         st.rerun()
 
 if not users.empty:

@@ -65,9 +65,9 @@ with tab_import:
         report = st.session_state.get("import_report")
         if report is not None:
             if report.ok:
-                (st.info if report.dry_run else st.success)(report.summary(lang))
+                (st.info if report.dry_run else st.success)(ui.plain(report.summary(lang)))  # holds the file name
                 if report.ignored_columns:
-                    st.caption(t("data.report.ignored", lang, columns=", ".join(report.ignored_columns)))
+                    st.caption(t("data.report.ignored", lang, columns=ui.plain(", ".join(report.ignored_columns))))
             else:
                 st.error(t("data.report.rejected", lang, n=report.problem_count))
                 st.dataframe(report.problems_frame(lang), hide_index=True, width="stretch")

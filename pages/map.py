@@ -133,7 +133,7 @@ with panel_column:
         st.info(t("panel.hint", lang))
     else:
         ident = profile.identity
-        st.subheader(ident["name"])
+        st.subheader(ui.plain(ident["name"]))  # text from data: never Markdown
         figures = post_profile_tables.crossings_figures(profile.crossings, lang)
         help_text = (t("panel.crossings.help", lang, previous=figures["previous"]) if figures["previous"]
                      else t("panel.crossings.no_previous", lang))
@@ -151,12 +151,12 @@ with panel_column:
             st.caption(t("panel.no_components", lang))
         else:
             # st.table wraps long cells: every column (status, progress, dates) stays in view at 1280 px.
-            st.table(post_profile_tables.components_table(profile.components, lang), hide_index=True)
+            st.table(ui.plain_table(post_profile_tables.components_table(profile.components, lang)), hide_index=True)
         st.markdown(f"**{t('panel.workshops', lang)}**")
         if profile.workshops.empty:
             st.caption(t("panel.no_workshops", lang))
         else:
-            st.table(post_profile_tables.workshops_table(profile.workshops, lang), hide_index=True)
+            st.table(ui.plain_table(post_profile_tables.workshops_table(profile.workshops, lang)), hide_index=True)
         st.markdown(f"**{t('panel.links', lang)}**")
         country = ident["country_iso3"]
         country_name = reference.country_name(country, lang)
@@ -167,7 +167,7 @@ with panel_column:
         if country in reference.CA4:
             link_to("pages/infrastructure.py", t("panel.link.infrastructure", lang, country=country_name),
                     ":material/construction:", {"lang": lang, "country": country})
-        st.table(post_profile_tables.facts_table(ident, lang), hide_index=True)
+        st.table(ui.plain_table(post_profile_tables.facts_table(ident, lang)), hide_index=True)
 
 with map_column:
     ui.status_legend(lang)

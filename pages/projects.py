@@ -68,7 +68,7 @@ st.caption(t("proj.portfolio.caption", lang))
 # One column per project, one row per field: a wrapping table that fits 1280 px (a dataframe with a dozen
 # columns cut the titles and hid the last columns). Every cell is plain text.
 portfolio_view = pj.portfolio_table(shown, lang)
-st.table(portfolio_view.set_index(portfolio_view.columns[0]).T)
+st.table(ui.plain_table(portfolio_view.set_index(portfolio_view.columns[0]).T))
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:

@@ -143,7 +143,7 @@ with tab_next:
             st.success(t("ws.next.none", lang))
         else:
             # st.table wraps the long reasons; every value is plain text (no HTML, no markdown from data).
-            st.table(tables.where_next_table(report, lang))
+            st.table(ui.plain_table(tables.where_next_table(report, lang)))
 
 # ------------------------------------------------------------------ the workshops table
 with tab_table:

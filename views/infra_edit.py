@@ -119,7 +119,7 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                         st.rerun()
 
         missing = [c for c in type_names if c not in set(own["component_code"])]
-        with st.expander(t("infra.add.title", lang, post=post_names[post_code])):
+        with st.expander(t("infra.add.title", lang, post=ui.plain(post_names[post_code]))):
             if not missing:
                 st.caption(t("infra.add.none", lang))
             else:
