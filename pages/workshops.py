@@ -112,6 +112,8 @@ with tab_map:
         st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
         st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch",
                      column_config={**percent_bars, t("ws.col.segment", lang): st.column_config.TextColumn(width=190),
+                                    # printf-style: 249.3 in any browser (a browser locale would not decide)
+                                    t("ws.col.line_km", lang): st.column_config.NumberColumn(format="%.1f"),
                                     t("ws.col.uncovered", lang): st.column_config.TextColumn(width="large")})
         st.caption(t("ws.coverage.segment_definition", lang, km=reach_km))
 
