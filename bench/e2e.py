@@ -72,6 +72,7 @@ ACTIONS: dict[str, list[Action]] = {
 class Sample:
     drawn_ms: float
     script_ms: float | None
+    busy_ms: float  # the browser's main thread in tasks over 50 ms meanwhile (its own work, not the server's)
     bytes_received: int
     largest_frame: int
 
@@ -97,11 +98,13 @@ class PageResult:
     def lines(self) -> list[str]:
         drawn = self.drawn()
         scripts = [s.script_ms for s in self.changes if s.script_ms is not None]
+        busy = statistics.median(s.busy_ms for s in self.changes)
         kb = [s.bytes_received / 1000 for s in self.changes]
         return [
             f"page {self.name:15s} change drawn p50 {self.p50:7.0f} ms  p90 {self.p90:7.0f} ms  "
             f"(min {min(drawn):.0f}, max {max(drawn):.0f}, n={len(drawn)})",
             f"     {'':15s} script idle p50 {statistics.median(scripts) if scripts else float('nan'):7.0f} ms  "
+            f"browser busy p50 {busy:5.0f} ms  "
             f"received per change p50 {statistics.median(kb):7.1f} KB  max {max(kb):.1f} KB  "
             f"largest frame {max(s.largest_frame for s in self.changes) / 1000:.1f} KB",
             f"     {'':15s} first load drawn {self.first_load_ms / 1000:6.2f} s  "
@@ -266,13 +269,13 @@ def measure_page(context, base: str, name: str, changes: int, lang: str,
                 report(f"  {name} change {step + 1} failed; the page as it was: {failure}")
                 raise
             received, largest = traffic.since(mark)
-            result.changes.append(Sample(state["drawn"], state["idle"], received, largest))
+            result.changes.append(Sample(state["drawn"], state["idle"], state["busy"], received, largest))
             if shots:
                 page.screenshot(path=str(shots / f"{name}-{step + 1}.png"))
             what = " ".join(str(part) for part in actions[step % len(actions)] if part)
             report(f"  {name} change {step + 1} ({what}): drawn {state['drawn']:.0f} ms, script idle "
-                   f"{state['idle'] or 0:.0f} ms, {received / 1000:.1f} KB, {state['plots']} charts, "
-                   f"{state['decks']} maps")
+                   f"{state['idle'] or 0:.0f} ms, browser busy {state['busy']:.0f} ms, {received / 1000:.1f} KB, "
+                   f"{state['plots']} charts, {state['decks']} maps")
         return result
     finally:
         page.close()

@@ -16,6 +16,14 @@
   };
   window.__bench = probe;
 
+  // ---- the browser's main thread busy (tasks over 50 ms): how much of a change is the browser's own work
+  probe.longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) probe.longTasks.push([entry.startTime, entry.duration]);
+    }).observe({type: "longtask", buffered: true});
+  } catch (error) { /* no Long Tasks API: busy stays 0 */ }
+
   // ---- WebGL draw calls (deck.gl renders through these)
   const wrap = (proto, name) => {
     const original = proto && proto[name];
@@ -95,7 +103,9 @@
         && state.decksDrawn === state.decks && state.skeletons === 0;
       if (ready && quietFrames >= 2) {
         const idle = after.filter((x) => x.to === "notRunning").pop();
-        resolve({...state, drawn: paintedAt - since, idle: idle ? idle.t - since : null});
+        const busy = probe.longTasks.filter(([start]) => start >= since && start <= paintedAt)
+          .reduce((sum, [, duration]) => sum + duration, 0);
+        resolve({...state, drawn: paintedAt - since, idle: idle ? idle.t - since : null, busy});
         return;
       }
       requestAnimationFrame(tick);
