@@ -171,7 +171,7 @@ with panel_column:
 
 with map_column:
     ui.status_legend(lang)
-    st.caption(t("map.legend.size", lang) + " " + t("map.legend.neighbours", lang))
+    st.caption(f"{t('map.legend.size', lang)}. {t('map.legend.neighbours', lang)}")
     if show_arcs:
         st.caption(t("map.legend.arcs", lang))
     if show_venues or show_reach:
