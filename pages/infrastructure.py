@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from geo import maps, reference
-from geo.i18n import fmt_date, t
+from geo.i18n import fmt_count, fmt_date, t
 from geo.posts.queries import PostFilters, posts_frame
 from geo.sample import sample_seed
 from geo.upgrades import charts as infra_charts
@@ -193,7 +193,7 @@ with tab_changes:
             st.info(t("infra.changes.none", lang, date=fmt_date(since, lang)))
         else:
             post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
-            st.caption(t("infra.changes.count", lang, n=len(changes), date=fmt_date(since, lang)))
+            st.caption(fmt_count(len(changes), "infra.changes.since", lang, date=fmt_date(since, lang)))
             listing = tables.changes_table(changes, post_names, type_names, lang)
             st.dataframe(listing, hide_index=True, width="stretch")
             st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),

@@ -125,3 +125,8 @@ def test_quality_tab_in_spanish_shows_no_codes(edited_db: str) -> None:
     assert "Datos de muestra (semilla" in cells
     assert not re.search(r"(^|\| )sample( \||$)", cells)
     assert not RAW.search(cells), RAW.search(cells)
+
+
+def test_counts_with_other_placeholders() -> None:
+    assert fmt_count(1, "infra.changes.since", "es", date="28 nov 2026") == "1 cambio desde el 28 nov 2026"
+    assert fmt_count(2, "infra.changes.since", "en", date="28 Nov 2026") == "2 changes since 28 Nov 2026"

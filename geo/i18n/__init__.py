@@ -197,10 +197,11 @@ def fmt_value(value: object, lang: str) -> str:
     return str(value)
 
 
-def fmt_count(count: int, key: str, lang: str) -> str:
-    """'1 cambio', '3 cambios': `key` names a pair of strings `key.one` and `key.other`, each with {n}."""
+def fmt_count(count: int, key: str, lang: str, **values: object) -> str:
+    """'1 cambio', '3 cambios': `key` names a pair of strings `key.one` and `key.other`, each with {n}
+    (and any other {placeholders} given as `values`)."""
     form = "one" if count == 1 else "other"  # CLDR's plural rule for both es and en
-    return t(f"{key}.{form}", lang, n=fmt_number(count, lang))
+    return t(f"{key}.{form}", lang, n=fmt_number(count, lang), **values)
 
 
 def plotly_separators(lang: str) -> str:

@@ -54,6 +54,8 @@ STRINGS = {
     "audit.entries.other": {"es": "{n} entradas", "en": "{n} entries"},
     "audit.changes.one": {"es": "{n} cambio", "en": "{n} change"},
     "audit.changes.other": {"es": "{n} cambios", "en": "{n} changes"},
+    "infra.changes.since.one": {"es": "{n} cambio desde el {date}", "en": "{n} change since {date}"},
+    "infra.changes.since.other": {"es": "{n} cambios desde el {date}", "en": "{n} changes since {date}"},
     "quality.overdue.one": {"es": "Componentes atrasados ({n} componente)", "en": "Overdue components ({n} component)"},
     "quality.overdue.other": {"es": "Componentes atrasados ({n} componentes)",
                               "en": "Overdue components ({n} components)"},
