@@ -57,7 +57,8 @@ def write_functions() -> list:
 def test_the_write_paths_are_found() -> None:
     names = {f"{f.__module__}.{f.__name__}" for f in write_functions()}
     assert {"geo.io.imports.import_data", "geo.access.users.create_user", "geo.access.users.set_role",
-            "geo.access.editing.update_versioned"} <= names
+            "geo.access.editing.save_one", "geo.upgrades.records.update_component",
+            "geo.workshops.records.correct_workshop"} <= names
 
 
 @pytest.mark.parametrize("function", write_functions(), ids=lambda f: f"{f.__module__}.{f.__name__}")

@@ -31,9 +31,22 @@ def as_text(value: object) -> str | None:
     return str(value)
 
 
+def same_value(a: object, b: object) -> bool:
+    """Equal as stored values: 1000.00 (a Decimal column) equals 1000.0 (a form), "" equals None."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, float | Decimal) or isinstance(b, float | Decimal):
+        try:
+            return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return False
+    return as_text(a) == as_text(b)
+
+
 def changed_fields(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
-    """{field: (old, new)} for the fields of `new` whose value differs from `old`."""
-    return {k: (old.get(k), v) for k, v in new.items() if as_text(old.get(k)) != as_text(v)}
+    """{field: (old, new)} for the fields of `new` whose value differs from `old`: THE diff of the audit log,
+    used by every save (forms and imports)."""
+    return {k: (old.get(k), v) for k, v in new.items() if not same_value(old.get(k), v)}
 
 
 def record_changes(

@@ -226,6 +226,8 @@ STRINGS = {
     },
     "data.err.duplicate": {"es": "repite la fila {first} (misma clave)", "en": "repeats row {first} (same key)"},
     "data.err.unknown_country": {"es": "país desconocido: «{value}»", "en": "unknown country: “{value}”"},
+    "data.err.not_found": {"es": "el registro al que se refiere esta fila no existe.",
+                           "en": "the record this row refers to does not exist."},
     "data.err.unknown_post": {"es": "puesto desconocido: «{value}»", "en": "unknown post: “{value}”"},
     "data.err.unknown_component": {"es": "componente desconocido: «{value}»", "en": "unknown component: “{value}”"},
     "data.err.unknown_project": {"es": "proyecto desconocido: «{value}»", "en": "unknown project: “{value}”"},

@@ -34,8 +34,11 @@ def map_columns(spec: KindSpec, table: Table, out: _Collector) -> dict[str, int]
                 expected=", ".join(f.name for f in spec.fields if f.required))
         return found
     point_from_geometry = spec.point is not None and table.geometry is not None
+    # Only the key's columns must be there: a partial file updates the columns it names, and a row that
+    # adds a record without a required value is refused at its row by the kind's write path.
     for f in spec.fields:
-        if f.required and f.name not in found and not (point_from_geometry and f.name in spec.point):
+        needed = f.name in spec.key if spec.partial else f.required
+        if needed and f.name not in found and not (point_from_geometry and f.name in spec.point):
             out.add(None, f.name, "data.err.column_missing",
                     names=", ".join(dict.fromkeys([f.name, *f.aliases[:3], *(f.hxl,)])))
     return found

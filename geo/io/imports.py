@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -86,15 +87,23 @@ def _import(engine: Engine, actor: Actor, kind: str, data: bytes, name: str, *, 
                 raise Rejected
             clean = parsed.frame.reset_index(drop=True)
             clean.attrs["present"] = set(columns) | (set(spec.point) if spec.point and table.geometry else set())
-            write = not dry_run
+
+            def report_row(position: int, name: str | None, key: str, **params: Any) -> None:
+                column = parsed.labels.get(name, name) if name else None
+                out.add(int(parsed.rows.iloc[position]), column, key, **params)
+
             if kind == "flows":
-                counts = _apply_flows(conn, actor, clean, ctx, write, progress)
+                counts = _apply_flows(conn, actor, clean, ctx, not dry_run, progress)
             else:
+                # Row by row through each kind's one write path (the forms' too); a dry run writes inside
+                # the transaction and rolls it back, so it finds exactly what the real import would.
                 counts = {"posts": _apply_posts, "upgrades": _apply_upgrades, "workshops": _apply_workshops,
-                          "assistance": _apply_assistance}[kind](conn, actor, clean, ctx, write)
+                          "assistance": _apply_assistance}[kind](conn, actor, clean, ctx, report_row, now())
+            if out:
+                raise Rejected
             report.added, report.updated, report.unchanged = counts
             if dry_run:
-                raise Rejected  # roll back anything a check may have touched
+                raise Rejected  # roll back what the dry run wrote
             conn.execute(delete(DatasetState).where(DatasetState.kind == kind))
             conn.execute(insert(DatasetState), {"kind": kind, "updated_at": now(), "source": name[:200], "seed": None})
             record_event(conn, actor, "import", kind, name[:80],

@@ -45,6 +45,9 @@ class KindSpec:
     fields: tuple[Field, ...]
     key: tuple[str, ...]
     point: tuple[str, str] | None = None  # fields a point geometry fills (lon, lat)
+    # A partial file names the key and the columns it updates; the others keep their stored values (records
+    # with a form). Without it (flows: whole aggregate rows) every required column must be there.
+    partial: bool = True
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -175,7 +178,8 @@ FLOWS = KindSpec("flows", (
                                                  "nna_no_acompanados"), "#affected+minors+unaccompanied",
           minimum=0, maximum=MAX_COUNT),
     _SAMPLE,
-), key=("day", "post_code", "direction", "nationality", "sex", "age_band", "prev_country", "next_country"))
+), key=("day", "post_code", "direction", "nationality", "sex", "age_band", "prev_country", "next_country"),
+   partial=False)
 
 ASSISTANCE = KindSpec("assistance", (
     Field("month", "month", True, ("month", "mes", "periodo", "fecha"), "#date+month"),

@@ -1,227 +1,143 @@
-"""Per-kind writers: merge a checked file with the stored rows and write it (or count what it would do)."""
+"""Per-kind writers of an import: each checked row goes through its domain's one write path.
+
+Posts, components, workshops and assisted returns are saved row by row through the same function the edit
+forms use (geo.posts.records.save_post, geo.upgrades.records.save_component, geo.workshops.records.save_workshop,
+geo.programme.returns.save_return_count): a partial file is merged with the stored rows and changes only the
+columns it names, the merged row obeys the form's rules (workflow transitions and who may make them,
+budgets, dates), versions rise and the audit log records each change with one diff. A rule a row breaks is
+reported at its row and column, and the import's transaction is rolled back.
+Flows have no form: their one write path is the bulk loader (geo.flows.load), with roll-ups refreshed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
-from geo.access.audit import as_text, now, record_changes
+from geo.access.audit import as_text
 from geo.access.auth import Actor
+from geo.access.editing import NotFound, Saved, ValidationFailed
 from geo.flows.load import insert_flows, refresh_monthly
 from geo.io.checks import Context
-from geo.io.schema import POSTS, UPGRADES
-from geo.models import (
-    AGENCIES,
-    SEXES,
-    AssistedReturn,
-    FlowCount,
-    Post,
-    PostComponent,
-    Workshop,
-    WorkshopParticipants,
-    WorkshopPost,
-)
+from geo.io.schema import POSTS, UPGRADES, WORKSHOPS
+from geo.models import AGENCIES, SEXES, FlowCount
 
-# ------------------------------------------------------------------------------------------ writing
 Progress = Callable[[float], None]
+ReportRow = Callable[..., None]  # (position in the frame, field, i18n key, **params)
+Counts = tuple[int, int, int]
 
 
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, float | Decimal) or isinstance(b, float | Decimal):
+def _given(record: Mapping[str, Any], names: list[str], present: set[str]) -> dict[str, Any]:
+    """The values a row gives: only the columns the file has (a partial file updates what it names)."""
+    return {n: _plain(record.get(n)) for n in names if n in present}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _save_rows(frame: pd.DataFrame, save: Callable[[Mapping[str, Any]], Saved], report_row: ReportRow,
+               renames: Mapping[str, str] | None = None) -> Counts:
+    """Save each row, counting outcomes; a refused row is reported at its row and column."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    for position, record in enumerate(frame.to_dict("records")):
         try:
-            return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
-        except (TypeError, ValueError):
-            return False
-    return as_text(a) == as_text(b)
+            counts[save(record).outcome] += 1
+        except ValidationFailed as refused:
+            for name, key in refused.problems.items():
+                report_row(position, (renames or {}).get(name, name), key)
+        except NotFound:
+            report_row(position, None, "data.err.not_found")
+    return counts["added"], counts["updated"], counts["unchanged"]
 
 
-def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {k: (old.get(k), v) for k, v in new.items() if not _same(old.get(k), v)
-            and not (old.get(k) in (None, "") and v in (None, ""))}
+def _project(record: Mapping[str, Any], ctx: Context, present: set[str]) -> dict[str, Any]:
+    if "project_code" not in present:
+        return {}
+    code = record.get("project_code")
+    return {"project_id": ctx.projects.get(code) if code else None}
 
 
-def _sample(value: object, old: Mapping[str, Any] | None = None) -> bool:
-    """The sample flag to store: the file's, else (no is_sample column) the record's current one."""
-    if value is not None:
-        return bool(value)
-    return bool(old["is_sample"]) if old is not None else False
+def _apply_posts(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, report_row: ReportRow,
+                 at: dt.datetime) -> Counts:
+    from geo.posts.records import save_post
 
-
-def _keep_absent(values: dict[str, Any], old: Mapping[str, Any] | None, frame: pd.DataFrame,
-                 renames: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Columns the file does not have keep their stored values (a partial file updates what it gives)."""
-    if old is None:
-        return values
     present = frame.attrs.get("present", set())
-    for name in list(values):
-        if (renames or {}).get(name, name) not in present and name in old:
-            values[name] = old[name]
-    return values
+    names = [n for n in POSTS.names if n != "code"]
+    return _save_rows(frame, lambda r: save_post(conn, actor, r["code"], _given(r, names, present), at=at),
+                      report_row)
 
 
-def _apply_posts(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context,
-                 write: bool) -> tuple[int, int, int]:
-    columns = [n for n in POSTS.names if n != "is_sample"]
-    rows = conn.execute(select(*(getattr(Post, c) for c in (*columns, "is_sample")))).mappings().all()
-    existing = {r["code"]: dict(r) for r in rows}
-    added = updated = unchanged = 0
-    stamp = now()
-    for record in frame.to_dict("records"):
-        values = {c: record.get(c) for c in columns}
-        old = existing.get(values["code"])
-        values["is_sample"] = _sample(record.get("is_sample"), old)
-        values = _keep_absent(values, old, frame)
-        if old is None:
-            added += 1
-            if write:
-                conn.execute(insert(Post), {**values, "updated_at": stamp})
-            continue
-        changes = _diff(old, values)
-        if not changes:
-            unchanged += 1
-            continue
-        updated += 1
-        if write:
-            conn.execute(update(Post).where(Post.code == values["code"]).values(**values, updated_at=stamp))
-            record_changes(conn, actor, "post", values["code"], "update", changes, at=stamp)
-    return added, updated, unchanged
+def _apply_upgrades(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, report_row: ReportRow,
+                    at: dt.datetime) -> Counts:
+    from geo.upgrades.records import save_component
+
+    present = frame.attrs.get("present", set())
+    names = [n for n in UPGRADES.names if n not in ("post_code", "component_code", "project_code")]
+
+    def save(r: Mapping[str, Any]) -> Saved:
+        given = _given(r, names, present) | _project(r, ctx, present)
+        return save_component(conn, actor, r["post_code"], r["component_code"], given, at=at)
+
+    return _save_rows(frame, save, report_row, {"project_id": "project_code"})
 
 
-def _apply_upgrades(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context,
-                    write: bool) -> tuple[int, int, int]:
-    post_ids = ctx.post_ids
-    fields = [n for n in UPGRADES.names if n not in ("post_code", "component_code", "project_code")]
-    rows = conn.execute(
-        select(PostComponent.id, PostComponent.post_id, PostComponent.component_code, PostComponent.project_id,
-               PostComponent.version, *(getattr(PostComponent, f) for f in fields))
-    ).mappings().all()
-    existing = {(r["post_id"], r["component_code"]): dict(r) for r in rows}
-    added = updated = unchanged = 0
-    stamp = now()
-    for record in frame.to_dict("records"):
-        post_id = post_ids[record["post_code"]]
-        values = {f: record.get(f) for f in fields}
-        values["project_id"] = ctx.projects.get(record.get("project_code")) if record.get("project_code") else None
-        old = existing.get((post_id, record["component_code"]))
-        values["is_sample"] = _sample(values.get("is_sample"), old)
-        values = _keep_absent(values, old, frame, {"project_id": "project_code"})
-        key = f"{record['post_code']}/{record['component_code']}"
-        if old is None:
-            added += 1
-            if write:
-                conn.execute(insert(PostComponent), {
-                    **values, "post_id": post_id, "component_code": record["component_code"], "version": 1,
-                    "updated_at": stamp, "updated_by": actor.username})
-            continue
-        changes = _diff(old, values)
-        if not changes:
-            unchanged += 1
-            continue
-        updated += 1
-        if write:
-            conn.execute(update(PostComponent).where(PostComponent.id == old["id"]).values(
-                **values, version=old["version"] + 1, updated_at=stamp, updated_by=actor.username))
-            record_changes(conn, actor, "post_component", key, "update", changes, at=stamp)
-    return added, updated, unchanged
+def _participants_of(record: Mapping[str, Any], present: set[str]) -> dict[str, int] | None:
+    """Participants as "agency.sex": count, or None when the file has no participant column (keep stored)."""
+    if not any(n.startswith("participants_") for n in present):
+        return None
+    return {f"{a}.{s}": int(record.get(f"participants_{a}_{s}") or 0) for a in AGENCIES for s in SEXES}
 
 
-def _participants_of(record: Mapping[str, Any]) -> dict[tuple[str, str], int]:
-    out = {}
-    for agency in AGENCIES:
-        for sex in SEXES:
-            value = record.get(f"participants_{agency}_{sex}")
-            if value:
-                out[(agency, sex)] = int(value)
-    return out
+def _apply_workshops(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, report_row: ReportRow,
+                     at: dt.datetime) -> Counts:
+    from geo.workshops.records import save_workshop
+
+    present = frame.attrs.get("present", set())
+    names = [n for n in WORKSHOPS.names if n not in ("code", "project_code", "posts")
+             and not n.startswith("participants_")]
+
+    def save(r: Mapping[str, Any]) -> Saved:
+        given = _given(r, names, present) | _project(r, ctx, present)
+        participants = _participants_of(r, present)
+        if participants is not None:
+            given["participants"] = participants
+        if "posts" in present:
+            given["posts"] = list(r.get("posts") or ())
+        return save_workshop(conn, actor, r["code"], given, at=at)
+
+    return _save_rows(frame, save, report_row, {"project_id": "project_code", "dates": "end_date",
+                                                 "venue": "venue_name", "pair": "pair_a"})
 
 
-def _participants_text(parts: Mapping[tuple[str, str], int]) -> str:
-    return ", ".join(f"{a}.{s}={n}" for (a, s), n in sorted(parts.items()) if n)
+def _apply_assistance(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, report_row: ReportRow,
+                      at: dt.datetime) -> Counts:
+    from geo.programme.returns import save_return_count
 
+    present = frame.attrs.get("present", set())
 
-def _apply_workshops(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context,
-                     write: bool) -> tuple[int, int, int]:
-    from geo.workshops.records import EDIT_FIELDS
+    def save(r: Mapping[str, Any]) -> Saved:
+        given = _given(r, ["count", "is_sample"], present) | _project(r, ctx, present)
+        return save_return_count(conn, actor, r["month"], r["country_iso3"], r["category"], given)
 
-    post_ids = ctx.post_ids
-    fields = [*EDIT_FIELDS, "project_id", "is_sample"]
-    rows = conn.execute(select(Workshop.id, Workshop.code, Workshop.version,
-                               *(getattr(Workshop, f) for f in fields))).mappings().all()
-    existing = {r["code"]: dict(r) for r in rows}
-    parts: dict[int, dict[tuple[str, str], int]] = {}
-    for workshop_id, agency, sex, count in conn.execute(
-            select(WorkshopParticipants.workshop_id, WorkshopParticipants.agency, WorkshopParticipants.sex,
-                   WorkshopParticipants.count)):
-        if count:
-            parts.setdefault(workshop_id, {})[(agency, sex)] = int(count)
-    attended: dict[int, list[str]] = {}
-    for workshop_id, code in conn.execute(select(WorkshopPost.workshop_id, Post.code)
-                                          .join(Post, Post.id == WorkshopPost.post_id)):
-        attended.setdefault(workshop_id, []).append(code)
-    added = updated = unchanged = 0
-    stamp = now()
-    for record in frame.to_dict("records"):
-        values = {f: record.get(f) for f in EDIT_FIELDS}
-        values["project_id"] = ctx.projects.get(record.get("project_code")) if record.get("project_code") else None
-        new_parts = _participants_of(record)
-        new_posts = sorted(record.get("posts") or ())
-        old = existing.get(record["code"])
-        values["is_sample"] = _sample(record.get("is_sample"), old)
-        values = _keep_absent(values, old, frame, {"project_id": "project_code"})
-        present = frame.attrs.get("present", set())
-        if old is not None and not any(n.startswith("participants_") for n in present):
-            new_parts = parts.get(old["id"], {})
-        if old is not None and "posts" not in present:
-            new_posts = sorted(attended.get(old["id"], []))
-        if old is None:
-            added += 1
-            if write:
-                workshop_id = conn.execute(insert(Workshop).returning(Workshop.id), {
-                    **values, "code": record["code"], "version": 1, "updated_at": stamp,
-                    "updated_by": actor.username}).scalar_one()
-                _write_children(conn, workshop_id, new_parts, new_posts, post_ids)
-            continue
-        changes = _diff(old, values)
-        old_parts, old_posts = parts.get(old["id"], {}), sorted(attended.get(old["id"], []))
-        if _participants_text(old_parts) != _participants_text(new_parts):
-            changes["participants"] = (_participants_text(old_parts), _participants_text(new_parts))
-        if old_posts != new_posts:
-            changes["posts"] = (", ".join(old_posts), ", ".join(new_posts))
-        if not changes:
-            unchanged += 1
-            continue
-        updated += 1
-        if write:
-            conn.execute(update(Workshop).where(Workshop.id == old["id"]).values(
-                **values, version=old["version"] + 1, updated_at=stamp, updated_by=actor.username))
-            conn.execute(delete(WorkshopParticipants).where(WorkshopParticipants.workshop_id == old["id"]))
-            conn.execute(delete(WorkshopPost).where(WorkshopPost.workshop_id == old["id"]))
-            _write_children(conn, old["id"], new_parts, new_posts, post_ids)
-            record_changes(conn, actor, "workshop", record["code"], "update", changes, at=stamp)
-    return added, updated, unchanged
-
-
-def _write_children(conn: Connection, workshop_id: int, parts: Mapping[tuple[str, str], int], posts: list[str],
-                    post_ids: Mapping[str, int]) -> None:
-    if parts:
-        conn.execute(insert(WorkshopParticipants), [
-            {"workshop_id": workshop_id, "agency": a, "sex": s, "count": n} for (a, s), n in parts.items()])
-    if posts:
-        conn.execute(insert(WorkshopPost), [{"workshop_id": workshop_id, "post_id": post_ids[c]} for c in posts])
+    return _save_rows(frame, save, report_row, {"project_id": "project_code"})
 
 
 FLOW_KEY = ("day", "post_id", "direction", "nationality", "sex", "age_band", "prev_country", "next_country")
 
 
 def _apply_flows(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, write: bool,
-                 progress: Progress | None = None) -> tuple[int, int, int]:
+                 progress: Progress | None = None) -> Counts:
     frame = frame.copy()
     frame["post_id"] = frame["post_code"].map(ctx.post_ids).astype("int64")
     frame["count"] = frame["count"].astype("int64")
@@ -272,34 +188,3 @@ def _apply_flows(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Conte
                                    progress=(lambda n: progress(0.5 + 0.4 * n / total)) if progress else None)
         refresh_monthly(conn, months)
     return len(new), len(changed), len(old) - len(changed)
-
-
-def _apply_assistance(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context,
-                      write: bool) -> tuple[int, int, int]:
-    rows = conn.execute(select(AssistedReturn)).mappings().all()
-    existing = {(r["month"], r["country_iso3"], r["category"]): dict(r) for r in rows}
-    added = updated = unchanged = 0
-    for record in frame.to_dict("records"):
-        key = (record["month"], record["country_iso3"], record["category"])
-        old = existing.get(key)
-        values = {"count": int(record["count"]), "is_sample": _sample(record.get("is_sample"), old),
-                  "project_id": ctx.projects.get(record.get("project_code")) if record.get("project_code") else None}
-        values = _keep_absent(values, old, frame, {"project_id": "project_code"})
-        label = f"{key[0].isoformat()}/{key[1]}/{key[2]}"
-        if old is None:
-            added += 1
-            if write:
-                conn.execute(insert(AssistedReturn), {**values, "month": key[0], "country_iso3": key[1],
-                                                      "category": key[2]})
-            continue
-        changes = _diff(old, values)
-        if not changes:
-            unchanged += 1
-            continue
-        updated += 1
-        if write:
-            conn.execute(update(AssistedReturn).where(
-                AssistedReturn.month == key[0], AssistedReturn.country_iso3 == key[1],
-                AssistedReturn.category == key[2]).values(**values))
-            record_changes(conn, actor, "assisted_return", label, "update", changes)
-    return added, updated, unchanged

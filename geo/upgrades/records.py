@@ -3,8 +3,9 @@ the information-exchange network, and the edits coordinators make (optimistic lo
 
 The programme upgrades the CA4 posts (GTM, SLV, HND, NIC); posts of the neighbouring countries have no
 components and their overall status is "none" (geo.upgrades.workflow.overall_status).
-Every rule a component must obey lives in `validate_component`: the edit form, the save path
-(update_versioned's validate hook) and imports all call it. Problems are i18n keys ("infra.err.*").
+Every rule a component must obey lives in `validate_component`, and every write goes through
+`save_component` (forms and imports alike), which merges, validates, versions and audits.
+Problems are i18n keys ("infra.err.*").
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, insert, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Engine, and_, case, func, insert, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from geo import reference
 from geo.access.audit import record_changes
 from geo.access.auth import Actor, require
-from geo.access.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
+from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
 from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
 from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
@@ -387,12 +388,8 @@ def component_key(post_code: str, component_code: str) -> str:
     return f"{post_code}/{component_code}"
 
 
-def _post_id(engine: Engine, post_code: str) -> int:
-    with engine.connect() as conn:
-        post_id = conn.execute(select(Post.id).where(Post.code == post_code)).scalar()
-    if post_id is None:
-        raise NotFound(f"post {post_code} does not exist")
-    return int(post_id)
+NEW_COMPONENT = {"status": "planned", "progress": 0, "budget_planned": 0.0, "budget_committed": 0.0,
+                 "budget_spent": 0.0, "is_sample": False}
 
 
 def component_record(engine: Engine, post_code: str, component_code: str) -> dict[str, Any] | None:
@@ -407,55 +404,58 @@ def component_record(engine: Engine, post_code: str, component_code: str) -> dic
     return None if row is None else normalise_component(dict(row))
 
 
+def save_component(target: Connection | Session, actor: Actor, post_code: str, component_code: str,
+                   given: Mapping[str, Any], *, mode: str = "upsert", seen: Mapping[str, Any] | None = None,
+                   today: dt.date | None = None, at: dt.datetime | None = None) -> Saved:
+    """THE write path of a post's component: the edit forms and every import call it.
+
+    `given` may be partial (a file naming only status and budget_spent): it is merged with the stored
+    row, and the merged row must pass validate_component, the status change included — moving an
+    operational component back is an admin's correction, whoever asks and however (form or file).
+    """
+    require(actor, "editor", "edit infrastructure components")
+    post_id = target.execute(select(Post.id).where(Post.code == post_code)).scalar()
+    if post_id is None:
+        raise NotFound(f"post {post_code} does not exist")
+    if target.execute(select(ComponentType.code).where(ComponentType.code == component_code)).first() is None:
+        if mode == "update":
+            raise NotFound(f"component type {component_code} does not exist")
+        raise ValidationFailed({"component_code": "infra.err.component_unknown"})
+    values = normalise_component({f: given[f] for f in (*EDIT_FIELDS, "is_sample") if f in given})
+
+    def rules(stored: Mapping[str, object] | None, merged: dict[str, object]) -> dict[str, str]:
+        previous = str(stored["status"]) if stored is not None else None
+        return validate_component(merged, previous_status=previous, any_transition=actor.can("admin"), today=today)
+
+    return save_record(
+        target, actor, PostComponent, {"post_id": int(post_id), "component_code": component_code}, values,
+        entity=ENTITY, key=component_key(post_code, component_code), mode=mode, defaults=NEW_COMPONENT,
+        seen=seen, validate=rules, at=at, exists=("component_code", "infra.err.component_exists"),
+    )
+
+
 def update_component(engine: Engine, actor: Actor, post_code: str, component_code: str,
                      seen: Mapping[str, Any], new: Mapping[str, Any], today: dt.date | None = None) -> int:
     """Save an editor's change to one component. `seen` is component_record() as read when the form
     opened (with its version). Refused with StaleEdit when someone saved it meanwhile, ValidationFailed
     when a rule is broken, PermissionDenied below the editor role. Returns the new version."""
     require(actor, "editor", "edit infrastructure components")
-    changes = normalise_component({f: new[f] for f in EDIT_FIELDS if f in new})
     seen_row = normalise_component({f: seen.get(f) for f in EDIT_FIELDS if f in seen})
     seen_row["version"] = seen.get("version")
-    post_id = _post_id(engine, post_code)
-    # The version check runs before validation, so the status read is the status now in the database.
-    previous = seen_row.get("status")
-
-    def validate(merged: dict[str, object]) -> dict[str, str]:
-        return validate_component(merged, previous_status=previous, any_transition=actor.can("admin"), today=today)
-
-    return update_versioned(
-        engine, actor, PostComponent, {"post_id": post_id, "component_code": component_code}, seen_row, changes,
-        entity=ENTITY, key=component_key(post_code, component_code), validate=validate,
-    )
+    with session_scope(engine) as session:
+        changes = {f: new[f] for f in EDIT_FIELDS if f in new}
+        saved = save_component(session, actor, post_code, component_code, changes, mode="update", seen=seen_row,
+                               today=today)
+    return int(saved.version or 0)
 
 
 def add_component(engine: Engine, actor: Actor, post_code: str, component_code: str,
                   values: Mapping[str, Any], today: dt.date | None = None) -> int:
     """Put a post on the programme for one more component (editor), audited. Returns the row id."""
     require(actor, "editor", "add infrastructure components")
-    record = normalise_component({
-        "status": "planned", "progress": 0, "budget_planned": 0.0, "budget_committed": 0.0, "budget_spent": 0.0,
-        **{f: values[f] for f in EDIT_FIELDS if f in values},
-    })
-    problems = validate_component(record, today=today)
-    if problems:
-        raise ValidationFailed(problems)
-    post_id = _post_id(engine, post_code)
     with session_scope(engine) as session:
-        if session.get(ComponentType, component_code) is None:
-            raise ValidationFailed({"component_code": "infra.err.component_unknown"})
-        exists = session.execute(select(PostComponent.id).where(
-            PostComponent.post_id == post_id, PostComponent.component_code == component_code)).first()
-        if exists:
-            raise ValidationFailed({"component_code": "infra.err.component_exists"})
-        row = {f: record.get(f) for f in EDIT_FIELDS}
-        new_id = session.execute(insert(PostComponent).returning(PostComponent.id), {
-            **row, "post_id": post_id, "component_code": component_code, "is_sample": False, "version": 1,
-            "updated_by": actor.username,
-        }).scalar_one()
-        record_changes(session, actor, ENTITY, component_key(post_code, component_code), "create",
-                       {f: (None, v) for f, v in row.items() if v is not None})
-    return int(new_id)
+        saved = save_component(session, actor, post_code, component_code, values, mode="create", today=today)
+    return int(saved.id or 0)
 
 
 def validate_component_type(code: str, name_en: str, name_es: str, category: str) -> dict[str, str]:
@@ -494,6 +494,7 @@ __all__ = [
     "BUDGET_DIMENSIONS", "CATEGORIES", "EDIT_FIELDS", "ENTITY", "TRANSITIONS", "NotFound", "StaleEdit",
     "ValidationFailed", "add_component", "add_component_type", "budget_execution", "catalogue", "changes_since",
     "component_record", "components_frame", "info_exchange", "national_hubs", "normalise_component",
-    "overdue_clause", "overdue_frame", "programme_summary", "projects", "status_counts", "update_component",
+    "overdue_clause", "overdue_frame", "programme_summary", "projects", "save_component", "status_counts",
+    "update_component",
     "validate_component",
 ]

@@ -1,8 +1,8 @@
 """Training workshops: queries (aggregated in SQL) and the editor's add / correct path.
 
 A workshop has a venue (a gazetteer town or a point), serves a binational pair or is national/regional,
-counts its participants by agency and sex, and lists the posts whose staff attended. Corrections go
-through geo.access.editing.update_versioned (optimistic locking + audit); additions are audited too.
+counts its participants by agency and sex, and lists the posts whose staff attended. Every write (the
+add and correct forms, every import) goes through save_workshop: merge, validate, version, audit.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pyproj import Geod
-from sqlalchemy import Engine, Integer, and_, case, cast, delete, extract, func, insert, select, text
+from sqlalchemy import Connection, Engine, Integer, and_, case, cast, delete, extract, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from geo import reference
-from geo.access.audit import as_text, record_changes
+from geo.access.audit import as_text
 from geo.access.auth import Actor, require
-from geo.access.editing import NotFound, StaleEdit, ValidationFailed, update_versioned
+from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
 from geo.models import (
     AGENCIES,
@@ -345,8 +345,8 @@ def _count_ok(value: object) -> bool:
     return number >= 0 and number.is_integer()
 
 
-def _post_ids(session: Session, codes: list[str]) -> dict[str, int]:
-    found = dict(session.execute(select(Post.code, Post.id).where(Post.code.in_(codes))).all())
+def _post_ids(target: Connection | Session, codes: list[str]) -> dict[str, int]:
+    found = dict(target.execute(select(Post.code, Post.id).where(Post.code.in_(codes))).all())
     missing = sorted(set(codes) - set(found))
     if missing:
         raise ValidationFailed({"posts": "ws.err.posts"})
@@ -362,38 +362,69 @@ def _participant_rows(workshop_id: int, participants: Mapping[str, object]) -> l
     return rows
 
 
-def _participants_text(participants: Mapping[str, object]) -> str:
+def participants_text(participants: Mapping[str, object]) -> str:
+    """Participants as one line for the audit log ("migration.F=3, police.M=5"): THE wording, for forms and
+    imports."""
     return ", ".join(f"{k}={int(float(v))}" for k, v in sorted(participants.items()) if int(float(v)) > 0)
+
+
+def save_workshop(target: Connection | Session, actor: Actor, code: str, given: Mapping[str, Any], *,
+                  mode: str = "upsert", seen: Mapping[str, Any] | None = None,
+                  at: dt.datetime | None = None) -> Saved:
+    """THE write path of a workshop, its participants and its posts: the forms and every import call it.
+
+    `given` may be partial: fields it does not name keep their stored values, and participants ("agency.sex":
+    count) and posts (codes) are replaced only when given. The merged workshop must pass validate_workshop.
+    """
+    require(actor, "editor", "edit workshops")
+    given = normalise({k: v for k, v in given.items() if k != "code"})
+    participants = given.get("participants")
+    post_codes = sorted(set(given["posts"])) if given.get("posts") is not None else None
+    fields = {f: given[f] for f in (*EDIT_FIELDS, "project_id", "is_sample") if f in given}
+
+    def stored_children(workshop_id: int) -> tuple[dict[str, int], list[str]]:
+        return _current_participants(target, workshop_id), _current_posts(target, workshop_id)
+
+    def rules(stored: Mapping[str, object] | None, merged: dict[str, object]) -> dict[str, str]:
+        current = stored_children(int(stored["id"]))[0] if stored is not None else {}  # type: ignore[arg-type]
+        return validate_workshop({**normalise(merged), "code": code,
+                                  "participants": participants if participants is not None else current})
+
+    def children(conn: Connection | Session, workshop_id: int, stored: Mapping[str, object] | None
+                 ) -> dict[str, tuple[object, object]]:
+        old_parts, old_posts = stored_children(workshop_id) if stored is not None else ({}, [])
+        changes: dict[str, tuple[object, object]] = {}
+        if participants is not None and participants_text(old_parts) != participants_text(participants):
+            conn.execute(delete(WorkshopParticipants).where(WorkshopParticipants.workshop_id == workshop_id))
+            rows = _participant_rows(workshop_id, participants)
+            if rows:
+                conn.execute(insert(WorkshopParticipants), rows)
+            changes["participants"] = (participants_text(old_parts) or None, participants_text(participants))
+        if post_codes is not None and old_posts != post_codes:
+            ids = _post_ids(conn, post_codes)
+            conn.execute(delete(WorkshopPost).where(WorkshopPost.workshop_id == workshop_id))
+            if post_codes:
+                conn.execute(insert(WorkshopPost),
+                             [{"workshop_id": workshop_id, "post_id": ids[c]} for c in post_codes])
+            changes["posts"] = (", ".join(old_posts) or None, ", ".join(post_codes))
+        return changes
+
+    return save_record(target, actor, Workshop, {"code": code}, fields, entity=ENTITY, key=code, mode=mode,
+                       defaults={"is_sample": False}, seen=seen, validate=rules, children=children, at=at,
+                       exists=("code", "ws.err.code_taken"))
 
 
 def create_workshop(engine: Engine, actor: Actor, record: Mapping[str, Any]) -> int:
     """Add a workshop with its participants and posts in one transaction, audited. Returns its id."""
     require(actor, "editor", "add workshops")
     record = normalise(record)
-    problems = validate_workshop(record)
+    problems = validate_workshop(record)  # the code's format is checked before anything is read
     if problems:
         raise ValidationFailed(problems)
-    participants = dict(record.get("participants") or {})
-    post_codes = sorted(set(record.get("posts") or []))
+    given = {**record, "participants": dict(record.get("participants") or {}), "posts": record.get("posts") or []}
     with session_scope(engine) as session:
-        if session.execute(select(Workshop.id).where(Workshop.code == record["code"])).first():
-            raise ValidationFailed({"code": "ws.err.code_taken"})
-        ids = _post_ids(session, post_codes)
-        values = {f: record.get(f) for f in EDIT_FIELDS}
-        workshop_id = session.execute(
-            insert(Workshop).returning(Workshop.id),
-            {**values, "code": record["code"], "is_sample": False, "version": 1, "updated_by": actor.username},
-        ).scalar_one()
-        rows = _participant_rows(workshop_id, participants)
-        if rows:
-            session.execute(insert(WorkshopParticipants), rows)
-        if post_codes:
-            session.execute(insert(WorkshopPost), [{"workshop_id": workshop_id, "post_id": ids[c]} for c in post_codes])
-        changes = {f: (None, v) for f, v in values.items() if v is not None}
-        changes["participants"] = (None, _participants_text(participants))
-        changes["posts"] = (None, ", ".join(post_codes))
-        record_changes(session, actor, ENTITY, record["code"], "create", changes)
-    return int(workshop_id)
+        saved = save_workshop(session, actor, record["code"], given, mode="create")
+    return int(saved.id or 0)
 
 
 def correct_workshop(engine: Engine, actor: Actor, code: str, seen: Mapping[str, Any],
@@ -404,45 +435,17 @@ def correct_workshop(engine: Engine, actor: Actor, code: str, seen: Mapping[str,
     someone saved the workshop after it was read. Returns the new version.
     """
     require(actor, "editor", "correct workshops")
-    new = normalise({**{f: seen.get(f) for f in EDIT_FIELDS}, **new})
-    fields = {f: new.get(f) for f in EDIT_FIELDS}
-    participants = new.get("participants", seen.get("participants") or {})
-    post_codes = sorted(set(new.get("posts", seen.get("posts") or [])))
-    problems = validate_workshop({**fields, "participants": participants})
-    if problems:
-        raise ValidationFailed(problems)
-
-    def children(session: Session, workshop: object) -> dict[str, tuple[object, object]]:
-        with session.no_autoflush:
-            workshop_id = workshop.id  # type: ignore[attr-defined]
-            changes: dict[str, tuple[object, object]] = {}
-            old_parts = _current_participants(session, workshop_id)
-            if _participants_text(old_parts) != _participants_text(participants):
-                session.execute(delete(WorkshopParticipants).where(WorkshopParticipants.workshop_id == workshop_id))
-                rows = _participant_rows(workshop_id, participants)
-                if rows:
-                    session.execute(insert(WorkshopParticipants), rows)
-                changes["participants"] = (_participants_text(old_parts), _participants_text(participants))
-            old_posts = _current_posts(session, workshop_id)
-            if old_posts != post_codes:
-                ids = _post_ids(session, post_codes)
-                session.execute(delete(WorkshopPost).where(WorkshopPost.workshop_id == workshop_id))
-                if post_codes:
-                    session.execute(insert(WorkshopPost),
-                                    [{"workshop_id": workshop_id, "post_id": ids[c]} for c in post_codes])
-                changes["posts"] = (", ".join(old_posts), ", ".join(post_codes))
-            return changes
-
     seen_row = {f: seen.get(f) for f in EDIT_FIELDS} | {"version": seen.get("version")}
     try:
-        return update_versioned(engine, actor, Workshop, {"code": code}, seen_row, fields, entity=ENTITY, key=code,
-                                validate=lambda merged: validate_workshop(merged), extra=children)
+        with session_scope(engine) as session:
+            saved = save_workshop(session, actor, code, new, mode="update", seen=seen_row)
     except StaleEdit as stale:
         stale.meanwhile.update(_children_meanwhile(engine, code, seen))
         raise
+    return int(saved.version or 0)
 
 
-def _current_participants(session: Session, workshop_id: int) -> dict[str, int]:
+def _current_participants(session: Connection | Session, workshop_id: int) -> dict[str, int]:
     rows = session.execute(
         select(WorkshopParticipants.agency, WorkshopParticipants.sex, WorkshopParticipants.count)
         .where(WorkshopParticipants.workshop_id == workshop_id)
@@ -450,7 +453,7 @@ def _current_participants(session: Session, workshop_id: int) -> dict[str, int]:
     return {key: 0 for key in PARTICIPANT_KEYS} | {f"{a}.{s}": int(n) for a, s, n in rows}
 
 
-def _current_posts(session: Session, workshop_id: int) -> list[str]:
+def _current_posts(session: Connection | Session, workshop_id: int) -> list[str]:
     return list(session.execute(
         select(Post.code).join(WorkshopPost, WorkshopPost.post_id == Post.id)
         .where(WorkshopPost.workshop_id == workshop_id).order_by(Post.code)
@@ -464,7 +467,7 @@ def _children_meanwhile(engine: Engine, code: str, seen: Mapping[str, Any]) -> d
         return {}
     out: dict[str, tuple[object, object]] = {}
     if "participants" in seen:
-        before, now_ = _participants_text(seen["participants"]), _participants_text(current["participants"])
+        before, now_ = participants_text(seen["participants"]), participants_text(current["participants"])
         if before != now_:
             out["participants"] = (before, now_)
     if "posts" in seen:
@@ -475,8 +478,27 @@ def _children_meanwhile(engine: Engine, code: str, seen: Mapping[str, Any]) -> d
 
 
 __all__ = [
-    "EDIT_FIELDS", "PARTICIPANT_KEYS", "NotFound", "StaleEdit", "ValidationFailed", "agencies_present",
-    "attendance", "correct_workshop", "create_workshop", "flow_by_post", "neighbour_pairs", "pair_matrix",
-    "participants_over_time", "posts_within_km", "programme_posts", "validate_workshop", "venue_from_place",
-    "venue_from_point", "workshop_dates", "workshop_record", "workshops_frame",
+    "EDIT_FIELDS",
+    "PARTICIPANT_KEYS",
+    "NotFound",
+    "StaleEdit",
+    "ValidationFailed",
+    "agencies_present",
+    "attendance",
+    "correct_workshop",
+    "create_workshop",
+    "flow_by_post",
+    "neighbour_pairs",
+    "pair_matrix",
+    "participants_over_time",
+    "participants_text",
+    "posts_within_km",
+    "programme_posts",
+    "save_workshop",
+    "validate_workshop",
+    "venue_from_place",
+    "venue_from_point",
+    "workshop_dates",
+    "workshop_record",
+    "workshops_frame",
 ]
