@@ -163,7 +163,7 @@ def save_record(
 def save_one(engine: Engine, actor: Actor, model: type, where: Mapping[str, object], given: Mapping[str, object],
              **options: Any) -> Saved:
     """save_record in a transaction of its own (a form's save)."""
-    require(actor, "editor", f"edit {options.get('entity', model.__tablename__)}")
+    require(actor, "editor", f"edit {options.get('entity', 'records')}")
     with session_scope(engine) as session:
         return save_record(session, actor, model, where, given, **options)
 
