@@ -96,18 +96,22 @@ with st.sidebar:
     st.selectbox(t("panel.choose", lang), options, key=POST_KEY,
                  format_func=lambda c: "—" if c is None else f"{names[c]} ({c})")
 
-# The map takes the page; a selected post's profile sits beside it on a wide screen (Streamlit stacks
-# columns on a phone, so there the profile comes below the map).
+# The first view fits the CA4 to the map's real width: the browser reports the page's width after the first
+# run (measured here, above the columns, so opening a profile does not report a new width and rerun); until
+# then, and if it never does, the view fits the narrowest screen, a phone's.
+width = browser_bridge.container_width("map_width")
+MAP_SHARE = 0.63  # of the width, beside a profile
+STACKED_BELOW_PX = 600  # Streamlit stacks columns on a narrow screen: the map keeps the whole width
+
+# The map takes the page; a selected post's profile sits beside it on a wide screen (below it on a phone).
 if selected:
-    map_column, panel_column = st.columns([63, 37], gap="small")
+    map_column, panel_column = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="small")
 else:
     map_column = panel_column = st.container()
 
 with map_column:
-    # The first view fits the CA4 to the map's real width, which the browser reports after the first run;
-    # until then (and if it never does) the view fits the narrowest screen, a phone's.
-    width = browser_bridge.container_width("map_width")
-    canvas = (float(width), float(maps.MAP_HEIGHT_PX)) if width else maps.PHONE_CANVAS
+    map_width = width * MAP_SHARE - 8 if width and selected and width >= STACKED_BELOW_PX else width
+    canvas = (float(map_width), float(maps.MAP_HEIGHT_PX)) if map_width else maps.PHONE_CANVAS
     view = maps.selected_view(every_post, selected) or maps.region_view(canvas)
     layers = maps.base_layers(lang)
     if show_arcs:
