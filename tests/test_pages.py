@@ -49,6 +49,7 @@ def test_presentation_mode_runs_the_slides_without_sidebar(app_env: str, lang: s
     at.query_params.update({"lang": lang, "present": "1"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [t.value for t in at.title] == [{"es": "Cifras clave", "en": "Key figures"}[lang]]
+    # The first slide: the month's highlights (geo.overview.highlights).
+    assert [t.value for t in at.title] == [{"es": "Lo más destacado del mes", "en": "Highlights of the month"}[lang]]
     assert len(at.sidebar.children) == 0
     assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
