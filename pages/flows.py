@@ -143,18 +143,22 @@ if not comparing:  # when comparing, each period's series is drawn below on a sh
                     width="stretch")
 
 
-def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stacked: bool = False) -> None:
-    """Nationality, posts, sex, age and direction: the same charts for the page and, one under the other,
-    for each compared period (with shared scales)."""
+def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stacked: bool = False,
+                     parts: tuple[str, ...] = ("top", "profile")) -> None:
+    """Nationality and posts ("top"), sex, age and direction ("profile"): the same charts for the page's
+    tabs and, one under the other, for each compared period (with shared scales)."""
     scales = scales or {}
-    places = [st.container() for _ in range(5)] if stacked else [*st.columns(2), *st.columns(3)]
-    top = flows.top_with_other(flows.breakdown(data, "nationality"), "nationality", top_n, charts.OTHER)
-    places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch")
-    places[1].plotly_chart(charts.posts_figure(flows.breakdown(data, "post"), lang, x_max=scales.get("post")),
-                           width="stretch")
-    for place, dim, figure in zip(places[2:], ("sex", "age_band", "direction"),
-                                  (charts.sex_figure, charts.age_figure, charts.direction_figure), strict=True):
-        place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch")
+    if "top" in parts:
+        places = [st.container() for _ in range(2)] if stacked else st.columns(2)
+        top = flows.top_with_other(flows.breakdown(data, "nationality"), "nationality", top_n, charts.OTHER)
+        places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch")
+        places[1].plotly_chart(charts.posts_figure(flows.breakdown(data, "post"), lang, x_max=scales.get("post")),
+                               width="stretch")
+    if "profile" in parts:
+        places = [st.container() for _ in range(3)] if stacked else st.columns(3)
+        for place, dim, figure in zip(places, ("sex", "age_band", "direction"),
+                                      (charts.sex_figure, charts.age_figure, charts.direction_figure), strict=True):
+            place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch")
 
 
 def routes() -> None:
@@ -189,19 +193,26 @@ def comparison() -> None:
             breakdown_charts(summary, scales, stacked=True)
 
 
-# Lazy tabs: only the open one runs and is sent, so a filter change builds the breakdowns (or the
-# comparison) but not also the Sankey and the map, which were a third of a run and most of its bytes
-# (the map's JSON alone was ~100 KB) and kept the browser busy redrawing a map below the fold.
-tab_breakdowns, tab_routes = st.tabs(
-    [t("flows.tab.breakdowns", lang), t("flows.tab.routes", lang)],
-    key="flows_tab", on_change="rerun",
-)
-with tab_breakdowns:
-    if tab_breakdowns.open:
-        if comparing:
+# Lazy tabs: only the open one runs and is sent. In a browser each plotly chart is drawn anew on every
+# change (most of a change's time on a 2-core machine, measured with `python -m bench e2e`), so a filter
+# change draws the series and the open tab's charts, not all seven charts and the flow map at once.
+if comparing:
+    tab_compare, tab_routes = st.tabs([t("flows.compare.title", lang), t("flows.tab.routes", lang)],
+                                      key="flows_tab_cmp", on_change="rerun")
+    with tab_compare:
+        if tab_compare.open:
             comparison()
-        else:
-            breakdown_charts(now)
+else:
+    tab_top, tab_profile, tab_routes = st.tabs(
+        [t("flows.tab.breakdowns", lang), t("flows.tab.profile", lang), t("flows.tab.routes", lang)],
+        key="flows_tab", on_change="rerun",
+    )
+    with tab_top:
+        if tab_top.open:
+            breakdown_charts(now, parts=("top",))
+    with tab_profile:
+        if tab_profile.open:
+            breakdown_charts(now, parts=("profile",))
 with tab_routes:
     if tab_routes.open:
         routes()

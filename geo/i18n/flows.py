@@ -83,7 +83,8 @@ STRINGS = {
     },
     # map
     "flows.map.title": {"es": "Mapa de flujos", "en": "Flow map"},
-    "flows.tab.breakdowns": {"es": "Desglose", "en": "Breakdown"},
+    "flows.tab.breakdowns": {"es": "Nacionalidades y puestos", "en": "Nationalities and posts"},
+    "flows.tab.profile": {"es": "Sexo, edad y dirección", "en": "Sex, age and direction"},
     "flows.tab.routes": {"es": "Rutas y mapa", "en": "Routes and map"},
     "flows.map.caption": {
         "es": "Arcos: de dónde vienen las entradas y hacia dónde van las salidas de cada puesto; grosor según "
