@@ -105,6 +105,12 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>#~$|!&@]|:(?=[\w/])|(?<=[Ww]{3})\
 _MARKDOWN_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)](\s|$)))")
 
 
+# Streamlit's Markdown (remark-gfm) turns http://..., www.... and name@host in *text* into links after
+# parsing, so a backslash cannot stop it: an invisible word joiner (U+2060) after "http"/"www" and "@" can.
+_AUTOLINK = re.compile(r"(?i)(https?(?=\\?:)|www(?=\\?\.)|\\?@)")
+WORD_JOINER = "\u2060"
+
+
 def plain(text: object) -> str:
     """`text` escaped so that st.markdown, captions, headings, st.table cells, widget labels and help show
     it as typed: no link, image, HTML, heading, list or emphasis can come from data (names, notes, titles)."""
@@ -113,7 +119,7 @@ def plain(text: object) -> str:
     for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.lstrip(" \t")
         indent = "\u00a0" * (len(line) - len(stripped))  # leading spaces would make a code block
-        escaped = _MARKDOWN_INLINE.sub(r"\\\1", stripped)
+        escaped = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, _MARKDOWN_INLINE.sub(r"\\\1", stripped))
         lines.append(indent + _MARKDOWN_LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit()
                                                          else "\\" + m.group(0), escaped))
     return "  \n".join(lines)

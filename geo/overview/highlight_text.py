@@ -145,7 +145,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$]|:(?=[\w/]))")
 def md_escape(text: str) -> str:
     """Text from data made inert for a Markdown renderer (Streamlit's included): the characters that make
     markup backslash-escaped, so '<b>', '**x**' or '[x](y)' in a post name shows as typed."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    # remark-gfm links http://, www. and a@b in text after parsing (a backslash cannot stop it): an invisible
+    # word joiner (U+2060) after "http"/"www" and "@" does (as ui.plain).
+    return re.sub(r"(?i)(https?(?=\\?:)|www(?=\\?\.)|@)", "\\1\u2060", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def title(result: Highlights, lang: str) -> str:

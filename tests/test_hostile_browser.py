@@ -1,0 +1,117 @@
+"""Done-when of issue 16, in Chromium: names and notes carrying Markdown images and links, HTML and script,
+imported as an admin through the import path, then every page and every imported post's profile opened.
+No request leaves 127.0.0.1, no element from the data appears, and the text reads as typed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from geo.access.auth import Actor
+from geo.db import make_engine
+from geo.io.exports import export_bytes
+from geo.io.imports import import_data
+from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_idle
+from tests.support import copy_sqlite, require_service
+
+ADMIN = Actor("hostile-admin", "admin")
+OUTSIDE = "198.51.100.7"
+# Each injected text carries a marker so the test can find it on the page as typed.
+NAMES = {
+    "image": f"![px](http://{OUTSIDE}/px.png) Anguiatú",
+    "link": f"[click](http://{OUTSIDE}/go) <a href=\"http://{OUTSIDE}/a\">a</a> www.{OUTSIDE}.example",
+    "html": f"<img src=\"http://{OUTSIDE}/i.png\" onerror=\"alert(1)\"> <b>bold</b> **stars** _x_",
+    "script": f"<script>fetch('http://{OUTSIDE}/s')</script> :red[red] $x^2$ # heading",
+}
+PAGES = ["overview", "map", "flows", "infrastructure", "workshops", "projects", "data", "audit", "admin"]
+
+
+def _csv_with(data: bytes, column: str, values: dict[int, str]) -> bytes:
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for position, value in values.items():
+        frame.loc[position, column] = value
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def injected_db(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """A copy of the app database with hostile names, notes, titles and venues imported by an admin."""
+    url = copy_sqlite(app_db_url, tmp_path_factory.mktemp("hostile_browser") / "app.sqlite")
+    engine = make_engine(url)
+    posts = pd.read_csv(io.BytesIO(export_bytes(engine, "posts", "csv")), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    picked = [int(i) for i in posts.index[:len(NAMES)]]
+    codes = [posts.loc[i, "code"] for i in picked]
+    renamed = _csv_with(export_bytes(engine, "posts", "csv"), "name", dict(zip(picked, NAMES.values(), strict=True)))
+    noted = _csv_with(renamed, "placement", dict(zip(picked, NAMES.values(), strict=True)))
+    for kind, data, column in (("posts", noted, None), ("upgrades", export_bytes(engine, "upgrades", "csv"), "notes"),
+                               ("workshops", export_bytes(engine, "workshops", "csv"), "title")):
+        if column:
+            data = _csv_with(data, column, dict(enumerate(NAMES.values())))
+            if kind == "upgrades":
+                data = _csv_with(data, "agency", dict(enumerate(NAMES.values())))
+            if kind == "workshops":
+                data = _csv_with(data, "venue_name", dict(enumerate(NAMES.values())))
+        report = import_data(engine, ADMIN, kind, data, f"{kind}.csv")
+        assert report.ok, (kind, [p.line() for p in report.problems][:5])
+    engine.dispose()
+    yield url, codes
+
+
+def _outside(url: str) -> bool:
+    return not (url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")))
+
+
+def _check_page(page, what: str) -> None:
+    wait_idle(page, 120_000)
+    page.wait_for_timeout(300)  # let charts and tables attach
+    assert page.locator('[data-testid="stException"]').count() == 0, what
+    injected = page.locator(f'img[src*="{OUTSIDE}"], a[href*="{OUTSIDE}"], iframe[src*="{OUTSIDE}"], [onerror]')
+    assert injected.count() == 0, (what, injected.first.evaluate("e => e.outerHTML"))
+    scripts = page.evaluate("o => [...document.scripts].filter(s => s.textContent.includes(o)).length", OUTSIDE)
+    assert scripts == 0, what
+    headings = page.locator("main h1, main h2, main h3, main h4, main h5, main h6").all_inner_texts()
+    assert "heading" not in [h.strip() for h in headings], what  # "# heading" inside a name made no heading
+
+
+def test_hostile_text_stays_text_on_every_page(injected_db: tuple[str, list[str]]) -> None:
+    path = chromium_path()
+    if path is None:
+        require_service("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    url, codes = injected_db
+    outside: list[str] = []
+    with running_app(url) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
+        for name in PAGES:
+            page.goto(f"{base}/{name}?lang=en")
+            _check_page(page, name)
+            tabs = page.locator('[data-testid="stTab"]')
+            for index in range(tabs.count()):  # lazy tabs only run when opened: open each
+                tabs.nth(index).click()
+                _check_page(page, f"{name} tab {index + 1}")
+        page.goto(f"{base}/?present=1&lang=en")
+        _check_page(page, "presentation")
+        seen_as_typed = 0
+        for code in codes:
+            page.goto(f"{base}/map?post={code}&lang=en")
+            _check_page(page, f"profile {code}")
+            text = page.locator("main").inner_text().replace("\u2060", "")  # the invisible autolink breaker
+            seen_as_typed += sum(value.split(" ")[0] in text for value in NAMES.values())
+        page.goto(f"{base}/map?post={codes[0]}&lang=es")
+        _check_page(page, "profile es")
+        heading = page.locator("main h3").first.inner_text().replace("\u2060", "")
+        assert heading.strip() == NAMES["image"], heading
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "hostile-profile.png"), full_page=False)
+        page.goto(f"{base}/workshops?lang=en")
+        _check_page(page, "workshops again")
+        browser.close()
+    assert not outside, outside[:5]
+    assert seen_as_typed >= len(codes), seen_as_typed
