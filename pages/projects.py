@@ -84,8 +84,9 @@ with detail_column:
     for row in shown.itertuples():
         with st.expander(t("proj.components", lang, code=row.code), expanded=True):
             part = components[components["project_code"] == row.code]
-            st.table(pd.DataFrame({t("proj.col.component", lang): part["name_es" if lang == "es" else "name_en"]}),
-                     hide_index=True)
+            # Component names are data (an admin may add types): plain text, never Markdown.
+            st.table(ui.plain_table(pd.DataFrame({t("proj.col.component", lang):
+                                                  part["name_es" if lang == "es" else "name_en"]})), hide_index=True)
 
 # ------------------------------------------------------------------ assisted returns
 st.subheader(t("returns.title", lang))
