@@ -6,13 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import reference
+from geo import periods, reference
 from geo.flows import charts
 from geo.flows import queries as flows
 from geo.flows.maps import flow_deck
 from geo.i18n import fmt_compact, fmt_month, t
 from geo.models import DIRECTIONS, POST_TYPES
+from geo.periods import Period
 from geo.sample import sample_seed
+from geo.scope import DEFAULT_SCOPE, SCOPES, figure_caption, scope_countries
 
 PLAY_SECONDS = 1.5
 
@@ -45,7 +47,8 @@ def url_period(first: str, last: str, default: tuple) -> tuple:
 
 
 # Widgets take their first value from the URL, which the page keeps up to date below.
-period_default = url_period("from", "to", (months[max(0, len(months) - 12)], months[-1]))
+default_period = periods.default_period(months)
+period_default = url_period("from", "to", (default_period.first, default_period.last))
 grain_default = ui.query_choice("grain", flows.GRAINS, "week")
 top_default = ui.query_int("top", 8, minimum=3, maximum=15)  # "²" passes str.isdigit() but not int()
 
@@ -71,6 +74,9 @@ with st.sidebar:
             st.session_state.pop("play_months", None)
             start, end = st.select_slider(t("flows.filter.period", lang), months, value=period_default,
                                           key="period", format_func=lambda m: fmt_month(m, lang))
+    scope = st.segmented_control(t("scope.choose", lang), SCOPES, key="scope",
+                                 default=ui.query_choice("scope", SCOPES, DEFAULT_SCOPE),
+                                 format_func=lambda v: t(f"scope.option.{v}", lang)) or DEFAULT_SCOPE
     chosen = {}
     for key, label, options, fmt in (
         ("country", "filter.country", country_codes, lambda c: reference.country_name(c, lang)),
@@ -102,7 +108,9 @@ def animation_clock() -> None:
 
 animation_clock()
 
-filters = flows.FlowFilters(start, end, *(tuple(chosen[k]) for k in ("country", "type", "dir", "nat")))
+counted = scope_countries(scope, tuple(chosen["country"]))
+filters = flows.FlowFilters(start, end, counted, *(tuple(chosen[k]) for k in ("type", "dir", "nat")))
+ui.set_query_value("scope", scope if scope != DEFAULT_SCOPE else None)
 for key, values in chosen.items():
     ui.set_query_list(key, values)
 url_months = {"from": start, "to": end, "cmp_from": comparing and cmp_start, "cmp_to": comparing and cmp_end}
@@ -110,7 +118,7 @@ for key, value in url_months.items():
     ui.set_query_value(key, flows.month_param(value) if value else None)
 ui.set_query_value("top", str(top_n) if top_n != 8 else None)
 
-st.caption(t("flows.caption", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
+st.caption(t("flows.caption", lang) + " " + figure_caption(scope, tuple(chosen["country"]), Period(start, end), lang))
 if playing:
     st.caption(t("flows.play.frame", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
 now = query("summary", filters)

@@ -9,11 +9,13 @@ import streamlit as st
 import ui
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
+from geo.overview import figures as ov
+from geo.periods import Period, parse_month
 from geo.sample import sample_seed
+from geo.scope import figure_caption
 from geo.workshops import charts as workshop_charts
 from geo.workshops import coverage, tables
 from geo.workshops import maps as workshop_maps
-from geo.workshops import records as ws
 from views import workshop_edit
 
 ui.guard()
@@ -30,8 +32,11 @@ def load_report(url: str, start: dt.date, end: dt.date, reach_km: float,
 st.title(t("ws.title", lang))
 ui.sample_notice(sample_seed(engine))
 
-span = ws.workshop_dates(engine) or (dt.date(2024, 1, 1), dt.date.today())
-period_default = (dt.date(span[0].year, 1, 1), dt.date(span[1].year, 12, 31))
+default = ov.default_period(engine)  # THE default period, as on the overview, the flows page and the slides
+linked = [parse_month(st.query_params.get(k)) for k in ("from", "to")]  # ?from=2025-11&to=2026-10
+if all(linked) and linked[0] <= linked[1]:
+    default = Period(linked[0], linked[1])
+period_default = (default.start, default.end)
 
 with st.sidebar:
     period = st.date_input(t("ws.period", lang), value=period_default, format="DD/MM/YYYY", key="ws_period")
@@ -49,6 +54,8 @@ with st.sidebar:
 ui.set_query_value("reach", str(reach_km) if reach_km != int(coverage.DEFAULT_REACH_KM) else None)
 ui.set_query_list("type", types)
 start, end = (period if isinstance(period, tuple | list) and len(period) == 2 else period_default)
+ui.set_query_value("from", start.strftime("%Y-%m"))
+ui.set_query_value("to", end.strftime("%Y-%m"))
 report = load_report(str(engine.url), start, end, float(reach_km), tuple(types))
 posts = report.posts
 
@@ -67,6 +74,7 @@ k2.metric(t("ws.kpi.participants", lang), fmt_number(people, lang),
 k3.metric(t("ws.kpi.covered", lang), f"{covered} / {total}",
           help=t("ws.kpi.covered_help", lang, pct=fmt_percent(100 * covered / total if total else None, lang)))
 k4.metric(t("ws.kpi.reached", lang, km=reach_km), f"{reached} / {total}")
+st.caption(figure_caption("programme", (), Period(start, end), lang))
 
 tab_map, tab_people, tab_next, tab_table, tab_edit = st.tabs(
     [t(f"ws.tab.{name}", lang) for name in ("map", "people", "next", "table", "edit")],

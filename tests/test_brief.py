@@ -68,7 +68,7 @@ def test_brief_texts_are_in_the_chosen_language(engine) -> None:
     assert es.title == "Monitor de Fronteras CA4" and en.title == "CA4 Border Monitor"
     assert es.as_of.startswith("Datos al ") and en.as_of.startswith("Data as of ")
     assert re.search(r"\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic) \d{4}", es.as_of)
-    assert es.filters.startswith("Período: ") and en.filters.startswith("Period: ")
+    assert es.filters.startswith("Cifras de los puestos del programa") and en.filters.startswith("Figures for the")
     assert [k[0] for k in es.kpis][:2] == ["Puestos monitoreados", "Componentes operativos"]
     assert [k[0] for k in en.kpis][:2] == ["Posts monitored", "Components operational"]
     assert es.notice and "semilla" in es.notice and en.notice and "seed" in en.notice

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from geo import reference
 from geo.db import make_engine, migrate
+from geo.i18n import fmt_compact
 from geo.overview import figures as ov
 from geo.sample import sample_seed, seed_all
 from tests.conftest import fresh_postgres
@@ -128,8 +129,8 @@ def test_period_arithmetic() -> None:
     assert period.end == dt.date(2026, 10, 31)
     assert period.previous() == ov.Period(dt.date(2024, 11, 1), dt.date(2025, 10, 1))
     assert ov.Period(dt.date(2024, 2, 1), dt.date(2024, 2, 1)).end == dt.date(2024, 2, 29)
-    assert period.label("es") == "noviembre 2025 a octubre 2026"
-    assert period.label("en") == "November 2025 to October 2026"
+    assert period.label("es") == "noviembre 2025 – octubre 2026 (12 meses)"
+    assert period.label("en") == "November 2025 – October 2026 (12 months)"
 
 
 def test_default_period_is_the_last_twelve_months_with_data(seeded: Engine) -> None:
@@ -147,10 +148,10 @@ def test_kpi_cards_carry_period_source_and_language(seeded: Engine) -> None:
     es = {k.key: k for k in ov.kpi_cards(fig, "es", seed)}
     en = {k.key: k for k in ov.kpi_cards(fig, "en", seed)}
     assert list(es) == ["posts", "operational", "budget", "workshops", "trained", "covered", "flows", "returns"]
-    assert es["flows"].value == f"{fig.flows['total']:,}".replace(",", ".")
-    assert en["flows"].value == f"{fig.flows['total']:,}"
+    assert es["flows"].value == fmt_compact(fig.flows["total"], "es")  # the region writes 33.18 M, 1,234
+    assert en["flows"].value == fmt_compact(fig.flows["total"], "en")
     assert es["workshops"].period == period.label("es") and en["workshops"].period == period.label("en")
-    assert " a " in es["workshops"].period and " to " in en["workshops"].period
+    assert "(12 meses)" in es["workshops"].period and "(12 months)" in en["workshops"].period
     assert es["operational"].period.startswith("situación al ")
     for key in ("operational", "workshops", "flows", "returns"):
         assert f"semilla {seed}" in es[key].source and f"seed {seed}" in en[key].source

@@ -63,7 +63,8 @@ def test_slides_open_on_the_filters_in_the_link(app_env: str) -> None:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == ["Flows through the posts"]
-    assert any(c.value == "Period: January 2026 to June 2026. Countries: Guatemala." for c in at.caption)
+    expected = "Figures for the posts of Guatemala, January 2026 – June 2026 (6 months)."
+    assert any(c.value == expected for c in at.caption)
 
 
 def test_overview_links_to_the_slides_with_its_filters(app_env: str) -> None:

@@ -26,6 +26,7 @@ PAGE = str(REPO / "pages" / "workshops.py")
 def page(tab: str | None = None, **query: str) -> AppTest:
     """The page with the tab ws.tab.<tab> open (the page runs only the open tab; default: the first)."""
     at = AppTest.from_file(PAGE, default_timeout=90)
+    query = {"from": "2024-01", "to": "2026-12", **query}  # every sample workshop (the page opens on 12 months)
     for key, value in query.items():
         at.query_params[key] = value
     if tab is not None:
@@ -216,7 +217,7 @@ def test_workshops_page_in_the_browser(browser, app_db_url: str) -> None:
         # without app.py (Streamlit then lists pages/ itself), so start where a user starts.
         page.goto(f"{url}/?lang=en")
         wait_idle(page)
-        page.goto(f"{url}/workshops?lang=en")
+        page.goto(f"{url}/workshops?lang=en&from=2024-01&to=2026-12")
         page.get_by_role("heading", name="Workshops and border coverage").wait_for(timeout=30_000)
         wait_idle(page)
         wait_for_canvas_drawn(page)

@@ -25,6 +25,7 @@ from geo.models import (
     FlowMonthRoute,
     Post,
 )
+from geo.periods import add_months, last_day, month_start, months_between, previous_period  # noqa: F401
 
 GRAINS = ("day", "week", "month")
 BREAKDOWNS = ("nationality", "sex", "age_band", "direction", "post")
@@ -48,31 +49,6 @@ class FlowFilters:
 
 
 # ------------------------------------------------------------------------------------------ periods
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Every month from start to end inclusive (empty when end is before start)."""
-    count = (end.year - start.year) * 12 + end.month - start.month + 1
-    return [add_months(start, i) for i in range(max(count, 0))]
-
-
-def last_day(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
-
-
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of the same number of months just before [start, end]."""
-    length = len(months_between(start, end))
-    return add_months(start, -length), add_months(start, -1)
-
-
 def animation_period(months: list[dt.date], frame: int, mode: str, window: int) -> tuple[dt.date, dt.date]:
     """Period shown by frame `frame` of the month-by-month animation over `months`: from the first
     month (cumulative) or the last `window` months (moving window) up to month number `frame`."""

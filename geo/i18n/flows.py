@@ -4,9 +4,9 @@ STRINGS = {
     "flows.title": {"es": "Flujos por los puestos fronterizos", "en": "Flows through the border posts"},
     "flows.caption": {
         "es": "Conteos agregados de personas que cruzan (entradas y salidas), compatibles con los puntos de "
-        "monitoreo de flujos de la DTM de la OIM. Periodo: {start} – {end}.",
+        "monitoreo de flujos de la DTM de la OIM.",
         "en": "Aggregate counts of people crossing (entries and exits), compatible with IOM DTM flow-monitoring "
-        "points. Period: {start} – {end}.",
+        "points.",
     },
     "flows.no_data": {
         "es": "No hay datos de flujos en la base de datos. Cárguelos en Importar / exportar o con "

@@ -16,49 +16,19 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import reference
+from geo import periods, reference
 from geo.flows import queries as flows
-from geo.i18n import fmt_compact, fmt_date, fmt_month, fmt_number, fmt_percent, t
+from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
+from geo.periods import DEFAULT_MONTHS, Period
 from geo.posts.queries import PostFilters, posts_frame
 from geo.programme import returns as rt
+from geo.scope import figure_caption
 from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import records as ws
 
-DEFAULT_MONTHS = 12
 KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole months: from the first day of `first` to the last day of `last`'s month."""
-
-    first: dt.date
-    last: dt.date
-
-    @property
-    def start(self) -> dt.date:
-        return self.first.replace(day=1)
-
-    @property
-    def end(self) -> dt.date:
-        return (pd.Timestamp(self.last) + pd.offsets.MonthEnd(0)).date()
-
-    @property
-    def months(self) -> int:
-        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
-
-    def previous(self) -> Period:
-        """The period of the same length just before this one."""
-        last = (pd.Timestamp(self.start) - pd.DateOffset(months=1)).date()
-        first = (pd.Timestamp(self.start) - pd.DateOffset(months=self.months)).date()
-        return Period(first, last)
-
-    def label(self, lang: str) -> str:
-        if self.months == 1:
-            return fmt_month(self.first, lang)
-        return t("ov.period_range", lang, first=fmt_month(self.first, lang), last=fmt_month(self.last, lang))
 
 
 def available_months(engine: Engine) -> list[dt.date]:
@@ -73,11 +43,8 @@ def available_months(engine: Engine) -> list[dt.date]:
 
 
 def default_period(engine: Engine, months: int = DEFAULT_MONTHS) -> Period:
-    """The last `months` months with data."""
-    available = available_months(engine)
-    last = available[-1]
-    first = available[max(0, len(available) - months)]
-    return Period(first, last)
+    """THE default period (geo.periods.default_period) over the months with flow or return data."""
+    return periods.default_period(available_months(engine), months)
 
 
 def data_as_of(engine: Engine) -> dt.date | None:
@@ -259,5 +226,4 @@ def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -
 
 def filters_text(fig: OverviewFigures, lang: str) -> str:
     """The filters behind the figures, in words (for the page caption and the brief)."""
-    names = ", ".join(reference.country_name(c, lang) for c in fig.countries)
-    return t("ov.filters", lang, period=fig.period.label(lang), countries=names)
+    return figure_caption("programme", () if fig.countries == reference.CA4 else fig.countries, fig.period, lang)

@@ -1,0 +1,88 @@
+"""All month and period arithmetic, once: month starts, month steps, ranges, the previous period, and THE
+default period every page, slide, brief and export opens on (the last 12 months with data).
+
+Periods are whole months: a period from `first` to `last` runs from the first day of `first` to the last
+day of `last`'s month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+DEFAULT_MONTHS = 12
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    """The first day of the month `n` months after `month`'s (n may be negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every month from start to end inclusive, as first days (empty when end is before start)."""
+    count = (end.year - start.year) * 12 + end.month - start.month + 1
+    return [add_months(month_start(start), i) for i in range(max(count, 0))]
+
+
+def last_day(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same number of months just before [start, end]."""
+    length = len(months_between(start, end))
+    return add_months(start, -length), add_months(start, -1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months: from the first day of `first` to the last day of `last`'s month."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        return month_start(self.first)
+
+    @property
+    def end(self) -> dt.date:
+        return last_day(self.last)
+
+    @property
+    def months(self) -> int:
+        return len(months_between(self.first, self.last))
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(*previous_period(self.start, month_start(self.last)))
+
+    def label(self, lang: str) -> str:
+        from geo.i18n import fmt_month, t
+
+        if self.months == 1:
+            return fmt_month(self.first, lang)
+        return t("period.range", lang, first=fmt_month(self.first, lang), last=fmt_month(self.last, lang),
+                 months=self.months)
+
+
+def default_period(months: list[dt.date], length: int = DEFAULT_MONTHS) -> Period:
+    """THE default period: the last `length` of the months with data (`months`, ascending first days)."""
+    if not months:
+        today = month_start(dt.date.today())
+        return Period(today, today)
+    return Period(months[max(0, len(months) - length)], months[-1])
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """A month from a link ("2025-11"), or None for anything else (a stale or hand-typed URL)."""
+    try:
+        year, month = str(text or "").split("-")
+        return dt.date(int(year), int(month), 1) if year.isascii() and month.isascii() else None
+    except ValueError:
+        return None
