@@ -208,15 +208,18 @@ def fit_view(bounds: tuple[float, float, float, float], width_px: float, height_
             "pitch": 0, "bearing": 0}
 
 
-# The first view of every regional map: the CA4 whole on the narrowest canvas (wider ones show more sea).
-INITIAL_VIEW = fit_view(CA4_BOUNDS, *PHONE_CANVAS, padding_px=10)
+# The other pages' regional maps keep their desktop view (their owners choose); the map page fits its view
+# to the width the browser reports (region_view), and to a phone's until it knows.
+INITIAL_VIEW = {"longitude": -87.7, "latitude": 14.3, "zoom": 5.3, "pitch": 0, "bearing": 0}
+DESKTOP_CANVAS = (900.0, float(MAP_HEIGHT_PX))
+PHONE_VIEW = fit_view(CA4_BOUNDS, *PHONE_CANVAS, padding_px=10)  # the CA4 whole on the narrowest screen
 
 
 def region_view(canvas: tuple[float, float]) -> dict:
     """The first view for a map canvas of `canvas` (width, height) pixels: the CA4 whole, as close as fits
     (zoom in tenths, so a few pixels' difference in width does not change the view)."""
     if canvas == PHONE_CANVAS:
-        return INITIAL_VIEW
+        return PHONE_VIEW
     view = fit_view(CA4_BOUNDS, *canvas, padding_px=10)
     return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
 
@@ -349,7 +352,7 @@ def label_candidates(frame: pd.DataFrame, selected: str | None = None) -> pd.Dat
 def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "es", selected: str | None = None,
                 canvas: tuple[float, float] | None = None, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
     """The post labels to send for `view`: by priority, none overlapping another or a country name,
-    none covering a programme post's mark, all inside the narrowest canvas (see place_labels)."""
+    none covering a programme post's mark, all inside the canvas (see place_labels)."""
     view = view or INITIAL_VIEW
     zoom = float(view["zoom"])
     if "programme" not in frame:
@@ -359,7 +362,7 @@ def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "e
     countries = country_label_points(lang)
     obstacles = pd.concat([label_boxes(countries, zoom, COUNTRY_LABEL_STYLE),
                            mark_boxes(frame[frame["programme"]], zoom)], ignore_index=True)
-    return place_labels(label_candidates(frame, selected), view, canvas=canvas or PHONE_CANVAS,
+    return place_labels(label_candidates(frame, selected), view, canvas=canvas or DESKTOP_CANVAS,
                         obstacles=obstacles, style=style)
 
 
@@ -379,7 +382,7 @@ def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected
 
     Neighbours' posts (Mexico, Belize, Costa Rica) are drawn first, hollow and grey: context under the
     programme's posts, which come after and so on top. Labels are placed for `view` (default: the initial
-    view) in a canvas of `canvas` pixels (default: a phone's), by the crossing's traffic.
+    view) in a canvas of `canvas` pixels (default: a desktop map's), by the crossing's traffic.
     """
     frame = posts_map_frame(posts, lang)
     columns = ["code", "name", "country_name", "type_label", "status_label", "flow_label", "road",
