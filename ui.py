@@ -227,7 +227,7 @@ def _sync_cookie(token: str | None) -> None:
         pass
 
 
-def sign_in_box() -> None:
+def sign_in_box(place: str = "sidebar") -> None:
     """Sign-in form (or who is signed in, with a sign-out button). Call inside `with st.sidebar:`.
 
     A sign-in lasts across reloads for geo.access.sessions.TOKEN_TTL (12 h) through a signed cookie;
@@ -241,7 +241,7 @@ def sign_in_box() -> None:
         _sync_cookie(st.session_state.get(TOKEN_KEY))
         st.caption(t("signin.as", language, user=plain(actor.username), role=t(f"role.{actor.role}", language)))
         st.caption(t("signin.kept", language, hours=int(sessions.TOKEN_TTL.total_seconds() // 3600)))
-        if st.button(t("signin.out", language), key="sign_out", icon=":material/logout:"):
+        if st.button(t("signin.out", language), key="sign_out" if place == "sidebar" else f"sign_out_{place}", icon=":material/logout:"):
             sessions.revoke(engine(), st.session_state.pop(TOKEN_KEY, None))
             del st.session_state[ACTOR_KEY]
             st.session_state[COOKIE_CLEAR_KEY] = True
@@ -249,9 +249,11 @@ def sign_in_box() -> None:
         return
     _sync_cookie(None)
     with st.expander(t("signin.title", language), expanded=settings().require_login), \
-            st.form("sign_in", clear_on_submit=True, border=False):
-        name = st.text_input(t("signin.user", language), key="sign_in_user")
-        password = st.text_input(t("signin.password", language), type="password", key="sign_in_password")
+            st.form(f"sign_in_{place}", clear_on_submit=True, border=False):
+        # Keys per place: a page's guard may draw the form again beside app.py's sidebar one.
+        suffix = "" if place == "sidebar" else f"_{place}"
+        name = st.text_input(t("signin.user", language), key=f"sign_in_user{suffix}")
+        password = st.text_input(t("signin.password", language), type="password", key=f"sign_in_password{suffix}")
         if st.form_submit_button(t("signin.submit", language)):
             result = sign_in(engine(), name, password)
             if result.actor is not None:
@@ -282,12 +284,12 @@ def guard(role: str | None = None) -> None:
     check_settings()
     if sign_in_required():
         st.info(t("signin.required", language), icon=":material/lock:")
-        sign_in_box()
+        sign_in_box("page")
         st.stop()
     if role is not None and not current_actor().can(role):
         st.warning(t(f"guard.{role}_only", language), icon=":material/lock:")
         if not signed_in():
-            sign_in_box()
+            sign_in_box("page")
         st.stop()
 
 
