@@ -241,7 +241,8 @@ def sign_in_box(place: str = "sidebar") -> None:
         _sync_cookie(st.session_state.get(TOKEN_KEY))
         st.caption(t("signin.as", language, user=plain(actor.username), role=t(f"role.{actor.role}", language)))
         st.caption(t("signin.kept", language, hours=int(sessions.TOKEN_TTL.total_seconds() // 3600)))
-        if st.button(t("signin.out", language), key="sign_out" if place == "sidebar" else f"sign_out_{place}", icon=":material/logout:"):
+        out_key = "sign_out" if place == "sidebar" else f"sign_out_{place}"
+        if st.button(t("signin.out", language), key=out_key, icon=":material/logout:"):
             sessions.revoke(engine(), st.session_state.pop(TOKEN_KEY, None))
             del st.session_state[ACTOR_KEY]
             st.session_state[COOKIE_CLEAR_KEY] = True
