@@ -56,7 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = database_problems(engine)
     lang = getattr(args, "lang", "en")
     for problem in problems:
-        print(f"{t('cli.problem', lang)} {problem}")
+        print(f"{t('cli.problem', lang)} {problem.line(lang)}")
     print(fmt_count(len(problems), "cli.found", lang) if problems else t("cli.none_found", lang))
     return 1 if problems else 0
 

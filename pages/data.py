@@ -101,7 +101,7 @@ with tab_quality:
     st.subheader(t("quality.counts", lang))
     st.dataframe(record_counts_table(record_counts(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.posts", lang))
-    misplaced = post_location_problems(engine)
+    misplaced = post_location_problems(engine, lang)
     if misplaced.empty:
         st.success(t("quality.posts_ok", lang))
     else:

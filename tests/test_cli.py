@@ -48,7 +48,7 @@ def test_check_reports_a_misplaced_post_and_exits_1(db_env: str, capsys: pytest.
     assert "1 problem found" in out
     assert main(["check", "--lang", "es"]) == 1
     out = capsys.readouterr().out
-    assert "PROBLEMA post SLV-AMA" in out and "1 problema encontrado" in out
+    assert "PROBLEMA puesto SLV-AMA" in out and "1 problema encontrado" in out
     assert "PROBLEM " not in out
 
 

@@ -192,7 +192,7 @@ def test_flows_new_updated_unchanged_keep_the_rollup_consistent(db: Engine) -> N
     assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
     raw, rolled = totals(db)
     assert raw == rolled == raw_before + 4 + 5
-    assert not [p for p in database_problems(db) if p.subject == "flows"]
+    assert not [p for p in database_problems(db) if p.kind == "rollup"]
 
 
 def test_one_audit_entry_per_import_and_dataset_state(db: Engine) -> None:

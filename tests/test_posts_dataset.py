@@ -75,11 +75,12 @@ def test_rule_catches_a_moved_post(posts: pd.DataFrame) -> None:
     row = posts[posts["code"] == "GTM-TUM"].iloc[0] if (posts["code"] == "GTM-TUM").any() else \
         posts[posts["type"] == "land"].iloc[0]
     far = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon + 0.25, row.lat)
-    assert far is not None and "km from" in far
+    assert far is not None and far.key == "rule.far_from_border" and "km from" in far.text("en")
+    assert "km de la línea fronteriza Guatemala–México" in far.text("es")  # names, in the reader's language
     assert MAX_BORDER_KM == 5.0
     # San Salvador is inside El Salvador, far from Guatemala: a GTM post placed there breaks both rules.
     assert land_post_problem("X", "GTM", "SLV", -89.19, 13.69) is not None
     # A Guatemalan post put where its Salvadoran counterpart stands (250 m inside El Salvador): wrong side.
     other_side = posts[posts["code"] == "SLV-HAC"].iloc[0]
     wrong = land_post_problem("X", "GTM", "SLV", other_side.lon, other_side.lat)
-    assert wrong is not None and "wrong side" in wrong
+    assert wrong is not None and wrong.key == "rule.wrong_side" and "El Salvador" in wrong.text("en")

@@ -196,7 +196,7 @@ def test_check_names_a_corrupted_rollup(migrated_engine: Engine) -> None:
         load_reference(conn)
         chosen = _post_profiles(conn)[::8]
     load_flows(migrated_engine, generate_flows(chosen, 4_000, seed=4))
-    assert [p for p in database_problems(migrated_engine) if p.subject.startswith("roll-up")] == []
+    assert [p for p in database_problems(migrated_engine) if p.kind == "rollup"] == []
     with migrated_engine.begin() as conn:
         post_id, code = conn.execute(text(
             "SELECT p.id, p.code FROM posts p WHERE p.id = (SELECT MIN(post_id) FROM flow_month_demo)")).one()

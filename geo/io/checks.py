@@ -231,7 +231,7 @@ def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
             message = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon, row.lat)
         else:
             message = point_post_problem(row.country_iso3, row.lon, row.lat, row.type)
-        if message:
+        if message:  # a Rule: worded in the reader's language when the report is shown
             add("lon", "data.err.post_rule", detail=message)
     if out:
         return
@@ -242,10 +242,10 @@ def _check_posts(parsed: Parsed, ctx: Context, out: _Collector) -> None:
     land = merged[(merged["type"] == "land") & merged["crossing_code"].isin(touched)]
     first_row = dict(zip(frame["code"], parsed.rows, strict=True))
     for problem in [] if land.empty else _crossing_problems(land):
-        crossing = problem.subject.split(" ", 1)[-1]
+        crossing = problem.subject
         codes = frame.loc[frame["crossing_code"] == crossing, "code"]
         out.add(int(first_row[codes.iloc[0]]) if len(codes) else None, labels.get("crossing_code", "crossing_code"),
-                "data.err.crossing", crossing=crossing, detail=problem.message)
+                "data.err.crossing", crossing=crossing, detail=problem.rule)
     _partner_distances(land, frame, first_row, labels, out)
     for (crossing, country), group in land.groupby(["crossing_code", "country_iso3"]):
         if len(group) > 1:
@@ -277,7 +277,7 @@ def _partner_distances(land: pd.DataFrame, frame: pd.DataFrame, first_row: Mappi
 def _crossing_problems(land: pd.DataFrame) -> list:
     """The crossing rule of geo.posts.checks.post_problems, without re-running its per-post checks."""
     # post_problems checks every post too; posts already passed that, so keep only the crossing verdicts.
-    return [p for p in post_problems(land) if p.subject.startswith("crossing ")]
+    return [p for p in post_problems(land) if p.kind == "crossing"]
 
 
 def _check_upgrades(parsed: Parsed, ctx: Context, out: _Collector) -> None:

@@ -60,15 +60,14 @@ def record_counts(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "real", "sample"])
 
 
-def post_location_problems(engine: Engine) -> pd.DataFrame:
+def post_location_problems(engine: Engine, lang: str = "en") -> pd.DataFrame:
     """Posts without coordinates or breaking the border rule (code, name, problem)."""
     with engine.connect() as conn:
         posts = pd.read_sql(select(Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
                                    Post.neighbour_iso3, Post.lon, Post.lat).order_by(Post.code), conn)
     names = dict(zip(posts["code"], posts["name"], strict=True))
-    rows = [{"code": p.subject.removeprefix("post "), "name": names.get(p.subject.removeprefix("post "), ""),
-             "problem": p.message}
-            for p in post_problems(posts) if p.subject.startswith("post ")]
+    rows = [{"code": p.subject, "name": names.get(p.subject, ""), "problem": p.rule.text(lang)}
+            for p in post_problems(posts) if p.kind == "post"]
     return pd.DataFrame(rows, columns=["code", "name", "problem"])
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -16,67 +17,105 @@ ON_LINE_M = 100.0  # a point this close to the border line counts as on it, whic
 COAST_M = 1_000.0  # a seaport may sit on the shore, just outside the generalised coastline
 
 
+_COUNTRY_PARAMS = ("country", "neighbour", "inside")
+
+
 @dataclass(frozen=True)
-class Problem:
-    subject: str  # e.g. "post GTM-TUM"
-    message: str
+class Rule:
+    """A broken rule as data: an i18n key ("rule.*") and its parameters, worded only when shown."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        from geo.i18n import fmt_number, t
+
+        values = {}
+        for name, value in self.params.items():
+            if name in _COUNTRY_PARAMS:
+                value = reference.country_name(value, lang) if value else t("rule.no_country", lang)
+            elif isinstance(value, float):
+                value = fmt_number(value, lang, 1 if abs(value) < 100 else 0)
+            elif isinstance(value, int):
+                value = fmt_number(value, lang)
+            values[name] = value
+        return t(self.key, lang, **values)
 
     def __str__(self) -> str:
-        return f"{self.subject}: {self.message}"
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What `python -m geo check` reports: the kind and code of what is wrong, and the rule it breaks."""
+
+    kind: str  # post, crossing, component, rollup
+    subject: str  # its code (GTM-TUM, TUM, GTM-TUM/biometrics, flow_month_route)
+    rule: Rule
+
+    def line(self, lang: str = "en") -> str:
+        from geo.i18n import t
+
+        return f"{t(f'check.subject.{self.kind}', lang, subject=self.subject)}: {self.rule.text(lang)}"
+
+    @property
+    def message(self) -> str:
+        return self.rule.text("en")
+
+    def __str__(self) -> str:
+        return self.line("en")
 
 
 def land_post_problem(code: str, country: str, neighbour: str | None, lon: float | None,
-                      lat: float | None) -> str | None:
+                      lat: float | None) -> Rule | None:
     """Why a land post breaks the border rule, or None. The one place for the rule."""
     if lon is None or lat is None or pd.isna(lon) or pd.isna(lat):
-        return "has no coordinates"
+        return Rule("rule.no_coordinates")
     if neighbour is None:
-        return "land post without a neighbour country"
+        return Rule("rule.no_neighbour")
     if reference.border_between(country, neighbour) is None:
-        return f"{country} and {neighbour} share no border in Natural Earth"
+        return Rule("rule.no_border", {"country": country, "neighbour": neighbour})
     distance = reference.distance_to_border_m(lon, lat, country, neighbour)
     if distance > MAX_BORDER_KM * 1000:
-        return (f"lies {distance / 1000:.1f} km from the {country}-{neighbour} border line "
-                f"(limit {MAX_BORDER_KM:g} km)")
+        return Rule("rule.far_from_border", {"km": round(distance / 1000, 1), "country": country,
+                                             "neighbour": neighbour, "limit": int(MAX_BORDER_KM)})
     inside = reference.country_of_point(lon, lat)
     if inside != country and distance > ON_LINE_M:
-        where = inside or "no country of the region"
-        return f"lies on the wrong side of the border (inside {where}, {distance:.0f} m from the line)"
+        return Rule("rule.wrong_side", {"inside": inside, "metres": round(distance)})
     return None
 
 
-def point_post_problem(country: str, lon: float | None, lat: float | None, post_type: str) -> str | None:
+def point_post_problem(country: str, lon: float | None, lat: float | None, post_type: str) -> Rule | None:
     """Why an air or sea post is misplaced, or None."""
     if lon is None or lat is None or pd.isna(lon) or pd.isna(lat):
-        return "has no coordinates"
+        return Rule("rule.no_coordinates")
     minx, miny, maxx, maxy = reference.REGION_BOUNDS
     if not (minx <= lon <= maxx and miny <= lat <= maxy):
-        return f"coordinates ({lon}, {lat}) are outside the region"
+        return Rule("rule.outside_region", {"lon": str(lon), "lat": str(lat)})
     if reference.country_of_point(lon, lat) == country:
         return None
     if post_type == "sea" and reference.distance_to_country_m(lon, lat, country) <= COAST_M:
         return None
-    return f"is not inside {country}"
+    return Rule("rule.not_inside", {"country": country})
 
 
 def post_problems(posts: pd.DataFrame) -> list[Problem]:
     """Border, side and crossing checks for a frame of posts (columns as in data/posts.csv)."""
     problems = []
     for row in posts.itertuples():
-        subject = f"post {row.code}"
         if row.type == "land":
-            message = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon, row.lat)
+            rule = land_post_problem(row.code, row.country_iso3, row.neighbour_iso3, row.lon, row.lat)
         else:
-            message = point_post_problem(row.country_iso3, row.lon, row.lat, row.type)
-        if message:
-            problems.append(Problem(subject, message))
+            rule = point_post_problem(row.country_iso3, row.lon, row.lat, row.type)
+        if rule:
+            problems.append(Problem("post", row.code, rule))
     land = posts[posts["type"] == "land"]
     for crossing, sides in land.groupby("crossing_code"):
         countries = set(sides["country_iso3"])
         expected = set(sides["country_iso3"]) | set(sides["neighbour_iso3"].dropna())
         if len(sides) != 2 or countries != expected:
-            problems.append(Problem(f"crossing {crossing}",
-                                    f"needs one post on each side, has {', '.join(sorted(sides['code']))}"))
+            problems.append(Problem("crossing", str(crossing),
+                                    Rule("rule.crossing_sides", {"codes": ", ".join(sorted(sides["code"]))})))
     return problems
 
 
@@ -96,8 +135,7 @@ def database_problems(engine: Engine) -> list[Problem]:
         if row.budget_flag:
             continue
         if not (float(row.budget_spent) <= float(row.budget_committed) <= float(row.budget_planned)):
-            problems.append(Problem(f"component {row.code}/{row.component_code}",
-                                    "budget is not spent ≤ committed ≤ planned and carries no flag"))
+            problems.append(Problem("component", f"{row.code}/{row.component_code}", Rule("rule.budget_order")))
     problems += rollup_problems(rollups, post_codes)
     return problems
 
@@ -115,12 +153,10 @@ def rollup_problems(differences: list[RollupDifference], post_codes: dict[int, s
     for table, found in by_table.items():
         for d in found[:MAX_ROLLUP_PROBLEMS]:
             post = post_codes.get(d.post_id, f"id {d.post_id}")
-            problems.append(Problem(
-                f"roll-up {table}",
-                f"{d.month:%Y-%m} post {post}: {d.count:,} crossings and {d.minors:,} minors, but "
-                f"{d.reference} has {d.reference_count:,} and {d.reference_minors:,}",
-            ))
+            problems.append(Problem("rollup", table, Rule("rule.rollup_differs", {
+                "month": f"{d.month:%Y-%m}", "post": post, "count": int(d.count), "minors": int(d.minors),
+                "reference": d.reference, "reference_count": int(d.reference_count),
+                "reference_minors": int(d.reference_minors)})))
         if len(found) > MAX_ROLLUP_PROBLEMS:
-            problems.append(Problem(f"roll-up {table}",
-                                    f"and {len(found) - MAX_ROLLUP_PROBLEMS:,} more months and posts differ"))
+            problems.append(Problem("rollup", table, Rule("rule.rollup_more", {"n": len(found) - MAX_ROLLUP_PROBLEMS})))
     return problems
