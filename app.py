@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
-from geo.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from geo.i18n import t
 
 ROOT = Path(__file__).resolve().parent
 
@@ -39,6 +39,7 @@ PAGES = (
 # Presentation mode (?present=1): the slides page alone, with no sidebar, menus or navigation
 # (when sign-in is required, only after signing in).
 if ui.present_mode() and not ui.sign_in_required():
+    st.session_state[ui.THROUGH_APP] = True  # no sidebar in presentation mode, by design
     st.navigation([st.Page("pages/present.py", title=t("ov.present", lang), url_path="present", default=True)],
                   position="hidden").run()
     st.stop()
@@ -49,16 +50,7 @@ pages = [
     for i, (path, key, icon, url) in enumerate(present)
 ]
 
-with st.sidebar:
-    st.markdown(f"### {t('app.title', lang)}")
-    choice = st.segmented_control(
-        t("app.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-        default=lang, key="lang_switch",
-    )
-    if choice and choice != lang:
-        ui.set_lang(choice)
-        st.rerun()
-    ui.sign_in_box()
+ui.shell_sidebar(lang)
 
 # Navigation is always declared (so Streamlit never falls back to serving pages/ directly); with
 # CA4_REQUIRE_LOGIN=1 no page runs until someone signs in.
@@ -67,4 +59,5 @@ navigation = st.navigation(pages, position="hidden" if locked else "sidebar")
 if locked:
     st.info(t("signin.required", lang), icon=":material/lock:")
     st.stop()
+st.session_state[ui.THROUGH_APP] = True  # the page's guard knows app.py drew the sidebar this run
 navigation.run()

@@ -273,24 +273,40 @@ def sign_in_required() -> bool:
     return settings().require_login and not signed_in()
 
 
+THROUGH_APP = "_through_app"
+
+
+def shell_sidebar(language: str) -> None:
+    """The sidebar every screen has: the title, the language switch and the sign-in box."""
+    from geo.i18n import LANGUAGE_NAMES
+
+    with st.sidebar:
+        st.markdown(f"### {t('app.title', language)}")
+        choice = st.segmented_control(t("app.language", language), options=list(LANGUAGES),
+                                      format_func=LANGUAGE_NAMES.get, default=language, key="lang_switch")
+        if choice and choice != language:
+            set_lang(choice)
+            st.rerun()
+        sign_in_box()
+
+
 def guard(role: str | None = None) -> None:
     """Every page's first call: stop here unless this visitor may see the page (fail closed).
 
     A page checks for itself, however it is reached: through app.py's navigation, or run alone (a fresh
     server's first request on a deep link runs pages/<name>.py without app.py, because of the pages/
-    folder). With CA4_REQUIRE_LOGIN=1 nobody signed out sees any page; `role` ("editor", "admin") is what
-    the page needs beyond that. geo/ checks the role again on every write.
+    folder; the page then draws app.py's sidebar itself). With CA4_REQUIRE_LOGIN=1 nobody signed out sees
+    any page; `role` ("editor", "admin") is what the page needs beyond that. geo/ checks the role again on
+    every write.
     """
     language = lang()
-    check_settings()
+    if not st.session_state.pop(THROUGH_APP, False):
+        shell_sidebar(language)
     if sign_in_required():
         st.info(t("signin.required", language), icon=":material/lock:")
-        sign_in_box("page")
         st.stop()
     if role is not None and not current_actor().can(role):
         st.warning(t(f"guard.{role}_only", language), icon=":material/lock:")
-        if not signed_in():
-            sign_in_box("page")
         st.stop()
 
 

@@ -107,11 +107,9 @@ def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> Non
 
 
 def test_a_deep_link_on_a_fresh_server_goes_through_the_sign_in_gate(browser, app_db_url: str) -> None:
-    """The first request a new server gets, on /admin, must not run pages/admin.py on its own.
-
-    Streamlit serves the first run of a fresh server in its old pages/-folder mode unless ui.py turns it
-    off; then the page would run without app.py's sign-in gate and sidebar.
-    """
+    """The first request a new server gets, on /admin, runs pages/admin.py on its own (Streamlit's old
+    pages/-folder mode, before app.py has ever called st.navigation): the page's own guard must stop it
+    and draw app.py's sidebar (language switch, sign-in) itself."""
     with running_app(app_db_url, {"CA4_REQUIRE_LOGIN": "1"}) as url:  # a new server: this is its first run
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()

@@ -14,12 +14,12 @@ import streamlit as st
 
 import ui
 from geo import reference
-from geo.access.auth import PermissionDenied
 from geo.i18n import t
 from geo.models import COMPONENT_STATUSES
 from geo.posts.queries import PostFilters, posts_frame
 from geo.upgrades import records as up
 from geo.upgrades import tables
+from views.refusals import REFUSED, attempt
 
 
 def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame) -> None:
@@ -28,9 +28,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
     def field_label(name: str) -> str:
         return tables.field_label(name, lang)
 
-    def show_problems(problems: dict[str, str]) -> None:
-        for line in tables.problem_lines(problems, lang):
-            st.error(line)
+    def submit(action) -> object:
+        return attempt(action, lang, "infra.form", tables.problem_lines, tables.stale_table)
 
     st.subheader(t("infra.form.title", lang))
     actor = ui.current_actor()
@@ -95,21 +94,9 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                 st.rerun()
             if submitted:
                 new = {name: st.session_state.get(f"infra_e_{name}") for name in up.EDIT_FIELDS}
-                try:
-                    before = seen["version"]
-                    version = up.update_component(engine, actor, post_code, component_code, seen, new)
-                except up.StaleEdit as stale:
-                    st.error(t("infra.form.stale", lang, by=stale.by or t("infra.form.stale.someone", lang)))
-                    if stale.meanwhile:
-                        st.dataframe(tables.stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
-                except up.ValidationFailed as error:
-                    st.error(t("infra.form.invalid", lang))
-                    show_problems(error.problems)
-                except up.NotFound:
-                    st.error(t("infra.form.gone", lang))
-                except PermissionDenied:
-                    st.error(t("infra.form.denied", lang))
-                else:
+                before = seen["version"]
+                version = submit(lambda: up.update_component(engine, actor, post_code, component_code, seen, new))
+                if version is not REFUSED:
                     if version == before:
                         st.info(t("infra.form.unchanged", lang))
                     else:
@@ -134,17 +121,12 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                     agency = st.text_input(field_label("agency"), key="infra_add_agency")
                     add_to_post = st.form_submit_button(t("infra.add.submit", lang))
                 if add_to_post:
-                    try:
-                        projects_here = own["project_id"].dropna()  # the project of the post's other components
-                        up.add_component(engine, actor, post_code, new_component, {
-                            "budget_planned": planned, "target_date": target_date, "agency": agency,
-                            "project_id": int(projects_here.iloc[0]) if len(projects_here) else None,
-                        })
-                    except up.ValidationFailed as error:
-                        show_problems(error.problems)
-                    except PermissionDenied:
-                        st.error(t("infra.form.denied", lang))
-                    else:
+                    projects_here = own["project_id"].dropna()  # the project of the post's other components
+                    added = submit(lambda: up.add_component(engine, actor, post_code, new_component, {
+                        "budget_planned": planned, "target_date": target_date, "agency": agency,
+                        "project_id": int(projects_here.iloc[0]) if len(projects_here) else None,
+                    }))
+                    if added is not REFUSED:
                         st.session_state["infra_flash"] = t("infra.add.added", lang, item=up.component_key(
                             post_code, new_component))
                         st.rerun()
@@ -160,13 +142,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                 name_en = c1.text_input(field_label("name_en"), key="infra_t_name_en")
                 name_es = c2.text_input(field_label("name_es"), key="infra_t_name_es")
                 add = st.form_submit_button(t("infra.admin.add", lang))
-            if add:
-                try:
-                    up.add_component_type(engine, actor, new_code, name_en, name_es, category)
-                except up.ValidationFailed as error:
-                    show_problems(error.problems)
-                except PermissionDenied:
-                    st.error(t("infra.form.denied", lang))
-                else:
-                    st.session_state["infra_flash"] = t("infra.admin.added", lang, code=new_code.strip().lower())
-                    st.rerun()
+            added = submit(lambda: up.add_component_type(engine, actor, new_code, name_en, name_es, category)) \
+                if add else REFUSED
+            if added is not REFUSED:
+                st.session_state["infra_flash"] = t("infra.admin.added", lang, code=new_code.strip().lower())
+                st.rerun()

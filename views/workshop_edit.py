@@ -12,11 +12,11 @@ import streamlit as st
 
 import ui
 from geo import reference
-from geo.access.auth import PermissionDenied
 from geo.i18n import fmt_number, t
 from geo.models import AGENCIES, SEXES, WORKSHOP_SCOPES
 from geo.workshops import records as ws
 from geo.workshops import tables
+from views.refusals import REFUSED, attempt
 
 
 def workshop_forms(engine, lang: str) -> None:
@@ -125,10 +125,8 @@ def workshop_forms(engine, lang: str) -> None:
         }
 
 
-    def show_problems(problems: dict[str, str]) -> None:
-        st.error(t("ws.form.invalid", lang))
-        for line in tables.problem_lines(problems, lang):
-            st.error(line)
+    def submit(action) -> object:
+        return attempt(action, lang, "ws.form", tables.problem_lines, tables.stale_table)
 
 
     def saved(text: str) -> None:
@@ -142,16 +140,10 @@ def workshop_forms(engine, lang: str) -> None:
             load_into_widgets("add", {"start_date": dt.date.today(), "end_date": dt.date.today()})
         code = st.text_input(t("ws.col.code", lang), key="add_code", placeholder="TB-2026-101")
         record = workshop_fields("add")
-        if st.button(t("ws.form.save_new", lang), key="add_save", type="primary"):
-            try:
-                ws.create_workshop(engine, actor, {**record, "code": code})
-            except ws.ValidationFailed as error:
-                show_problems(error.problems)
-            except PermissionDenied:
-                st.error(t("ws.form.denied", lang))
-            else:
-                st.session_state.pop("add_title", None)
-                saved(t("ws.form.created", lang, code=code.strip().upper()))
+        clicked = st.button(t("ws.form.save_new", lang), key="add_save", type="primary")
+        if clicked and submit(lambda: ws.create_workshop(engine, actor, {**record, "code": code})) is not REFUSED:
+            st.session_state.pop("add_title", None)
+            saved(t("ws.form.created", lang, code=code.strip().upper()))
 
     with correct_tab:
         codes = ws.workshops_frame(engine, dt.date(1900, 1, 1), dt.date(2999, 12, 31))["code"].tolist()
@@ -172,18 +164,7 @@ def workshop_forms(engine, lang: str) -> None:
                 st.session_state["edit_loaded"] = None
                 st.rerun()
             if save.button(t("ws.form.save", lang), key="edit_save", type="primary"):
-                try:
-                    version = ws.correct_workshop(engine, actor, code, seen, record)
-                except ws.StaleEdit as stale:
-                    st.error(t("ws.form.stale", lang, by=stale.by or "?"))
-                    if stale.meanwhile:
-                        st.dataframe(tables.stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
-                except ws.ValidationFailed as error:
-                    show_problems(error.problems)
-                except ws.NotFound:
-                    st.error(t("ws.form.gone", lang))
-                except PermissionDenied:
-                    st.error(t("ws.form.denied", lang))
-                else:
+                version = submit(lambda: ws.correct_workshop(engine, actor, code, seen, record))
+                if version is not REFUSED:
                     st.session_state["edit_loaded"] = None
                     saved(t("ws.form.corrected", lang, code=code, version=version))

@@ -75,6 +75,7 @@ STRINGS = {
     "guard.editor_only": {
         "es": "Esta página es para editores y administradores: inicie sesión con una cuenta de editor.",
         "en": "This page is for editors and administrators: sign in with an editor account."},
+    "edit.someone": {"es": "otra persona", "en": "someone else"},
     "edit.err.exists": {"es": "ya existe un registro con esta clave.", "en": "a record with this key already exists."},
     "guard.admin_only": {"es": "Esta página es solo para administradores.",
                          "en": "This page is for administrators only."},
