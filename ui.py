@@ -300,6 +300,7 @@ def guard(role: str | None = None) -> None:
     every write.
     """
     language = lang()
+    check_settings()  # an unusable setting: its message, before anything reads the settings
     if not st.session_state.pop(THROUGH_APP, False):
         shell_sidebar(language)
     if sign_in_required():
