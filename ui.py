@@ -314,13 +314,9 @@ def guard(role: str | None = None) -> None:
 # ---- overview/presentation
 def query_month(name: str, months: list, fallback):
     """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback`."""
-    import datetime as dt
+    from geo.periods import parse_month
 
-    raw = st.query_params.get(name, "")
-    try:
-        value = dt.date(int(raw[:4]), int(raw[5:7]), 1)
-    except (ValueError, IndexError):
-        return fallback
+    value = parse_month(st.query_params.get(name, ""))
     return value if value in months else fallback
 
 
@@ -335,8 +331,10 @@ def month_range(label: str, months: list, default: tuple, language: str, key: st
         return months[0], months[-1]
     first, last = st.select_slider(label, options=months, value=(first, last),
                                    format_func=lambda m: fmt_month(m, language), key=key)
-    st.query_params["from"] = first.strftime("%Y-%m")
-    st.query_params["to"] = last.strftime("%Y-%m")
+    from geo.periods import month_param
+
+    st.query_params["from"] = month_param(first)
+    st.query_params["to"] = month_param(last)
     return first, last
 
 

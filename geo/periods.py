@@ -79,6 +79,11 @@ def default_period(months: list[dt.date], length: int = DEFAULT_MONTHS) -> Perio
     return Period(months[max(0, len(months) - length)], months[-1])
 
 
+def month_param(month: dt.date) -> str:
+    """A month as a link writes it: 2026-10."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
 def parse_month(text: str | None) -> dt.date | None:
     """A month from a link ("2025-11"), or None for anything else (a stale or hand-typed URL)."""
     try:

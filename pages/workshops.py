@@ -10,7 +10,7 @@ import ui
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
 from geo.overview import figures as ov
-from geo.periods import Period, parse_month
+from geo.periods import Period, month_param, parse_month
 from geo.sample import sample_seed
 from geo.scope import figure_caption
 from geo.workshops import charts as workshop_charts
@@ -54,8 +54,8 @@ with st.sidebar:
 ui.set_query_value("reach", str(reach_km) if reach_km != int(coverage.DEFAULT_REACH_KM) else None)
 ui.set_query_list("type", types)
 start, end = (period if isinstance(period, tuple | list) and len(period) == 2 else period_default)
-ui.set_query_value("from", start.strftime("%Y-%m"))
-ui.set_query_value("to", end.strftime("%Y-%m"))
+ui.set_query_value("from", month_param(start))
+ui.set_query_value("to", month_param(end))
 report = load_report(str(engine.url), start, end, float(reach_km), tuple(types))
 posts = report.posts
 

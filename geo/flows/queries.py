@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, Date, Engine, and_, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from geo import periods
 from geo.models import (
     FlowDayNat,
     FlowDayPost,
@@ -25,7 +26,14 @@ from geo.models import (
     FlowMonthRoute,
     Post,
 )
-from geo.periods import add_months, last_day, month_start, months_between, previous_period  # noqa: F401
+from geo.periods import (  # noqa: F401 (the flows page reads them here)
+    add_months,
+    last_day,
+    month_param,
+    month_start,
+    months_between,
+    previous_period,
+)
 
 GRAINS = ("day", "week", "month")
 BREAKDOWNS = ("nationality", "sex", "age_band", "direction", "post")
@@ -366,18 +374,9 @@ def export_csv(engine: Engine, filters: FlowFilters) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------ URL values
-def month_param(month: dt.date) -> str:
-    """A month as it appears in the URL: 2026-10."""
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def parse_month(text: str | None, allowed: list[dt.date]) -> dt.date | None:
     """The month of a URL value if it is one of `allowed` (a shared link may be stale or edited)."""
-    try:
-        year, month = (int(part) for part in str(text).split("-"))
-        value = dt.date(year, month, 1)
-    except (TypeError, ValueError):
-        return None
+    value = periods.parse_month(text)
     return value if value in allowed else None
 
 
