@@ -72,3 +72,22 @@ def test_download_and_play_in_the_browser(browser, app_url: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "flows_playing_1280.png"))
     context.close()
+
+
+def test_overview_and_flows_page_show_the_same_total_and_say_what_it_counts(browser, app_url: str) -> None:
+    """One truth, as a policymaker sees it: the same crossings figure on both pages, with its scope in words."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    shown = {}
+    for path, label in (("/?lang=es", "Cruces registrados"), ("/flows?lang=es", "Cruces totales")):
+        page.goto(f"{app_url}{path}")
+        wait_idle(page)
+        metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+        metric.wait_for(timeout=60_000)
+        shown[path] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        assert page.get_by_text("los puestos del programa (Guatemala, El Salvador, Honduras y Nicaragua)",
+                                exact=False).count() >= 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert shown["/?lang=es"] == shown["/flows?lang=es"], shown
+    assert "," not in shown["/?lang=es"].split()[0] or "." in shown["/?lang=es"]  # 12.34 M, never Spain's 12,34 M
+    context.close()
