@@ -227,3 +227,53 @@ def test_through_the_command_line(db: Database, tmp_path: Path, case_id: str) ->
     missing = subprocess.run([sys.executable, "-m", "geo", "import", f.kind, str(tmp_path / "nope.csv")], cwd=REPO,
                              env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+# ------------------------------------------------------------------------------------------ the import page
+def _import_page_with_upload() -> None:
+    """pages/data.py with st.file_uploader answering the file in session state (AppTest has no uploader)."""
+    import io as _io
+    import runpy
+    from pathlib import Path
+
+    import streamlit as st
+
+    name, data = st.session_state["hostile_upload"]
+
+    class Upload(_io.BytesIO):
+        def __init__(self) -> None:
+            super().__init__(data)
+            self.name = name
+
+    st.file_uploader = lambda *args, **kwargs: Upload()
+    runpy.run_path(str(Path.cwd() / "pages" / "data.py"), run_name="__main__")
+
+
+PAGE_CASES = ["flows-csv-int_64bit", "posts-csv-markdown_text", "flows-csv-mixed_encoding", "assistance-xlsx-zip_bomb",
+              "flows-geojson-unknown_nationality"]
+
+
+@pytest.mark.parametrize("case_id", PAGE_CASES)
+def test_through_the_import_page(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_id: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    f = next(f for f in FILES if f.id == case_id)
+    url = copy_sqlite(f"sqlite:///{db.template}", tmp_path / "page.sqlite")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(REPO)
+    before = fingerprint(make_engine(url))
+    at = AppTest.from_function(_import_page_with_upload, default_timeout=120)
+    at.session_state["actor"] = EDITOR
+    at.session_state["hostile_upload"] = (f.name, f.data)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.selectbox(key="import_kind").set_value(f.kind).run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    if f.expect == "accept":
+        assert at.success, [e.value for e in at.error]
+        assert "\\[" in at.success[0].value or "[" not in f.name  # the summary is escaped Markdown
+    else:
+        assert any("File rejected" in e.value for e in at.error), [e.value for e in at.error]
+        assert at.dataframe, "the problems table"
+        assert fingerprint(make_engine(url)) == before
