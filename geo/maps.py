@@ -7,17 +7,20 @@ with no network. Tooltips use {field} placeholders: values are escaped by Stream
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import weakref
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 
 from geo import reference
+from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, t
 from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
 
@@ -74,7 +77,8 @@ def _round_coordinates(value: object, places: int = 3) -> object:
 
 
 @lru_cache(maxsize=4)
-def _geojson(kind: str) -> dict:
+def region_geojson(kind: str) -> dict:
+    """The display countries ("countries") or border lines ("borders") as GeoJSON, coordinates rounded."""
     frame = reference.countries(display=True) if kind == "countries" else reference.borders(display=True)
     geojson = json.loads(frame.to_json())
     for feature in geojson["features"]:  # the browser needs no more than ~100 m here; halves the bytes sent
@@ -82,6 +86,56 @@ def _geojson(kind: str) -> dict:
         feature.pop("bbox", None)
     geojson.pop("bbox", None)
     return geojson
+
+
+# The region's polygons are served once as static files (Streamlit's static serving, ./static/ beside app.py,
+# `server.enableStaticServing` in .streamlit/config.toml) and the deck layers load them by URL: each rerun
+# then resends a URL of a few dozen bytes instead of ~100 KB of outlines. Derived from data/reference by
+# scripts/build_static.py; tests/test_maps.py checks the committed copies are current.
+STATIC_DIR = REPO_ROOT / "static"
+REGION_FILES = {"countries": "ca4-countries.json", "borders": "ca4-borders.json"}
+
+
+def region_json_text(kind: str) -> str:
+    """The exact text of the static file for `kind` (compact JSON, UTF-8, newline at the end)."""
+    return json.dumps(region_geojson(kind), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_region_files(out: Path = STATIC_DIR) -> list[Path]:
+    """Write the static region files into `out` (scripts/build_static.py); returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, name in REGION_FILES.items():
+        path = out / name
+        path.write_text(region_json_text(kind), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _static_serving() -> bool:
+    try:
+        from streamlit import config
+        return bool(config.get_option("server.enableStaticServing"))
+    except Exception:  # no Streamlit config at all (a script): send the data inline
+        return False
+
+
+@lru_cache(maxsize=4)
+def region_data(kind: str, served: bool | None = None) -> str | dict:
+    """What a region layer's `data` is: a URL of the static file when the server serves ./static/ and the
+    file is current, else the GeoJSON inline (always correct; only bigger).
+
+    The URL is relative to the page ("app/static/...", no leading slash), so it resolves under any base
+    path a proxy adds; Streamlit's page URLs are one level deep (/map), so it lands on <base>/app/static/.
+    A `v` parameter with the content's hash makes a changed file a new URL, never a stale cached copy.
+    """
+    served = _static_serving() if served is None else served
+    path = STATIC_DIR / REGION_FILES[kind]
+    text = region_json_text(kind)
+    if not served or not path.is_file() or path.read_text(encoding="utf-8") != text:
+        return region_geojson(kind)
+    version = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"app/static/{REGION_FILES[kind]}?v={version}"
 
 
 @lru_cache(maxsize=2)
@@ -124,12 +178,12 @@ def base_layers(lang: str) -> list[pdk.Layer]:
         id="sea", get_polygon="polygon", get_fill_color=SEA, stroked=False, pickable=False,
     )
     countries = pdk.Layer(
-        "GeoJsonLayer", data=_geojson("countries"), id="countries", stroked=True, filled=True,
+        "GeoJsonLayer", data=region_data("countries"), id="countries", stroked=True, filled=True,
         get_fill_color=f"properties.is_ca4 ? {CA4_FILL} : {NEIGHBOUR_FILL}",
         get_line_color=[160, 160, 150], line_width_min_pixels=0.5, pickable=False,
     )
     borders = pdk.Layer(
-        "GeoJsonLayer", data=_geojson("borders"), id="borders", stroked=True, filled=False,
+        "GeoJsonLayer", data=region_data("borders"), id="borders", stroked=True, filled=False,
         get_line_color=BORDER_COLOUR, line_width_min_pixels=1.6, pickable=False,
     )
     labels = pdk.Layer(
@@ -441,8 +495,9 @@ def _region_json(lang: str) -> dict[str, str]:
 
 
 class RegionDeck(pdk.Deck):
-    """A Deck that does not turn the region into JSON again on every run (the country outlines are most of
-    the JSON; serialising them took about a quarter of a map page's run). Only public pydeck is used: the
+    """A Deck that does not turn the region into JSON again on every run (before the outlines were served as
+    static files they were most of the JSON, and serialising them took about a quarter of a map page's run;
+    inline, when static serving is off, they still are). Only public pydeck is used: the
     deck is written by Deck.to_json without its region layers (the public `layers` attribute, restored
     after), then each region layer's cached text takes its place in the layer list."""
 

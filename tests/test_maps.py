@@ -129,3 +129,39 @@ def test_region_deck_json_is_the_plain_decks_and_smaller() -> None:
     assert json.loads(text) == json.loads(plain.to_json())
     assert len(text) < len(plain.to_json())  # compact, not pretty-printed
     assert [layer.id for layer in deck.layers] == [layer.id for layer in layers]  # the deck is left as it was
+
+
+def test_the_committed_static_region_files_are_what_the_script_writes(tmp_path) -> None:
+    written = maps.write_region_files(tmp_path)
+    assert sorted(p.name for p in written) == sorted(maps.REGION_FILES.values())
+    for path in written:
+        committed = maps.STATIC_DIR / path.name
+        assert committed.read_bytes() == path.read_bytes(), f"run python scripts/build_static.py ({path.name})"
+    countries = json.loads((maps.STATIC_DIR / maps.REGION_FILES["countries"]).read_text(encoding="utf-8"))
+    assert {f["properties"]["iso3"] for f in countries["features"]} == set(reference.countries(display=True)["iso3"])
+
+
+def test_served_region_layers_load_by_a_relative_url_and_the_deck_stays_small() -> None:
+    for kind, name in maps.REGION_FILES.items():
+        url = maps.region_data(kind, served=True)
+        # Relative to the page (no leading slash): it resolves under any base path a proxy adds.
+        assert isinstance(url, str) and url.startswith(f"app/static/{name}?v=")
+        assert maps.region_data(kind, served=False) == maps.region_geojson(kind)  # inline without static serving
+    assert maps.region_data("countries") == maps.region_data("countries", served=True)  # .streamlit/config.toml
+    deck = maps.make_deck(maps.base_layers("es") + maps.post_layers(posts_for_map(), "es"), "es")
+    spec = json.loads(deck.to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["countries"]["data"] == maps.region_data("countries")
+    assert layers["borders"]["data"] == maps.region_data("borders")
+    assert len(maps.make_deck(maps.base_layers("es"), "es").to_json()) < 3_000  # was ~110 KB with the outlines
+
+
+def test_a_stale_static_file_is_not_served(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / maps.REGION_FILES["borders"]).write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(maps, "STATIC_DIR", tmp_path)
+    maps.region_data.cache_clear()
+    try:
+        assert maps.region_data("borders", served=True) == maps.region_geojson("borders")
+        assert maps.region_data("countries", served=True) == maps.region_geojson("countries")  # missing
+    finally:
+        maps.region_data.cache_clear()

@@ -1,0 +1,143 @@
+"""The map's region outlines served as static files (geo.maps.region_data), in headless Chromium:
+
+- /map still draws the countries (land pixels in the CA4 fill, sea pixels in the sea colour), loading the
+  outlines from <app>/app/static/ and sending no request beyond 127.0.0.1;
+- a filter change on /map receives at most 50 KB over the websocket (issue 15: it was ~112 KB when the
+  outlines rode in every rerun's deck JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from io import BytesIO
+
+import pytest
+
+from tests.browser import SCREENSHOTS, lonlat_to_pixel, wait_for_canvas_drawn, wait_idle
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1280, "height": 900}
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+MAX_BYTES_PER_CHANGE = 50 * 1024
+# Points clear of post marks and labels at the first view: inland Honduras (Olancho), north-east Nicaragua,
+# and the Pacific south of the Gulf of Fonseca.
+LAND = [(-85.5, 15.0), (-84.6, 13.6)]
+SEA = [(-88.5, 11.5)]
+
+
+def _near(colour: tuple[int, ...], target: list[int], tolerance: int = 6) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target, strict=False))
+
+
+def _pixel(image, lon: float, lat: float, box: dict) -> tuple[int, ...]:
+    from geo.maps import MAP_HEIGHT_PX, region_view
+
+    # The map page fits its first view to the width the browser reports (rounded to 10 px).
+    view = region_view((float(round(box["width"] / 10) * 10), float(MAP_HEIGHT_PX)))
+    x, y = lonlat_to_pixel(lon, lat, view, box["width"], box["height"])
+    return image.getpixel((int(x), int(y)))[:3]
+
+
+def _wait_quiet(page, frames: list, quiet_s: float = 0.6, timeout_s: float = 30) -> None:
+    """Until the script is idle and no websocket frame has arrived for `quiet_s` (the first load's
+    follow-up run, with the width the browser reports, must not be counted as the change's)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        wait_idle(page)
+        seen = len(frames)
+        page.wait_for_timeout(quiet_s * 1000)
+        if len(frames) == seen:
+            return
+    raise AssertionError("the page never went quiet")
+
+
+def test_the_map_draws_the_countries_from_static_files_offline(browser, app_url: str) -> None:
+    from PIL import Image
+
+    from geo.maps import CA4_FILL
+    from geo.maps import SEA as SEA_COLOUR
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    outside: list[str] = []
+    static: dict[str, int] = {}
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    page.on("response", lambda r: static.__setitem__(r.url.split("?")[0], r.status) if "/app/static/" in r.url
+            else None)
+    page.goto(f"{app_url}/map?lang=en")
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    wait_idle(page)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    deadline = time.monotonic() + 30
+    land = sea = []
+    while time.monotonic() < deadline:  # the outlines arrive a moment after the deck: poll the pixels
+        box = canvas.bounding_box()
+        image = Image.open(BytesIO(canvas.screenshot())).convert("RGB")
+        land = [_pixel(image, lon, lat, box) for lon, lat in LAND]
+        sea = [_pixel(image, lon, lat, box) for lon, lat in SEA]
+        if all(_near(c, CA4_FILL) for c in land) and all(_near(c, SEA_COLOUR) for c in sea):
+            break
+        page.wait_for_timeout(300)
+    image.save(SCREENSHOTS / "map_static_outlines.png")
+    assert all(_near(c, CA4_FILL) for c in land), f"land not drawn in the CA4 fill: {land}"
+    assert all(_near(c, SEA_COLOUR) for c in sea), sea
+    assert {url.rsplit("/", 1)[1]: code for url, code in static.items()} == {
+        "ca4-countries.json": 200, "ca4-borders.json": 200}
+    assert all(url.startswith(f"{app_url}/app/static/") for url in static)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert outside == [], f"the app made outside requests: {outside[:5]}"
+    context.close()
+
+
+def _deck_specs(frames: list) -> list[dict]:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    specs = []
+    for payload in frames:
+        if isinstance(payload, str):
+            continue
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg
+            continue
+        if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "deck_gl_json_chart":
+                specs.append(json.loads(element.deck_gl_json_chart.json))
+    return specs
+
+
+def test_a_filter_change_on_the_map_receives_at_most_50_kb(browser, app_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    frames: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    page.goto(f"{app_url}/map?lang=en")
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    received = []
+    for name, codes in [("Guatemala", "GTM"), ("Honduras", "GTM,HND")]:
+        _wait_quiet(page, frames)
+        start = len(frames)
+        box.click()
+        page.keyboard.type(name)  # filters the list, so the option is drawn (long lists are virtual)
+        page.get_by_role("option", name=name, exact=True).click()
+        page.keyboard.press("Escape")
+        page.wait_for_function("expected => new URLSearchParams(location.search).get('country') === expected",
+                               arg=codes, timeout=30_000)
+        _wait_quiet(page, frames)
+        change = frames[start:]
+        received.append(sum(len(p) for p in change))
+        specs = _deck_specs(change)
+        assert specs, "the change sent no deck"
+        layers = {layer["id"]: layer for layer in specs[-1]["layers"]}
+        assert layers["countries"]["data"].startswith("app/static/ca4-countries.json")
+        assert layers["borders"]["data"].startswith("app/static/ca4-borders.json")
+    assert max(received) <= MAX_BYTES_PER_CHANGE, f"bytes per change: {received}"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    context.close()
