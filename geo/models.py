@@ -330,7 +330,8 @@ class FlowMonthly(Base):
     count: Mapped[int] = mapped_column(BigInteger)
     unaccompanied_minors: Mapped[int] = mapped_column(BigInteger, default=0)
     rows: Mapped[int] = mapped_column(Integer, default=0)
-    sample_rows: Mapped[int] = mapped_column(Integer, default=0)  # of `rows`, those flagged is_sample
+    # of `rows`, those flagged is_sample; the database default is migration 0003's (it filled existing rows)
+    sample_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
