@@ -51,7 +51,6 @@ def _click_post(page, lon: float, lat: float) -> None:
     view = region_view((float(round(box["width"] / 10) * 10), float(MAP_HEIGHT_PX)))
     x, y = lonlat_to_pixel(lon, lat, view, box["width"], box["height"])
     page.mouse.move(box["x"] + x, box["y"] + y)
-    page.wait_for_timeout(500)
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
@@ -97,7 +96,7 @@ def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> Non
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     _click_post(page, roatan.lon, roatan.lat)  # hovering shows the tooltip, the click opens the panel
     page.get_by_role("heading", name=HOSTILE).wait_for(timeout=20_000)
-    page.wait_for_timeout(1000)
+    wait_idle(page)
     assert page.evaluate("window.__xss") is None, "the payload ran"
     assert dialogs == []
     assert page.locator('img[src="x"]').count() == 0

@@ -34,7 +34,6 @@ def test_flows_page_draws_sankey_and_time_series(browser, app_url: str) -> None:
     wait_for_canvas_drawn(page)  # the arcs map
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Sample data").count() >= 1
-    page.wait_for_timeout(1000)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "flows_1280.png"))
     assert outside == [], f"the page made outside requests: {outside[:5]}"
@@ -60,14 +59,15 @@ def test_download_and_play_in_the_browser(browser, app_url: str) -> None:
     page.get_by_text("▶ Play", exact=True).first.click()
     caption = page.get_by_text("Animation: ")
     caption.first.wait_for(timeout=30_000)
-    seen = {caption.first.inner_text()}
-    for _ in range(20):
-        page.wait_for_timeout(500)
-        if caption.count():
-            seen.add(caption.first.inner_text())
-        if len(seen) >= 3:
-            break
-    assert len(seen) >= 3, seen  # at least two steps of the animation were drawn
+    # Wait (for the state, not a time) until the animation caption has shown three different periods.
+    seen = page.evaluate_handle("() => new Set()")
+    page.wait_for_function("""(seen) => {
+        for (const e of document.querySelectorAll('p, div')) {
+            const text = e.innerText || '';
+            if (e.children.length === 0 && text.startsWith('Animation: ')) seen.add(text);
+        }
+        return seen.size >= 3;
+    }""", arg=seen, timeout=30_000, polling=100)  # at least two steps of the animation were drawn
     assert page.locator('[data-testid="stException"]').count() == 0
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "flows_playing_1280.png"))

@@ -57,7 +57,6 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
             wait_for_canvas_drawn(page)
         if SLIDES[number - 1] in ("flows", "infrastructure", "coverage"):
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-            page.wait_for_timeout(500)  # let the bars finish drawing before the screenshot
         if SLIDES[number - 1] == "kpis":  # the KPI tiles are large: a value at least 40 px high at 1080 p
             assert page.locator('[data-testid="stMetricValue"]').first.bounding_box()["height"] >= 40
         page.screenshot(path=str(SCREENSHOTS / f"present_1920_{number}_{SLIDES[number - 1]}.png"))
@@ -76,7 +75,6 @@ def test_presentation_keyboard_and_auto_advance(browser, app_url: str) -> None:
     wait_idle(page)
     assert _heading(page) == TITLES["es"][3]
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "present_1920_es_3_flows.png"))
     page.locator("h1").first.click()  # focus on the page, not on a widget that takes arrow keys itself
     page.keyboard.press("ArrowRight")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -221,22 +222,28 @@ def test_workshops_page_in_the_browser(browser, app_db_url: str) -> None:
         page.get_by_role("heading", name="Workshops and border coverage").wait_for(timeout=30_000)
         wait_idle(page)
         wait_for_canvas_drawn(page)
-        page.wait_for_timeout(1500)
         canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
         SCREENSHOTS.mkdir(exist_ok=True)
         png_path = SCREENSHOTS / "workshops_map.png"
-        canvas.screenshot(path=str(png_path))
+        box = canvas.bounding_box()
+        x, y = lonlat_to_pixel(-89.18718, 13.68935, INITIAL_VIEW, box["width"], box["height"])
+
+        def venue_pixel() -> tuple[int, int, int]:
+            canvas.screenshot(path=str(png_path))
+            image = Image.open(png_path).convert("RGB")
+            scale = image.width / box["width"]
+            return image.getpixel((int(x * scale), int(y * scale)))
+
+        deadline = time.monotonic() + 30  # the venue layer draws after the region: wait for it, not a fixed time
+        while sum(venue_pixel()) >= 200 and time.monotonic() < deadline:
+            page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
         page.screenshot(path=str(SCREENSHOTS / "workshops_page.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert outside == [], f"the app made outside requests: {outside[:5]}"
         for heading in ("Uncovered posts", "Coverage"):
             assert page.get_by_role("heading", name=heading).count() >= 1
         # The venue at San Salvador (regional workshops) is drawn as a dark dot where it should be.
-        box = canvas.bounding_box()
-        x, y = lonlat_to_pixel(-89.18718, 13.68935, INITIAL_VIEW, box["width"], box["height"])
-        image = Image.open(png_path).convert("RGB")
-        scale = image.width / box["width"]
-        r, g, b = image.getpixel((int(x * scale), int(y * scale)))
+        r, g, b = venue_pixel()
         assert r + g + b < 200, (r, g, b)  # VENUE navy, not the land fill
         # The other tabs run when opened.
         for tab, heading in (("Participants and pairs", "Binational pairs"), ("Where next", "Where next")):
