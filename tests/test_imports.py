@@ -245,7 +245,7 @@ def test_imports_on_both_backends(migrated_engine: Engine) -> None:
         assert report.ok and report.unchanged == report.rows, (kind, [p.line() for p in report.problems[:3]])
     row = a_flow_row(engine)
     data = ("day,post_code,direction,nationality,sex,age_band,count\n"
-            f"{row['day']},{row['code']},exit,QQQ,F,60+,9\n").encode()
+            f"{row['day']},{row['code']},exit,XXA,F,60+,9\n").encode()
     report = import_data(engine, SYSTEM, "flows", data, "one.csv")
     assert report.added == 1
     raw, rolled = totals(engine)
