@@ -21,6 +21,9 @@ export default function(component) {
     // Rounded to 10 px so a scrollbar coming and going does not rerun the page.
     const width = element ? Math.round(element.getBoundingClientRect().width / 10) * 10 : 0;
     if (width > 0) setStateValue('width', width);
+    // The window's height too (rounded to 20 px), so a map can take a share of what the screen shows.
+    const height = Math.round(window.innerHeight / 20) * 20;
+    if (height > 0) setStateValue('height', height);
 }
 """
 
@@ -38,12 +41,17 @@ _width_component = st.components.v2.component("ca4_container_width", js=_WIDTH_J
 _cookie_component = st.components.v2.component("ca4_cookie", js=_COOKIE_JS)
 
 
+def container_size(key: str) -> tuple[int | None, int | None]:
+    """(width of the container this is called in, height of the browser window) in CSS pixels; None until
+    the browser reports them (after the page's first run, which reruns the page once)."""
+    result = _width_component(key=key, on_width_change=lambda: None, on_height_change=lambda: None)
+    values = (getattr(result, "width", None), getattr(result, "height", None))
+    return tuple(int(v) if isinstance(v, int | float) and v > 0 else None for v in values)  # type: ignore[return-value]
+
+
 def container_width(key: str) -> int | None:
-    """Width in CSS pixels of the container this is called in; None on the page's first run (the browser
-    reports it, which reruns the page once)."""
-    result = _width_component(key=key, on_width_change=lambda: None)
-    width = getattr(result, "width", None)
-    return int(width) if isinstance(width, int | float) and width > 0 else None
+    """Width in CSS pixels of the container this is called in (see container_size)."""
+    return container_size(key)[0]
 
 
 def write_cookie(name: str, value: str, max_age_s: int, key: str) -> None:

@@ -99,7 +99,9 @@ with st.sidebar:
 # The first view fits the CA4 to the map's real width: the browser reports the page's width after the first
 # run (measured here, above the columns, so opening a profile does not report a new width and rerun); until
 # then, and if it never does, the view fits the narrowest screen, a phone's.
-width = browser_bridge.container_width("map_width")
+width, window_height = browser_bridge.container_size("map_width")
+# The map takes about two thirds of what the screen shows (never less than on a phone, never absurdly tall).
+map_height = int(min(max(0.68 * window_height, 420), 1000)) if window_height else maps.MAP_HEIGHT_PX
 MAP_SHARE = 0.63  # of the width, beside a profile
 STACKED_BELOW_PX = 600  # Streamlit stacks columns on a narrow screen: the map keeps the whole width
 
@@ -111,7 +113,7 @@ else:
 
 with map_column:
     map_width = width * MAP_SHARE - 8 if width and selected and width >= STACKED_BELOW_PX else width
-    canvas = (float(map_width), float(maps.MAP_HEIGHT_PX)) if map_width else maps.PHONE_CANVAS
+    canvas = (float(map_width), float(map_height)) if map_width else maps.PHONE_CANVAS
     view = maps.selected_view(every_post, selected) or maps.region_view(canvas)
     layers = maps.base_layers(lang)
     if show_arcs:
@@ -124,7 +126,7 @@ with map_column:
     if show_posts and len(posts):
         layers += maps.post_layers(posts, lang, labels=show_labels, selected=selected, view=view, canvas=canvas)
     st.pydeck_chart(
-        maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=maps.MAP_HEIGHT_PX,
+        maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=map_height,
         on_select="rerun", selection_mode="single-object", key=MAP_KEY,
     )
     st.caption(f"{t('map.caption', lang)} {t('map.count', lang, n=len(posts))}. {t('panel.more_labels', lang)}")

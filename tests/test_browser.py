@@ -41,14 +41,14 @@ def _open_map(browser, url: str, width: int = 1280, height: int = 900):
 
 
 def _click_post(page, lon: float, lat: float) -> None:
-    from geo.maps import MAP_HEIGHT_PX, region_view
+    from geo.maps import region_view
     from tests.browser import lonlat_to_pixel
 
     wait_idle(page)  # the rerun with the width the browser reported
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     box = canvas.bounding_box()
     # The map page fits its first view to the width the browser reports (rounded to 10 px).
-    view = region_view((float(round(box["width"] / 10) * 10), float(MAP_HEIGHT_PX)))
+    view = region_view((float(round(box["width"] / 10) * 10), float(box["height"])))
     x, y = lonlat_to_pixel(lon, lat, view, box["width"], box["height"])
     page.mouse.move(box["x"] + x, box["y"] + y)
     page.mouse.click(box["x"] + x, box["y"] + y)

@@ -103,12 +103,13 @@ def _content_width(page) -> float:
     }""")
 
 
-def test_the_map_takes_most_of_the_width_at_1280(browser, app_url: str) -> None:
-    context, page = _open(browser, f"{app_url}/map?lang=es", VIEWPORTS["desktop"])
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_map_takes_most_of_the_screen(browser, app_url: str, size: tuple[int, int]) -> None:
+    context, page = _open(browser, f"{app_url}/map?lang=es", size)
     wait_for_canvas_drawn(page)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
     assert canvas["width"] >= 0.6 * _content_width(page), (canvas, _content_width(page))
-    assert canvas["height"] >= 0.65 * VIEWPORTS["desktop"][1]
+    assert canvas["height"] >= 0.65 * size[1], canvas  # about two thirds of what the screen shows, at any size
     context.close()
 
 
