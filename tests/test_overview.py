@@ -155,7 +155,7 @@ def test_kpi_cards_carry_period_source_and_language(seeded: Engine) -> None:
     assert es["operational"].period.startswith("situación al ")
     for key in ("operational", "workshops", "flows", "returns"):
         assert f"semilla {seed}" in es[key].source and f"seed {seed}" in en[key].source
-    assert "data/posts.csv" in es["posts"].source
+    assert "ubicaciones reales" in es["posts"].source and "data/" not in es["posts"].source  # no file paths
     assert "Mujeres" in es["trained"].detail and "Women" in en["trained"].detail
 
 

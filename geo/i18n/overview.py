@@ -31,8 +31,8 @@ STRINGS = {
     "ov.kpi.returns": {"es": "Personas asistidas para retornar", "en": "Persons assisted to return"},
     "ov.kpi.period": {"es": "Período", "en": "Period"},
     "ov.kpi.source": {"es": "Fuente", "en": "Source"},
-    "ov.source.posts": {"es": "Puestos: data/posts.csv (ubicaciones reales).",
-                        "en": "Posts: data/posts.csv (real locations)."},
+    "ov.source.posts": {"es": "Registro de puestos fronterizos del monitor (nombres y ubicaciones reales).",
+                        "en": "The monitor's register of border posts (real names and locations)."},
     "ov.source.upgrades": {"es": "Componentes de infraestructura.", "en": "Infrastructure components."},
     "ov.source.workshops": {"es": "Registro de talleres.", "en": "Workshop records."},
     "ov.source.flows": {"es": "Conteos de flujo (resumen mensual).", "en": "Flow counts (monthly roll-up)."},
@@ -60,9 +60,11 @@ STRINGS = {
     "brief.view.projects": {"es": "Proyectos y retornos asistidos", "en": "Projects and assisted returns"},
     "brief.generated": {"es": "Generado el {date}", "en": "Generated on {date}"},
     "brief.source": {
-        "es": "Fuentes: puestos fronterizos (data/posts.csv); límites Natural Earth 1:10m (dominio público); "
+        "es": "Fuentes: registro de puestos fronterizos del monitor (ubicaciones reales); "
+        "límites Natural Earth 1:10m (dominio público); "
         "lugares GeoNames (CC BY 4.0); componentes, talleres, flujos y retornos del Monitor de Fronteras CA4.",
-        "en": "Sources: border posts (data/posts.csv); boundaries Natural Earth 1:10m (public domain); places "
+        "en": "Sources: the monitor's register of border posts (real locations); "
+        "boundaries Natural Earth 1:10m (public domain); places "
         "GeoNames (CC BY 4.0); components, workshops, flows and returns from the CA4 Border Monitor.",
     },
     "brief.source.projects": {
