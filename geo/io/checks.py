@@ -90,7 +90,7 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
             frame[f.name] = pd.Series([None] * len(raw), dtype=object)
             continue
         values, errors = parse_column(raw[columns[f.name]], f, decimal_comma=decimal_comma, serials=serials,
-                                      formulas=table.fmt in ("csv", "xlsx"))
+                                      formulas=table.fmt in ("csv", "xlsx"), text_only=table.fmt == "csv")
         frame[f.name] = values
         error_list = errors.tolist()
         for position in np.flatnonzero(errors.notna().to_numpy()).tolist():

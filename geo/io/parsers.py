@@ -279,8 +279,10 @@ def parse_codes(value: object, f: Field, formulas: bool = True) -> CellResult:
 
 
 def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool,
-                 formulas: bool = True) -> tuple[pd.Series, pd.Series]:
-    """Parse one column. Returns (values, errors); each distinct raw value is parsed once."""
+                 formulas: bool = True, text_only: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse one column. Returns (values, errors); each distinct raw value is parsed once. `text_only`
+    (CSV) says every cell is a str or None: distinct values are then found by pd.factorize, in C, where
+    other formats need a key that keeps 1, 1.0, "1" and True apart (_cache_key, in Python)."""
     lookup = _choice_lookup(f) if f.type == "choice" else None
 
     def one(value: object) -> CellResult:
@@ -309,6 +311,15 @@ def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool
             return parse_codes(value, f, formulas)
         raise ValueError(f.type)
 
+    if text_only:  # CSV: every cell is a str (or None for a missing one), so equal values parse alike
+        codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
+        results = [one(u) for u in uniques]  # each distinct value parsed once, then spread by code (in C)
+        value_array = np.empty(len(results), dtype=object)
+        error_array = np.empty(len(results), dtype=object)
+        value_array[:] = [r[0] for r in results]
+        error_array[:] = [r[1] for r in results]
+        return (pd.Series(value_array[codes], index=raw.index, dtype=object),
+                pd.Series(error_array[codes], index=raw.index, dtype=object))
     keys = raw.map(_cache_key)
     parsed: dict[Any, CellResult] = {}
     for k, v in zip(keys.tolist(), raw.tolist(), strict=True):
