@@ -67,7 +67,8 @@ def _outside(url: str) -> bool:
 
 def _check_page(page, what: str) -> None:
     wait_idle(page, 120_000)
-    page.wait_for_timeout(300)  # let charts and tables attach
+    # two rendered frames after the run: charts and tables have attached (a state, not a fixed time)
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
     assert page.locator('[data-testid="stException"]').count() == 0, what
     injected = page.locator(f'img[src*="{OUTSIDE}"], a[href*="{OUTSIDE}"], iframe[src*="{OUTSIDE}"], [onerror]')
     assert injected.count() == 0, (what, injected.first.evaluate("e => e.outerHTML"))
