@@ -245,8 +245,12 @@ def _import_page_with_upload() -> None:
             super().__init__(data)
             self.name = name
 
+    original = st.file_uploader
     st.file_uploader = lambda *args, **kwargs: Upload()
-    runpy.run_path(str(Path.cwd() / "pages" / "data.py"), run_name="__main__")
+    try:
+        runpy.run_path(str(Path.cwd() / "pages" / "data.py"), run_name="__main__")
+    finally:  # the module is shared by every later test in this process: put the real uploader back
+        st.file_uploader = original
 
 
 PAGE_CASES = ["flows-csv-int_64bit", "posts-csv-markdown_text", "flows-csv-mixed_encoding", "assistance-xlsx-zip_bomb",

@@ -111,7 +111,8 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
     assert any(c.startswith(t("infra.field.target_date", "es") + ": ") and c.endswith(" → 31 mar 2027")
                for c in changes), changes
     assert any(c.startswith(t("infra.field.notes", "es") + ": — → ") for c in changes), changes
-    assert frame[frame["Usuario"] == "system"]["Registro"].str.startswith("Datos de muestra: semilla").all()
+    seeded = frame[(frame["Usuario"] == "system") & (frame["Acción"] == t("audit.action.seed", "es"))]
+    assert len(seeded) and seeded["Registro"].str.startswith("Datos de muestra: semilla").all()
     caption = " ".join(c.value for c in at.caption)
     assert re.search(r"\b\d+ entradas?\b", caption) and "1 entradas" not in caption
 
