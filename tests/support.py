@@ -38,3 +38,18 @@ def copy_sqlite(source_url: str, target: Path) -> str:
         copy.close()
         source.close()
     return f"sqlite:///{target}"
+
+
+def page_elements(at):
+    """Every element an AppTest run put on screen, main area and sidebar, through AppTest's public blocks."""
+
+    def walk(node):
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            children = children.values()
+        for child in children or []:
+            yield child
+            yield from walk(child)
+
+    for block in (at.main, at.sidebar):
+        yield from walk(block)

@@ -27,6 +27,7 @@ from geo.i18n import (
     month_ticks,
     plotly_separators,
 )
+from tests.support import page_elements
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
@@ -87,20 +88,12 @@ def test_plotly_separators_and_month_ticks() -> None:
 
 
 # ------------------------------------------------------------------------------------------ every page
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        children = children.values()
-    for child in children or []:
-        yield child
-        yield from _walk(child)
-
 
 def page_text(at: AppTest) -> tuple[str, list[dict]]:
     """What a reader sees: text elements, metrics, table cells; and the plotly figures' JSON."""
     parts: list[str] = []
     figures: list[dict] = []
-    for node in _walk(at._tree):
+    for node in page_elements(at):
         kind = type(node).__name__
         if kind == "Dataframe":
             frame = node.value

@@ -13,6 +13,7 @@ from google.protobuf import json_format
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import LANGUAGES, STRINGS, fmt_date, fmt_month, fmt_number, t
+from tests.support import page_elements
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
@@ -80,14 +81,6 @@ def _contains(text: str, fragment: str) -> bool:
     return re.search(rf"(?<![^\W\d_]){re.escape(fragment)}(?![^\W\d_])", text) is not None
 
 
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        children = children.values()
-    for child in children or []:
-        yield child
-        yield from _walk(child)
-
 
 def shown_text(at: AppTest) -> str:
     """The interface text a page put on screen: element protos (labels, help, chart specs) and table headers.
@@ -95,7 +88,7 @@ def shown_text(at: AppTest) -> str:
     Table cells are data (workshop titles, agency names typed by users), not interface text: left out.
     """
     parts = []
-    for node in _walk(at._tree):
+    for node in page_elements(at):
         if type(node).__name__ == "Dataframe":
             parts += [str(c) for c in node.value.columns]
             continue
