@@ -501,11 +501,22 @@ class RegionDeck(pdk.Deck):
     deck is written by Deck.to_json without its region layers (the public `layers` attribute, restored
     after), then each region layer's cached text takes its place in the layer list."""
 
+    # A deck cached by a page (st.cache_data) comes back as an unpickled copy: its language travels with it,
+    # else the copy would fall back to pydeck's own JSON (indented: three times the bytes on every run).
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_region_lang": _DECK_LANG.get(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        lang = state.pop("_region_lang", None)
+        self.__dict__.update(state)
+        if lang:
+            _DECK_LANG[self] = lang
+
     def to_json(self) -> str:
         lang = _DECK_LANG.get(self)
         layers = list(self.layers)
         if not lang or not any(layer.id in REGION_LAYER_IDS for layer in layers):
-            return super().to_json()
+            return json.dumps(json.loads(super().to_json()), sort_keys=True, separators=(",", ":"))
         self.layers = [layer for layer in layers if layer.id not in REGION_LAYER_IDS]
         try:
             spec = json.loads(super().to_json())

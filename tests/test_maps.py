@@ -131,6 +131,19 @@ def test_region_deck_json_is_the_plain_decks_and_smaller() -> None:
     assert [layer.id for layer in deck.layers] == [layer.id for layer in layers]  # the deck is left as it was
 
 
+def test_a_cached_deck_writes_the_same_compact_json() -> None:
+    """Pages cache their decks (st.cache_data hands back an unpickled copy). The copy once lost its language and
+    fell back to pydeck's indented JSON: the presentation's coverage map went from 64 KB to 190 KB per run."""
+    import pickle
+
+    deck = maps.make_deck(maps.base_layers("es") + maps.post_layers(posts_for_map(), "es"), "es")
+    copy = pickle.loads(pickle.dumps(deck))
+    assert copy.to_json() == deck.to_json()
+    assert "\n" not in copy.to_json()
+    no_region = maps.RegionDeck(layers=maps.post_layers(posts_for_map(), "es"), map_provider=None)
+    assert "\n" not in no_region.to_json()  # even without the region's layers: compact
+
+
 def test_the_committed_static_region_files_are_what_the_script_writes(tmp_path) -> None:
     written = maps.write_region_files(tmp_path)
     assert sorted(p.name for p in written) == sorted(maps.REGION_FILES.values())
