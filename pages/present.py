@@ -66,10 +66,11 @@ def go_to(index: int) -> None:
     st.query_params["slide"] = str(index + 1)
 
 
-st.html(pr.CSS)
 seed = sample_seed(engine)
 index = pr.slide_index(st.query_params.get("slide"))
 slide = pr.SLIDES[index]
+# The page's style first, at the same place on every slide (so the stage below keeps its place too).
+st.html(pr.CSS + ("" if slide in pr.MAP_SLIDES else pr.OFFSTAGE_CSS))
 # The overview's filters travel in the link (?from=&to=&country=); otherwise the last 12 months, all CA4.
 months, default = load_months(URL)
 first, last = ui.query_month("from", months, default.first), ui.query_month("to", months, default.last)
@@ -83,6 +84,31 @@ counter.markdown(f"**{t('present.counter', lang, n=index + 1, total=len(pr.SLIDE
                  f"{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}")
 st.caption(ov.filters_text(figures, lang))
 
+# The stage: the one map of the show, at the same place on every slide (geo.overview.slides.stage_map says
+# which map it holds; out of sight on a slide without a map, OFFSTAGE_CSS).
+staged = pr.stage_map(index)
+with st.container(key="present_stage"):
+    left, right = st.columns([4, 1] if staged == "map" else [3, 2])
+    with left:
+        map_title = st.empty()
+        if staged == "map":  # names placed at projector size, none overlapping (slides.map_slide_deck)
+            st.pydeck_chart(map_deck(URL, period.first, period.last, chosen, lang), height=720, key="present_map")
+        else:
+            st.pydeck_chart(coverage_deck(URL, period.start, period.end, lang), height=600, key="present_map")
+    if slide == "map":
+        with right:
+            ui.status_legend(lang)
+            st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
+            st.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
+    elif slide == "coverage":
+        map_title.markdown(f"**{t('present.coverage.map', lang)}**")
+        with left:
+            ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
+        report = load_coverage(URL, period.start, period.end)
+        by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
+        right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
+                           key="present_coverage", theme=None)
+
 if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
     highlights_view.show(highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4))), lang)
 elif slide == "kpis":
@@ -92,20 +118,11 @@ elif slide == "kpis":
             with column.container(border=True, height=300):
                 st.metric(card.label, card.value)
                 st.caption(card.detail)
-elif slide == "map":
-    left, right = st.columns([4, 1])
-    with left:
-        # Names placed at projector size, none overlapping (geo.overview.slides.map_slide_deck).
-        st.pydeck_chart(map_deck(URL, period.first, period.last, chosen, lang), height=720, key="present_map")
-    with right:
-        ui.status_legend(lang)
-        st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
-        st.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
 elif slide == "flows":
     left, right = st.columns([3, 1])
     monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
-                  theme=None)
+                      theme=None)
     right.metric(t("present.flows.total", lang), fmt_number(figures.flows["total"], lang))
     change = figures.flows_change_pct
     if change is not None:
@@ -120,16 +137,6 @@ elif slide == "infrastructure":
     right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
                     total=fmt_number(figures.components, lang)))
     right.metric(t("ov.kpi.budget", lang), fmt_percent(figures.spent_pct, lang))
-else:
-    report = load_coverage(URL, period.start, period.end)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{t('present.coverage.map', lang)}**")
-        st.pydeck_chart(coverage_deck(URL, period.start, period.end, lang), height=600, key="present_coverage_map")
-        ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
-    by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
-    right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
-                       key="present_coverage", theme=None)
 
 # ------------------------------------------------------------------ navigation and notices
 previous, following, auto_column, exit_column, notice_column = st.columns([1, 1, 2, 1, 4],

@@ -11,7 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from pyproj import Geod
+import shapely
+from pyproj import Geod, Transformer
 
 from geo import reference
 from geo.workshops.coverage import (
@@ -21,7 +22,7 @@ from geo.workshops.coverage import (
     geodesic_m,
     next_reason,
     post_coverage,
-    reach_buffers,
+    reach_area_metric,
     segment_key,
     suggest_venue,
     where_next,
@@ -155,17 +156,23 @@ def test_line_reach_grows_with_the_distance() -> None:
     assert far.loc["GTM-SLV", "line_reached_km"] == 0.0
 
 
-def test_reach_buffers_are_metric_circles() -> None:
+def test_drawn_reach_discs_are_the_counted_reach() -> None:
+    """The map draws one circle of reach_km ground metres per distinct venue; the area coverage counts with
+    (buffers in UTM 16N) agrees with it within 1 % of the radius in every direction."""
+    from geo.workshops.maps import reach_layers
+
     frame = venues(("V", *VENUE), ("V again", *VENUE), ("North", -90.5, 16.5))
-    discs = reach_buffers(frame, 30)
-    assert len(discs) == 2  # one disc per distinct venue point
-    assert discs.crs.to_epsg() == 4326
-    assert sorted(discs["workshops"]) == [1, 2]
-    for disc, lon, lat in zip(discs.geometry, discs["venue_lon"], discs["venue_lat"], strict=True):
-        xs, ys = disc.exterior.coords.xy
-        _, _, d = GEOD.inv(np.full(len(xs), lon), np.full(len(xs), lat), np.array(xs), np.array(ys))
-        # Buffered in UTM 16N: within 0.2 % of 30 km everywhere (a buffer in degrees would be off by ~3 %).
-        assert np.all(np.abs(np.asarray(d) - 30_000) < 60)
+    (layer,) = reach_layers(frame, 30, "es")
+    drawn = pd.DataFrame(layer.data)
+    assert len(drawn) == 2  # one disc per distinct venue point
+    assert layer.get_radius == 30_000 and layer.radius_units == "meters"
+    area = reach_area_metric(frame, 30)
+    to_metric = Transformer.from_crs("EPSG:4326", reference.METRIC_CRS, always_xy=True)
+    for lon, lat in zip(drawn["lon"], drawn["lat"], strict=True):
+        for bearing in range(0, 360, 30):
+            for share, inside in ((0.99, True), (1.01, False)):
+                x, y, _ = GEOD.fwd(lon, lat, bearing, 30_000 * share)
+                assert shapely.Point(*to_metric.transform(x, y)).within(area) == inside, (lon, lat, bearing, share)
 
 
 def test_suggested_venue_is_the_town_nearest_the_points() -> None:

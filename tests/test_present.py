@@ -52,6 +52,12 @@ def test_projector_labels_enlarge_only_text_layers() -> None:
     assert maps.base_layers("es")[3].get_size == 13  # the desk maps keep their size
 
 
+def test_the_stage_holds_the_map_the_show_reaches_next() -> None:
+    assert [pr.stage_map(i) for i in range(len(pr.SLIDES))] == [
+        "map", "map", "map", "coverage", "coverage", "coverage"]
+    assert all(pr.stage_map(pr.SLIDES.index(slide)) == slide for slide in pr.MAP_SLIDES)
+
+
 def test_slides_open_on_the_filters_in_the_link(app_env: str) -> None:
     from pathlib import Path
 

@@ -46,6 +46,12 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
     assert page.locator('[data-testid="stMarkdownContainer"] ol').count() >= 3
     # The content fits the projector: the navigation buttons are on screen without scrolling.
     assert page.get_by_role("button", name="Next").bounding_box()["y"] < 1080
+    # One map for the whole show (geo.overview.slides.stage_map): already there, out of sight, on the first
+    # slide; marked here, so a map slide showing a new canvas (a new WebGL map, seconds to build) fails below.
+    canvas = page.locator('.st-key-present_stage [data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="attached", timeout=60_000)
+    assert page.locator(".st-key-present_stage").bounding_box()["x"] < -1000
+    canvas.evaluate("c => { c.dataset.shownSince = 'first slide'; }")
     for number, title in enumerate(TITLES["en"][1:], start=2):
         page.get_by_role("button", name="Next").click()
         page.wait_for_function(f"() => document.querySelector('h1') && "
@@ -53,8 +59,13 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
         wait_idle(page)
         assert page.locator('[data-testid="stException"]').count() == 0, title
         assert f"slide={number}" in page.url
+        stage = page.locator(".st-key-present_stage").bounding_box()
         if SLIDES[number - 1] in ("map", "coverage"):
             wait_for_canvas_drawn(page)
+            assert 0 <= stage["x"] < 1920 and stage["y"] < 1080, SLIDES[number - 1]
+            assert canvas.evaluate("c => c.dataset.shownSince") == "first slide", "the map was built anew"
+        else:
+            assert stage["x"] < -1000, SLIDES[number - 1]
         if SLIDES[number - 1] in ("flows", "infrastructure", "coverage"):
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         if SLIDES[number - 1] == "kpis":  # the KPI tiles are large: a value at least 40 px high at 1080 p

@@ -151,6 +151,32 @@ def step(index: int, delta: int) -> int:
     return (index + delta) % len(SLIDES)
 
 
+# The slides with a map, and the map element they share. A browser creating a WebGL map (context, shaders) takes
+# 2-3 s with software rendering, updating one ~0.2 s: so the presentation keeps ONE map element at the same
+# place on every slide, shown on a map slide and kept drawn out of sight on the others, holding the map the
+# show reaches next. Moving to a map slide then shows a map that is already drawn.
+MAP_SLIDES = ("map", "coverage")
+
+# Added to CSS on a slide without a map: the stage leaves the page's flow and the screen, still laid out and
+# drawn (display:none would give the map no size, so nothing would be prepared).
+OFFSTAGE_CSS = """
+<style>
+.st-key-present_stage { position: absolute !important; left: -40000px !important; top: 0 !important;
+  width: 1400px !important; }
+</style>
+"""
+
+
+def stage_map(index: int) -> str:
+    """The map the stage holds on slide `index`: its own on a map slide, else the next map slide's (in the
+    show's loop), so it is ready when the presenter gets there."""
+    for ahead in range(len(SLIDES)):
+        slide = SLIDES[(index + ahead) % len(SLIDES)]
+        if slide in MAP_SLIDES:
+            return slide
+    raise ValueError("no map slide")
+
+
 def auto_seconds(raw: str | None) -> int:
     try:
         value = int(str(raw))

@@ -144,14 +144,6 @@ def venue_groups(workshops: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["venue_lon", "venue_lat", "venue_name", "workshops", "codes"])
 
 
-def reach_buffers(venues: pd.DataFrame, reach_km: float) -> gpd.GeoDataFrame:
-    """One reach disc per distinct venue, buffered in METRIC_CRS and returned in lon/lat for drawing."""
-    grouped = venue_groups(venues)
-    points = gpd.GeoSeries(gpd.points_from_xy(grouped["venue_lon"], grouped["venue_lat"]), crs="EPSG:4326")
-    discs = points.to_crs(reference.METRIC_CRS).buffer(float(reach_km) * 1000.0, 32).to_crs("EPSG:4326")
-    return gpd.GeoDataFrame(grouped, geometry=discs.values, crs="EPSG:4326")
-
-
 def coverage_by_segment(post_cov: pd.DataFrame, venues: pd.DataFrame, reach_km: float,
                         countries: tuple[str, ...] = reference.CA4) -> pd.DataFrame:
     """Per border segment with a side in `countries`: its land posts covered / reached, and its line reached.

@@ -12,7 +12,7 @@ import pydeck as pdk
 
 from geo import maps, reference
 from geo.i18n import fmt_number, fmt_percent, t
-from geo.workshops.coverage import CoverageReport, reach_buffers, venue_groups
+from geo.workshops.coverage import CoverageReport, venue_groups
 
 PIXELS = maps.PIXELS
 COVERED = [0, 158, 115]  # Okabe-Ito bluish green
@@ -81,19 +81,22 @@ def _posts_frame(report: CoverageReport, lang: str) -> pd.DataFrame:
 
 
 def reach_layers(workshops: pd.DataFrame, reach_km: float, lang: str) -> list[pdk.Layer]:
-    """The discs of `reach_km` around the venues of `workshops` (buffered in a metric CRS, see coverage)."""
-    venues = workshops.dropna(subset=["venue_lon", "venue_lat"])
+    """The discs of `reach_km` around the venues of `workshops`: one circle per distinct venue, its radius in
+    metres on the ground (deck.gl scales metres at each point's latitude; within 1 % of the metric-CRS buffer
+    that coverage.reach_area_metric counts with, at this size). A circle is a few numbers where a buffered
+    polygon was ~130 vertices: half the coverage map's JSON, and nothing for the browser to triangulate."""
+    venues = venue_groups(workshops.dropna(subset=["venue_lon", "venue_lat"]))
     if venues.empty:
         return []
-    discs = reach_buffers(venues, reach_km)
     data = pd.DataFrame({
-        "polygon": [[[round(x, 5), round(y, 5)] for x, y in g.exterior.coords] for g in discs.geometry],
-        "tip_title": discs["venue_name"].fillna("–"),
-        "tip_line1": [t("ws.map.tip.reach", lang, km=fmt_number(reach_km, lang))] * len(discs),
-        "tip_line2": discs["codes"],
+        "lon": venues["venue_lon"].round(5), "lat": venues["venue_lat"].round(5),
+        "tip_title": venues["venue_name"].fillna("–"),
+        "tip_line1": [t("ws.map.tip.reach", lang, km=fmt_number(reach_km, lang))] * len(venues),
+        "tip_line2": venues["codes"],
     })
     return [pdk.Layer(
-        "PolygonLayer", data=data, id="ws-reach", get_polygon="polygon", get_fill_color=REACH_FILL,
+        "ScatterplotLayer", data=data, id="ws-reach", get_position=["lon", "lat"],
+        get_radius=float(reach_km) * 1000.0, radius_units=pdk.types.String("meters"), get_fill_color=REACH_FILL,
         get_line_color=REACH_LINE, line_width_min_pixels=1, stroked=True, filled=True, pickable=False,
     )]
 
