@@ -13,7 +13,10 @@ from geo.config import settings
 
 
 def database_path(rows: int, seed: int) -> Path:
-    return settings().var_dir / "bench" / f"flows-{rows}-seed{seed}.sqlite"
+    """One file per (rows, seed, generator version): a database made by an older generator is not reused."""
+    from geo.flows.generate import SAMPLE_VERSION
+
+    return settings().var_dir / "bench" / f"flows-{rows}-seed{seed}-v{SAMPLE_VERSION}.sqlite"
 
 
 def _fast_bulk_load(dbapi_connection, _record) -> None:

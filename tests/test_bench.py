@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.__main__ import main as bench_main
+from bench.database import database_path
 from geo.cli import main
 from geo.db import make_engine
 from geo.models import DatasetState, FlowMonthly, FlowMonthRoute
@@ -34,7 +35,8 @@ def test_server_bench_uses_a_database_of_its_own(tmp_path: Path, monkeypatch: py
         assert len(timed) == 1 and TIMING.search(timed[0]), timed
     assert sum(1 for line in lines if line.startswith("query ") and TIMING.search(line)) >= 8
 
-    path = tmp_path / "var" / "bench" / "flows-3000-seed5.sqlite"
+    path = database_path(3000, 5)  # named by rows, seed and the generator's version
+    assert path.parent == tmp_path / "var" / "bench" and path.name.startswith("flows-3000-seed5-v")
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
         assert conn.execute(select(func.sum(FlowMonthly.rows))).scalar_one() == 3000
