@@ -11,17 +11,24 @@ import hashlib
 import json
 import math
 import weakref
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 
 from geo import reference
 from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, t
+from geo.placement import (
+    COUNTRY_LABEL_STYLE,
+    POST_LABEL_STYLE,
+    LabelStyle,
+    fit_view,
+    label_boxes,
+    place_labels,
+    world_px,
+)
 from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
@@ -218,50 +225,6 @@ def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame
 
 
-# ------------------------------------------------------------------------------ label placement
-# Labels are chosen on the server, in screen pixels at the initial view: deck.gl draws every label it is
-# given, so two that would collide are never both sent. A label's box is estimated from its font size and
-# text length (DejaVu Sans, the browser's fallback here, averages at most 0.62 em a glyph in the posts'
-# names and 0.82 em in bold capitals), in Web Mercator pixels as deck.gl projects them (512-px world).
-TILE_PX = 512
-
-
-@dataclass(frozen=True)
-class LabelStyle:
-    """How a TextLayer draws its labels, for estimating their boxes."""
-
-    size_px: float = 12.0
-    char_em: float = 0.62  # average glyph advance, in ems, erring wide
-    line_em: float = 1.25
-    padding_px: float = 2.0  # outline and breathing room around the text
-
-
-POST_LABEL_STYLE = LabelStyle()
-COUNTRY_LABEL_STYLE = LabelStyle(size_px=13.0, char_em=0.82)
-
-
-def world_px(lon: object, lat: object, zoom: float) -> tuple[np.ndarray, np.ndarray]:
-    """Web Mercator pixel coordinates (deck.gl's, 512-px tiles) of lon/lat at `zoom`."""
-    scale = TILE_PX * 2 ** zoom / (2 * math.pi)
-    lam = np.radians(np.asarray(lon, dtype=float))
-    phi = np.radians(np.asarray(lat, dtype=float))
-    return scale * (lam + math.pi), scale * (math.pi - np.log(np.tan(math.pi / 4 + phi / 2)))
-
-
-def fit_view(bounds: tuple[float, float, float, float], width_px: float, height_px: float,
-             padding_px: float = 12.0) -> dict:
-    """The view state (centre, zoom) showing `bounds` whole in a canvas of the given size (pydeck has no
-    fit-bounds at render time, so the zoom is computed here for the narrowest canvas it must fit)."""
-    minx, miny, maxx, maxy = bounds
-    x0, y0 = world_px([minx, maxx], [maxy, miny], 0)
-    span_x, span_y = float(x0[1] - x0[0]), float(y0[1] - y0[0])
-    zoom = math.log2(min((width_px - 2 * padding_px) / span_x, (height_px - 2 * padding_px) / span_y))
-    centre_y = (y0[0] + y0[1]) / 2 * 2 * math.pi / TILE_PX  # back to Mercator radians
-    lat = math.degrees(2 * math.atan(math.exp(math.pi - centre_y)) - math.pi / 2)
-    return {"longitude": round((minx + maxx) / 2, 4), "latitude": round(lat, 4), "zoom": round(zoom, 2),
-            "pitch": 0, "bearing": 0}
-
-
 # The other pages' regional maps keep their desktop view (their owners choose); the map page fits its view
 # to the width the browser reports (region_view), and to a phone's until it knows.
 INITIAL_VIEW = {"longitude": -87.7, "latitude": 14.3, "zoom": 5.3, "pitch": 0, "bearing": 0}
@@ -276,91 +239,6 @@ def region_view(canvas: tuple[float, float]) -> dict:
         return PHONE_VIEW
     view = fit_view(CA4_BOUNDS, *canvas, padding_px=10)
     return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
-
-
-def _box(x: float, y: float, chars: int, anchor: str, baseline: str, style: LabelStyle) -> tuple:
-    """The box of one label whose anchor point is at pixel (x, y) (the mark plus the pixel offset)."""
-    width = chars * style.char_em * style.size_px
-    height = style.line_em * style.size_px
-    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
-    top = y if baseline == "top" else y - height if baseline == "bottom" else y - height / 2
-    pad = style.padding_px
-    return (left - pad, top - pad, left + width + pad, top + height + pad)
-
-
-def label_boxes(labels: pd.DataFrame, zoom: float, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
-    """Pixel boxes (x0, y0, x1, y1; world pixels at `zoom`) of labels drawn by a TextLayer.
-
-    `labels` has label, lon, lat and optionally anchor ("start", "middle", "end"), baseline ("top",
-    "center", "bottom") and dx, dy (the pixel offset), as the TextLayer gets them.
-    """
-    x, y = world_px(labels["lon"], labels["lat"], zoom)
-    n = len(labels)
-    dx = labels["dx"].to_numpy(dtype=float) if "dx" in labels else np.zeros(n)
-    dy = labels["dy"].to_numpy(dtype=float) if "dy" in labels else np.zeros(n)
-    anchor = labels["anchor"].tolist() if "anchor" in labels else ["middle"] * n
-    baseline = labels["baseline"].tolist() if "baseline" in labels else ["center"] * n
-    boxes = [_box(float(x[i] + dx[i]), float(y[i] + dy[i]), len(str(text)), anchor[i], baseline[i], style)
-             for i, text in enumerate(labels["label"].tolist())]
-    return pd.DataFrame(boxes or np.empty((0, 4)), columns=["x0", "y0", "x1", "y1"], index=labels.index)
-
-
-def _overlaps(box: np.ndarray, others: np.ndarray) -> bool:
-    if not len(others):
-        return False
-    return bool(np.any((box[0] < others[:, 2]) & (others[:, 0] < box[2])
-                       & (box[1] < others[:, 3]) & (others[:, 1] < box[3])))
-
-
-def overlapping_pairs(boxes: pd.DataFrame) -> list[tuple[int, int]]:
-    """Positions (i, j), i < j, of boxes that intersect (touching edges do not count)."""
-    values = boxes[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float)
-    return [(i, j) for i in range(len(values)) for j in range(i + 1, len(values))
-            if _overlaps(values[i], values[j:j + 1])]
-
-
-def _candidate_positions(radius: float) -> list[dict]:
-    """Where a label may sit around its mark, in order of preference: below, right, left, above."""
-    gap = radius + 2
-    return [
-        {"anchor": "middle", "baseline": "top", "dx": 0.0, "dy": gap},
-        {"anchor": "start", "baseline": "center", "dx": gap + 1, "dy": 0.0},
-        {"anchor": "end", "baseline": "center", "dx": -gap - 1, "dy": 0.0},
-        {"anchor": "middle", "baseline": "bottom", "dx": 0.0, "dy": -gap},
-    ]
-
-
-def place_labels(candidates: pd.DataFrame, view: dict, *, canvas: tuple[float, float],
-                 obstacles: pd.DataFrame | None = None, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
-    """The labels that fit, highest `priority` first, with the position each takes.
-
-    `candidates`: label, lon, lat, priority and radius (the mark's half-size in pixels). A label is kept
-    at the first of its positions (below, right, left, above its mark) whose box stays inside the canvas
-    (width, height, centred on the view) and overlaps no kept label and no obstacle box (country names,
-    programme marks). Pure: the same input gives the same labels; tested without a browser.
-    """
-    zoom = float(view["zoom"])
-    cx, cy = world_px([view["longitude"]], [view["latitude"]], zoom)
-    frame_box = (float(cx[0]) - canvas[0] / 2, float(cy[0]) - canvas[1] / 2,
-                 float(cx[0]) + canvas[0] / 2, float(cy[0]) + canvas[1] / 2)
-    taken = (obstacles[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float) if obstacles is not None
-             else np.empty((0, 4)))
-    kept: list[dict] = []
-    ordered = candidates.sort_values("priority", ascending=False, kind="stable")
-    xs, ys = world_px(ordered["lon"], ordered["lat"], zoom)
-    for row, x, y in zip(ordered.itertuples(index=False), xs, ys, strict=True):
-        for position in _candidate_positions(float(row.radius)):
-            box = np.array(_box(x + position["dx"], y + position["dy"], len(str(row.label)),
-                                position["anchor"], position["baseline"], style))
-            inside = (box[0] >= frame_box[0] and box[1] >= frame_box[1]
-                      and box[2] <= frame_box[2] and box[3] <= frame_box[3]
-                      and frame_box[0] <= x <= frame_box[2] and frame_box[1] <= y <= frame_box[3])
-            if inside and not _overlaps(box, taken):
-                taken = np.vstack([taken, box])
-                kept.append({"label": row.label, "lon": row.lon, "lat": row.lat, **position})
-                break
-    columns = ["label", "lon", "lat", "anchor", "baseline", "dx", "dy"]
-    return pd.DataFrame(kept, columns=columns)
 
 
 def mark_boxes(frame: pd.DataFrame, zoom: float) -> pd.DataFrame:

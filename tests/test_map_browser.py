@@ -5,7 +5,7 @@ on a phone (390x844), in Spanish and English:
 - the map canvas takes at least 60 % of the content width at 1280 px, and the whole CA4 fits on a phone;
 - the post profile's status column is in view without scrolling sideways;
 - no two labels the page sends overlap at the first view (boxes computed from the deck JSON read off the
-  websocket, with geo.maps.label_boxes);
+  websocket, with geo.placement.label_boxes);
 - a reload keeps an editor signed in; after signing out, the old cookie no longer signs anyone in.
 """
 
@@ -137,7 +137,7 @@ def _deck_specs(frames: list) -> list[dict]:
 @pytest.mark.parametrize(("viewport", "lang"), [("desktop", "es"), ("desktop", "en"), ("phone", "es"),
                                                 ("phone", "en")])
 def test_no_two_labels_sent_overlap_at_the_first_view(browser, app_url: str, viewport: str, lang: str) -> None:
-    from geo import maps
+    from geo import maps, placement
 
     frames: list = []
     context, page = _open(browser, f"{app_url}/map?lang={lang}", VIEWPORTS[viewport], frames)
@@ -149,18 +149,19 @@ def test_no_two_labels_sent_overlap_at_the_first_view(browser, app_url: str, vie
     posts = pd.DataFrame(layers["post-labels"]["data"])
     countries = pd.DataFrame(layers["country-labels"]["data"])
     assert len(posts) >= 6
-    boxes = pd.concat([maps.label_boxes(posts, view["zoom"]),
-                       maps.label_boxes(countries, view["zoom"], maps.COUNTRY_LABEL_STYLE)], ignore_index=True)
-    overlaps = [(i, j) for i, j in maps.overlapping_pairs(boxes) if i < len(posts)]
+    boxes = pd.concat([placement.label_boxes(posts, view["zoom"]),
+                       placement.label_boxes(countries, view["zoom"], placement.COUNTRY_LABEL_STYLE)],
+                      ignore_index=True)
+    overlaps = [(i, j) for i, j in placement.overlapping_pairs(boxes) if i < len(posts)]
     assert overlaps == [], [(boxes.index[i], boxes.index[j]) for i, j in overlaps]
     # Every post label lies inside the canvas; on a phone the whole CA4 is in view.
     canvas = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
-    cx, cy = maps.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
+    cx, cy = placement.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
     left, top = cx[0] - canvas["width"] / 2, cy[0] - canvas["height"] / 2
-    post_boxes = maps.label_boxes(posts, view["zoom"])
+    post_boxes = placement.label_boxes(posts, view["zoom"])
     assert (post_boxes["x0"] >= left - 1).all() and (post_boxes["x1"] <= left + canvas["width"] + 1).all()
     minx, miny, maxx, maxy = maps.CA4_BOUNDS
-    xs, ys = maps.world_px([minx, maxx], [maxy, miny], view["zoom"])
+    xs, ys = placement.world_px([minx, maxx], [maxy, miny], view["zoom"])
     assert xs[0] >= left and xs[1] <= left + canvas["width"] and ys[0] >= top and ys[1] <= top + canvas["height"]
     context.close()
 

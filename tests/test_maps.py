@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from geo import maps, reference
+from geo import maps, placement, reference
 from geo.posts.queries import read_posts_csv
 
 
@@ -22,9 +22,9 @@ def posts_for_map() -> pd.DataFrame:
 
 
 def test_world_pixels_follow_web_mercator() -> None:
-    x, y = maps.world_px([0.0, 180.0], [0.0, 0.0], 0)
+    x, y = placement.world_px([0.0, 180.0], [0.0, 0.0], 0)
     assert x[0] == pytest.approx(256) and x[1] == pytest.approx(512) and y[0] == pytest.approx(256)
-    x, _ = maps.world_px([-90.0, -89.0], [14.0, 14.0], 5)
+    x, _ = placement.world_px([-90.0, -89.0], [14.0, 14.0], 5)
     assert x[1] - x[0] == pytest.approx(512 * 32 / 360)  # a degree of longitude at zoom 5
 
 
@@ -38,8 +38,8 @@ def test_ca4_bounds_match_the_reference_countries() -> None:
 def test_the_first_view_shows_the_whole_ca4_in_the_canvas(canvas: tuple[float, float]) -> None:
     view = maps.region_view(canvas)
     minx, miny, maxx, maxy = maps.CA4_BOUNDS
-    xs, ys = maps.world_px([minx, maxx], [maxy, miny], view["zoom"])
-    cx, cy = maps.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
+    xs, ys = placement.world_px([minx, maxx], [maxy, miny], view["zoom"])
+    cx, cy = placement.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
     assert xs[0] >= cx[0] - canvas[0] / 2 and xs[1] <= cx[0] + canvas[0] / 2
     assert ys[0] >= cy[0] - canvas[1] / 2 and ys[1] <= cy[0] + canvas[1] / 2
     # ... and as close as fits: half a zoom step more would not fit.
@@ -47,15 +47,15 @@ def test_the_first_view_shows_the_whole_ca4_in_the_canvas(canvas: tuple[float, f
 
 
 def test_label_boxes_from_font_size_text_length_and_anchor() -> None:
-    style = maps.LabelStyle(size_px=10, char_em=0.5, line_em=1.0, padding_px=0)
+    style = placement.LabelStyle(size_px=10, char_em=0.5, line_em=1.0, padding_px=0)
     labels = pd.DataFrame({"label": ["abcd", "abcd", "abcd"], "lon": [0.0] * 3, "lat": [0.0] * 3,
                            "anchor": ["middle", "start", "end"], "baseline": ["top", "center", "bottom"],
                            "dx": [0.0, 3.0, 0.0], "dy": [5.0, 0.0, 0.0]})
-    boxes = maps.label_boxes(labels, 0, style)
+    boxes = placement.label_boxes(labels, 0, style)
     assert boxes.iloc[0].tolist() == [256 - 10, 256 + 5, 256 + 10, 256 + 15]  # 4 chars × 5 px wide
     assert boxes.iloc[1].tolist() == [259, 251, 279, 261]
     assert boxes.iloc[2].tolist() == [236, 246, 256, 256]
-    assert maps.overlapping_pairs(boxes) == []  # edges may touch
+    assert placement.overlapping_pairs(boxes) == []  # edges may touch
 
 
 def test_place_labels_keeps_the_busiest_and_moves_or_drops_the_rest() -> None:
@@ -64,16 +64,16 @@ def test_place_labels_keeps_the_busiest_and_moves_or_drops_the_rest() -> None:
         "label": ["Busy crossing", "Quiet crossing", "Far away"],
         "lon": [0.0, 0.001, 0.5], "lat": [0.0, 0.0, 0.0], "priority": [10.0, 1.0, 5.0], "radius": [6.0] * 3,
     })
-    placed = maps.place_labels(candidates, view, canvas=(600, 400))
+    placed = placement.place_labels(candidates, view, canvas=(600, 400))
     assert placed["label"].tolist()[0] == "Busy crossing"
-    assert maps.overlapping_pairs(maps.label_boxes(placed, 6)) == []
+    assert placement.overlapping_pairs(placement.label_boxes(placed, 6)) == []
     assert "Far away" in placed["label"].tolist()
     # A label is never cut at the canvas edge: a mark outside the canvas, or a label that cannot fit, is left out.
-    assert maps.place_labels(candidates.iloc[[2]], view, canvas=(60, 100)).empty
-    assert maps.place_labels(candidates.iloc[[0]], view, canvas=(40, 100)).empty
+    assert placement.place_labels(candidates.iloc[[2]], view, canvas=(60, 100)).empty
+    assert placement.place_labels(candidates.iloc[[0]], view, canvas=(40, 100)).empty
     # An obstacle (a country name) where every position of the label lies is respected.
     wall = pd.DataFrame({"x0": [-1e9], "y0": [-1e9], "x1": [1e9], "y1": [1e9]})
-    assert maps.place_labels(candidates, view, canvas=(600, 400), obstacles=wall).empty
+    assert placement.place_labels(candidates, view, canvas=(600, 400), obstacles=wall).empty
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -84,10 +84,10 @@ def test_post_labels_never_overlap_each_other_or_country_names(lang: str, canvas
     labels = maps.post_labels(frame, view, lang=lang, canvas=canvas)
     assert len(labels) >= 6
     zoom = view["zoom"]
-    post_boxes = maps.label_boxes(labels, zoom)
-    country_boxes = maps.label_boxes(maps.country_label_points(lang), zoom, maps.COUNTRY_LABEL_STYLE)
+    post_boxes = placement.label_boxes(labels, zoom)
+    country_boxes = placement.label_boxes(maps.country_label_points(lang), zoom, placement.COUNTRY_LABEL_STYLE)
     everything = pd.concat([post_boxes, country_boxes], ignore_index=True)
-    pairs = [(i, j) for i, j in maps.overlapping_pairs(everything) if i < len(post_boxes)]
+    pairs = [(i, j) for i, j in placement.overlapping_pairs(everything) if i < len(post_boxes)]
     assert pairs == []
     # On a desktop-wide map the busiest crossing is labelled (on a phone it may not fit among the marks).
     if canvas[0] > 500:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from geo import maps
+from geo import maps, placement
 from geo.overview import slides as pr
 
 
@@ -115,9 +115,9 @@ def test_slide_maps_name_posts_large_and_never_one_on_another(app_env: str) -> N
         assert len(labels) >= 5 and layer.get_size >= 18
         zoom = deck.initial_view_state.zoom
         assert zoom == pr.projector_view(canvas)["zoom"]
-        boxes = maps.label_boxes(labels, zoom, pr.PROJECTOR_POST_LABELS)
+        boxes = placement.label_boxes(labels, zoom, pr.PROJECTOR_POST_LABELS)
         assert _overlapping(boxes) == [], labels
-        countries = maps.label_boxes(maps.country_label_points("es"), zoom, pr.PROJECTOR_COUNTRY_LABELS)
+        countries = placement.label_boxes(maps.country_label_points("es"), zoom, pr.PROJECTOR_COUNTRY_LABELS)
         both = pd.concat([boxes, countries], ignore_index=True)
         assert _overlapping(both) == []
     uncovered, _ = _labels(decks[1][0], "ws-uncovered-labels")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from geo import maps, reference
+from geo import maps, placement, reference
 from geo.charts import DIRECTION_COLOURS
 from geo.i18n import fmt_month_short, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
@@ -53,8 +53,8 @@ h2 { font-size: 2.2rem !important; color: #0B1F33 !important; }
 
 
 # Type on the slides' maps, legible from the back of a room at 1920×1080 (the desk maps use 12-13 px).
-PROJECTOR_POST_LABELS = maps.LabelStyle(size_px=19.0)
-PROJECTOR_COUNTRY_LABELS = maps.LabelStyle(size_px=21.0, char_em=0.82)
+PROJECTOR_POST_LABELS = placement.LabelStyle(size_px=19.0)
+PROJECTOR_COUNTRY_LABELS = placement.LabelStyle(size_px=21.0, char_em=0.82)
 # The map's canvas on a 1920×1080 slide, in CSS pixels: the map slide's [4, 1] column and the coverage
 # slide's [3, 2] column (the page's padding taken off), at the heights pages/present.py gives the decks.
 MAP_SLIDE_CANVAS = (1440.0, 720.0)
@@ -79,20 +79,20 @@ def projector_labels(layers: list, lang: str) -> list:
 
 def projector_view(canvas: tuple[float, float]) -> dict:
     """The CA4 region whole in the slide's map canvas."""
-    return maps.fit_view(maps.CA4_BOUNDS, *canvas, padding_px=24)
+    return placement.fit_view(maps.CA4_BOUNDS, *canvas, padding_px=24)
 
 
 def placed_labels(candidates: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: str,
                   marks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Labels at projector size, none overlapping another, a country name or a mark (geo.maps.place_labels
+    """Labels at projector size, none overlapping another, a country name or a mark (geo.placement.place_labels
     with boxes measured at the slide's type sizes): two sides of one crossing no longer print on top of each
     other ("EGGuasaule"); the lower-priority one is left to the tooltip."""
     zoom = float(view["zoom"])
-    obstacles = [maps.label_boxes(maps.country_label_points(lang), zoom, PROJECTOR_COUNTRY_LABELS)]
+    obstacles = [placement.label_boxes(maps.country_label_points(lang), zoom, PROJECTOR_COUNTRY_LABELS)]
     if marks is not None and len(marks):
         obstacles.append(maps.mark_boxes(marks, zoom))
-    return maps.place_labels(candidates, view, canvas=canvas, obstacles=pd.concat(obstacles, ignore_index=True),
-                             style=PROJECTOR_POST_LABELS)
+    return placement.place_labels(candidates, view, canvas=canvas,
+                                  obstacles=pd.concat(obstacles, ignore_index=True), style=PROJECTOR_POST_LABELS)
 
 
 def label_layer(labels: pd.DataFrame, layer_id: str, colour: list[int]) -> pdk.Layer:
