@@ -3,17 +3,19 @@ a Table of raw cells out, or problems."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import math
+import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import shapely
@@ -120,68 +122,237 @@ def mixed_encoding_rows(data: bytes) -> list[int]:
     return bad if utf8_accents and bad else []
 
 
-def _read_csv(data: bytes, out: _Collector) -> Table | None:
-    if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            bad = mixed_encoding_rows(data)
-            if bad:  # decoding it all as Windows-1252 would silently garble the UTF-8 half
-                for row in bad[:_BAD_UTF8_ROWS_SHOWN]:
-                    out.add(row, None, "data.err.mixed_encoding")
-                if len(bad) > _BAD_UTF8_ROWS_SHOWN:
-                    out.add(None, None, "data.err.mixed_encoding_more", n=len(bad) - _BAD_UTF8_ROWS_SHOWN)
-                return None
+# Rows per chunk when a CSV is read as a stream (geo.io.imports checks and writes flows chunk by chunk):
+# large enough that per-chunk work (a DataFrame, one query, one executemany) is amortised, small enough
+# that a chunk's cells stay well under 100 MB.
+CHUNK_ROWS = 50_000
+_BLOCK = 1 << 20  # bytes read at a time by the encoding pass
+
+
+def _stream(data: bytes | BinaryIO) -> BinaryIO:
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+
+
+def source_size(data: bytes | BinaryIO) -> int:
+    """Bytes in the file, known before reading it (a file's size from the system, not from reading)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return len(data)
     try:
-        text, _encoding = decode_text(data)
+        return os.fstat(data.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        here = data.tell()
+        size = data.seek(0, io.SEEK_END)
+        data.seek(here)
+        return size
+
+
+def _read_all(data: bytes | BinaryIO) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    data.seek(0)
+    return data.read()
+
+
+def _head(data: bytes | BinaryIO, size: int = 64) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data[:size])
+    data.seek(0)
+    head = data.read(size)
+    data.seek(0)
+    return head
+
+
+@dataclass
+class _TextFacts:
+    """What one decoding pass over a CSV finds: its encoding, NULs, its first lines (for the separator)."""
+
+    encoding: str
+    chars: int = 0
+    nuls: int = 0
+    head: str = ""
+    has_content: bool = False
+
+
+def _decodes(stream: BinaryIO, encoding: str) -> _TextFacts | None:
+    """Decode the whole stream block by block (never all at once): the facts, or None if it does not decode."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    facts = _TextFacts(encoding)
+    try:
+        while True:
+            block = stream.read(_BLOCK)
+            final = not block
+            text = decoder.decode(block, final=final)
+            if block and not facts.has_content and block.strip(b" \t\r\n\xef\xbb\xbf\x00"):
+                facts.has_content = True
+            facts.chars += len(text)
+            facts.nuls += text.count("\x00")
+            if len(facts.head) < 20_000 or "\n" not in facts.head:
+                facts.head += text
+            if final:
+                return facts
     except UnicodeDecodeError:
-        out.add(None, None, "data.err.not_text")
         return None
-    first_line = text.split("\n", 1)[0]
-    if text.count("\x00") > len(text) / 100 or "\x00" in first_line:  # binary, not a stray NUL in a cell
-        out.add(None, None, "data.err.not_table")
+
+
+def mixed_encoding_rows_of(stream: BinaryIO) -> list[int]:
+    """mixed_encoding_rows, line by line from a stream."""
+    stream.seek(0)
+    utf8_accents = False
+    bad: list[int] = []
+    for number, line in enumerate(_lines(stream), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+        else:
+            utf8_accents = True
+    return bad if utf8_accents and bad else []
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The stream split at b"\\n" exactly as bytes.split(b"\\n") splits it (a final empty piece included)."""
+    rest = b""
+    while True:
+        block = stream.read(_BLOCK)
+        if not block:
+            yield rest
+            return
+        pieces = (rest + block).split(b"\n")
+        rest = pieces.pop()
+        yield from pieces
+
+
+def _text_facts(stream: BinaryIO, out: _Collector) -> _TextFacts | None:
+    """The encoding decode_text would choose, found in one streaming pass (two for non-UTF-8 files)."""
+    stream.seek(0)
+    bom = stream.read(2)
+    if bom in (b"\xff\xfe", b"\xfe\xff"):
+        facts = _decodes(stream, "utf-16")
+        if facts is None:
+            out.add(None, None, "data.err.not_text")
+        return facts
+    facts = _decodes(stream, "utf-8-sig")
+    if facts is not None:
+        return facts
+    bad = mixed_encoding_rows_of(stream)
+    if bad:  # decoding it all as Windows-1252 would silently garble the UTF-8 half
+        for row in bad[:_BAD_UTF8_ROWS_SHOWN]:
+            out.add(row, None, "data.err.mixed_encoding")
+        if len(bad) > _BAD_UTF8_ROWS_SHOWN:
+            out.add(None, None, "data.err.mixed_encoding_more", n=len(bad) - _BAD_UTF8_ROWS_SHOWN)
         return None
-    separator = _separator(text)
-    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
-    # strict: an unclosed quote (or text after a closing quote) is an error, not a silently merged row
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    header: list[str] | None = None
-    values: list[list[Any]] = []
-    rows: list[int] = []
-    start = 1
-    try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in record]
-                if len(header) > MAX_COLUMNS:
-                    out.add(None, None, "data.err.too_many_columns", n=len(header), limit=MAX_COLUMNS)
-                    return None
-                continue
-            if len(record) < len(header):  # a row cut short: never pad it with blanks and save it
-                out.add(line, None, "data.err.short_row", n=len(record), m=len(header))
-            values.append(record)
-            rows.append(line)
-            if len(values) > MAX_ROWS:
-                out.add(None, None, "data.err.too_many_rows", limit=MAX_ROWS)
-                return None
-    except csv.Error as error:
-        detail = str(error)
-        key = ("data.err.unclosed_quote" if "end of data" in detail else
-               "data.err.cell_too_long" if "field limit" in detail else "data.err.bad_quote")
-        out.add(start, None, key, max=MAX_CELL_CHARS)
+    return _decodes(stream, "cp1252") or _decodes(stream, "latin-1")
+
+
+class CsvChunks:
+    """A CSV read as a stream of Tables of at most `chunk_rows` rows each, with the checks _read_csv makes
+    on the whole file (encoding, binary content, separator, strict quoting, short rows, cell length, row and
+    column limits). Problems go to `out`; after the first one no more chunks are given (the rest of the file
+    is still read, so every short row is reported, as when the file is read at once). `failed` tells whether
+    the file was unreadable; `rows_read` counts data rows so far; `bytes_read` how far into the file."""
+
+    def __init__(self, data: bytes | BinaryIO, out: _Collector, chunk_rows: int = CHUNK_ROWS) -> None:
+        self.stream = _stream(data)
+        self.out = out
+        self.chunk_rows = max(1, int(chunk_rows))
+        self.failed = False
+        self.rows_read = 0
+        self.header: list[str] | None = None
+        self.separator = ","
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            return self.stream.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def _fail(self) -> None:
+        self.failed = True
+
+    def __iter__(self) -> Iterator[Table]:
+        out = self.out
+        facts = _text_facts(self.stream, out)
+        if facts is None:
+            self._fail()
+            return
+        first_line = facts.head.split("\n", 1)[0]
+        if facts.nuls > facts.chars / 100 or "\x00" in first_line:  # binary, not a stray NUL in a cell
+            out.add(None, None, "data.err.not_table")
+            self._fail()
+            return
+        self.separator = separator = _separator(facts.head)
+        self.stream.seek(0)
+        text = io.TextIOWrapper(self.stream, encoding=facts.encoding, newline="")
+        previous_limit = csv.field_size_limit(MAX_CELL_CHARS)
+        # strict: an unclosed quote (or text after a closing quote) is an error, not a silently merged row
+        reader = csv.reader(text, delimiter=separator, strict=True)
+        values: list[list[Any]] = []
+        rows: list[int] = []
+        start = 1
+        problems = bool(out)
+        try:
+            for record in reader:
+                line = start
+                start = reader.line_num + 1
+                # a blank row: no cell with anything but spaces (the join is one C call, not a loop)
+                if not "".join(record).strip():
+                    continue
+                if self.header is None:
+                    self.header = [cell.strip() for cell in record]
+                    if len(self.header) > MAX_COLUMNS:
+                        out.add(None, None, "data.err.too_many_columns", n=len(self.header), limit=MAX_COLUMNS)
+                        self._fail()
+                        return
+                    continue
+                if len(record) < len(self.header):  # a row cut short: never pad it with blanks and save it
+                    out.add(line, None, "data.err.short_row", n=len(record), m=len(self.header))
+                    problems = True
+                self.rows_read += 1
+                if self.rows_read > MAX_ROWS:
+                    out.add(None, None, "data.err.too_many_rows", limit=MAX_ROWS)
+                    self._fail()
+                    return
+                if problems:
+                    continue  # the file will be refused: keep reading only to report every short row
+                values.append(record)
+                rows.append(line)
+                if len(values) >= self.chunk_rows:
+                    yield Table(self.header, values, rows, "csv", separator=separator)
+                    values, rows = [], []
+        except csv.Error as error:
+            detail = str(error)
+            key = ("data.err.unclosed_quote" if "end of data" in detail else
+                   "data.err.cell_too_long" if "field limit" in detail else "data.err.bad_quote")
+            out.add(start, None, key, max=MAX_CELL_CHARS)
+            self._fail()
+            return
+        finally:
+            csv.field_size_limit(previous_limit)
+            text.detach()  # leave the caller's stream open
+        if self.header is None:
+            out.add(None, None, "data.err.empty")
+            self._fail()
+            return
+        if problems:
+            self._fail()
+            return
+        if values:
+            yield Table(self.header, values, rows, "csv", separator=separator)
+
+
+def _read_csv(data: bytes | BinaryIO, out: _Collector) -> Table | None:
+    """The whole CSV as one Table (the chunks of CsvChunks joined: one reading rule for both)."""
+    chunks = CsvChunks(data, out, chunk_rows=MAX_ROWS + 1)
+    tables = list(chunks)
+    if chunks.failed or out:
         return None
-    finally:
-        csv.field_size_limit(previous_limit)
-    if header is None:
-        out.add(None, None, "data.err.empty")
-        return None
-    if out:
-        return None
-    return Table(header, values, rows, "csv", separator=separator)
+    if not tables:
+        return Table(chunks.header or [], [], [], "csv", separator=chunks.separator)
+    return tables[0]
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -417,35 +588,118 @@ def _read_gpkg(data: bytes, kind: str, out: _Collector) -> Table | None:
     return Table(header, values, index, "gpkg", geometry=geometries, text_numbers=False)
 
 
-def read_table(data: bytes, name: str, kind: str, out: _Collector, max_bytes: int | None = None) -> Table | None:
-    """Read any supported file into a Table; problems that make it unreadable go to `out`."""
-    max_bytes = max_bytes if max_bytes is not None else int(settings().import_max_mb * 1_000_000)
-    if len(data) > max_bytes:
-        out.add(None, None, "data.err.too_large", size=f"{len(data) / 1e6:.1f}", limit=f"{max_bytes / 1e6:g}")
-        return None
-    if not data.strip(b" \t\r\n\xef\xbb\xbf\x00"):
-        out.add(None, None, "data.err.empty")
-        return None
-    fmt = sniff_format(data, name)
-    out.report.format = fmt
-    if fmt == "xlsx":
-        table = _read_xlsx(data, kind, max_bytes, out)
-    elif fmt == "gpkg":
-        table = _read_gpkg(data, kind, out)
-    elif fmt == "geojson":
-        table = _read_geojson(data, out)
-    else:
-        table = _read_csv(data, out)
-    if table is None:
-        return None
-    if table.values and _is_hxl_row(table.values[0]):
+def _blank_file(data: bytes | BinaryIO) -> bool:
+    """Nothing but spaces, line ends, BOMs and NULs (read block by block from a stream)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return not bytes(data).strip(b" \t\r\n\xef\xbb\xbf\x00")
+    data.seek(0)
+    try:
+        while block := data.read(_BLOCK):
+            if block.strip(b" \t\r\n\xef\xbb\xbf\x00"):
+                return False
+        return True
+    finally:
+        data.seek(0)
+
+
+def _hxl_and_rows(table: Table, first: bool) -> Table:
+    """Recognise a second header row of HXL hashtags (the first data row of the first chunk)."""
+    if first and table.values and _is_hxl_row(table.values[0]):
         table.hxl = ["" if v is None else str(v) for v in table.values[0]]
         table.values, table.rows = table.values[1:], table.rows[1:]
         if table.geometry is not None:
             table.geometry = table.geometry[1:]
     if _is_hxl_row(table.header):
         table.hxl = table.header
+    return table
+
+
+def _open_checks(data: bytes | BinaryIO, name: str, out: _Collector, max_bytes: int | None) -> str | None:
+    """The checks made before reading the file: its size (from the system for a file: nothing is read),
+    blank content, and its format. The format, or None when refused."""
+    max_bytes = max_bytes if max_bytes is not None else int(settings().import_max_mb * 1_000_000)
+    size = source_size(data)
+    if size > max_bytes:
+        out.add(None, None, "data.err.too_large", size=f"{size / 1e6:.1f}", limit=f"{max_bytes / 1e6:g}")
+        return None
+    if _blank_file(data):
+        out.add(None, None, "data.err.empty")
+        return None
+    fmt = sniff_format(_head(data), name)
+    out.report.format = fmt
+    return fmt
+
+
+def read_table(data: bytes | BinaryIO, name: str, kind: str, out: _Collector,
+               max_bytes: int | None = None) -> Table | None:
+    """Read any supported file into a Table; problems that make it unreadable go to `out`."""
+    fmt = _open_checks(data, name, out, max_bytes)
+    if fmt is None:
+        return None
+    limit = max_bytes if max_bytes is not None else int(settings().import_max_mb * 1_000_000)
+    if fmt == "xlsx":
+        table = _read_xlsx(_read_all(data), kind, limit, out)
+    elif fmt == "gpkg":
+        table = _read_gpkg(_read_all(data), kind, out)
+    elif fmt == "geojson":
+        table = _read_geojson(_read_all(data), out)
+    else:
+        table = _read_csv(data, out)
+    if table is None:
+        return None
+    table = _hxl_and_rows(table, first=True)
     if not table.values:
         out.add(None, None, "data.err.no_rows")
         return None
     return table
+
+
+class TableChunks:
+    """A file read as Tables of at most `chunk_rows` rows: a CSV as a stream (memory bounded by the chunk),
+    other formats (bounded by their own limits) as one Table. Iterate it; afterwards `failed` says whether
+    the file was unreadable (its problems are in `out`, as read_table reports them)."""
+
+    def __init__(self, data: bytes | BinaryIO, name: str, kind: str, out: _Collector, *,
+                 max_bytes: int | None = None, chunk_rows: int = CHUNK_ROWS) -> None:
+        self.data, self.name, self.kind, self.out = data, name, kind, out
+        self.max_bytes, self.chunk_rows = max_bytes, chunk_rows
+        self.failed = False
+        self.rows_read = 0
+        self.size = source_size(data)
+        self._csv: CsvChunks | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        return self._csv.bytes_read if self._csv is not None else (self.size if self.rows_read else 0)
+
+    def __iter__(self) -> Iterator[Table]:
+        fmt = _open_checks(self.data, self.name, self.out, self.max_bytes)
+        if fmt is None:
+            self.failed = True
+            return
+        if fmt != "csv":
+            table = read_table(self.data, self.name, self.kind, self.out, self.max_bytes)
+            if table is None:
+                self.failed = True
+                return
+            self.rows_read = len(table.values)
+            yield table
+            return
+        self._csv = chunks = CsvChunks(self.data, self.out, self.chunk_rows)
+        first, hxl, skipped = True, None, 0
+        for table in chunks:
+            if first:
+                before = len(table.values)
+                table = _hxl_and_rows(table, first=True)
+                hxl, skipped, first = table.hxl, before - len(table.values), False
+            else:
+                table.hxl = hxl
+            self.rows_read = chunks.rows_read - skipped
+            if table.values:
+                yield table
+        if chunks.failed:
+            self.failed = True
+            return
+        if first or self.rows_read == 0:
+            self.out.add(None, None, "data.err.no_rows")
+            self.failed = True
