@@ -110,6 +110,30 @@ def test_workshop_queries_aggregate_like_the_raw_rows(seeded: Engine) -> None:
     assert report.by_country["posts"].sum() == len(report.posts)
 
 
+def test_the_workshops_map_names_uncovered_posts_busiest_first_none_on_another(app_env: str) -> None:
+    """The page's map named every uncovered land post where it stood: around El Salvador the names printed on
+    top of each other. Now they are placed (geo.placement): none overlaps another name or a country's name."""
+    from geo import maps, placement
+    from geo.db import make_engine
+    from geo.workshops.maps import UNCOVERED_LABELS, uncovered_labels, workshop_layers
+
+    engine = make_engine(app_env)
+    report = coverage_report(engine, *ALL_TIME, reach_km=25)
+    engine.dispose()
+    land = report.posts[~report.posts["covered"] & (report.posts["type"] == "land")]
+    labels = uncovered_labels(report, "es")
+    assert 5 <= len(labels) < len(land)  # some names fit; the rest are left to the tooltip and the table
+    assert set(labels["label"]) <= set(land["name"])
+    assert labels["label"].iloc[0] == land.sort_values("flow", ascending=False)["name"].iloc[0]  # busiest first
+    zoom = maps.INITIAL_VIEW["zoom"]
+    boxes = pd.concat([placement.label_boxes(labels, zoom, UNCOVERED_LABELS),
+                       placement.label_boxes(maps.country_label_points("es"), zoom, placement.COUNTRY_LABEL_STYLE)],
+                      ignore_index=True)
+    assert [(i, j) for i, j in placement.overlapping_pairs(boxes) if i < len(labels)] == []
+    layer = next(layer for layer in workshop_layers(report, "es") if layer.id == "ws-uncovered-labels")
+    assert pd.DataFrame(layer.data).equals(labels)
+
+
 def test_flow_by_post_sums_the_months_of_the_period(seeded: Engine) -> None:
     start, end = dt.date(2025, 3, 15), dt.date(2025, 6, 10)  # months March to June
     with seeded.connect() as conn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pydeck as pdk
 
-from geo import maps, reference
+from geo import maps, placement, reference
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.workshops.coverage import CoverageReport, venue_groups
 
@@ -157,16 +157,40 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
         "ScatterplotLayer", data=posts, id="ws-posts", get_position=["lon", "lat"], get_radius=6,
         radius_units=PIXELS, get_fill_color="colour", stroked=False, pickable=True, auto_highlight=True,
     ))
-    land = uncovered[uncovered["code"].isin(report.posts.loc[report.posts["type"] == "land", "code"])]
-    if show_labels and len(land):  # land posts only: airport names would crowd the border
-        labels = land[["name", "lon", "lat"]].rename(columns={"name": "label"})
-        layers.append(pdk.Layer(
-            "TextLayer", data=labels, id="ws-uncovered-labels", get_position=["lon", "lat"], get_text="label",
-            get_size=11, get_color=[120, 40, 0], get_pixel_offset=[0, 14], font_family=maps.FONT,
-            character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, outline_width=3,
-            outline_color=[255, 255, 255, 230], pickable=False,
-        ))
+    if show_labels:
+        labels = uncovered_labels(report, lang)
+        if len(labels):
+            layers.append(pdk.Layer(
+                "TextLayer", data=labels, id="ws-uncovered-labels", get_position=["lon", "lat"], get_text="label",
+                get_size=UNCOVERED_LABELS.size_px, get_color=[120, 40, 0], get_text_anchor="anchor",
+                get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"], font_family=maps.FONT,
+                character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, outline_width=3,
+                outline_color=[255, 255, 255, 230], pickable=False,
+            ))
     return layers
+
+
+UNCOVERED_LABELS = placement.LabelStyle(size_px=11.0)
+POST_MARK_RADIUS_PX = 10.0  # a post's dot (6 px) and the dark ring of an uncovered one (9 px), with a gap
+
+
+def uncovered_labels(report: CoverageReport, lang: str, view: dict | None = None,
+                     canvas: tuple[float, float] = maps.DESKTOP_CANVAS) -> pd.DataFrame:
+    """Names of the uncovered land posts that fit on the page's map (airports' would crowd the border): the
+    busiest first, none on another, on a country's name or on a post's mark (geo.placement.place_labels);
+    the others are named by their tooltip and the table under the map."""
+    view = view or maps.INITIAL_VIEW
+    posts = report.posts
+    land = posts[~posts["covered"] & (posts["type"] == "land")]
+    candidates = pd.DataFrame({
+        "label": land["name"], "lon": land["lon"], "lat": land["lat"],
+        "priority": land["flow"].astype(float) if "flow" in land else 0.0, "radius": POST_MARK_RADIUS_PX,
+    })
+    zoom = float(view["zoom"])
+    marks = maps.mark_boxes(posts.assign(size=2 * POST_MARK_RADIUS_PX), zoom)
+    obstacles = pd.concat([placement.label_boxes(maps.country_label_points(lang), zoom, placement.COUNTRY_LABEL_STYLE),
+                           marks], ignore_index=True)
+    return placement.place_labels(candidates, view, canvas=canvas, obstacles=obstacles, style=UNCOVERED_LABELS)
 
 
 def tooltip() -> dict:
