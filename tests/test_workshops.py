@@ -134,6 +134,28 @@ def test_the_workshops_map_names_uncovered_posts_busiest_first_none_on_another(a
     assert pd.DataFrame(layer.data).equals(labels)
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_coverage_table_names_segments_by_their_countries(app_env: str, lang: str) -> None:
+    """A person reads 'Guatemala – El Salvador', never 'GTM-SLV' (three tables showed the code)."""
+    import re
+
+    from geo.db import make_engine
+    from geo.i18n import t
+    from geo.workshops import tables
+
+    engine = make_engine(app_env)
+    report = coverage_report(engine, *ALL_TIME, reach_km=25)
+    engine.dispose()
+    column = t("ws.col.segment", lang)
+    for make in (tables.uncovered_table, tables.by_segment_table, tables.pairs_table, tables.where_next_table,
+                 tables.workshops_table):
+        values = set(make(report, lang)[column])
+        assert values, make.__name__
+        assert not [v for v in values if re.search(r"\b[A-Z]{3}-[A-Z]{3}\b", str(v))], make.__name__
+        assert all(" – " in v or v == tables.MISSING for v in values), (make.__name__, values)
+    assert "Guatemala – El Salvador" in set(tables.pairs_table(report, lang)[column])
+
+
 def test_flow_by_post_sums_the_months_of_the_period(seeded: Engine) -> None:
     start, end = dt.date(2025, 3, 15), dt.date(2025, 6, 10)  # months March to June
     with seeded.connect() as conn:

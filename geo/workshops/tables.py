@@ -32,6 +32,11 @@ def pair_name(pair: str, lang: str) -> str:
     return " – ".join(_country(c, lang) for c in pair.split("-"))
 
 
+def _segment(pair: object, lang: str) -> str:
+    """A border segment as people read it (country names), or the dash when there is none."""
+    return pair_name(pair, lang) if isinstance(pair, str) and pair else MISSING
+
+
 def _yes_no(flag: object, lang: str) -> str:
     return fmt_yes_no(flag, lang)
 
@@ -52,7 +57,7 @@ def uncovered_table(report: CoverageReport, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("ws.col.post", lang): uncovered["name"] + " (" + uncovered["code"] + ")",
         t("ws.col.country", lang): uncovered["country_iso3"].map(lambda c: _country(c, lang)),
-        t("ws.col.segment", lang): uncovered["segment"].fillna(MISSING),
+        t("ws.col.segment", lang): uncovered["segment"].map(lambda p: _segment(p, lang)),
         t("ws.col.in_reach", lang): uncovered["reached"].map(lambda v: _yes_no(v, lang)),
         t("ws.col.nearest_km", lang): (uncovered["nearest_m"] / 1000).round(1),
     })
@@ -91,7 +96,7 @@ def by_segment_table(report: CoverageReport, lang: str) -> pd.DataFrame:
 def pairs_table(report: CoverageReport, lang: str) -> pd.DataFrame:
     pm = report.pairs
     return pd.DataFrame({
-        t("ws.col.segment", lang): pm["pair"],
+        t("ws.col.segment", lang): pm["pair"].map(lambda p: _segment(p, lang)),
         t("ws.col.workshops", lang): pm["workshops"],
         t("ws.col.participants", lang): pm["participants"],
         t("ws.col.last", lang): pm["last_end"].map(lambda d: fmt_date(d, lang) if isinstance(d, dt.date) else MISSING),
@@ -126,7 +131,7 @@ def workshops_table(report: CoverageReport, lang: str) -> pd.DataFrame:
         t("ws.col.venue", lang): table["venue_name"],
         t("ws.col.country", lang): table["venue_country_iso3"].map(lambda c: _country(c, lang) if c else MISSING),
         t("ws.col.scope", lang): table["scope"].map(scope_label),
-        t("ws.col.segment", lang): table["pair"].fillna(MISSING),
+        t("ws.col.segment", lang): table["pair"].map(lambda p: _segment(p, lang)),
         t("ws.col.participants", lang): table["participants"],
         t("ws.col.women", lang): table["women"],
         t("ws.col.posts", lang): table["posts"],
