@@ -5,6 +5,8 @@
   from the user's action until every chart and map on the page is drawn (bench/e2e.py).
 - `python -m bench server --flows-rows N` (also `python -m geo bench`): the key queries, and each page that
   reads flows run under Streamlit's public AppTest (bench/server.py).
+- `python -m bench import --rows N`: a valid N-row flows CSV imported through `python -m geo import flows`
+  into a fresh SQLite database (bench/importing.py); last line `IMPORT rows=N seconds=X rows_per_s=Y`.
 
-Both build (or reuse) a database of their own under <var dir>/bench/ (bench/database.py), never the app's.
+The first two build (or reuse) a database of their own under <var dir>/bench/ (bench/database.py), never the app's.
 """

@@ -1,4 +1,4 @@
-"""`python -m bench e2e|server --flows-rows N`: see bench/__init__.py."""
+"""`python -m bench e2e|server --flows-rows N`, `python -m bench import --rows N`: see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -24,12 +24,26 @@ def build_parser() -> argparse.ArgumentParser:
                      help="measure an app already running on the benchmark database (e.g. under a profiler)")
     e2e.add_argument("--shots", type=Path, default=None, help="folder for a screenshot after each change")
     server.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
+    flows_import = sub.add_parser("import", help="time `python -m geo import flows` of a valid N-row CSV")
+    flows_import.add_argument("--rows", type=int, required=True, help="rows of the flows CSV")
+    flows_import.add_argument("--seed", type=int, default=2026, help="random seed of its rows (default 2026)")
+    flows_import.add_argument("--database-url", default=None,
+                              help="import into this (migrated, reference records loaded) database instead of "
+                                   "a fresh SQLite one, e.g. a PostgreSQL schema")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "import":
+        if args.rows < 1:
+            parser.error("--rows must be 1 or more")
+        from bench.importing import run_import_bench
+
+        seconds = run_import_bench(args.rows, args.seed, database_url=args.database_url)
+        print(f"IMPORT rows={args.rows} seconds={seconds:.1f} rows_per_s={args.rows / seconds:.0f}")
+        return 0
     if args.flows_rows < 1:
         parser.error("--flows-rows must be 1 or more")
     if args.command == "server":

@@ -93,10 +93,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"python -m geo import: error: no such file: {args.file}", file=sys.stderr)
         return 2
+    if args.chunk_rows < 1:
+        print("python -m geo import: error: --chunk-rows must be 1 or more", file=sys.stderr)
+        return 2
     engine = _migrated_engine()
     if engine is None:
         return 1
-    report = import_data(engine, _cli_actor(), args.kind, path.read_bytes(), path.name, dry_run=args.dry_run)
+    # The file is handed over open, not read: the size guard looks at its size first, and a CSV is then
+    # read as a stream (memory bounded by a chunk of rows, not by the file).
+    with path.open("rb") as handle:
+        report = import_data(engine, _cli_actor(), args.kind, handle, path.name, dry_run=args.dry_run,
+                             progress=_ProgressLines(args.lang, always=args.progress), chunk_rows=args.chunk_rows)
     if not report.ok:
         for problem in report.problems:
             print(f"{t('cli.problem', args.lang)} {problem.line(args.lang)}")
@@ -123,6 +130,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     Path(args.output).write_bytes(data)
     print(f"{args.kind} exported to {args.output} ({len(data)} bytes)")
     return 0
+
+
+class _ProgressLines:
+    """Progress of an import on stderr: nothing for a quick import; once it has run 2 s (or from the start
+    with --progress), a line every 5 % of the file or every 5 s, and a last line when done."""
+
+    def __init__(self, lang: str, always: bool = False) -> None:
+        self.lang, self.always = lang, always
+        self.shown_fraction, self.shown_at, self.started = -1.0, -1.0, False
+
+    def __call__(self, step) -> None:  # step: geo.io.report.ImportProgress
+        if not (self.always or self.started or step.elapsed >= 2.0):
+            return
+        due = (step.stage != "reading" or step.fraction - self.shown_fraction >= 0.05
+               or step.elapsed - self.shown_at >= 5.0 or self.always)
+        if not due:
+            return
+        self.started = True
+        self.shown_fraction, self.shown_at = step.fraction, step.elapsed
+        print(t("cli.import_progress", self.lang, stage=t(f"data.stage.{step.stage}", self.lang),
+                percent=f"{step.fraction * 100:.0f}", read=fmt_number(step.rows_read, self.lang),
+                checked=fmt_number(step.rows_checked, self.lang), written=fmt_number(step.rows_written, self.lang),
+                seconds=f"{step.elapsed:.1f}"), file=sys.stderr, flush=True)
 
 
 def _read_password(confirm: bool = True) -> str:
@@ -231,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
     p.set_defaults(func=cmd_check)
 
+    from geo.io.readers import CHUNK_ROWS
     from geo.io.schema import FORMATS, KINDS
     from geo.models import ROLES
 
@@ -239,6 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV, XLSX, GeoJSON or GeoPackage")
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
+    p.add_argument("--progress", action="store_true",
+                   help="progress lines on stderr from the start (by default only once an import runs over 2 s)")
+    p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N",
+                   help=f"rows read, checked and written at a time (default {CHUNK_ROWS:,})")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export a kind of data to a file")

@@ -11,7 +11,7 @@ from geo.access.auth import PermissionDenied
 from geo.config import settings
 from geo.i18n import t
 from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
-from geo.io.imports import import_data
+from geo.io.imports import import_data, progress_text
 from geo.io.quality import last_updates, overdue_components, post_location_problems, record_counts
 from geo.io.quality_view import (
     last_updates_table,
@@ -54,9 +54,9 @@ with tab_import:
         if upload is not None and (dry or real):
             bar = st.progress(0.0, text=t("data.progress", lang))
             try:
-                report = import_data(engine, actor, kind, upload.getvalue(), upload.name, dry_run=dry,
-                                     progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
-                                                                     text=t("data.progress", lang)))
+                # The upload is handed over as a file (read as a stream); the bar follows each chunk.
+                report = import_data(engine, actor, kind, upload, upload.name, dry_run=dry,
+                                     progress=lambda step: bar.progress(step.fraction, text=progress_text(step, lang)))
             except PermissionDenied:
                 report = None
                 st.error(t("users.err.denied", lang))

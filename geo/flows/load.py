@@ -38,7 +38,10 @@ def _rows(frame: pd.DataFrame, start: int, stop: int, iso_dates: bool = False) -
 
     def values(column: str) -> list:
         if iso_dates and column in ("day", "month"):
-            return pd.to_datetime(part[column]).to_numpy().astype("datetime64[D]").astype(str).tolist()
+            # A few hundred distinct days in any chunk: format each once, then spread them (in C).
+            codes, uniques = pd.factorize(part[column])
+            text = pd.to_datetime(pd.Series(uniques)).to_numpy().astype("datetime64[D]").astype(str)
+            return text.astype(object)[codes].tolist()
         return part[column].tolist()
 
     return list(zip(*(values(c) for c in FLOW_COLUMNS), strict=True))

@@ -297,6 +297,18 @@ STRINGS = {
         "en": "Sign in with an editor or administrator account to import data.",
     },
     "data.progress": {"es": "Importando…", "en": "Importing…"},
+    # Progress of a long import (the page's bar and the CLI's stderr lines).
+    "data.progress_detail": {
+        "es": "{stage}: {read} filas leídas, {checked} revisadas, {written} guardadas ({seconds} s)",
+        "en": "{stage}: {read} rows read, {checked} checked, {written} written ({seconds} s)"},
+    "data.stage.reading": {"es": "Leyendo, revisando y guardando", "en": "Reading, checking and writing"},
+    "data.stage.rollups": {"es": "Recalculando los totales mensuales", "en": "Recomputing the monthly totals"},
+    "data.stage.saving": {"es": "Guardando", "en": "Saving"},
+    "data.stage.done": {"es": "Terminado", "en": "Done"},
+    "cli.import_progress": {
+        "es": "importación {percent} % · {stage}: {read} filas leídas, {checked} revisadas, {written} guardadas, "
+              "{seconds} s",
+        "en": "import {percent} % · {stage}: {read} rows read, {checked} checked, {written} written, {seconds} s"},
     "data.done": {"es": "Importación guardada.", "en": "Import saved."},
     "data.download_report": {"es": "Descargar el informe (CSV)", "en": "Download the report (CSV)"},
     "data.hxl": {"es": "Agregar fila de etiquetas HXL (CSV)", "en": "Add an HXL hashtag row (CSV)"},

@@ -69,39 +69,55 @@ class Parsed:
     bad: set[int]  # positions (iloc) of rows with a problem
 
 
-def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Collector) -> Parsed:
-    width = max(len(table.header), *(len(r) for r in table.values)) if table.values else len(table.header)
-    padded = [list(r) + [None] * (width - len(r)) for r in table.values]
-    raw = pd.DataFrame(padded, columns=range(width), dtype=object)
+def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Collector, *,
+                decimal_comma: bool | None = None) -> Parsed:
+    """Parse every column of `table` (a whole file or one chunk of it). `decimal_comma`: decided once for
+    a file read in chunks (from its first chunk), so every chunk reads numbers alike."""
+    header_width = len(table.header)
+    lengths = list(map(len, table.values))
+    width = max(header_width, max(lengths)) if lengths else header_width
     rows = pd.Series(table.rows, dtype="int64")
     labels = {name: column_label(table, index) for name, index in columns.items()}
     bad: set[int] = set()
     numbers = [int(r) for r in table.rows]  # plain lists: .iloc per problem costs ~50 µs (200k problems: 10 s)
-    for position, record in enumerate(table.values):  # values beyond the header, e.g. a stray separator
-        extra = [v for v in record[len(table.header):] if not _blank(v)]
-        if extra:
-            out.add(numbers[position], None, "data.err.extra_values", n=len(record), m=len(table.header))
-            bad.add(position)
-    decimal_comma = _decimal_comma(table, columns, spec)
+    if width > header_width:  # values beyond the header, e.g. a stray separator (only those rows are looked at)
+        for position in [p for p, n in enumerate(lengths) if n > header_width]:
+            record = table.values[position]
+            extra = [v for v in record[header_width:] if not _blank(v)]
+            if extra:
+                out.add(numbers[position], None, "data.err.extra_values", n=len(record), m=header_width)
+                bad.add(position)
+    # Columns by transposing the rows in C (zip), padding only rows shorter than the widest.
+    records = table.values if min(lengths, default=width) == width else \
+        [list(r) + [None] * (width - len(r)) if len(r) < width else r for r in table.values]
+    transposed = list(zip(*records, strict=True)) if records else [() for _ in range(width)]
+    if decimal_comma is None:
+        decimal_comma = _decimal_comma(table, columns, spec)
     serials = table.fmt == "xlsx"
-    frame = pd.DataFrame(index=raw.index)
+    parsed_columns: dict[str, pd.Series] = {}
     for f in spec.fields:
         if f.name not in columns:
-            frame[f.name] = pd.Series([None] * len(raw), dtype=object)
+            parsed_columns[f.name] = pd.Series([None] * len(numbers), dtype=object)
             continue
-        values, errors = parse_column(raw[columns[f.name]], f, decimal_comma=decimal_comma, serials=serials,
-                                      formulas=table.fmt in ("csv", "xlsx"), text_only=table.fmt == "csv")
-        frame[f.name] = values
-        error_list = errors.tolist()
-        for position in np.flatnonzero(errors.notna().to_numpy()).tolist():
-            key, params = error_list[position]
-            out.add(numbers[position], labels[f.name], key, **params)
-            bad.add(position)
+        cells = np.empty(len(numbers), dtype=object)
+        cells[:] = transposed[columns[f.name]]
+        values, errors = parse_column(pd.Series(cells, dtype=object), f, decimal_comma=decimal_comma,
+                                      serials=serials, formulas=table.fmt in ("csv", "xlsx"),
+                                      text_only=table.fmt == "csv")
+        parsed_columns[f.name] = values
+        has_error = errors.notna().to_numpy()
+        if has_error.any():
+            error_list = errors.tolist()
+            for position in np.flatnonzero(has_error).tolist():
+                key, params = error_list[position]
+                out.add(numbers[position], labels[f.name], key, **params)
+                bad.add(position)
         if f.required:
             missing = np.flatnonzero((values.isna() & errors.isna()).to_numpy()).tolist()
             for position in missing:
                 out.add(numbers[position], labels[f.name], "data.err.required")
                 bad.add(position)
+    frame = pd.DataFrame(parsed_columns)
     if spec.point and table.geometry is not None:
         _points_from_geometry(spec, table, frame, rows, labels, bad, out)
     return Parsed(frame, rows, labels, bad)
@@ -331,11 +347,12 @@ def _check_workshops(parsed: Parsed, ctx: Context, out: _Collector) -> None:
         # the one write path the forms use too.
 
 
-def _check_flows(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+def _check_flows(parsed: Parsed, ctx: Context, out: _Collector, seen: FlowKeys | None = None) -> None:
+    """The flows rules. `seen`: the keys of the file's earlier chunks (one FlowKeys per file), so a row
+    repeating a row of another chunk is reported at its row with the first one's, as in one piece."""
     frame = parsed.frame
     for name in ("prev_country", "next_country"):
         frame[name] = frame[name].where(frame[name].notna(), "")
-    _duplicates(parsed, FLOWS.key, out)
     _exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
     for name in ("nationality", "prev_country", "next_country"):  # any country of the world, none made up
         _exists(parsed, name, NATIONALITY_CODES | {""}, out, "data.err.unknown_iso3")
@@ -348,11 +365,99 @@ def _check_flows(parsed: Parsed, ctx: Context, out: _Collector) -> None:
             out.add(int(parsed.rows.iloc[position]), parsed.labels.get("unaccompanied_minors"),
                     "data.err.minors_over_count")
             parsed.bad.add(int(position))
+    # Last, on the rows that passed every other rule: their codes are known, so each key packs into one
+    # integer (FlowKeys), and the keys of a whole file fit in a few MB whatever the chunking.
+    (seen or FlowKeys(ctx)).report_duplicates(parsed, out)
+
+
+_DAY_ZERO = dt.date(1900, 1, 1)  # parse_date accepts 1900-2100: a day number fits in 17 bits
+
+
+class FlowKeys:
+    """The natural keys of the flow rows seen so far in one file, to find a row repeated anywhere in it.
+
+    Each key (day, post, direction, nationality, sex, age band, previous and next country) of a checked row
+    is packed into one unsigned 64-bit integer (every part is a known code, so it has a small number), and
+    the keys seen are kept sorted with the row number of their first appearance: 16 bytes a row, a
+    binary search per row. Exact: two keys pack alike only if they are equal. With more posts than the
+    bits allow (thousands), it falls back to a dict of tuples (also exact, more memory)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.posts = {code: i for i, code in enumerate(sorted(ctx.posts["code"]))}
+        self.countries = {code: i for i, code in enumerate(sorted(NATIONALITY_CODES | {""}))}
+        self.choices = {name: {v: i for i, v in enumerate(FLOWS.field(name).choices)}
+                        for name in ("direction", "sex", "age_band")}
+        country_bits = max(1, len(self.countries).bit_length())
+        self.parts: list[tuple[str, int]] = [
+            ("day", 17), ("post_code", max(1, len(self.posts).bit_length())),
+            *((name, max(1, len(self.choices[name]).bit_length())) for name in ("direction", "sex", "age_band")),
+            *((name, country_bits) for name in ("nationality", "prev_country", "next_country")),
+        ]
+        self.packed = sum(bits for _name, bits in self.parts) <= 64
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.first = np.empty(0, dtype=np.int64)
+        self.fallback: dict[tuple, int] = {}
+
+    def _pack(self, frame: pd.DataFrame) -> np.ndarray:
+        key = np.zeros(len(frame), dtype=np.uint64)
+        for name, bits in self.parts:
+            # Each column factorised (few distinct values), its distinct values coded once, spread in C.
+            codes, uniques = pd.factorize(frame[name])
+            if name == "day":
+                days = np.array(list(uniques), dtype="datetime64[D]").astype(np.int64)
+                coded = (days - np.datetime64(_DAY_ZERO, "D").astype(np.int64)).astype(np.uint64)
+            else:
+                lookup = self.posts if name == "post_code" else self.choices.get(name, self.countries)
+                coded = np.array([lookup[value] for value in uniques], dtype=np.uint64)
+            code = coded[codes]
+            key = (key << np.uint64(bits)) | code
+        return key
+
+    def report_duplicates(self, parsed: Parsed, out: _Collector) -> None:
+        """Report each checked row whose key came earlier (this chunk or an earlier one); remember the rest."""
+        positions = np.arange(len(parsed.frame), dtype=np.int64)
+        if parsed.bad:
+            positions = np.setdiff1d(positions, np.fromiter(parsed.bad, dtype=np.int64, count=len(parsed.bad)))
+        if not len(positions):
+            return
+        frame = parsed.frame.iloc[positions]
+        rows = parsed.rows.to_numpy()[positions]
+        label = parsed.labels.get("day", "day")
+        if not self.packed:
+            for position, row, key in zip(positions.tolist(), rows.tolist(),
+                                          frame[list(FLOWS.key)].itertuples(index=False, name=None), strict=True):
+                first = self.fallback.setdefault(key, row)
+                if first != row:
+                    out.add(row, label, "data.err.duplicate", first=first)
+                    parsed.bad.add(position)
+            return
+        keys = self._pack(frame)
+        first = np.full(len(keys), -1, dtype=np.int64)
+        if len(self.keys):  # in an earlier chunk
+            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+            earlier = self.keys[at] == keys
+            first[earlier] = self.first[at[earlier]]
+        again = pd.Series(keys).duplicated(keep="first").to_numpy() & (first < 0)
+        if again.any():  # earlier in this chunk
+            firsts = pd.Series(rows[~again & (first < 0)], index=keys[~again & (first < 0)])
+            first[again] = firsts.loc[keys[again]].to_numpy()
+        new = first < 0
+        order = np.argsort(keys[new], kind="stable")
+        new_keys, new_rows = keys[new][order], rows[new][order]
+        at = np.searchsorted(self.keys, new_keys)
+        self.keys, self.first = np.insert(self.keys, at, new_keys), np.insert(self.first, at, new_rows)
+        for index in np.flatnonzero(~new).tolist():
+            out.add(int(rows[index]), label, "data.err.duplicate", first=int(first[index]))
+            parsed.bad.add(int(positions[index]))
 
 
 def _dates_in_range(parsed: Parsed, name: str, out: _Collector) -> None:
     values = parsed.frame[name]
     today = dt.date.today()
+    # Few distinct days in a file: look at each once, and walk the rows only when one is out of range.
+    distinct = set(values.dropna().tolist()) if len(values) else set()
+    if all(EARLIEST <= value <= today for value in distinct):
+        return
     numbers = parsed.rows.tolist()
     for position, value in enumerate(values.tolist()):
         if value is None or position in parsed.bad:

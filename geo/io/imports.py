@@ -16,29 +16,42 @@ same file imported twice changes nothing. Validation and writes run in one trans
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from queue import Empty, Full, Queue
+from typing import Any, BinaryIO
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from geo.access.audit import now, record_event
 from geo.access.auth import Actor, require
-from geo.io.checks import CHECKS, load_context, parse_table
+from geo.io.checks import CHECKS, Context, FlowKeys, _check_flows, load_context, parse_table
 from geo.io.columns import map_columns
-from geo.io.readers import read_table
-from geo.io.report import ImportReport, Problem, Rejected, _Collector
-from geo.io.schema import KINDS, SPECS
-from geo.io.writers import Progress, _apply_assistance, _apply_flows, _apply_posts, _apply_upgrades, _apply_workshops
+from geo.io.parsers import _decimal_comma
+from geo.io.readers import CHUNK_ROWS, TableChunks, read_table
+from geo.io.report import ImportProgress, ImportReport, Problem, Progress, Rejected, _Collector
+from geo.io.schema import KINDS, SPECS, KindSpec
+from geo.io.writers import FlowWriter, _apply_assistance, _apply_posts, _apply_upgrades, _apply_workshops
 from geo.models import (
     DatasetState,
 )
 
 
 # ------------------------------------------------------------------------------------------ entry point
-def import_data(engine: Engine, actor: Actor, kind: str, data: bytes, file_name: str, *, dry_run: bool = False,
-                progress: Progress | None = None, max_bytes: int | None = None) -> ImportReport:
-    """Validate `data` as a file of `kind` and, unless `dry_run` or rejected, write it in one transaction.
+def import_data(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO, file_name: str, *,
+                dry_run: bool = False, progress: Progress | None = None, max_bytes: int | None = None,
+                chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+    """Validate `data` (the file's bytes, or a binary file open for reading) as a file of `kind` and,
+    unless `dry_run` or rejected, write it in one transaction.
+
+    A flows CSV is read, checked and written `chunk_rows` rows at a time inside that one transaction, so
+    memory stays bounded by the chunk whatever the file's size; the result (rows written, problems and
+    their row numbers) is the same for any chunk size. `progress` is called as the import advances.
 
     Never raises for a bad file: every problem is in the report. Raises PermissionDenied for a viewer and
     ValueError for an unknown kind (a programming error, not a file problem).
@@ -47,8 +60,12 @@ def import_data(engine: Engine, actor: Actor, kind: str, data: bytes, file_name:
     if kind not in SPECS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     name = Path(file_name or "upload").name[:120]
+    tracker = _Tracker(progress)
     try:
-        return _import(engine, actor, kind, data, name, dry_run=dry_run, progress=progress, max_bytes=max_bytes)
+        if kind == "flows":
+            return _import_flows(engine, actor, data, name, dry_run=dry_run, tracker=tracker, max_bytes=max_bytes,
+                                 chunk_rows=chunk_rows)
+        return _import(engine, actor, kind, data, name, dry_run=dry_run, tracker=tracker, max_bytes=max_bytes)
     except Exception:  # a bug, not a file problem: logged with its traceback, shown as a plain message
         logging.getLogger(__name__).exception("import of %s (%s) failed", name, kind)
         report = ImportReport(kind=kind, file=name, dry_run=dry_run)
@@ -56,11 +73,34 @@ def import_data(engine: Engine, actor: Actor, kind: str, data: bytes, file_name:
         return report
 
 
-def _import(engine: Engine, actor: Actor, kind: str, data: bytes, name: str, *, dry_run: bool,
-            progress: Progress | None, max_bytes: int | None) -> ImportReport:
+def progress_text(step: ImportProgress, lang: str) -> str:
+    """One line for a progress bar: the stage, rows read, checked and written, seconds so far."""
+    from geo.i18n import fmt_number, t
+
+    return t("data.progress_detail", lang, stage=t(f"data.stage.{step.stage}", lang),
+             read=fmt_number(step.rows_read, lang), checked=fmt_number(step.rows_checked, lang),
+             written=fmt_number(step.rows_written, lang), seconds=f"{step.elapsed:.0f}")
+
+
+class _Tracker:
+    """Counts for the progress callback, called once per chunk and at each later stage (a chunk is tens of
+    thousands of rows: a few dozen calls for the largest file, so no throttling is needed)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.started = time.perf_counter()
+        self.read = self.checked = self.written = 0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.progress is not None:
+            self.progress(ImportProgress(stage, self.read, self.checked, self.written,
+                                         min(max(fraction, 0.0), 1.0), time.perf_counter() - self.started))
+
+
+def _import(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO, name: str, *, dry_run: bool,
+            tracker: _Tracker, max_bytes: int | None) -> ImportReport:
     report = ImportReport(kind=kind, file=name, dry_run=dry_run)
     out = _Collector(report)
-    step = progress or (lambda _f: None)
     spec = SPECS[kind]
     try:
         table = read_table(data, name, kind, out, max_bytes=max_bytes)
@@ -69,20 +109,21 @@ def _import(engine: Engine, actor: Actor, kind: str, data: bytes, name: str, *, 
         table = None
     if table is None:
         return report
-    report.rows = len(table.values)
-    step(0.1)
+    report.rows = tracker.read = len(table.values)
+    tracker("reading", 0.1)
     columns = map_columns(spec, table, out)
     if out:
         return report
     parsed = parse_table(spec, table, columns, out)
-    step(0.3)
+    tracker("reading", 0.3)
     try:
         with engine.begin() as conn:
             if not dry_run:
                 _one_import_at_a_time(conn, kind)
             ctx = load_context(conn)
             CHECKS[kind](parsed, ctx, out)
-            step(0.45)
+            tracker.checked = report.rows
+            tracker("reading", 0.45)
             if out:
                 raise Rejected
             clean = parsed.frame.reset_index(drop=True)
@@ -92,46 +133,206 @@ def _import(engine: Engine, actor: Actor, kind: str, data: bytes, name: str, *, 
                 column = parsed.labels.get(name, name) if name else None
                 out.add(int(parsed.rows.iloc[position]), column, key, **params)
 
-            if kind == "flows":
-                counts = _apply_flows(conn, actor, clean, ctx, not dry_run, progress)
-            else:
-                # Row by row through each kind's one write path (the forms' too); a dry run writes inside
-                # the transaction and rolls it back, so it finds exactly what the real import would.
-                counts = {"posts": _apply_posts, "upgrades": _apply_upgrades, "workshops": _apply_workshops,
-                          "assistance": _apply_assistance}[kind](conn, actor, clean, ctx, report_row, now())
+            # Row by row through each kind's one write path (the forms' too); a dry run writes inside
+            # the transaction and rolls it back, so it finds exactly what the real import would.
+            counts = {"posts": _apply_posts, "upgrades": _apply_upgrades, "workshops": _apply_workshops,
+                      "assistance": _apply_assistance}[kind](conn, actor, clean, ctx, report_row, now())
             if out:
                 raise Rejected
             report.added, report.updated, report.unchanged = counts
+            tracker.written = 0 if dry_run else report.added + report.updated
             if dry_run:
                 raise Rejected  # roll back what the dry run wrote
-            conn.execute(delete(DatasetState).where(DatasetState.kind == kind))
-            conn.execute(insert(DatasetState), {"kind": kind, "updated_at": now(), "source": name[:200], "seed": None})
-            record_event(conn, actor, "import", kind, name[:80],
-                         f"file={name}; format={report.format}; rows={report.rows}; added={report.added}; "
-                         f"updated={report.updated}; unchanged={report.unchanged}")
+            tracker("saving", 0.95)
+            _stamp(conn, actor, kind, name, report)
     except Rejected:
         pass
-    except IntegrityError as error:  # the same rows written meanwhile by a simultaneous import
-        report.added = report.updated = report.unchanged = 0
+    except SQLAlchemyError as error:
+        _database_problem(report, out, error)
+        return report
+    report.written = not dry_run and report.ok
+    tracker("done", 1.0)
+    return report
+
+
+def _import_flows(engine: Engine, actor: Actor, data: bytes | BinaryIO, name: str, *, dry_run: bool,
+                  tracker: _Tracker, max_bytes: int | None, chunk_rows: int) -> ImportReport:
+    """Flows, chunk by chunk in one transaction: read a chunk, check it (the same rules as a whole file;
+    duplicates are found across chunks by FlowKeys), write it unless a problem has been found anywhere,
+    next chunk; then the roll-ups once, the dataset stamp and the audit entry, and commit. Any problem, an
+    error or the process being killed before the commit leaves the database as it was.
+
+    Problems as when the file is read at once: when the file cannot be read (a short row, a broken quote,
+    too many rows ...) only the reading problems are reported, whatever the chunks before them held."""
+    report = ImportReport(kind="flows", file=name, dry_run=dry_run)
+    out = _Collector(report)  # reading problems
+    checked = ImportReport(kind="flows", file=name, dry_run=dry_run)
+    check_out = _Collector(checked)  # column and row problems, kept apart until the reading is done
+    spec = SPECS["flows"]
+    chunks = TableChunks(data, name, "flows", out, max_bytes=max_bytes, chunk_rows=chunk_rows)
+    if not chunks.open():  # size, emptiness and format: before anything is read or locked
+        return report
+    size = max(chunks.size, 1)
+    try:
+        with engine.begin() as conn:
+            if not dry_run:
+                _one_import_at_a_time(conn, "flows")
+            with _bulk_writing(conn):
+                ctx = load_context(conn)
+                state = _FlowChecks(spec, ctx, check_out)
+                writer: FlowWriter | None = None
+                try:
+                    # Reading and checking (Python) run in a thread ahead of the writing (SQLite and
+                    # PostgreSQL work with the GIL released), one or two chunks ahead: on two cores the
+                    # next chunk is parsed while this one is written. Progress is reported from here.
+                    for frame, rows_read in _ahead(state.checked_chunks(chunks), depth=2):
+                        if writer is None:
+                            writer = FlowWriter(conn, ctx, not dry_run, set(state.columns or ()))
+                        tracker.read = rows_read
+                        tracker.checked = state.rows_checked
+                        if frame is not None and not check_out:  # once refused, writing more is wasted
+                            writer.add(frame)
+                            tracker.written = writer.rows_written
+                        tracker("reading", 0.9 * chunks.bytes_read / size)
+                except (MemoryError, RecursionError):
+                    out.add(None, None, "data.err.not_table")
+                if chunks.failed or out or writer is None:
+                    raise Rejected
+                report.rows = tracker.read = chunks.rows_read
+                if check_out:
+                    report.problems, report.more_problems = checked.problems, checked.more_problems
+                    report.ignored_columns = checked.ignored_columns
+                    raise Rejected
+                report.ignored_columns = checked.ignored_columns
+                tracker("rollups", 0.9)
+                writer.finish()
+                report.added, report.updated, report.unchanged = writer.counts
+                if dry_run:
+                    raise Rejected  # nothing was written; end the transaction as a dry run ends
+                tracker("saving", 0.98)
+                _stamp(conn, actor, "flows", name, report)
+    except Rejected:
+        pass
+    except SQLAlchemyError as error:
+        _database_problem(report, out, error)
+        return report
+    report.written = not dry_run and report.ok
+    tracker("done", 1.0)
+    return report
+
+
+class _FlowChecks:
+    """The reading-and-checking half of a flows import: each chunk's columns mapped (from the first),
+    parsed and checked against the rules and the file's earlier chunks. No database access: it runs in
+    a thread of its own (see _ahead)."""
+
+    def __init__(self, spec: KindSpec, ctx: Context, out: _Collector) -> None:
+        self.spec, self.ctx, self.out = spec, ctx, out
+        self.seen = FlowKeys(ctx)
+        self.columns: dict[str, int] | None = None
+        self.rows_checked = 0
+
+    def checked_chunks(self, chunks: TableChunks) -> Iterator[tuple[pd.DataFrame | None, int]]:
+        """(checked frame, or None when the chunk is not to be written; rows read so far) per chunk."""
+        column_problems, decimal_comma = False, False
+        for table in chunks:
+            if self.columns is None:
+                self.columns = map_columns(self.spec, table, self.out)
+                decimal_comma = _decimal_comma(table, self.columns, self.spec)
+                column_problems = bool(self.out)
+            if column_problems:  # read on only to find reading problems, which are reported first
+                yield None, chunks.rows_read
+                continue
+            parsed = parse_table(self.spec, table, self.columns, self.out, decimal_comma=decimal_comma)
+            _check_flows(parsed, self.ctx, self.out, self.seen)
+            self.rows_checked += len(table.values)
+            yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read
+
+
+_DONE = object()
+
+
+def _ahead(items: Iterator[Any], depth: int) -> Iterator[Any]:
+    """Iterate `items` in a thread of its own, up to `depth` items ahead of the caller. An exception in
+    the thread is raised here; when the caller stops early, the thread is told to stop and joined."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put((item, None), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put((_DONE, None))
+        except BaseException as error:  # handed to the caller, who raises it
+            queue.put((_DONE, error))
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with suppress(Empty):
+                queue.get_nowait()
+            thread.join(timeout=0.05)
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
+@contextmanager
+def _bulk_writing(conn: Connection) -> Iterator[None]:
+    """SQLite: a bigger page cache for this import's connection, put back after (the connection returns
+    to the pool). Bounded (128 MB): a million rows' index pages stay in memory while written, and the
+    roll-ups' GROUP BY sorts in memory (SQLite's sorter spills to disk beyond the cache size)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+    conn.exec_driver_sql("PRAGMA cache_size=-131072")
+    try:
+        yield
+    finally:
+        with suppress(SQLAlchemyError):  # the connection broke: it is discarded anyway
+            conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
+def _stamp(conn: Connection, actor: Actor, kind: str, name: str, report: ImportReport) -> None:
+    """dataset_state and the audit entry: written with the data, so data_version changes with it."""
+    conn.execute(delete(DatasetState).where(DatasetState.kind == kind))
+    conn.execute(insert(DatasetState), {"kind": kind, "updated_at": now(), "source": name[:200], "seed": None})
+    record_event(conn, actor, "import", kind, name[:80],
+                 f"file={name}; format={report.format}; rows={report.rows}; added={report.added}; "
+                 f"updated={report.updated}; unchanged={report.unchanged}")
+
+
+def _database_problem(report: ImportReport, out: _Collector, error: SQLAlchemyError) -> None:
+    """A database error ends the import with nothing written: said in plain words."""
+    report.added = report.updated = report.unchanged = 0
+    detail = type(getattr(error, "orig", error)).__name__
+    if isinstance(error, IntegrityError):  # the same rows written meanwhile by a simultaneous import
         if _is_unique_violation(error):
             out.add(None, None, "data.err.concurrent")
         else:
-            out.add(None, None, "data.err.database", detail=type(getattr(error, "orig", error)).__name__)
-        return report
-    except OperationalError as error:  # SQLite's write lock held past the busy timeout by another import
-        report.added = report.updated = report.unchanged = 0
-        if "locked" in str(error).lower() or "busy" in str(error).lower():
-            out.add(None, None, "data.err.busy")
-        else:
-            out.add(None, None, "data.err.database", detail=type(getattr(error, "orig", error)).__name__)
-        return report
-    except SQLAlchemyError as error:  # a constraint the checks did not foresee: still nothing written
-        report.added = report.updated = report.unchanged = 0
-        out.add(None, None, "data.err.database", detail=type(getattr(error, "orig", error)).__name__)
-        return report
-    report.written = not dry_run and report.ok
-    step(1.0)
-    return report
+            out.add(None, None, "data.err.database", detail=detail)
+    elif isinstance(error, OperationalError) and ("locked" in str(error).lower() or "busy" in str(error).lower()):
+        out.add(None, None, "data.err.busy")  # SQLite's write lock held past the busy timeout by another import
+    else:  # a constraint the checks did not foresee: still nothing written
+        out.add(None, None, "data.err.database", detail=detail)
 
 
 def _one_import_at_a_time(conn: Connection, kind: str) -> None:

@@ -667,17 +667,23 @@ class TableChunks:
         self.rows_read = 0
         self.size = source_size(data)
         self._csv: CsvChunks | None = None
+        self._format: str | None = None
+
+    def open(self) -> bool:
+        """The checks made before reading (size from the system, emptiness, format); False when refused."""
+        if self._format is None and not self.failed:
+            self._format = _open_checks(self.data, self.name, self.out, self.max_bytes)
+            self.failed = self._format is None
+        return not self.failed
 
     @property
     def bytes_read(self) -> int:
         return self._csv.bytes_read if self._csv is not None else (self.size if self.rows_read else 0)
 
     def __iter__(self) -> Iterator[Table]:
-        fmt = _open_checks(self.data, self.name, self.out, self.max_bytes)
-        if fmt is None:
-            self.failed = True
+        if not self.open():
             return
-        if fmt != "csv":
+        if self._format != "csv":
             table = read_table(self.data, self.name, self.kind, self.out, self.max_bytes)
             if table is None:
                 self.failed = True

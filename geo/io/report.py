@@ -3,6 +3,7 @@ only when shown, in the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,22 @@ class _Collector:
 
     def __bool__(self) -> bool:
         return bool(self.report.problems)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import has come, given to a progress callback as it advances (the CLI prints it on
+    stderr, the import page shows a bar). Rows are counted as the person sees them (data rows)."""
+
+    stage: str  # "reading" (rows read, checked and written chunk by chunk), "rollups", "saving", "done"
+    rows_read: int
+    rows_checked: int
+    rows_written: int
+    fraction: float  # 0..1 of the whole import, from the bytes of the file read so far
+    elapsed: float  # seconds since the import started
+
+
+Progress = Callable[[ImportProgress], None]
 
 
 class Rejected(Exception):

@@ -28,7 +28,6 @@ from geo.io.checks import Context
 from geo.io.schema import POSTS, UPGRADES, WORKSHOPS
 from geo.models import AGENCIES, SEXES, FlowCount
 
-Progress = Callable[[float], None]
 ReportRow = Callable[..., None]  # (position in the frame, field, i18n key, **params)
 Counts = tuple[int, int, int]
 
@@ -136,55 +135,89 @@ def _apply_assistance(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: 
 FLOW_KEY = ("day", "post_id", "direction", "nationality", "sex", "age_band", "prev_country", "next_country")
 
 
-def _apply_flows(conn: Connection, actor: Actor, frame: pd.DataFrame, ctx: Context, write: bool,
-                 progress: Progress | None = None) -> Counts:
-    frame = frame.copy()
-    frame["post_id"] = frame["post_code"].map(ctx.post_ids).astype("int64")
-    frame["count"] = frame["count"].astype("int64")
-    minors = frame["unaccompanied_minors"]
-    frame["unaccompanied_minors"] = pd.Series(
-        [None if v is None or (isinstance(v, float) and math.isnan(v)) else int(v) for v in minors.tolist()],
-        index=frame.index, dtype=object)
-    first, last = min(frame["day"]), max(frame["day"])
-    post_list = sorted(set(frame["post_id"].tolist()))
-    existing = pd.read_sql(
-        select(FlowCount.id, *(getattr(FlowCount, c) for c in FLOW_KEY), FlowCount.count.label("old_count"),
-               FlowCount.unaccompanied_minors.label("old_minors"), FlowCount.is_sample.label("old_sample"))
-        .where(FlowCount.day >= first, FlowCount.day <= last, FlowCount.post_id.in_(post_list)),
-        conn,
-    )
-    existing["day"] = pd.to_datetime(existing["day"]).dt.date
-    merged = frame.merge(existing, on=list(FLOW_KEY), how="left", indicator=True)
-    no_flag = merged["is_sample"].isna()
-    merged["is_sample"] = merged["is_sample"].where(~no_flag, merged["old_sample"])  # no column: keep the flag
-    merged["is_sample"] = merged["is_sample"].map(lambda v: bool(v) if v is not None and v == v else False)
-    if "unaccompanied_minors" not in frame.attrs.get("present", set()):  # no column: keep what is stored
-        matched = merged["_merge"] == "both"
-        merged.loc[matched, "unaccompanied_minors"] = merged.loc[matched, "old_minors"].map(
-            lambda v: None if v is None or v != v else int(v)).astype(object)
-    new = merged[merged["_merge"] == "left_only"]
-    old = merged[merged["_merge"] == "both"]
-    old_minors = old["old_minors"].map(lambda v: None if v is None or v != v else int(v))
-    same = ((old["count"].to_numpy() == old["old_count"].astype("int64").to_numpy())
-            & np.array([as_text(a) == as_text(b) for a, b in zip(old["unaccompanied_minors"], old_minors, strict=True)],
-                       dtype=bool)
-            & (old["is_sample"].astype(bool).to_numpy() == old["old_sample"].astype(bool).to_numpy()))
-    changed = old[~same]
-    if write:
-        months: set[dt.date] = set()
+class FlowWriter:
+    """Writes a flows file chunk by chunk inside the import's one transaction: each chunk's rows are
+    matched to the stored rows by their natural key (new, changed, unchanged), new rows are appended
+    (executemany on SQLite, COPY on PostgreSQL), changed ones updated; `finish` recomputes the roll-ups of
+    every month touched, once. With `write` False (a dry run) it only counts."""
+
+    def __init__(self, conn: Connection, ctx: Context, write: bool, present: set[str]) -> None:
+        self.conn, self.write, self.present = conn, write, present
+        self.post_ids = ctx.post_ids
+        self.months: set[dt.date] = set()
+        self.added = self.updated = self.unchanged = 0
+        self.rows_written = 0
+
+    def _stored(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The stored rows that may share a key with `frame`: its days and posts (one range query)."""
+        first, last = min(frame["day"]), max(frame["day"])
+        post_list = sorted(set(frame["post_id"].tolist()))
+        query = (select(FlowCount.id, *(getattr(FlowCount, c) for c in FLOW_KEY), FlowCount.count.label("old_count"),
+                        FlowCount.unaccompanied_minors.label("old_minors"), FlowCount.is_sample.label("old_sample"))
+                 .where(FlowCount.day >= first, FlowCount.day <= last, FlowCount.post_id.in_(post_list)))
+        existing = pd.DataFrame(self.conn.execute(query).all(), columns=[c.name for c in query.selected_columns])
+        if existing.empty:
+            return existing.astype({"id": "int64", "post_id": "int64", "day": object})
+        existing["day"] = pd.to_datetime(existing["day"]).dt.date
+        return existing
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Match, count and (unless a dry run) write one checked chunk."""
+        if frame.empty:
+            return
+        frame = frame.copy()
+        frame["post_id"] = frame["post_code"].map(self.post_ids).astype("int64")
+        frame["count"] = frame["count"].astype("int64")
+        minors = frame["unaccompanied_minors"]
+        frame["unaccompanied_minors"] = pd.Series(
+            [None if v is None or (isinstance(v, float) and math.isnan(v)) else int(v) for v in minors.tolist()],
+            index=frame.index, dtype=object)
+        existing = self._stored(frame)
+        if existing.empty:  # the common case of new data: no merge at all
+            frame["is_sample"] = frame["is_sample"].map(lambda v: bool(v) if v is not None and v == v else False)
+            new, old = frame, frame.iloc[0:0]
+            changed, same_count = old, 0
+        else:
+            merged = frame.merge(existing, on=list(FLOW_KEY), how="left", indicator=True)
+            no_flag = merged["is_sample"].isna()
+            merged["is_sample"] = merged["is_sample"].where(~no_flag, merged["old_sample"])  # no column: keep it
+            merged["is_sample"] = merged["is_sample"].map(lambda v: bool(v) if v is not None and v == v else False)
+            if "unaccompanied_minors" not in self.present:  # no column: keep what is stored
+                matched = merged["_merge"] == "both"
+                merged.loc[matched, "unaccompanied_minors"] = merged.loc[matched, "old_minors"].map(
+                    lambda v: None if v is None or v != v else int(v)).astype(object)
+            new = merged[merged["_merge"] == "left_only"]
+            old = merged[merged["_merge"] == "both"]
+            old_minors = old["old_minors"].map(lambda v: None if v is None or v != v else int(v))
+            same = ((old["count"].to_numpy() == old["old_count"].astype("int64").to_numpy())
+                    & np.array([as_text(a) == as_text(b)
+                                for a, b in zip(old["unaccompanied_minors"], old_minors, strict=True)], dtype=bool)
+                    & (old["is_sample"].astype(bool).to_numpy() == old["old_sample"].astype(bool).to_numpy()))
+            changed, same_count = old[~same], int(same.sum())
+        self.added += len(new)
+        self.updated += len(changed)
+        self.unchanged += same_count
+        if not self.write:
+            return
         if len(changed):
-            conn.execute(
+            self.conn.execute(
                 update(FlowCount).where(FlowCount.id == bindparam("row_id")).values(
                     count=bindparam("new_count"), unaccompanied_minors=bindparam("new_minors"),
                     is_sample=bindparam("new_sample")),
                 [{"row_id": int(r["id"]), "new_count": int(r["count"]), "new_minors": r["unaccompanied_minors"],
                   "new_sample": bool(r["is_sample"])} for r in changed.to_dict("records")],
             )
-            months |= {d.replace(day=1) for d in changed["day"]}
+            self.months |= {d.replace(day=1) for d in changed["day"]}
         if len(new):
-            total = len(new)
             columns = [*FLOW_KEY, "count", "unaccompanied_minors", "is_sample"]
-            months |= insert_flows(conn, new[columns].reset_index(drop=True),
-                                   progress=(lambda n: progress(0.5 + 0.4 * n / total)) if progress else None)
-        refresh_monthly(conn, months)
-    return len(new), len(changed), len(old) - len(changed)
+            self.months |= insert_flows(self.conn, new[columns].reset_index(drop=True))
+        self.rows_written += len(new) + len(changed)
+
+    def finish(self) -> None:
+        """Recompute the roll-ups of the months touched (same transaction: raw rows and roll-ups agree)."""
+        if self.write:
+            refresh_monthly(self.conn, self.months)
+
+    @property
+    def counts(self) -> Counts:
+        return self.added, self.updated, self.unchanged
