@@ -215,8 +215,8 @@ class FlowWriter:
 
     def finish(self) -> None:
         """Recompute the roll-ups of the months touched (same transaction: raw rows and roll-ups agree)."""
-        if self.write:
-            refresh_monthly(self.conn, self.months)
+        if self.write:  # statistics refreshed only after a bulk load: cheap next to it, costly for a few rows
+            refresh_monthly(self.conn, self.months, analyze=self.rows_written >= 20_000)
 
     @property
     def counts(self) -> Counts:
