@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -275,6 +276,57 @@ def sign_in_required() -> bool:
 
 THROUGH_APP = "_through_app"
 
+# (file, title key, icon, url path). The first page present is the home page.
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/map.py", "nav.map", ":material/map:", "map"),
+    ("pages/flows.py", "nav.flows", ":material/swap_horiz:", "flows"),
+    ("pages/infrastructure.py", "nav.infrastructure", ":material/construction:", "infrastructure"),
+    ("pages/workshops.py", "nav.workshops", ":material/school:", "workshops"),
+    ("pages/projects.py", "nav.projects", ":material/folder_open:", "projects"),
+    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
+    ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
+    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
+)
+PRESENT_PAGE = ("pages/present.py", "ov.present", ":material/slideshow:", "present")
+
+
+def page_config() -> None:
+    """The browser tab's title and icon, and the wide layout: app.py's first call, and a page run alone's.
+    The icon is a local file: a ":material/...:" icon (a page's, without this) makes the browser fetch the
+    favicon from a font CDN."""
+    root = Path(__file__).resolve().parent
+    st.set_page_config(page_title="CA4 Border Monitor", page_icon=str(root / "assets" / "icon.png"), layout="wide")
+
+
+def navigation(language: str):
+    """THE app's navigation: app.py declares it and runs the page it returns.
+
+    (A page run alone — a fresh server's first request on a deep link runs pages/<name>.py without app.py,
+    because of the pages/ folder — must not declare it: widgets created after st.navigation in that run
+    get other ids, and the page's next rerun loses their state, e.g. the first tab clicked. Its sidebar
+    lists Streamlit's file names until app.py runs once.)
+
+    Presentation mode (?present=1, and signed in when sign-in is required): the slides alone, with no sidebar,
+    menus or navigation. With CA4_REQUIRE_LOGIN=1 and nobody signed in: the navigation is hidden.
+
+    The slides' page is in every navigation, out of the menu, at /present: a link to it always resolves
+    (a default page answers only at "/", so /present?present=1 once got a "Page not found" dialog over the
+    first slide). In presentation mode they are also the default page, for the canonical /?present=1.
+    """
+    root = Path(__file__).resolve().parent
+    path, key, icon, url = PRESENT_PAGE
+    # Absolute paths: a relative one is read from the running script's folder, pages/ when a page runs alone.
+    slides = st.Page(root / path, title=t(key, language), icon=icon, url_path=url, visibility="hidden")
+    if present_mode() and not sign_in_required():
+        home = st.Page(root / path, title=t(key, language), icon=icon, url_path=f"{url}-home", default=True)
+        return st.navigation([home, slides], position="hidden")
+    listed = [p for p in PAGES if (root / p[0]).exists()]
+    pages = [st.Page(root / path, title=t(key, language), icon=icon, url_path=url, default=(i == 0))
+             for i, (path, key, icon, url) in enumerate(listed)]
+    pages.append(slides)
+    return st.navigation(pages, position="hidden" if sign_in_required() else "sidebar")
+
 
 def shell_sidebar(language: str) -> None:
     """The sidebar every screen has: the title, the language switch and the sign-in box."""
@@ -302,6 +354,7 @@ def guard(role: str | None = None) -> None:
     language = lang()
     check_settings()  # an unusable setting: its message, before anything reads the settings
     if not st.session_state.pop(THROUGH_APP, False):
+        page_config()
         shell_sidebar(language)
     if sign_in_required():
         st.info(t("signin.required", language), icon=":material/lock:")
