@@ -163,6 +163,7 @@ def test_progress_counts_rise_to_the_total(any_db: Engine) -> None:
     for earlier, later in itertools.pairwise(steps):
         assert later.fraction >= earlier.fraction and later.elapsed >= earlier.elapsed
         assert later.rows_checked >= earlier.rows_checked
+    assert all(s.rows_written <= s.rows_checked <= s.rows_read for s in steps)  # as of the same chunk
     last = steps[-1]
     assert (last.rows_read, last.rows_checked, last.rows_written, last.fraction) == (ROWS, ROWS, ROWS, 1.0)
 

@@ -185,11 +185,11 @@ def _import_flows(engine: Engine, actor: Actor, data: bytes | BinaryIO, name: st
                     # Reading and checking (Python) run in a thread ahead of the writing (SQLite and
                     # PostgreSQL work with the GIL released), one or two chunks ahead: on two cores the
                     # next chunk is parsed while this one is written. Progress is reported from here.
-                    for frame, rows_read in _ahead(state.checked_chunks(chunks), depth=2):
+                    for frame, rows_read, rows_checked in _ahead(state.checked_chunks(chunks), depth=2):
                         if writer is None:
                             writer = FlowWriter(conn, ctx, not dry_run, set(state.columns or ()))
-                        tracker.read = rows_read
-                        tracker.checked = state.rows_checked
+                        # counts as of this chunk (the reading thread may be a chunk or two further on)
+                        tracker.read, tracker.checked = rows_read, rows_checked
                         if frame is not None and not check_out:  # once refused, writing more is wasted
                             writer.add(frame)
                             tracker.written = writer.rows_written
@@ -232,8 +232,8 @@ class _FlowChecks:
         self.columns: dict[str, int] | None = None
         self.rows_checked = 0
 
-    def checked_chunks(self, chunks: TableChunks) -> Iterator[tuple[pd.DataFrame | None, int]]:
-        """(checked frame, or None when the chunk is not to be written; rows read so far) per chunk."""
+    def checked_chunks(self, chunks: TableChunks) -> Iterator[tuple[pd.DataFrame | None, int, int]]:
+        """(checked frame, or None when the chunk is not to be written; rows read and checked so far)."""
         column_problems, decimal_comma = False, False
         for table in chunks:
             if self.columns is None:
@@ -241,12 +241,12 @@ class _FlowChecks:
                 decimal_comma = _decimal_comma(table, self.columns, self.spec)
                 column_problems = bool(self.out)
             if column_problems:  # read on only to find reading problems, which are reported first
-                yield None, chunks.rows_read
+                yield None, chunks.rows_read, self.rows_checked
                 continue
             parsed = parse_table(self.spec, table, self.columns, self.out, decimal_comma=decimal_comma)
             _check_flows(parsed, self.ctx, self.out, self.seen)
             self.rows_checked += len(table.values)
-            yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read
+            yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read, self.rows_checked
 
 
 _DONE = object()
