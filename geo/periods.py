@@ -33,6 +33,15 @@ def last_day(month: dt.date) -> dt.date:
     return add_months(month, 1) - dt.timedelta(days=1)
 
 
+def bucket_days(bucket: dt.date, grain: str, first_month: dt.date, last_month: dt.date) -> tuple[int, int]:
+    """(days of the period the bucket covers, days in a whole bucket) for a day, a week starting on Monday
+    or a month: a week cut by the period's first or last day counts only its days inside the period."""
+    length = {"day": 1, "week": 7}.get(grain) or (last_day(bucket) - bucket).days + 1
+    bucket_end = bucket + dt.timedelta(days=length - 1)
+    inside = (min(bucket_end, last_day(last_month)) - max(bucket, first_month)).days + 1
+    return max(inside, 0), length
+
+
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of the same number of months just before [start, end]."""
     length = len(months_between(start, end))

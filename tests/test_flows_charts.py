@@ -39,10 +39,10 @@ def test_country_labels(iso3: str, lang: str, label: str) -> None:
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_series_figure_is_labelled_in_the_language(lang: str) -> None:
     frame = pd.DataFrame({"period": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-12"]).date,
-                          "direction": ["entry", "exit", "entry"], "count": [10, 12, 9]})
+                          "direction": ["entry", "exit", "entry"], "count": [10, 12, 9], "days": 7, "full_days": 7})
     layout = charts.series_figure(frame, "week", lang, y_max=100).to_plotly_json()["layout"]
     words = {"es": ("Personas por semana", "Personas", "Fecha"), "en": ("Persons per week", "Persons", "Date")}[lang]
-    assert layout["title"]["text"].startswith(words[0])
+    assert layout["title"]["text"] == words[0] + {"es": " (lunes a domingo)", "en": " (Monday to Sunday)"}[lang]
     assert layout["yaxis"]["title"]["text"] == words[1] and layout["xaxis"]["title"]["text"] == words[2]
     assert layout["yaxis"]["range"] == [0, pytest.approx(105)]
     assert layout["separators"] == ".,"  # decimal point, thousands comma: es_GT as en
@@ -117,3 +117,37 @@ def test_flow_deck_serialises_like_a_plain_deck_and_draws_no_basemap() -> None:
     assert deck.map_provider is None
     ids = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
     assert ids == ["sea", "countries", "borders", "country-labels", "flow-posts", "flow-arcs"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_incomplete_weeks_are_marked_not_read_as_a_fall(app_env: str, lang: str) -> None:
+    """November 2025 starts on a Saturday: the period's first week holds 2 of its 7 days, its last week
+    (from Monday 26 October 2026) 6. They are drawn hollow, their hover says so, and the title explains the
+    mark; whole weeks are solid. The counts are the period's own (they add up to its total)."""
+    import datetime as dt
+
+    from geo.db import make_engine
+    from geo.flows import queries
+
+    engine = make_engine(app_env)
+    filters = queries.FlowFilters(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
+    frame = queries.series(engine, filters, "week")
+    total = int(queries.totals_of(queries.summary(engine, filters).routes)["total"])
+    engine.dispose()
+    assert int(frame["count"].sum()) == total
+    first, last = frame["period"].min(), frame["period"].max()
+    assert (first, last) == (dt.date(2025, 10, 27), dt.date(2026, 10, 26))
+    spans = frame.drop_duplicates("period").set_index("period")[["days", "full_days"]]
+    assert spans.loc[first].tolist() == [2, 7] and spans.loc[last].tolist() == [6, 7]
+    assert (spans.drop([first, last]) == 7).all().all()
+    figure = charts.series_figure(frame, "week", lang).to_plotly_json()
+    for trace in figure["data"]:
+        symbols = trace["marker"]["symbol"]
+        assert symbols[0] == symbols[-1] == "circle-open" and set(symbols[1:-1]) == {"circle"}
+        note = {"es": " (semana incompleta: 2 de 7 días en el período)",
+                "en": " (incomplete week: 2 of 7 days in the period)"}[lang]
+        assert trace["customdata"][0] == note and trace["customdata"][1] == ""
+    assert "○" in figure["layout"]["title"]["text"]
+    months = queries.series(make_engine(app_env), filters, "month")
+    assert (months["days"] == months["full_days"]).all()  # whole months: nothing marked
+    assert "○" not in charts.series_figure(months, "month", lang).to_plotly_json()["layout"]["title"]["text"]

@@ -78,17 +78,29 @@ def _figure(traces: list[dict], layout: dict, lang: str, height: int) -> go.Figu
 
 
 def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | None = None) -> go.Figure:
-    """Lines of entries and exits per day, week or month."""
+    """Lines of entries and exits per day, week or month (`frame` as geo.flows.queries.series makes it)."""
     traces = []
+    partial_any = False
     for direction in DIRECTIONS:
         part = frame[frame["direction"] == direction]
+        # A week cut by the period's edges holds only its days inside the period: a hollow, larger mark and
+        # the days in its hover, so a short first or last week does not read as a fall in crossings.
+        partial = (part["days"] < part["full_days"]).tolist()
+        partial_any = partial_any or any(partial)
+        notes = [t("flows.chart.partial", lang, days=int(d), full=int(f)) if cut else ""
+                 for d, f, cut in zip(part["days"], part["full_days"], partial, strict=True)]
         traces.append({
             "type": "scatter", "x": pd.to_datetime(part["period"]), "y": part["count"],
             "mode": "lines" if grain == "day" else "lines+markers", "name": t(f"direction.{direction}", lang),
             "line": {"color": DIRECTION_COLOURS[direction], "width": 1.8,
                      "shape": "hv" if grain == "month" else "linear"},
+            "marker": {"symbol": ["circle-open" if cut else "circle" for cut in partial],
+                       "size": [9 if cut else 6 for cut in partial], "line": {"width": 2}},
+            "customdata": notes, "hovertemplate": "%{y:,.0f}%{customdata}",
         })
     title = t("flows.chart.series", lang, grain=t(f"flows.chart.series.{grain}", lang))
+    if partial_any:
+        title += f"<br><sup>{t('flows.chart.partial.legend', lang)}</sup>"
     return _figure(traces, {
         "title": {"text": title},
         "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 1, "y": 1.02,

@@ -231,12 +231,17 @@ def kpis(engine: Engine, filters: FlowFilters) -> pd.DataFrame:
 
 def series(engine: Engine, filters: FlowFilters, grain: str) -> pd.DataFrame:
     """Persons per period (day, week starting Monday, or month) and direction: columns period,
-    direction, count. Weeks cut by the period's edges count only the days inside it."""
+    direction, count, days and full_days. Weeks cut by the period's edges count only the days inside it
+    (`days` of `full_days`: the chart marks them, so a short first week does not read as a fall)."""
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     time = "month" if grain == "month" else "day"
     frame = aggregate(engine, filters, (grain, "direction"), time=time)
-    return frame.rename(columns={grain: "period"})[["period", "direction", "count"]]
+    frame = frame.rename(columns={grain: "period"})[["period", "direction", "count"]]
+    spans = [periods.bucket_days(p, grain, filters.start, filters.end) for p in frame["period"]]
+    frame["days"] = [inside for inside, _ in spans]
+    frame["full_days"] = [whole for _, whole in spans]
+    return frame
 
 
 POST_KEYS = ("post_code", "post_name", "post_country", "post_lon", "post_lat")

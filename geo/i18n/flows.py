@@ -63,6 +63,12 @@ STRINGS = {
     "flows.chart.series.day": {"es": "día", "en": "day"},
     "flows.chart.series.week": {"es": "semana (lunes a domingo)", "en": "week (Monday to Sunday)"},
     "flows.chart.series.month": {"es": "mes", "en": "month"},
+    "flows.chart.partial": {"es": " (semana incompleta: {days} de {full} días en el período)",
+                            "en": " (incomplete week: {days} of {full} days in the period)"},
+    "flows.chart.partial.legend": {
+        "es": "○ semana incompleta: cuenta solo sus días dentro del período",
+        "en": "○ incomplete week: counts only its days inside the period",
+    },
     "flows.chart.nationality": {"es": "Nacionalidades", "en": "Nationalities"},
     "flows.chart.sex": {"es": "Sexo", "en": "Sex"},
     "flows.chart.age": {"es": "Grupo de edad", "en": "Age band"},
