@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from geo.db import make_engine, migrate
-from tests.browser import CHROMIUM_ARGS, chromium_path, running_app
+from tests.browser import CHROMIUM_ARGS, chromium_path, running_app, wait_idle
 from tests.support import postgres_url, require_service
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +39,41 @@ def fresh_postgres() -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+# Test files in order of their measured time, slowest first (pytest --durations=0 under pytest-xdist,
+# 2026-11-29). pytest.ini gives pytest-xdist --no-loadscope-reorder, so it hands files out in this order:
+# the long ones start at once instead of leaving one process working alone at the end. Files not
+# listed (new or fast) follow in their usual order. A wrong or stale entry costs time, never a result.
+SLOW_FIRST = [
+    "test_map_browser.py", "test_flows.py", "test_bench.py", "test_filters_browser.py",
+    "test_hostile_browser.py", "test_translations.py", "test_present_browser.py",
+    "test_infrastructure_page.py", "test_hostile_inputs.py", "test_browser.py", "test_exports.py",
+    "test_hostile_corpus.py", "test_workshops.py", "test_flows_browser.py", "test_workshops_page.py",
+    "test_guards_browser.py", "test_map_static_browser.py", "test_import_stream.py",
+    "test_navigation_browser.py",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(SLOW_FIRST)}
+    # sorted() is stable: tests keep their order within a file, unlisted files theirs among themselves
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Local state (CA4_VAR_DIR: the default database, benchmark databases) in this test process's own
+    folder, never the repository's var/: parallel workers (pytest-xdist) and a developer's app stay apart.
+    Servers started by the tests inherit it."""
+    path = tmp_path_factory.mktemp("var")
+    before = os.environ.get("CA4_VAR_DIR")
+    os.environ["CA4_VAR_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("CA4_VAR_DIR", None)
+    else:
+        os.environ["CA4_VAR_DIR"] = before
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -86,9 +121,17 @@ def app_env(app_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 # ------------------------------------------------------------------ the real app in headless Chromium
-@pytest.fixture(scope="module")
+# One Chromium and one app server per test process (each pytest-xdist worker has its own): a server start
+# and a cold first page cost seconds, and the app's state lives in the database, not in the server.
+# Tests that need a server of their own (other data, other settings, a fresh first request) start one
+# with tests.browser.running_app and still use this browser.
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser); skips, or fails in CI, without it."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser); skips, or fails in CI, without it.
+
+    While it lives, Playwright's sync API marks its event loop as running in the main thread: a test must
+    not start a second sync_playwright() (take this fixture) nor call asyncio.run() there.
+    """
     path = chromium_path()
     if path is None:
         require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
@@ -100,8 +143,20 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(app_db_url: str) -> Iterator[str]:
-    """The app served by `streamlit run` on the session's seeded database."""
+@pytest.fixture(scope="session")
+def app_url(app_db_url: str, browser) -> Iterator[str]:
+    """The app served by `streamlit run` on the session's seeded database (one server per test process).
+
+    Its entry page is opened once before any test: a fresh server's very first run of a deep link runs
+    that page alone (pages/-folder mode), so every test meets the same server state whichever test its
+    process runs first. That first-run case is tested on purpose, on servers of its own, in
+    test_guards_browser.py.
+    """
     with running_app(app_db_url) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/?lang=en")
+        page.locator("h1").first.wait_for(timeout=120_000)
+        wait_idle(page, 120_000)
+        context.close()
         yield url

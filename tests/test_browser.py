@@ -103,19 +103,3 @@ def test_hostile_post_name_renders_as_text(browser, hostile_app_url: str) -> Non
     assert page.get_by_text(HOSTILE).count() >= 1  # shown as text
     page.screenshot(path=str(SCREENSHOTS / "map_hostile.png"), full_page=True)
     context.close()
-
-
-def test_a_deep_link_on_a_fresh_server_goes_through_the_sign_in_gate(browser, app_db_url: str) -> None:
-    """The first request a new server gets, on /admin, runs pages/admin.py on its own (Streamlit's old
-    pages/-folder mode, before app.py has ever called st.navigation): the page's own guard must stop it
-    and draw app.py's sidebar (language switch, sign-in) itself."""
-    with running_app(app_db_url, {"CA4_REQUIRE_LOGIN": "1"}) as url:  # a new server: this is its first run
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        page.goto(f"{url}/admin?lang=en")
-        wait_idle(page)
-        page.get_by_text("Sign in in the sidebar to use the monitor.").wait_for(timeout=20_000)
-        assert page.get_by_role("heading", name="Administration").count() == 0
-        assert page.get_by_text("Language", exact=True).count() == 1  # app.py's sidebar ran
-        assert page.locator('[data-testid="stException"]').count() == 0
-        context.close()

@@ -109,6 +109,8 @@ def test_restricted_page_first_on_a_fresh_server_shows_no_restricted_data(
         assert page.locator('input[type="file"]').count() == 0
     if require_login:  # nothing of any page beyond the sign-in form
         assert page.locator('[data-testid="stDataFrame"], [data-testid="stTabs"]').count() == 0
+        # run alone, the page still drew app.py's sidebar itself: the language switch and the way in
+        assert page.get_by_text("Language", exact=True).count() == 1
     if require_login or path in HEADINGS:  # the page stopped: the way in is offered right there
         assert page.get_by_text("Sign in", exact=True).count() >= 1
     else:  # /data is public (export, quality): only the staff-only kinds must not be offered

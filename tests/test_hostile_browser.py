@@ -14,8 +14,8 @@ from geo.access.auth import Actor
 from geo.db import make_engine
 from geo.io.exports import export_bytes
 from geo.io.imports import import_data
-from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_idle
-from tests.support import copy_sqlite, require_service
+from tests.browser import SCREENSHOTS, running_app, wait_idle
+from tests.support import copy_sqlite
 
 ADMIN = Actor("hostile-admin", "admin")
 OUTSIDE = "198.51.100.7"
@@ -78,17 +78,12 @@ def _check_page(page, what: str) -> None:
     assert "heading" not in [h.strip() for h in headings], what  # "# heading" inside a name made no heading
 
 
-def test_hostile_text_stays_text_on_every_page(injected_db: tuple[str, list[str]]) -> None:
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_hostile_text_stays_text_on_every_page(browser, injected_db: tuple[str, list[str]]) -> None:
     url, codes = injected_db
     outside: list[str] = []
-    with running_app(url) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    with running_app(url) as base:  # a server of its own: the data carries the injected text
+        context = browser.new_context(viewport={"width": 1280, "height": 1400})
+        page = context.new_page()
         page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
         for name in PAGES:
             page.goto(f"{base}/{name}?lang=en")
@@ -113,6 +108,6 @@ def test_hostile_text_stays_text_on_every_page(injected_db: tuple[str, list[str]
         page.screenshot(path=str(SCREENSHOTS / "hostile-profile.png"), full_page=False)
         page.goto(f"{base}/workshops?lang=en")
         _check_page(page, "workshops again")
-        browser.close()
+        context.close()
     assert not outside, outside[:5]
     assert seen_as_typed >= len(codes), seen_as_typed

@@ -202,25 +202,13 @@ def test_an_editor_adds_a_new_catalogue_component_to_a_post(page_db: str) -> Non
 
 # ------------------------------------------------------------------------------ browser
 @pytest.mark.browser
-def test_page_draws_in_the_browser(app_db_url: str) -> None:
-    from tests.browser import (
-        CHROMIUM_ARGS,
-        SCREENSHOTS,
-        chromium_path,
-        running_app,
-        wait_for_canvas_drawn,
-        wait_idle,
-    )
-    from tests.support import require_service
+def test_page_draws_in_the_browser(browser, app_url: str) -> None:
+    from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with running_app(app_db_url) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    url = app_url
+    context = browser.new_context(viewport={"width": 1400, "height": 1300})
+    try:
+        page = context.new_page()
         outside: list[str] = []
         local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
         page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
@@ -249,29 +237,27 @@ def test_page_draws_in_the_browser(app_db_url: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / "infrastructure_exchange.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         assert outside == [], f"the page made outside requests: {outside[:5]}"
-        browser.close()
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
-def test_two_coordinators_in_two_browsers_the_second_save_is_refused(page_db: str) -> None:
-    """Ana and Ben sign in, open the same component; Ana saves, Ben's save is refused with what changed."""
+def test_two_coordinators_in_two_browsers_the_second_save_is_refused(browser, page_db: str) -> None:
+    """Ana and Ben sign in, open the same component; Ana saves, Ben's save is refused with what changed.
+    A server of its own: the test writes to its own copy of the database."""
     from geo.access.auth import SYSTEM
     from geo.access.users import create_user
-    from tests.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, running_app, wait_idle
-    from tests.support import require_service
-
-    path = chromium_path()
-    if path is None:
-        require_service("Chromium is not installed (apt-get install chromium; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
+    from tests.browser import SCREENSHOTS, running_app, wait_idle
 
     engine = make_engine(page_db)
     for name in ("ana", "ben"):
         create_user(engine, SYSTEM, name, "editor", "correct horse battery staple")
 
-    def open_edit_tab(browser, url: str, name: str):
-        context = browser.new_context(viewport={"width": 1400, "height": 1600})
-        page = context.new_page()
+    contexts = []
+
+    def open_edit_tab(url: str, name: str):
+        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1600}))  # one user each
+        page = contexts[-1].new_page()
         page.goto(f"{url}/?lang=en")
         wait_idle(page)
         page.goto(f"{url}/infrastructure?lang=en")
@@ -287,20 +273,22 @@ def test_two_coordinators_in_two_browsers_the_second_save_is_refused(page_db: st
         page.get_by_role("button", name="Save changes").wait_for(timeout=30_000)
         return page
 
-    with running_app(page_db) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        ana = open_edit_tab(browser, url, "ana")
-        ben = open_edit_tab(browser, url, "ben")
-        ana.get_by_label("Notes").fill("Ana: installed")
-        ana.get_by_role("button", name="Save changes").click()
-        ana.wait_for_selector("text=Saved:", timeout=30_000)
-        ben.get_by_label("Notes").fill("Ben: not installed")
-        ben.get_by_role("button", name="Save changes").click()
-        ben.wait_for_selector("text=ana changed this component", timeout=30_000)
-        SCREENSHOTS.mkdir(exist_ok=True)
-        ben.screenshot(path=str(SCREENSHOTS / "infrastructure_stale_edit.png"), full_page=True)
-        assert ben.locator('[data-testid="stException"]').count() == 0
-        browser.close()
+    with running_app(page_db) as url:
+        try:
+            ana = open_edit_tab(url, "ana")
+            ben = open_edit_tab(url, "ben")
+            ana.get_by_label("Notes").fill("Ana: installed")
+            ana.get_by_role("button", name="Save changes").click()
+            ana.wait_for_selector("text=Saved:", timeout=30_000)
+            ben.get_by_label("Notes").fill("Ben: not installed")
+            ben.get_by_role("button", name="Save changes").click()
+            ben.wait_for_selector("text=ana changed this component", timeout=30_000)
+            SCREENSHOTS.mkdir(exist_ok=True)
+            ben.screenshot(path=str(SCREENSHOTS / "infrastructure_stale_edit.png"), full_page=True)
+            assert ben.locator('[data-testid="stException"]').count() == 0
+        finally:
+            for context in contexts:
+                context.close()
     notes = up.changes_since(engine, dt.date.today() - dt.timedelta(days=1))
     notes = notes[notes["field"] == "notes"]
     assert notes["new_value"].tolist() == ["Ana: installed"]  # Ben's save wrote nothing

@@ -17,7 +17,7 @@ from geo.db import make_engine
 from geo.i18n import t
 from geo.models import AuditEntry
 from geo.workshops import records as ws
-from tests.browser import SCREENSHOTS, running_app, wait_for_canvas_drawn, wait_idle
+from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -202,53 +202,53 @@ def test_stale_correction_in_the_form_shows_what_changed(own_db: str, as_editor:
 # ------------------------------------------------------------------ the real browser
 
 @pytest.mark.browser
-def test_workshops_page_in_the_browser(browser, app_db_url: str) -> None:
+def test_workshops_page_in_the_browser(browser, app_url: str) -> None:
     from PIL import Image
 
     from geo.maps import INITIAL_VIEW
     from tests.browser import lonlat_to_pixel
 
-    with running_app(app_db_url) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 1400})
-        page = context.new_page()
-        outside: list[str] = []
-        local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-        page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
-        # The entry page first: a server's very first session opened on a sub-page URL runs that page
-        # without app.py (Streamlit then lists pages/ itself), so start where a user starts.
-        page.goto(f"{url}/?lang=en")
-        wait_idle(page)
-        page.goto(f"{url}/workshops?lang=en&from=2024-01&to=2026-12")
-        page.get_by_role("heading", name="Workshops and border coverage").wait_for(timeout=30_000)
-        wait_idle(page)
-        wait_for_canvas_drawn(page)
-        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-        SCREENSHOTS.mkdir(exist_ok=True)
-        png_path = SCREENSHOTS / "workshops_map.png"
-        box = canvas.bounding_box()
-        x, y = lonlat_to_pixel(-89.18718, 13.68935, INITIAL_VIEW, box["width"], box["height"])
+    url = app_url
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    outside: list[str] = []
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+    # The entry page first: a server's very first session opened on a sub-page URL runs that page
+    # without app.py (Streamlit then lists pages/ itself), so start where a user starts.
+    page.goto(f"{url}/?lang=en")
+    wait_idle(page)
+    page.goto(f"{url}/workshops?lang=en&from=2024-01&to=2026-12")
+    page.get_by_role("heading", name="Workshops and border coverage").wait_for(timeout=30_000)
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    SCREENSHOTS.mkdir(exist_ok=True)
+    png_path = SCREENSHOTS / "workshops_map.png"
+    box = canvas.bounding_box()
+    x, y = lonlat_to_pixel(-89.18718, 13.68935, INITIAL_VIEW, box["width"], box["height"])
 
-        def venue_pixel() -> tuple[int, int, int]:
-            canvas.screenshot(path=str(png_path))
-            image = Image.open(png_path).convert("RGB")
-            scale = image.width / box["width"]
-            return image.getpixel((int(x * scale), int(y * scale)))
+    def venue_pixel() -> tuple[int, int, int]:
+        canvas.screenshot(path=str(png_path))
+        image = Image.open(png_path).convert("RGB")
+        scale = image.width / box["width"]
+        return image.getpixel((int(x * scale), int(y * scale)))
 
-        deadline = time.monotonic() + 30  # the venue layer draws after the region: wait for it, not a fixed time
-        while sum(venue_pixel()) >= 200 and time.monotonic() < deadline:
-            page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
-        page.screenshot(path=str(SCREENSHOTS / "workshops_page.png"), full_page=True)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert outside == [], f"the app made outside requests: {outside[:5]}"
-        for heading in ("Uncovered posts", "Coverage"):
-            assert page.get_by_role("heading", name=heading).count() >= 1
-        # The venue at San Salvador (regional workshops) is drawn as a dark dot where it should be.
-        r, g, b = venue_pixel()
-        assert r + g + b < 200, (r, g, b)  # VENUE navy, not the land fill
-        # The other tabs run when opened.
-        for tab, heading in (("Participants and pairs", "Binational pairs"), ("Where next", "Where next")):
-            page.get_by_role("tab", name=tab).click()
-            page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
-            wait_idle(page)
-            assert page.locator('[data-testid="stException"]').count() == 0, tab
-        context.close()
+    deadline = time.monotonic() + 30  # the venue layer draws after the region: wait for it, not a fixed time
+    while sum(venue_pixel()) >= 200 and time.monotonic() < deadline:
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+    page.screenshot(path=str(SCREENSHOTS / "workshops_page.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert outside == [], f"the app made outside requests: {outside[:5]}"
+    for heading in ("Uncovered posts", "Coverage"):
+        assert page.get_by_role("heading", name=heading).count() >= 1
+    # The venue at San Salvador (regional workshops) is drawn as a dark dot where it should be.
+    r, g, b = venue_pixel()
+    assert r + g + b < 200, (r, g, b)  # VENUE navy, not the land fill
+    # The other tabs run when opened.
+    for tab, heading in (("Participants and pairs", "Binational pairs"), ("Where next", "Where next")):
+        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        wait_idle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, tab
+    context.close()
