@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from geo.access.audit import as_text
 from geo.access.auth import Actor
@@ -147,14 +147,22 @@ class FlowWriter:
         self.months: set[dt.date] = set()
         self.added = self.updated = self.unchanged = 0
         self.rows_written = 0
+        # Only rows stored before this import can match a row of the file (a row repeating an earlier row
+        # of the file is refused, and then nothing more is written). Their ids are at most this; None: the
+        # table was empty, so no chunk needs to look (and on PostgreSQL, rows COPYed in this transaction
+        # have no statistics yet: a lookup per chunk would scan them all again).
+        self.last_stored_id = conn.execute(select(func.max(FlowCount.id))).scalar()
 
     def _stored(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The stored rows that may share a key with `frame`: its days and posts (one range query)."""
+        if self.last_stored_id is None:
+            return pd.DataFrame()
         first, last = min(frame["day"]), max(frame["day"])
         post_list = sorted(set(frame["post_id"].tolist()))
         query = (select(FlowCount.id, *(getattr(FlowCount, c) for c in FLOW_KEY), FlowCount.count.label("old_count"),
                         FlowCount.unaccompanied_minors.label("old_minors"), FlowCount.is_sample.label("old_sample"))
-                 .where(FlowCount.day >= first, FlowCount.day <= last, FlowCount.post_id.in_(post_list)))
+                 .where(FlowCount.day >= first, FlowCount.day <= last, FlowCount.post_id.in_(post_list),
+                        FlowCount.id <= self.last_stored_id))
         existing = pd.DataFrame(self.conn.execute(query).all(), columns=[c.name for c in query.selected_columns])
         if existing.empty:
             return existing.astype({"id": "int64", "post_id": "int64", "day": object})
