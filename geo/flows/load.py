@@ -135,20 +135,13 @@ NARROW_ROLLUPS = (
 )
 
 
-def refresh_monthly(conn: Connection, months: Iterable[dt.date] | None = None, *, analyze: bool = False) -> None:
+def refresh_monthly(conn: Connection, months: Iterable[dt.date] | None = None) -> None:
     """Recompute flow_monthly and the narrower roll-ups for `months` (all months when None) from the
-    raw rows. Caller owns the transaction, so the raw rows and every roll-up change together.
-
-    `analyze` (after a bulk load, PostgreSQL): refresh the planner's statistics of the raw rows and of
-    flow_monthly first. Rows COPYed in this transaction are invisible to autovacuum's statistics, and
-    with an empty table's estimates the planner picks plans that take several times longer."""
+    raw rows. Caller owns the transaction, so the raw rows and every roll-up change together."""
     if months is not None:
         months = sorted(months)
         if not months:
             return
-    analyze = analyze and conn.dialect.name == "postgresql"
-    if analyze:
-        conn.exec_driver_sql("ANALYZE flow_counts")
     tables = Base.metadata.tables
     raw, monthly = tables["flow_counts"], tables["flow_monthly"]
     conn.execute(delete(monthly).where(_in_months(monthly.c.month, months)))
@@ -166,8 +159,6 @@ def refresh_monthly(conn: Connection, months: Iterable[dt.date] | None = None, *
             .group_by(*group),
         )
     )
-    if analyze:
-        conn.exec_driver_sql("ANALYZE flow_monthly")
     for target, keys, source in NARROW_ROLLUPS:
         _rollup(conn, tables[target], tables[source], keys, months)
 

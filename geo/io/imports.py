@@ -296,14 +296,9 @@ def _ahead(items: Iterator[Any], depth: int) -> Iterator[Any]:
 
 @contextmanager
 def _bulk_writing(conn: Connection) -> Iterator[None]:
-    """PostgreSQL: more memory for the roll-ups' GROUP BY in this transaction. SQLite: a bigger page cache
-    for this import's connection, put back after (the connection returns to the pool). Bounded (128 MB):
-    a million rows' index pages stay in memory while written, and the roll-ups' GROUP BY sorts in memory
-    (SQLite's sorter spills to disk beyond the cache size)."""
-    if conn.dialect.name == "postgresql":
-        # The roll-ups group a whole import's rows: with the default 4 MB they sort on disk. SET LOCAL ends
-        # with the transaction.
-        conn.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    """SQLite: a bigger page cache for this import's connection, put back after (the connection returns
+    to the pool). Bounded (128 MB): a million rows' index pages stay in memory while written, and the
+    roll-ups' GROUP BY sorts in memory (SQLite's sorter spills to disk beyond the cache size)."""
     if conn.dialect.name != "sqlite":
         yield
         return

@@ -223,8 +223,8 @@ class FlowWriter:
 
     def finish(self) -> None:
         """Recompute the roll-ups of the months touched (same transaction: raw rows and roll-ups agree)."""
-        if self.write:  # statistics refreshed only after a bulk load: cheap next to it, costly for a few rows
-            refresh_monthly(self.conn, self.months, analyze=self.rows_written >= 20_000)
+        if self.write:
+            refresh_monthly(self.conn, self.months)
 
     @property
     def counts(self) -> Counts:
