@@ -261,8 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
     p.set_defaults(func=cmd_check)
 
-    from geo.io.readers import CHUNK_ROWS
     from geo.io.schema import FORMATS, KINDS
+    from geo.io.table import CHUNK_ROWS
     from geo.models import ROLES
 
     p = sub.add_parser("import", help="import a file (all or nothing); exit 1 with a report when rejected")

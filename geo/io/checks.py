@@ -16,9 +16,9 @@ from sqlalchemy import Connection, select
 from geo import reference
 from geo.io.columns import column_label
 from geo.io.parsers import EARLIEST, _decimal_comma, _num, _shown, parse_column
-from geo.io.readers import Table, _blank
 from geo.io.report import _Collector
 from geo.io.schema import ASSISTANCE, FLOWS, NATIONALITY_CODES, UPGRADES, KindSpec
+from geo.io.table import Table, _blank
 from geo.models import (
     ComponentType,
     Country,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geo.io.readers import Table
 from geo.io.report import _Collector
 from geo.io.schema import KindSpec, header_key
+from geo.io.table import Table
 
 
 # ------------------------------------------------------------------------------------------ columns

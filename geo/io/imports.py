@@ -33,9 +33,10 @@ from geo.access.auth import Actor, require
 from geo.io.checks import CHECKS, Context, FlowKeys, _check_flows, load_context, parse_table
 from geo.io.columns import map_columns
 from geo.io.parsers import _decimal_comma
-from geo.io.readers import CHUNK_ROWS, TableChunks, read_table
+from geo.io.readers import TableChunks, read_table
 from geo.io.report import ImportProgress, ImportReport, Problem, Progress, Rejected, _Collector
 from geo.io.schema import KINDS, SPECS, KindSpec
+from geo.io.table import CHUNK_ROWS
 from geo.io.writers import FlowWriter, _apply_assistance, _apply_posts, _apply_upgrades, _apply_workshops
 from geo.models import (
     DatasetState,

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.io.readers import Table, _blank
 from geo.io.schema import POST_CODE, Field, KindSpec, _choice_lookup, _fold
+from geo.io.table import Table, _blank
 
 EARLIEST = dt.date(1990, 1, 1)
 
