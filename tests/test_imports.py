@@ -288,3 +288,11 @@ def test_cli_import_exit_codes(db: Engine, tmp_path: Path) -> None:
 
     result = run_cli("import", "posts", str(good), "--dry-run", "--lang", "es", env_url=url)
     assert result.returncode == 0 and "Prueba sin guardar" in result.stdout
+
+
+def test_the_import_summary_writes_counts_as_the_region_does() -> None:
+    from geo.io.report import ImportReport
+
+    report = ImportReport("flows", "flujos.csv", rows=1_000_000, added=998_500, updated=1_500, unchanged=0)
+    assert report.summary("es") == "flujos.csv: 1,000,000 filas; 998,500 agregadas, 1,500 actualizadas, 0 sin cambios."
+    assert report.summary("en") == "flujos.csv: 1,000,000 rows; 998,500 added, 1,500 updated, 0 unchanged."

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.i18n import has, t
+from geo.i18n import fmt_number, has, t
 
 MAX_PROBLEMS = 1000  # a report lists this many problems, then says how many more there are
 
@@ -79,8 +79,8 @@ class ImportReport:
 
     def summary(self, lang: str = "en") -> str:
         key = "data.report.summary_dry" if self.dry_run else "data.report.summary"
-        return t(key, lang, file=self.file, rows=self.rows, added=self.added, updated=self.updated,
-                 unchanged=self.unchanged)
+        counts = {name: fmt_number(getattr(self, name), lang) for name in ("rows", "added", "updated", "unchanged")}
+        return t(key, lang, file=self.file, **counts)
 
 
 class _Collector:
