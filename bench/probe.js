@@ -87,7 +87,10 @@
         return;
       }
       if (now - since > timeoutMs) {
-        reject(new Error("not drawn in time: " + JSON.stringify(state)));
+        // What kept it from settling: the script never ran since the action, or something kept changing.
+        reject(new Error("not drawn in time: " + JSON.stringify({...state, quietFrames,
+          msSinceActivity: Math.round(now - probe.lastActivity), draws: probe.draws,
+          transitions: probe.transitions.filter((x) => x.t >= since).map((x) => `${x.from}>${x.to}`)})));
         return;
       }
       if (probe.lastActivity !== lastSeenActivity) {
@@ -101,7 +104,13 @@
       const ran = after.some((x) => x.to === "running" || x.from === "running");
       const ready = ran && state.script === "notRunning" && state.plotsDrawn === state.plots
         && state.decksDrawn === state.decks && state.skeletons === 0;
-      if (ready && quietFrames >= 2) {
+      // A quick rerun can set the script state to running and back to idle in one React commit: the attribute
+      // never changes and no transition is seen. Then the page counts as drawn once it changed after the
+      // action (a DOM mutation or a WebGL draw) and has stayed still for 1.5 s, drawn at its last change.
+      const settled = !ran && probe.lastActivity >= since && now - probe.lastActivity >= 1500
+        && state.script === "notRunning" && state.plotsDrawn === state.plots
+        && state.decksDrawn === state.decks && state.skeletons === 0;
+      if ((ready && quietFrames >= 2) || settled) {
         const idle = after.filter((x) => x.to === "notRunning").pop();
         const busy = probe.longTasks.filter(([start]) => start >= since && start <= paintedAt)
           .reduce((sum, [, duration]) => sum + duration, 0);
