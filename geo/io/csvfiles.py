@@ -40,23 +40,6 @@ def _separator(text: str) -> str:
         return best if counts[best] else ","
 
 
-def mixed_encoding_rows(data: bytes) -> list[int]:
-    """Line numbers that are not UTF-8 in a file whose other lines are UTF-8 with accents: a file pasted
-    together from two encodings. Empty when the file is one encoding (all UTF-8, or none of it)."""
-    utf8_accents = False
-    bad: list[int] = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(number)
-        else:
-            utf8_accents = True
-    return bad if utf8_accents and bad else []
-
-
 _BLOCK = 1 << 20  # bytes read at a time by the encoding pass
 
 
@@ -127,7 +110,9 @@ def _decodes(stream: BinaryIO, encoding: str) -> _TextFacts | None:
 
 
 def mixed_encoding_rows_of(stream: BinaryIO) -> list[int]:
-    """mixed_encoding_rows, line by line from a stream."""
+    """Line numbers that are not UTF-8 in a file whose other lines are UTF-8 with accents: a file pasted
+    together from two encodings. Empty when the file is one encoding (all UTF-8, or none of it). Read line
+    by line from the stream."""
     stream.seek(0)
     utf8_accents = False
     bad: list[int] = []
