@@ -22,7 +22,7 @@ from geo.sample import sample_seed
 from geo.upgrades.workflow import OVERALL_ORDER
 from geo.workshops import maps as workshop_maps
 from geo.workshops.coverage import DEFAULT_REACH_KM
-from geo.workshops.records import workshops_held
+from geo.workshops.queries import workshops_held
 
 REACH_KM = int(DEFAULT_REACH_KM)
 MAP_KEY = "post_map"

@@ -99,7 +99,7 @@ def _deck_layers(at: AppTest) -> dict[str, dict]:
 
 def test_workshop_layers_are_toggled(app_env: str) -> None:
     from geo.db import make_engine
-    from geo.workshops.records import workshops_held
+    from geo.workshops.queries import workshops_held
 
     at = page(lang="en").run()
     assert not {"ws-venues", "ws-reach"} & set(_deck_layers(at))  # off by default

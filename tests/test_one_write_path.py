@@ -16,6 +16,7 @@ from geo.i18n import t
 from geo.io.imports import import_data
 from geo.models import AuditEntry
 from geo.upgrades import records as up
+from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from tests.data_helpers import seeded_sqlite, snapshot
 
@@ -87,7 +88,7 @@ def test_an_editors_import_obeys_the_workflow_rule_of_the_form(seeded: Engine) -
 
 
 def test_a_partial_workshop_file_keeps_participants_and_posts(seeded: Engine) -> None:
-    code = ws.workshops_held(seeded)["code"].iloc[0]
+    code = wq.workshops_held(seeded)["code"].iloc[0]
     before = ws.workshop_record(seeded, code)
     report = import_data(seeded, EDITOR, "workshops", csv(f"code,title\n{code},Título corregido"), "w.csv")
     assert report.ok, [p.line("en") for p in report.problems]
@@ -98,7 +99,7 @@ def test_a_partial_workshop_file_keeps_participants_and_posts(seeded: Engine) ->
 
 
 def test_a_workshop_import_is_checked_by_the_forms_rules(seeded: Engine) -> None:
-    code = ws.workshops_held(seeded)["code"].iloc[0]
+    code = wq.workshops_held(seeded)["code"].iloc[0]
     # end before start: the form's ws.err.dates_order, at the file's row
     report = import_data(seeded, EDITOR, "workshops",
                          csv(f"code,start_date,end_date\n{code},2026-05-10,2026-05-01"), "w.csv")
@@ -133,7 +134,7 @@ def test_every_page_shows_a_write_at_its_next_run(seeded: Engine, monkeypatch: p
     overview_label, workshops_label = t("ov.kpi.workshops", "en"), t("ws.kpi.workshops", "en")
     held_overview = int(metric(page("overview.py"), overview_label))
     held_page = int(metric(page("workshops.py"), workshops_label))
-    last = ws.workshops_held(seeded).sort_values("start_date").iloc[-1]
+    last = wq.workshops_held(seeded).sort_values("start_date").iloc[-1]
     day = pd.Timestamp(last["start_date"]).date()
     row = ws.workshop_record(seeded, last["code"])
     data = csv("code,title,start_date,end_date,venue_name,venue_lon,venue_lat,scope,pair_a,pair_b\n"

@@ -13,6 +13,7 @@ from geo import reference
 from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
 from geo.models import AuditEntry, Country, FlowMonthly, Post, Workshop, WorkshopParticipants, WorkshopPost
 from geo.sample import seed_all
+from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from geo.workshops.coverage import coverage_report
 
@@ -50,37 +51,37 @@ def hand_made_posts(migrated_engine: Engine) -> Engine:
 
 
 def test_posts_within_km_on_hand_made_posts(hand_made_posts: Engine) -> None:
-    found = ws.posts_within_km(hand_made_posts, *ORIGIN, 20)
+    found = wq.posts_within_km(hand_made_posts, *ORIGIN, 20)
     assert found["code"].tolist() == ["P05", "P199"]
     assert found["distance_m"].round(0).tolist() == [5000, 19900]
     for row in found.itertuples():
         assert row.distance_m == pytest.approx({"P05": 5000, "P199": 19900}[row.code], abs=0.01)
-    assert ws.posts_within_km(hand_made_posts, *ORIGIN, 100)["code"].tolist() == ["P05", "P199", "P201", "P80"]
-    assert ws.posts_within_km(hand_made_posts, *ORIGIN, 1).empty
+    assert wq.posts_within_km(hand_made_posts, *ORIGIN, 100)["code"].tolist() == ["P05", "P199", "P201", "P80"]
+    assert wq.posts_within_km(hand_made_posts, *ORIGIN, 1).empty
 
 
 @pytest.mark.parametrize("empty_engine", ["postgresql"], indirect=True)  # the PostGIS path: PostgreSQL only
 def test_postgis_and_portable_paths_agree(hand_made_posts: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     assert hand_made_posts.dialect.name == "postgresql"
-    portable = ws._posts_within_portable(hand_made_posts, *ORIGIN, 50_000)
+    portable = wq._posts_within_portable(hand_made_posts, *ORIGIN, 50_000)
 
     def refuse(*_args: object) -> None:
         raise AssertionError("the PostGIS path must answer on PostgreSQL")
 
     monkeypatch.setattr(ws, "_posts_within_portable", refuse)
-    postgis = ws.posts_within_km(hand_made_posts, *ORIGIN, 50)
+    postgis = wq.posts_within_km(hand_made_posts, *ORIGIN, 50)
     assert postgis["code"].tolist() == portable["code"].tolist() == ["P05", "P199", "P201"]
     assert (postgis["distance_m"] - portable["distance_m"]).abs().max() < 0.01  # ST_Distance vs Geod: < 1 cm
 
 
 def test_posts_within_km_matches_geod_on_the_real_posts(seeded: Engine) -> None:
-    posts = ws.programme_posts(seeded, countries=tuple(reference.countries()["iso3"]))
+    posts = wq.programme_posts(seeded, countries=tuple(reference.countries()["iso3"]))
     for lon, lat, km in ((-89.55, 14.2, 40), (-87.2, 14.08, 120), (-86.6, 13.4, 30)):
         _, _, d = GEOD.inv([lon] * len(posts), [lat] * len(posts), posts["lon"], posts["lat"])
         expected = sorted(posts.loc[pd.Series(d, index=posts.index) <= km * 1000, "code"])
-        found = ws.posts_within_km(seeded, lon, lat, km)
+        found = wq.posts_within_km(seeded, lon, lat, km)
         assert sorted(found["code"]) == expected and len(expected) > 0
-        portable = ws._posts_within_portable(seeded, lon, lat, km * 1000)
+        portable = wq._posts_within_portable(seeded, lon, lat, km * 1000)
         assert sorted(portable["code"]) == expected
 
 
@@ -94,14 +95,14 @@ def test_workshop_queries_aggregate_like_the_raw_rows(seeded: Engine) -> None:
             select(WorkshopPost.post_id).join(Post, Post.id == WorkshopPost.post_id)
             .where(Post.country_iso3.in_(reference.CA4))).scalars())
         binational = conn.execute(select(func.count()).where(Workshop.scope == "binational")).scalar_one()
-    frame = ws.workshops_frame(seeded, *ALL_TIME)
+    frame = wq.workshops_frame(seeded, *ALL_TIME)
     assert len(frame) == n_workshops > 10
     assert frame["participants"].sum() == n_people
     assert frame["women"].sum() == n_women
-    over_time = ws.participants_over_time(seeded, *ALL_TIME)
+    over_time = wq.participants_over_time(seeded, *ALL_TIME)
     assert over_time["count"].sum() == n_people
     assert set(over_time["quarter"]) <= {1, 2, 3, 4}
-    pairs = ws.pair_matrix(seeded, *ALL_TIME)
+    pairs = wq.pair_matrix(seeded, *ALL_TIME)
     assert pairs["workshops"].sum() == binational
     assert set(pairs["pair"]) == {"BLZ-GTM", "CRI-NIC", "GTM-HND", "GTM-MEX", "GTM-SLV", "HND-NIC", "HND-SLV"}
     assert pairs.set_index("pair").loc["GTM-MEX", "workshops"] == 0
@@ -161,7 +162,7 @@ def test_flow_by_post_sums_the_months_of_the_period(seeded: Engine) -> None:
     with seeded.connect() as conn:
         expected = conn.execute(select(func.sum(FlowMonthly.count)).where(
             FlowMonthly.month >= dt.date(2025, 3, 1), FlowMonthly.month <= dt.date(2025, 6, 1))).scalar_one()
-    flows = ws.flow_by_post(seeded, start, end)
+    flows = wq.flow_by_post(seeded, start, end)
     assert flows["flow"].sum() == expected > 0
 
 
@@ -199,9 +200,9 @@ def test_create_writes_workshop_children_and_audit(seeded: Engine) -> None:
     assert logged["participants"] == "customs.U=2, migration.F=4, migration.M=6"
     assert logged["posts"] == "GTM-PDA, SLV-HAC"
     # It overlaps January 2026, so it counts in that month although it started in December.
-    january = ws.workshops_frame(seeded, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    january = wq.workshops_frame(seeded, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     assert "TB-2026-500" in january["code"].tolist()
-    assert ws.workshops_frame(seeded, dt.date(2026, 1, 3), dt.date(2026, 1, 31))["code"].eq("TB-2026-500").sum() == 0
+    assert wq.workshops_frame(seeded, dt.date(2026, 1, 3), dt.date(2026, 1, 31))["code"].eq("TB-2026-500").sum() == 0
 
 
 @pytest.mark.parametrize(("changes", "field"), [

@@ -14,6 +14,7 @@ import ui
 from geo import reference
 from geo.i18n import fmt_number, t
 from geo.models import AGENCIES, SEXES, WORKSHOP_SCOPES
+from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from geo.workshops import tables
 from views.refusals import REFUSED, attempt
@@ -30,9 +31,9 @@ def workshop_forms(engine, lang: str) -> None:
         st.info(t("ws.form.sign_in", lang))
         return
 
-    program_posts = ws.programme_posts(engine)
+    program_posts = wq.programme_posts(engine)
     post_names = dict(zip(program_posts["code"], program_posts["name"], strict=True))
-    pairs = ws.neighbour_pairs()
+    pairs = wq.neighbour_pairs()
 
 
     def pair_label(pair: tuple[str, str]) -> str:
@@ -146,7 +147,7 @@ def workshop_forms(engine, lang: str) -> None:
             saved(t("ws.form.created", lang, code=code.strip().upper()))
 
     with correct_tab:
-        codes = ws.workshops_frame(engine, dt.date(1900, 1, 1), dt.date(2999, 12, 31))["code"].tolist()
+        codes = wq.workshops_frame(engine, dt.date(1900, 1, 1), dt.date(2999, 12, 31))["code"].tolist()
         if not codes:
             st.info(t("ws.form.no_workshops", lang))
         else:

@@ -26,7 +26,7 @@ from geo.programme import returns as rt
 from geo.scope import figure_caption
 from geo.upgrades import records as up
 from geo.workshops import coverage
-from geo.workshops import records as ws
+from geo.workshops import queries as wq
 
 KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
 
@@ -149,12 +149,12 @@ def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] 
     chosen = tuple(c for c in countries if c in reference.CA4) or reference.CA4
     posts = posts_frame(engine, PostFilters(chosen))
     summary = up.programme_summary(engine, chosen)
-    workshops = workshops_involving(ws.workshops_frame(engine, period.start, period.end), chosen)
+    workshops = workshops_involving(wq.workshops_frame(engine, period.start, period.end), chosen)
     participants = participants_of(engine, [int(i) for i in workshops["id"]])
-    programme = ws.programme_posts(engine, chosen)
+    programme = wq.programme_posts(engine, chosen)
     ids = workshops["id"]
-    attendance = ws.attendance(engine, period.start, period.end)
-    agencies = ws.agencies_present(engine, period.start, period.end)
+    attendance = wq.attendance(engine, period.start, period.end)
+    agencies = wq.agencies_present(engine, period.start, period.end)
     post_cov = coverage.post_coverage(programme, attendance[attendance["workshop_id"].isin(ids)],
                                       agencies[agencies["workshop_id"].isin(ids)], workshops, reach_km)
     return OverviewFigures(

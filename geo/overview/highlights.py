@@ -34,7 +34,7 @@ from geo.overview.figures import workshops_involving
 from geo.programme import returns as rt
 from geo.upgrades import records as up
 from geo.workshops import coverage
-from geo.workshops import records as ws
+from geo.workshops import queries as wq
 
 K_MAD = 3.0  # robust standard deviations a month must stand out by
 MAD_SCALE = 1.4826  # MAD × 1.4826 estimates the standard deviation of normal data
@@ -370,19 +370,19 @@ def _workshop_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highli
     """Workshops held (dates overlapping the month), posts covered for the first time, the top "where next"."""
     start, end = month, flows.add_months(month, 1) - dt.timedelta(days=1)
     items = []
-    held = workshops_involving(ws.workshops_frame(engine, start, end), scope.ca4)
+    held = workshops_involving(wq.workshops_frame(engine, start, end), scope.ca4)
     if len(held):
-        programme = ws.programme_posts(engine, scope.ca4)
-        now = ws.attendance(engine, start, end)
+        programme = wq.programme_posts(engine, scope.ca4)
+        now = wq.attendance(engine, start, end)
         now = now[now["workshop_id"].isin(held["id"]) & now["post_id"].isin(programme["id"])]
-        before = ws.attendance(engine, dt.date(1900, 1, 1), start - dt.timedelta(days=1))
+        before = wq.attendance(engine, dt.date(1900, 1, 1), start - dt.timedelta(days=1))
         new = programme[programme["id"].isin(set(now["post_id"]) - set(before["post_id"]))]
         items.append(Highlight(
             "workshops", "workshops", str(held.iloc[0]["code"]),
             {"month": month_param(month), "n": len(held), "participants": int(held["participants"].sum()),
              "codes": list(held["code"]), "new_posts": [{"code": r.code, "name": r.name} for r in new.itertuples()]},
             {}, _link("workshops"), score=25.0))
-    span = ws.workshop_dates(engine)
+    span = wq.workshop_dates(engine)
     if span is not None:
         # The workshops page's default period (whole years of the programme), up to the chosen month.
         report = coverage.coverage_report(engine, dt.date(span[0].year, 1, 1), end)

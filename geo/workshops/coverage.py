@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from geo import reference
 from geo.i18n import fmt_date, fmt_number, t
 from geo.models import AGENCIES
-from geo.workshops import records as ws
+from geo.workshops import queries as wq
 
 GEOD = Geod(ellps="WGS84")
 DEFAULT_REACH_KM = 25.0
@@ -272,14 +272,14 @@ class CoverageReport:
 def coverage_report(engine: Engine, start: dt.date, end: dt.date, reach_km: float = DEFAULT_REACH_KM,
                     types: tuple[str, ...] = (), flow_weight: float = 0.5) -> CoverageReport:
     """Everything the workshops page shows for a period and reach distance."""
-    workshops = ws.workshops_frame(engine, start, end)
-    posts = ws.programme_posts(engine, reference.CA4, types)
-    flows = ws.flow_by_post(engine, start, end)
-    participants = ws.participants_over_time(engine, start, end)
-    cov = post_coverage(posts, ws.attendance(engine, start, end), ws.agencies_present(engine, start, end),
+    workshops = wq.workshops_frame(engine, start, end)
+    posts = wq.programme_posts(engine, reference.CA4, types)
+    flows = wq.flow_by_post(engine, start, end)
+    participants = wq.participants_over_time(engine, start, end)
+    cov = post_coverage(posts, wq.attendance(engine, start, end), wq.agencies_present(engine, start, end),
                         workshops, reach_km, flows)
     segments = coverage_by_segment(cov, workshops, reach_km)
-    pairs = ws.pair_matrix(engine, start, end)
+    pairs = wq.pair_matrix(engine, start, end)
     ranking = where_next(segments, cov, reference.gazetteer(), pairs[["pair", "last_end"]], flow_weight)
     return CoverageReport(start, end, float(reach_km), workshops, cov, coverage_by_country(cov),
                           coverage_by_agency(cov, participants), segments, pairs, ranking, participants)
