@@ -364,13 +364,14 @@ def guard(role: str | None = None) -> None:
         st.stop()
 
 
-# ---- overview/presentation
+# ---- months in links (overview, presentation, flows)
 def query_month(name: str, months: list, fallback):
-    """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback`."""
-    from geo.periods import parse_month
+    """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback` (the rule:
+    geo.flows.queries.parse_month, which the flows page's links use too)."""
+    from geo.flows.queries import parse_month
 
-    value = parse_month(st.query_params.get(name, ""))
-    return value if value in months else fallback
+    value = parse_month(st.query_params.get(name, ""), months)
+    return fallback if value is None else value
 
 
 def month_range(label: str, months: list, default: tuple, language: str, key: str) -> tuple:

@@ -41,8 +41,7 @@ country_codes = reference.countries()["iso3"].tolist()
 
 
 def url_period(first: str, last: str, default: tuple) -> tuple:
-    start = flows.parse_month(st.query_params.get(first), months)
-    end = flows.parse_month(st.query_params.get(last), months)
+    start, end = ui.query_month(first, months, None), ui.query_month(last, months, None)
     return (start, end) if start and end and start <= end else default
 
 
