@@ -68,7 +68,7 @@ def test_postgis_and_portable_paths_agree(hand_made_posts: Engine, monkeypatch: 
     def refuse(*_args: object) -> None:
         raise AssertionError("the PostGIS path must answer on PostgreSQL")
 
-    monkeypatch.setattr(ws, "_posts_within_portable", refuse)
+    monkeypatch.setattr(wq, "_posts_within_portable", refuse)
     postgis = wq.posts_within_km(hand_made_posts, *ORIGIN, 50)
     assert postgis["code"].tolist() == portable["code"].tolist() == ["P05", "P199", "P201"]
     assert (postgis["distance_m"] - portable["distance_m"]).abs().max() < 0.01  # ST_Distance vs Geod: < 1 cm
