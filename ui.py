@@ -366,12 +366,12 @@ def guard(role: str | None = None) -> None:
 
 # ---- months in links (overview, presentation, flows)
 def query_month(name: str, months: list, fallback):
-    """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback` (the rule:
-    geo.flows.queries.parse_month, which the flows page's links use too)."""
-    from geo.flows.queries import parse_month
+    """A month from the URL (?from=2025-11), if it is one of `months`; else `fallback` (a shared link may be
+    stale or edited). The month is read by THE parser, geo.periods.parse_month."""
+    from geo.periods import parse_month
 
-    value = parse_month(st.query_params.get(name, ""), months)
-    return fallback if value is None else value
+    value = parse_month(st.query_params.get(name, ""))
+    return value if value in months else fallback
 
 
 def month_range(label: str, months: list, default: tuple, language: str, key: str) -> tuple:

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import Engine, event
 
 from bench.database import ensure_bench_database
+from geo import periods
 from geo.config import REPO_ROOT
 
 PAGE_TIMEOUT_S = 300
@@ -52,8 +53,8 @@ def time_queries(engine: Engine, repeat: int) -> list[Timing]:
     from geo.posts.queries import post_profile, posts_frame
 
     first, last = flows.month_range(engine)
-    months = flows.months_between(first, last)
-    year = flows.FlowFilters(months[max(0, len(months) - 12)], last)
+    default = periods.default_period(periods.months_between(first, last))  # THE default period, as pages open on
+    year = flows.FlowFilters(default.first, default.last)
     top_nats = flows.nationalities(engine)[:2]
     cases: dict[str, Callable[[], object]] = {
         "flows.summary (12 months)": lambda: flows.summary(engine, year),
@@ -111,7 +112,7 @@ def _month_of(at, label: str) -> dt.date:
     from geo.i18n import fmt_month
 
     first, last = flows.month_range(_engine_of_env())
-    by_label = {fmt_month(m, at.query_params.get("lang", "es")): m for m in flows.months_between(first, last)}
+    by_label = {fmt_month(m, at.query_params.get("lang", "es")): m for m in periods.months_between(first, last)}
     return by_label[label]
 
 
@@ -168,7 +169,7 @@ def _variants(page: str) -> list[tuple[str, dict[str, str]]]:
     from geo.flows import queries as flows
 
     first, _last = flows.month_range(_engine_of_env())
-    compare = {"cmp_from": flows.month_param(first), "cmp_to": flows.month_param(flows.add_months(first, 11))}
+    compare = {"cmp_from": periods.month_param(first), "cmp_to": periods.month_param(periods.add_months(first, 11))}
     return [(page, {}), (f"{page} comparing", compare)]
 
 

@@ -220,6 +220,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_highlights(args: argparse.Namespace) -> int:
     """What changed in a month, in words (exit 2 for a malformed month or a month with no flow data)."""
+    from geo import periods
     from geo.overview import highlight_text as words
     from geo.overview import highlights as hl
 
@@ -227,7 +228,7 @@ def cmd_highlights(args: argparse.Namespace) -> int:
     scope = hl.Scope(countries)
     month = None
     if args.month is not None:
-        month = hl.parse_month(args.month)
+        month = periods.parse_month(args.month)  # THE month parser: malformed -> exit 2
         if month is None:
             print(t("hl.bad_month", args.lang, value=args.month), file=sys.stderr)
             return 2

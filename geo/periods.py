@@ -8,6 +8,7 @@ day of `last`'s month.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 DEFAULT_MONTHS = 12
@@ -93,10 +94,18 @@ def month_param(month: dt.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
+# A month as month_param writes it, ASCII digits only (int() alone would take "+2026", "٢٠٢٦" or "26").
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+
+
 def parse_month(text: str | None) -> dt.date | None:
-    """A month from a link ("2025-11"), or None for anything else (a stale or hand-typed URL)."""
+    """THE month parser of links, the command line and highlight figures: "2025-11" (surrounding spaces
+    ignored) -> date(2025, 11, 1); None for anything else ("2025-1", "25-11", "2025-13", a stale or
+    hand-edited URL), so each caller decides what a bad month means (a default, or exit 2)."""
+    match = _MONTH.fullmatch(str(text or "").strip())
+    if match is None:
+        return None
     try:
-        year, month = str(text or "").split("-")
-        return dt.date(int(year), int(month), 1) if year.isascii() and month.isascii() else None
-    except ValueError:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:  # month 00 or 13-99, year 0000
         return None

@@ -35,7 +35,7 @@ bounds = query("month_range")
 if bounds is None:
     st.info(t("flows.no_data", lang))
     st.stop()
-months = flows.months_between(*bounds)
+months = periods.months_between(*bounds)
 nat_options = query("nationalities")
 country_codes = reference.countries()["iso3"].tolist()
 
@@ -62,7 +62,7 @@ with st.sidebar:
     with period_box:
         if playing:  # the period follows the animation (a disabled slider of its own shows it)
             if "play_months" not in st.session_state:
-                selected = flows.months_between(*period_default)
+                selected = periods.months_between(*period_default)
                 st.session_state.play_months = selected if len(selected) > 1 else months
                 st.session_state.play_frame = 0
             frame_period = flows.animation_period(
@@ -114,7 +114,7 @@ for key, values in chosen.items():
     ui.set_query_list(key, values)
 url_months = {"from": start, "to": end, "cmp_from": comparing and cmp_start, "cmp_to": comparing and cmp_end}
 for key, value in url_months.items():
-    ui.set_query_value(key, flows.month_param(value) if value else None)
+    ui.set_query_value(key, periods.month_param(value) if value else None)
 ui.set_query_value("top", str(top_n) if top_n != 8 else None)
 
 st.caption(t("flows.caption", lang) + " " + figure_caption(scope, tuple(chosen["country"]), Period(start, end), lang))
@@ -124,7 +124,7 @@ now = query("summary", filters)
 if now.routes.empty:
     st.info(t("flows.empty", lang))
     st.stop()
-before_period = flows.previous_period(start, end)
+before_period = periods.previous_period(start, end)
 before = query("totals", filters.with_period(*before_period))
 
 
@@ -226,6 +226,6 @@ with tab_routes:
 
 st.download_button(
     t("flows.download", lang), data=lambda: flows.export_csv(engine, filters),
-    file_name=f"flows_{flows.month_param(start)}_{flows.month_param(end)}.csv", mime="text/csv",
+    file_name=f"flows_{periods.month_param(start)}_{periods.month_param(end)}.csv", mime="text/csv",
     help=t("flows.download.help", lang), icon=":material/download:", on_click="ignore",
 )

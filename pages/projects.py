@@ -13,7 +13,7 @@ from geo import reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
 from geo.overview import brief
-from geo.overview.figures import Period
+from geo.periods import Period, default_period, month_start, months_between
 from geo.programme import projects as pj
 from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
@@ -45,13 +45,13 @@ ui.sample_notice(seed)
 portfolio = pj.portfolio(engine)
 codes_all = portfolio["code"].tolist()
 span = rt.month_span(engine)
-months = ([d.date() for d in pd.date_range(span[0], span[1], freq="MS")] if span
-          else [dt.date.today().replace(day=1)])
+months = months_between(*span) if span else [month_start(dt.date.today())]
+default = default_period(months)  # THE default period (geo.periods), over the months with returns
 with st.sidebar:
     chosen_codes = st.multiselect(t("proj.filter", lang), codes_all, default=ui.query_list("project", codes_all),
                                   placeholder=t("filter.all", lang), key="proj_codes")
-    first, last = ui.month_range(t("returns.period", lang), months, (months[max(0, len(months) - 12)], months[-1]),
-                                 lang, key="returns_period")
+    first, last = ui.month_range(t("returns.period", lang), months, (default.first, default.last), lang,
+                                 key="returns_period")
     return_countries = st.multiselect(
         t("filter.country", lang), list(reference.CA4), default=ui.query_list("country", reference.CA4),
         format_func=lambda c: reference.country_name(c, lang), placeholder=t("filter.all", lang), key="ret_countries",

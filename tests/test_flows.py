@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
+from geo import periods
 from geo.flows import queries as flows
 from geo.flows.generate import PostProfile, generate_flows
 from geo.flows.load import NARROW_ROLLUPS, load_flows, rollup_mismatches
@@ -100,7 +101,7 @@ def test_totals_and_kpis_equal_pandas(case) -> None:
         rows.loc[rows["direction"] == "exit", "count"].sum())
     assert flows.totals(engine, f) == {"total": entry + exit_, "entry": entry, "exit": exit_,
                                        "net": entry - exit_, "minors": int(rows["unaccompanied_minors"].sum())}
-    before = select_rows(raw, f.with_period(*flows.previous_period(f.start, f.end)))
+    before = select_rows(raw, f.with_period(*periods.previous_period(f.start, f.end)))
     kpis = flows.kpis(engine, f).set_index("key")
     assert kpis.loc["total", "previous"] == int(before["count"].sum())
     if before["count"].sum():
@@ -213,21 +214,19 @@ def test_generator_is_deterministic() -> None:
 
 
 def test_periods() -> None:
-    assert flows.add_months(dt.date(2025, 11, 1), 3) == dt.date(2026, 2, 1)
-    assert flows.add_months(dt.date(2025, 1, 1), -1) == dt.date(2024, 12, 1)
-    assert flows.last_day(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
-    assert flows.previous_period(dt.date(2025, 11, 1), dt.date(2026, 10, 1)) == (
+    assert periods.add_months(dt.date(2025, 11, 1), 3) == dt.date(2026, 2, 1)
+    assert periods.add_months(dt.date(2025, 1, 1), -1) == dt.date(2024, 12, 1)
+    assert periods.last_day(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+    assert periods.previous_period(dt.date(2025, 11, 1), dt.date(2026, 10, 1)) == (
         dt.date(2024, 11, 1), dt.date(2025, 10, 1))
-    months = flows.months_between(dt.date(2025, 1, 1), dt.date(2025, 12, 1))
-    assert len(months) == 12 and flows.months_between(months[3], months[1]) == []
+    months = periods.months_between(dt.date(2025, 1, 1), dt.date(2025, 12, 1))
+    assert len(months) == 12 and periods.months_between(months[3], months[1]) == []
     assert flows.animation_period(months, 4, "cumulative", 3) == (months[0], months[4])
     assert flows.animation_period(months, 4, "window", 3) == (months[2], months[4])
     assert flows.animation_period(months, 1, "window", 3) == (months[0], months[1])
     assert flows.animation_period(months, 99, "window", 1) == (months[11], months[11])
-    assert flows.parse_month("2025-03", months) == dt.date(2025, 3, 1)
-    assert flows.parse_month("2031-03", months) is None and flows.parse_month("x<b>", months) is None
     assert flows.default_comparison(months[6], months[8], months) == (months[3], months[5])
-    everything = flows.months_between(dt.date(2024, 1, 1), dt.date(2026, 10, 1))
+    everything = periods.months_between(dt.date(2024, 1, 1), dt.date(2026, 10, 1))
     assert flows.default_comparison(dt.date(2025, 11, 1), dt.date(2026, 10, 1), everything) == (
         dt.date(2024, 11, 1), dt.date(2025, 10, 1))
 

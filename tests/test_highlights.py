@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, delete, event, insert, select
 
+from geo import periods
 from geo.access.auth import Actor
 from geo.db import make_engine
-from geo.flows import queries as flows
 from geo.io.imports import import_data
 from geo.models import AssistedReturn, Post
 from geo.overview import highlight_text as words
@@ -49,7 +49,7 @@ def table_for(values: dict[str, np.ndarray], months: list[dt.date], month: dt.da
 
 
 def test_the_rule_flags_a_spike_and_a_collapse_but_not_a_repeating_december_peak() -> None:
-    months = flows.months_between(FIRST, LAST)
+    months = periods.months_between(FIRST, LAST)
     spike, collapse, steady = series(months, seed=1), series(months, seed=2), series(months, seed=3)
     spike[months.index(LAST)] *= 4
     collapse[months.index(LAST)] *= 0.3
@@ -65,7 +65,7 @@ def test_the_rule_flags_a_spike_and_a_collapse_but_not_a_repeating_december_peak
 
 
 def test_too_little_history_is_never_flagged() -> None:
-    months = flows.months_between(dt.date(2025, 4, 1), LAST)  # 19 months: under two years
+    months = periods.months_between(dt.date(2025, 4, 1), LAST)  # 19 months: under two years
     values = series(months)
     values[-1] *= 6
     table = table_for({"NEW": values}, months, LAST)
@@ -82,7 +82,7 @@ def post_codes(engine: Engine, n: int) -> list[str]:
 def flows_file(codes: list[str], spike: str | None, silent: str | None, minors: int = 3) -> bytes:
     """Monthly counts (on the 15th, both directions) for `codes` from FIRST to LAST with a yearly December
     peak; `spike` gets 4 times its count in SPIKE_MONTH, `silent` reports nothing in LAST."""
-    months = flows.months_between(FIRST, LAST)
+    months = periods.months_between(FIRST, LAST)
     lines = ["day,post_code,direction,nationality,sex,age_band,prev_country,next_country,count,unaccompanied_minors"]
     for number, code in enumerate(codes):
         values = series(months, base=8_000 + 1_000 * number, seed=10 + number)
@@ -161,7 +161,7 @@ def _walk(value) -> list:
 
 def test_returns_and_minors_never_reveal_a_count_below_5(spiked) -> None:
     engine, _codes = spiked
-    month, previous = LAST, flows.add_months(LAST, -1)
+    month, previous = LAST, periods.add_months(LAST, -1)
     rows = [("GTM", "trafficking_victim", 3), ("GTM", "unaccompanied_minor", 7), ("SLV", "other_vulnerable", 2),
             ("HND", "unaccompanied_minor", 9), ("NIC", "other_vulnerable", 1)]
     with engine.begin() as conn:
@@ -286,7 +286,7 @@ def test_the_brief_carries_the_shown_highlights(spiked) -> None:
 
     engine, _codes = spiked
     result = hl.find_highlights(engine, LAST)
-    figures = ov.overview_figures(engine, ov.Period(flows.add_months(LAST, -11), LAST))
+    figures = ov.overview_figures(engine, ov.Period(periods.add_months(LAST, -11), LAST))
     spec = brief.overview_brief(figures, "es", 2026, result)
     assert spec.highlights == words.sentences(result, "es") and spec.highlights[0].startswith("Alza en ")
     assert spec.highlights_title == "Lo que cambió en " + words.fmt_month(LAST, "es")
@@ -302,7 +302,7 @@ def test_the_sample_events_are_found(app_db_url: str) -> None:
     if not hasattr(generate, "SURGE_POST"):
         pytest.skip("this sample generator has no surge event")
     engine = make_engine(app_db_url)  # the session's seeded database (20,000 sample flow rows)
-    month = flows.add_months(generate.SAMPLE_END.replace(day=1), -generate.SURGE_MONTHS_BEFORE_END)
+    month = periods.add_months(generate.SAMPLE_END.replace(day=1), -generate.SURGE_MONTHS_BEFORE_END)
     result = hl.find_highlights(engine, month)
     first = result.shown()[0]
     assert (first.kind, first.subject) == ("flow_surge.post", generate.SURGE_POST)
@@ -333,7 +333,7 @@ def test_a_suspension_is_dated_by_the_audit_log(spiked) -> None:
     assert [(c["post"], c["component"]) for c in items[0].figures["components"]] == [(row.code, row.component_code)]
     assert words.sentence(items[0], "es").startswith("1 componente fue suspendido en octubre de 2026: ")
     # The month before knows nothing of it.
-    assert not [h for h in hl.find_highlights(engine, flows.add_months(LAST, -1)).items
+    assert not [h for h in hl.find_highlights(engine, periods.add_months(LAST, -1)).items
                 if h.kind == "upgrade_suspended"]
 
 

@@ -26,14 +26,6 @@ from geo.models import (
     FlowMonthRoute,
     Post,
 )
-from geo.periods import (  # noqa: F401 (the flows page reads them here)
-    add_months,
-    last_day,
-    month_param,
-    month_start,
-    months_between,
-    previous_period,
-)
 
 GRAINS = ("day", "week", "month")
 BREAKDOWNS = ("nationality", "sex", "age_band", "direction", "post")
@@ -139,7 +131,7 @@ def aggregate(engine: Engine, filters: FlowFilters, by: tuple[str, ...], time: s
     model = pick_rollup(needed)
     table = model.__table__
     time_col = table.c[time]
-    first, last = (filters.start, filters.end) if time == "month" else (filters.start, last_day(filters.end))
+    first, last = (filters.start, filters.end) if time == "month" else (filters.start, periods.last_day(filters.end))
     conditions = [time_col >= first, time_col <= last]
     if filters.countries or filters.types:
         posts = select(Post.id)
@@ -225,7 +217,7 @@ def kpi_table(now: dict[str, int], before: dict[str, int]) -> pd.DataFrame:
 
 def kpis(engine: Engine, filters: FlowFilters) -> pd.DataFrame:
     """Key figures of the period against the previous period of the same length."""
-    before = filters.with_period(*previous_period(filters.start, filters.end))
+    before = filters.with_period(*periods.previous_period(filters.start, filters.end))
     return kpi_table(totals(engine, filters), totals(engine, before))
 
 
@@ -359,7 +351,7 @@ def recent_routes(engine: Engine, countries: tuple[str, ...] = (), types: tuple[
     span = month_range(engine)
     if span is None:
         return pd.DataFrame(columns=[*POST_KEYS, "direction", "other_country", "count"])
-    filters = FlowFilters(start=add_months(span[1], 1 - months), end=span[1], countries=countries, types=types)
+    filters = FlowFilters(start=periods.add_months(span[1], 1 - months), end=span[1], countries=countries, types=types)
     return post_routes(summary(engine, filters))
 
 
@@ -378,17 +370,12 @@ def export_csv(engine: Engine, filters: FlowFilters) -> bytes:
     return export_frame(engine, filters).to_csv(index=False).encode("utf-8")
 
 
-# ------------------------------------------------------------------------------------------ URL values
-def parse_month(text: str | None, allowed: list[dt.date]) -> dt.date | None:
-    """The month of a URL value if it is one of `allowed` (a shared link may be stale or edited)."""
-    value = periods.parse_month(text)
-    return value if value in allowed else None
-
-
+# ------------------------------------------------------------------------------------------ comparisons
 def default_comparison(start: dt.date, end: dt.date, months: list[dt.date]) -> tuple[dt.date, dt.date]:
     """The same months a year earlier when the data reaches back that far, else the previous period
     (clamped to the data)."""
-    for first, last in ((add_months(start, -12), add_months(end, -12)), previous_period(start, end)):
+    year_earlier = (periods.add_months(start, -12), periods.add_months(end, -12))
+    for first, last in (year_earlier, periods.previous_period(start, end)):
         if first >= months[0]:
             return first, last
-    return months[0], min(add_months(months[0], len(months_between(start, end)) - 1), months[-1])
+    return months[0], min(periods.add_months(months[0], len(periods.months_between(start, end)) - 1), months[-1])

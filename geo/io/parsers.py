@@ -233,7 +233,10 @@ def parse_date(value: object, f: Field, serials: bool) -> CellResult:
     return date, None
 
 
-def parse_month(value: object, f: Field, serials: bool) -> CellResult:
+def parse_file_month(value: object, f: Field, serials: bool) -> CellResult:
+    """A month cell as offices write it (2025-11, 11/2025, nov 2025, a date, an Excel day number): the
+    spellings of a file, a superset of THE month of links and the CLI (geo.periods.parse_month), which it
+    reads the same (tests/test_periods_scope.py)."""
     text = _fold(value) if isinstance(value, str) else ""
     match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text) if text else None
     if match:
@@ -304,7 +307,7 @@ def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool
         if f.type == "date":
             return parse_date(value, f, serials)
         if f.type == "month":
-            return parse_month(value, f, serials)
+            return parse_file_month(value, f, serials)
         if f.type == "bool":
             return parse_bool(value, f)
         if f.type == "codes":

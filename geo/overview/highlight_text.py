@@ -15,7 +15,8 @@ from babel import dates
 
 from geo import reference
 from geo.i18n import babel_locale, fmt_number, fmt_percent, has, t
-from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights, parse_month
+from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
+from geo.periods import parse_month
 from geo.programme import returns as rt
 from geo.workshops.tables import pair_name
 

@@ -31,6 +31,7 @@ from geo import reference
 from geo.flows import queries as flows
 from geo.models import RETURN_CATEGORIES, AuditEntry
 from geo.overview.figures import workshops_involving
+from geo.periods import add_months, last_day, month_param, months_between
 from geo.programme import returns as rt
 from geo.upgrades import records as up
 from geo.workshops import coverage
@@ -104,21 +105,6 @@ class Highlights:
 
 
 # ------------------------------------------------------------------------------------------ months
-def month_param(month: dt.date) -> str:
-    return flows.month_param(month)
-
-
-def parse_month(text: str) -> dt.date | None:
-    """2026-10 → date(2026, 10, 1); None for anything else (the CLI exits 2 on it)."""
-    try:
-        year, month = str(text).strip().split("-")
-        if len(year) != 4 or len(month) != 2:
-            return None
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
-        return None
-
-
 def months_with_flows(engine: Engine, scope: Scope = Scope()) -> list[dt.date]:
     """Months holding flow counts in scope (a handful of rows from the month roll-up)."""
     span = flows.month_range(engine)
@@ -231,13 +217,13 @@ def _scope_countries(scope: Scope) -> str | None:
 
 def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
     """Surges and drops (posts, then countries, directions, nationalities), the month's total, silent posts."""
-    first = flows.add_months(month, -HISTORY_MONTHS)
-    months = flows.months_between(first, month)
+    first = add_months(month, -HISTORY_MONTHS)
+    months = months_between(first, month)
     filters = _filters(scope, first, month)
     by_post = flows.aggregate(engine, filters, ("month", "post_code", "post_name", "post_country"))
     names = dict(zip(by_post["post_code"], by_post["post_name"], strict=False))
     countries = dict(zip(by_post["post_code"], by_post["post_country"], strict=False))
-    since, to = month_param(flows.add_months(month, -12)), month_param(month)
+    since, to = month_param(add_months(month, -12)), month_param(month)
     items: list[Highlight] = []
     groups = [("post", _pivot(by_post, "post_code", months))]
     for dimension, column in (("country", "post_country"), ("direction", "direction"),
@@ -261,7 +247,7 @@ def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]
                        "ratio": round(float(row.ratio), 2)}
             if dimension == "post":
                 figures.update(name=names.get(subject, subject), country=countries.get(subject))
-            comparison = {"previous_month": month_param(flows.add_months(month, -1)), "previous": int(row.previous),
+            comparison = {"previous_month": month_param(add_months(month, -1)), "previous": int(row.previous),
                           "year_ago_month": since, "year_ago": int(row.year_ago), "z": round(float(row.z), 1),
                           "ratios": int(row.ratios), "rule": "yoy-median-mad"}
             # Posts first (the most specific finding), then the size of the departure, in log terms.
@@ -271,14 +257,14 @@ def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]
     items.sort(key=lambda h: -h.score)
 
     # The month's total with its two comparisons: the context every reader expects.
-    totals = flows.aggregate(engine, _filters(scope, flows.add_months(month, -12), month), ("month", "direction"))
+    totals = flows.aggregate(engine, _filters(scope, add_months(month, -12), month), ("month", "direction"))
     totals["month"] = pd.to_datetime(totals["month"]).dt.date
 
     def total(m: dt.date, direction: str | None = None) -> int:
         part = totals[totals["month"] == m]
         return int(part.loc[part["direction"] == direction, "count"].sum() if direction else part["count"].sum())
 
-    previous, year_ago = flows.add_months(month, -1), flows.add_months(month, -12)
+    previous, year_ago = add_months(month, -1), add_months(month, -12)
     items.append(Highlight(
         "flow_total", "total", ",".join(scope.ca4),
         {"month": to, "count": total(month), "entry": total(month, "entry"), "exit": total(month, "exit")},
@@ -312,7 +298,7 @@ def _public(count: int) -> int | str:
 
 def _returns_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
     """Assisted returns of the month, by category, under the "<5" rule with complementary suppression."""
-    previous = flows.add_months(month, -1)
+    previous = add_months(month, -1)
     frame = rt.returns_frame(engine, previous, month, scope.ca4)
     now = frame[frame["month"] == month]
     if now.empty:
@@ -340,7 +326,7 @@ def _component_list(frame: pd.DataFrame) -> list[dict[str, str]]:
 
 def _upgrade_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
     """Components that became operational, fell overdue or were suspended during the month."""
-    start, after = month, flows.add_months(month, 1)
+    start, after = month, add_months(month, 1)
     frame = up.components_frame(engine, scope.ca4, as_of=after)
     done = frame[(frame["status"] == "operational") & frame["completion_date"].map(
         lambda d: d is not None and start <= d < after)]
@@ -368,7 +354,7 @@ def _upgrade_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlig
 
 def _workshop_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
     """Workshops held (dates overlapping the month), posts covered for the first time, the top "where next"."""
-    start, end = month, flows.add_months(month, 1) - dt.timedelta(days=1)
+    start, end = month, last_day(month)
     items = []
     held = workshops_involving(wq.workshops_frame(engine, start, end), scope.ca4)
     if len(held):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from geo import periods
 from geo.config import settings
 from geo.flows import queries as flows
 from geo.models import (
@@ -56,7 +57,7 @@ def recent_post_flows(engine: Engine, months: int = 3) -> pd.DataFrame:
     span = flows.month_range(engine)
     if span is None:
         return pd.DataFrame({"post_id": pd.Series(dtype=int), "recent_flow": pd.Series(dtype="int64")})
-    window = flows.FlowFilters(start=flows.add_months(span[1], 1 - months), end=span[1])
+    window = flows.FlowFilters(start=periods.add_months(span[1], 1 - months), end=span[1])
     frame = flows.aggregate(engine, window, ("post_id",))
     return frame[["post_id", "count"]].rename(columns={"count": "recent_flow"})
 
@@ -111,8 +112,8 @@ def crossings_change(monthly: pd.DataFrame, last_month: dt.date | None, first_da
     """
     if last_month is None:
         return CrossingsChange(0, None, None, None)
-    first = flows.add_months(last_month, 1 - months)
-    before = flows.add_months(first, -months)
+    first = periods.add_months(last_month, 1 - months)
+    before = periods.add_months(first, -months)
     month = pd.to_datetime(monthly["month"]).dt.date if len(monthly) else pd.Series(dtype=object)
     counts = monthly["count"].astype("int64") if len(monthly) else pd.Series(dtype="int64")
     last = int(counts[(month >= first) & (month <= last_month)].sum())
@@ -167,7 +168,7 @@ def post_profile(engine: Engine, code: str, months: int = 12) -> PostProfile | N
         monthly = pd.DataFrame(columns=["month", "direction", "count"])
         if last is not None:
             # Two windows: the chart's last `months` and the same length before, for the change.
-            first = flows.add_months(last, 1 - 2 * months)
+            first = periods.add_months(last, 1 - 2 * months)
             monthly = pd.read_sql(
                 select(FlowMonthly.month, FlowMonthly.direction, func.sum(FlowMonthly.count).label("count"))
                 .where(FlowMonthly.post_id == post_id, FlowMonthly.month >= first)

@@ -1,0 +1,70 @@
+"""Months and scope, one rule each: THE month parser and period arithmetic in geo.periods, what a figure counts in
+geo.scope, and every page opening on the default period and scope those give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from geo import periods
+from geo.io.parsers import parse_file_month
+from geo.io.schema import Field
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = [p for folder in ("geo", "pages", "views", "bench", "scripts") for p in (REPO / folder).rglob("*.py")]
+SOURCES += [REPO / "app.py", REPO / "ui.py"]
+PERIOD_FUNCTIONS = ("add_months", "last_day", "month_param", "month_start", "months_between", "previous_period",
+                    "parse_month")
+# Pages that show data over a period of months (the others have no period, or a date filter of their own).
+PERIOD_PAGES = ("overview.py", "flows.py", "projects.py", "workshops.py", "present.py")
+
+# (text, month or None): links, the CLI's --month and highlight figures all read a month this way.
+MONTHS = [
+    ("2026-10", dt.date(2026, 10, 1)), (" 2026-10 ", dt.date(2026, 10, 1)), ("1999-01", dt.date(1999, 1, 1)),
+    ("2026-1", None), ("26-10", None), ("+2026-10", None), ("2026-010", None), ("2026-13", None),
+    ("2026-00", None), ("0000-01", None), ("２０２６-10", None), ("٢٠٢٦-10", None), ("2026-10-01", None),
+    ("10-2026", None), ("2026/10", None), ("octubre", None), ("x<b>", None), ("", None), (None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "month"), MONTHS)
+def test_the_month_parser(text: str | None, month: dt.date | None) -> None:
+    assert periods.parse_month(text) == month
+    if month is not None:  # what a link writes, the parser reads back
+        assert periods.parse_month(periods.month_param(month)) == month
+
+
+@pytest.mark.parametrize("text", [t for t, m in MONTHS if m is not None])
+def test_a_file_reads_a_link_month_the_same(text: str) -> None:
+    """An import takes more spellings of a month (11/2025, nov 2025), but never reads THE form otherwise."""
+    assert parse_file_month(text, Field("month", "month"), serials=False) == (periods.parse_month(text), None)
+
+
+def test_one_month_parser_and_no_second_home_for_period_arithmetic() -> None:
+    """`grep "def parse_month"` finds one definition; no module defines or re-exports geo.periods' functions."""
+    defining = {p.relative_to(REPO).as_posix() for p in SOURCES
+                if re.search(r"^\s*def _?parse_month\b", p.read_text(encoding="utf-8"), re.M)}
+    assert defining == {"geo/periods.py"}
+    names = "|".join(PERIOD_FUNCTIONS)
+    for path in SOURCES:
+        if path.name == "periods.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(rf"^\s*def ({names})\(", text, re.M), path
+        # Reached through another module (flows.add_months): call geo.periods directly.
+        assert not re.search(rf"\b(?<!periods\.)(?:flows|queries|hl|highlights|ov|figures)\.({names})\b", text), path
+        assert not re.search(r"from geo\.periods import[^\n]*noqa: F401", text), path
+
+
+def test_no_page_builds_its_own_period() -> None:
+    """A page's default period is periods.default_period (or the overview's, which is it over its months),
+    never a hand-made "last 12 months"."""
+    hand_made = re.compile(r"len\(months\)\s*-\s*\d+|date_range\(|replace\(day=1\)|relativedelta|- ?12\b")
+    for path in sorted((REPO / "pages").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not hand_made.search(text), (path.name, hand_made.search(text))
+        if path.name in PERIOD_PAGES:
+            assert "default_period(" in text, path.name
