@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from geo.db import make_engine, migrate
 from geo.io.exports import export_bytes
-from geo.io.schema import KINDS
+from geo.kinds import KINDS
 from geo.models import AuditEntry, DatasetState, Post
 from geo.sample import load_reference, seed_all
 from tests.support import copy_sqlite
@@ -57,7 +57,7 @@ def snapshot(engine: Engine) -> str:
     """A fingerprint of every kind's export plus the audit-log size: equal means nothing changed."""
     digest = hashlib.sha256()
     for kind in KINDS:
-        digest.update(export_bytes(engine, kind, "csv"))
+        digest.update(export_bytes(engine, kind, "csv", exact=True))
     with engine.connect() as conn:
         digest.update(str(conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()).encode())
         digest.update(str(conn.execute(select(DatasetState.kind, DatasetState.source)

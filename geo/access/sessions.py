@@ -23,11 +23,11 @@ import secrets
 from collections.abc import Callable
 
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from geo.access.audit import now as utc_now
 from geo.access.auth import Actor
-from geo.models import ServerSecret, SignInSession, User
+from geo.access.keys import server_key
+from geo.models import SignInSession, User
 
 COOKIE_NAME = "ca4_session"
 TOKEN_TTL = dt.timedelta(hours=12)
@@ -36,19 +36,8 @@ _KEY_NAME = "sign_in_token_key"
 
 
 def _signing_key(engine: Engine, clock: Callable[[], dt.datetime] = utc_now) -> bytes:
-    """The server's token key: read from the database, made (once, race-safe) when missing."""
-    with engine.connect() as conn:
-        value = conn.execute(select(ServerSecret.value).where(ServerSecret.name == _KEY_NAME)).scalar()
-    if value is None:
-        try:
-            with engine.begin() as conn:
-                conn.execute(insert(ServerSecret).values(name=_KEY_NAME, value=secrets.token_hex(32),
-                                                         created_at=clock()))
-        except IntegrityError:  # another process made it first: use theirs
-            pass
-        with engine.connect() as conn:
-            value = conn.execute(select(ServerSecret.value).where(ServerSecret.name == _KEY_NAME)).scalar_one()
-    return bytes.fromhex(value)
+    """The server's token key (geo.access.keys: made once, kept in the database)."""
+    return server_key(engine, _KEY_NAME, clock)
 
 
 def _signature(key: bytes, payload: str) -> str:

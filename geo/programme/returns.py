@@ -1,13 +1,8 @@
 """Assisted returns: aggregate counts by month, country of return and category. No personal data exists.
 
-THE small-count rule for anything the public may see lives here, once: a count below
-`SUPPRESS_BELOW` (5) is shown as "<5" (`public_count`). Every view, chart, KPI, CSV and brief of assisted
-returns goes through `public_count` / `public_table`, never through the raw numbers.
-
-A table that also shows its totals could give a hidden cell away by subtraction (total minus the visible
-cells). `public_table` therefore applies complementary suppression: in any row or column with exactly one
-hidden cell, the next smallest visible cell is hidden too, until no row or column has a lone hidden cell.
-Such a cell is not below 5, so it reads "x" (hidden to protect another figure), never a false "<5".
+Their counts are among the most sensitive the project holds: every public view, chart, KPI, CSV and brief
+reads the `published` column (geo.disclosure: random rounding to base 5 of each month x country x category
+cell, totals summed from the cells); staff views may read the exact `count`, labelled as restricted.
 """
 
 from __future__ import annotations
@@ -23,40 +18,27 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from geo import disclosure
 from geo.access.auth import Actor
 from geo.access.editing import Saved, save_record
-from geo.i18n import MISSING, fmt_number, t
+from geo.i18n import t
 from geo.models import RETURN_CATEGORIES, AssistedReturn, DatasetState
 
-SUPPRESS_BELOW = 5
-SUPPRESSED = "<5"
-COMPLEMENTARY = "x"  # hidden only so that a "<5" cannot be worked out from the totals
 TOTAL = "__total__"
+CELL_KIND = "returns"  # the base cells' name in the disclosure key
+CELL_COLUMNS = ("month", "country_iso3", "category")
 
 
-def is_suppressed(count: int | float | None) -> bool:
-    """THE rule: a count below SUPPRESS_BELOW is not shown to the public (0 included: see module doc)."""
-    return count is not None and count == count and int(count) < SUPPRESS_BELOW
-
-
-def public_count(count: int | float | None, lang: str) -> str:
-    """A count as the public may see it: '<5' when small, else the number in the language's format."""
-    if count is None or count != count:
-        return MISSING
-    return SUPPRESSED if is_suppressed(count) else fmt_number(int(count), lang)
-
-
-def public_value(count: int | float | None) -> int | None:
-    """A count for a chart: None (not drawn) when suppressed."""
-    if count is None or count != count or is_suppressed(count):
-        return None
-    return int(count)
+def value_column(exact: bool) -> str:
+    """The column a view reads: the exact count for staff, the published one for everyone else."""
+    return "count" if exact else "published"
 
 
 # ------------------------------------------------------------------------------------------- queries
 def returns_frame(engine: Engine, start: dt.date | None = None, end: dt.date | None = None,
                   countries: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The raw aggregate rows (month, country_iso3, category, count, is_sample), for internal computation."""
+    """The stored base cells (month, country_iso3, category, count, is_sample) with each cell's `published`
+    count (geo.disclosure). Public views read `published` only, through the functions below."""
     query = select(AssistedReturn.month, AssistedReturn.country_iso3, AssistedReturn.category,
                    AssistedReturn.count, AssistedReturn.is_sample)
     if start is not None:
@@ -70,6 +52,8 @@ def returns_frame(engine: Engine, start: dt.date | None = None, end: dt.date | N
                                            AssistedReturn.category), conn)
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["count"] = frame["count"].astype("int64")
+    frame["published"] = disclosure.publish_cells(frame, CELL_KIND, CELL_COLUMNS, "count",
+                                                  disclosure.cell_key(engine))
     return frame
 
 
@@ -85,70 +69,32 @@ def data_as_of(engine: Engine) -> dt.date | None:
     return stamp.date() if stamp is not None else None
 
 
-def totals_by_category(frame: pd.DataFrame) -> dict[str, int]:
-    """Raw totals per category (every category present, 0 when absent). Not for display: use public_count."""
-    sums = frame.groupby("category")["count"].sum()
-    return {c: int(sums.get(c, 0)) for c in RETURN_CATEGORIES}
-
-
-# ------------------------------------------------------------------------------------ public tables
-def crosstab(frame: pd.DataFrame, rows: str, columns: str = "category") -> pd.DataFrame:
-    """Raw counts, rows × columns with a TOTAL row and column (every category as a column)."""
-    table = frame.pivot_table(index=rows, columns=columns, values="count", aggfunc="sum", fill_value=0)
+# ------------------------------------------------------------------------------------------- tables
+def crosstab(frame: pd.DataFrame, rows: str, columns: str = "category", exact: bool = False) -> pd.DataFrame:
+    """rows x columns with a TOTAL row and column, summed from the base cells (published unless `exact`).
+    A combination with no record is NaN ('no data'), not 0; a total of nothing but NaN is NaN."""
+    table = frame.pivot_table(index=rows, columns=columns, values=value_column(exact), aggfunc="sum")
     if columns == "category":
-        table = table.reindex(columns=list(RETURN_CATEGORIES), fill_value=0)
-    table = table.astype("int64")
-    table[TOTAL] = table.sum(axis=1)
-    table.loc[TOTAL] = table.sum(axis=0)
+        table = table.reindex(columns=list(RETURN_CATEGORIES))
+    table = table.astype("float64")
+    table[TOTAL] = table.sum(axis=1, min_count=1)
+    table.loc[TOTAL] = table.sum(axis=0, min_count=1)
     return table
 
 
-def suppression_mask(table: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell of a table with TOTAL margins must be hidden (primary + complementary)."""
-    hidden = table.map(is_suppressed)
-    inner_rows = [r for r in table.index if r != TOTAL]
-    inner_cols = [c for c in table.columns if c != TOTAL]
-    changed = True
-    while changed:
-        changed = False
-        # Each line (a row or a column, margins included) sums to its total cell; a lone hidden cell in
-        # a line would be revealed by subtraction, so hide a second one: the smallest visible cell.
-        lines = [[(r, c) for c in [*inner_cols, TOTAL]] for r in [*inner_rows, TOTAL]]
-        lines += [[(r, c) for r in [*inner_rows, TOTAL]] for c in [*inner_cols, TOTAL]]
-        for line in lines:
-            flags = [bool(hidden.at[r, c]) for r, c in line]
-            if sum(flags) == 1:
-                visible = [(table.at[r, c], r, c) for (r, c), f in zip(line, flags, strict=True) if not f]
-                if not visible:
-                    continue
-                _, r, c = min(visible, key=lambda v: (v[0], str(v[1]), str(v[2])))
-                hidden.at[r, c] = True
-                changed = True
-    return hidden
+def _int_or_none(value: float) -> int | None:
+    return None if value != value else int(value)
 
 
-def cell_text(count: int, hidden: bool, lang: str | None) -> str:
-    """A table cell under the rule: '<5' (small), 'x' (complementary), else the number (plain when lang is
-    None, for files)."""
-    if hidden:
-        return SUPPRESSED if is_suppressed(count) else COMPLEMENTARY
-    return str(int(count)) if lang is None else fmt_number(int(count), lang)
-
-
-def public_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A crosstab as the public sees it: strings; small cells '<5', complementary cells 'x'."""
-    hidden = suppression_mask(table)
-    out = table.astype(object).copy()
-    for r in table.index:
-        for c in table.columns:
-            out.at[r, c] = cell_text(int(table.at[r, c]), bool(hidden.at[r, c]), lang)
-    return out
+def table_text(table: pd.DataFrame, lang: str, exact: bool = False) -> pd.DataFrame:
+    """A crosstab as strings: 'sin datos', '<5' (a published 0) or the number."""
+    return table.map(lambda v: disclosure.text(_int_or_none(v), lang, exact)).astype(object)
 
 
 def labelled_public_table(frame: pd.DataFrame, rows: str, lang: str, row_label: str,
-                          row_format=None) -> pd.DataFrame:
-    """public_table with translated headers and row labels, ready for st.dataframe or a CSV."""
-    table = public_table(crosstab(frame, rows), lang)
+                          row_format=None, exact: bool = False) -> pd.DataFrame:
+    """The crosstab with translated headers and row labels, ready for st.dataframe."""
+    table = table_text(crosstab(frame, rows, exact=exact), lang, exact)
     names = [t(f"returns.category.{c}", lang) if c != TOTAL else t("returns.total", lang) for c in table.columns]
     labels = [t("returns.total", lang) if r == TOTAL else (row_format(r) if row_format else str(r))
               for r in table.index]
@@ -157,36 +103,34 @@ def labelled_public_table(frame: pd.DataFrame, rows: str, lang: str, row_label: 
     return out
 
 
-def monthly_public_series(frame: pd.DataFrame) -> pd.DataFrame:
-    """month, category, count, shown (None when hidden), suppressed: the month × category table under the
-    rule (complementary suppression included), in long form for a chart."""
+def monthly_public_series(frame: pd.DataFrame, exact: bool = False) -> pd.DataFrame:
+    """month, category, count (what is drawn), value (None: no record), small (a published 0 with records
+    behind it), label: the month x category table in long form for a chart."""
+    columns = ["month", "category", "count", "value", "small", "label"]
     if frame.empty:
-        return pd.DataFrame(columns=["month", "category", "count", "shown", "suppressed", "label"])
-    table = crosstab(frame, "month")
-    hidden = suppression_mask(table)
+        return pd.DataFrame(columns=columns)
+    table = crosstab(frame, "month", exact=exact)
     rows = []
     for month in table.index:
         if month == TOTAL:
             continue
         for category in RETURN_CATEGORIES:
-            count = int(table.at[month, category])
-            rows.append({"month": month, "category": category, "count": count,
-                         "shown": None if hidden.at[month, category] else count,
-                         "suppressed": bool(hidden.at[month, category]),
-                         "label": cell_text(count, bool(hidden.at[month, category]), None)})
-    return pd.DataFrame(rows)
+            value = _int_or_none(table.at[month, category])
+            rows.append({"month": month, "category": category, "count": value or 0, "value": value,
+                         "small": value == 0 and not exact,
+                         "label": disclosure.file_text(value, exact)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 HXL = {"breakdown": "#meta+breakdown", "key": "#meta+key", "category": "#affected+category",
        "count": "#affected+returned+num"}
 
 
-def public_csv(frame: pd.DataFrame, hxl: bool = True) -> bytes:
-    """The two public tables (country × category and month × category, with totals) in long form, under
-    the rule ('<5', complementary suppression), UTF-8 with BOM and an optional HXL hashtag row.
+def public_csv(frame: pd.DataFrame, hxl: bool = True, exact: bool = False) -> bytes:
+    """The two tables (country x category and month x category, with totals) in long form, as the page
+    shows them ('<5' for a published 0, '' for no record), UTF-8 with BOM and an optional HXL hashtag row.
 
-    It holds exactly what the page shows, so a download reveals nothing the view hides.
-    """
+    It holds exactly what the page shows, so a download reveals nothing the view does not."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["breakdown", "key", "category", "count"])
@@ -195,36 +139,39 @@ def public_csv(frame: pd.DataFrame, hxl: bool = True) -> bytes:
     for breakdown, column in (("country", "country_iso3"), ("month", "month")):
         if frame.empty:
             continue
-        table = crosstab(frame, column)
-        hidden = suppression_mask(table)
+        table = crosstab(frame, column, exact=exact)
         for key in table.index:
             key_text = "total" if key == TOTAL else (
                 pd.Timestamp(key).strftime("%Y-%m") if breakdown == "month" else str(key))
             for category in table.columns:
-                value = cell_text(int(table.at[key, category]), bool(hidden.at[key, category]), None)
+                value = disclosure.file_text(_int_or_none(table.at[key, category]), exact)
                 writer.writerow([breakdown, key_text, "total" if category == TOTAL else category, value])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def public_category_totals(frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Per category and overall ('total'): the TOTAL row of the country table, under the same mask as the
-    table (so a KPI never reveals what the table hides)."""
-    if frame.empty:  # no records at all: nothing to count, nothing to hide
-        return {**dict.fromkeys(RETURN_CATEGORIES, MISSING), "total": MISSING}
-    table = crosstab(frame, "country_iso3")
-    hidden = suppression_mask(table)
-    out = {c: cell_text(int(table.at[TOTAL, c]), bool(hidden.at[TOTAL, c]), lang) for c in RETURN_CATEGORIES}
-    out["total"] = cell_text(int(table.at[TOTAL, TOTAL]), bool(hidden.at[TOTAL, TOTAL]), lang)
+def category_values(frame: pd.DataFrame, exact: bool = False) -> dict[str, int | None]:
+    """Per category and overall ('total'): the sums of the base cells (None where there is no record)."""
+    column = value_column(exact)
+    out: dict[str, int | None] = {}
+    for category in RETURN_CATEGORIES:
+        part = frame.loc[frame["category"] == category, column]
+        out[category] = int(part.sum()) if len(part) else None
+    out["total"] = int(frame[column].sum()) if len(frame) else None
     return out
+
+
+def public_category_totals(frame: pd.DataFrame, lang: str, exact: bool = False) -> dict[str, str]:
+    """category_values as text: the same figures as the TOTAL row of every table."""
+    return {k: disclosure.text(v, lang, exact) for k, v in category_values(frame, exact).items()}
 
 
 CATEGORY_COLOURS = {"trafficking_victim": "#D55E00", "unaccompanied_minor": "#0072B2",
                     "other_vulnerable": "#009E73"}
 
 
-def returns_chart(series: pd.DataFrame, lang: str):
-    """Grouped bars per month and category from monthly_public_series: hidden cells are not drawn; their
-    mark ('<5' or 'x') stands at the foot of the axis in their place, so the chart shows what the tables show."""
+def returns_chart(series: pd.DataFrame, lang: str, exact: bool = False):
+    """Grouped bars per month and category from monthly_public_series: a published 0 is a zero-height bar
+    carrying '<5' at the foot of the axis, so the chart shows what the tables show."""
     import plotly.graph_objects as go
 
     from geo.charts import layout_defaults, month_label_axis
@@ -234,15 +181,13 @@ def returns_chart(series: pd.DataFrame, lang: str):
     for category in RETURN_CATEGORIES:
         part = series[series["category"] == category]
         name = t(f"returns.category.{category}", lang)
-        # A hidden cell is a zero-height bar carrying its mark, so the mark sits in the bar's own slot.
-        fig.add_bar(x=pd.to_datetime(part["month"]), y=part["shown"].fillna(0), name=name,
+        fig.add_bar(x=pd.to_datetime(part["month"]), y=part["count"], name=name,
                     marker_color=CATEGORY_COLOURS[category],
-                    text=[label if hidden else "" for hidden, label in zip(part["suppressed"], part["label"],
-                                                                            strict=True)],
+                    text=[disclosure.SMALL if small else "" for small in part["small"]],
                     textposition="outside", cliponaxis=False, textfont={"color": CATEGORY_COLOURS[category]},
                     customdata=np.stack([
-                        [label if hidden else fmt_number(c, lang) for hidden, c, label in
-                         zip(part["suppressed"], part["count"], part["label"], strict=True)],
+                        [disclosure.text(None if v is None or v != v else int(v), lang, exact)
+                         for v in part["value"]],
                         [fmt_month(m, lang) for m in part["month"]]], axis=-1) if len(part) else None,
                     hovertemplate="%{customdata[1]}<br>" + name + ": %{customdata[0]}<extra></extra>")
     layout_defaults(fig, lang, height=360)
