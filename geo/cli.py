@@ -262,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
     p.set_defaults(func=cmd_check)
 
-    from geo.io.schema import FORMATS, KINDS
+    from geo.io.schema import FORMATS
+    from geo.kinds import KINDS
     from geo.io.table import CHUNK_ROWS
     from geo.models import ROLES
 

@@ -20,7 +20,8 @@ from geo.io.quality_view import (
     overdue_title,
     record_counts_table,
 )
-from geo.io.schema import FORMATS, KINDS
+from geo.io.schema import FORMATS
+from geo.kinds import KINDS
 from geo.sample import sample_seed
 
 ui.guard()

@@ -421,7 +421,8 @@ def _plain_integer(text: str) -> bool:
 def test_generated_junk_in_coded_columns_is_located(sqlite_db: tuple[Engine, str], value: str, column: str) -> None:
     engine, before = sqlite_db
     from geo.io.parsers import to_date
-    from geo.io.schema import FLOWS, _choice_lookup, _fold
+    from geo.flows.fields import FLOWS
+    from geo.io.schema import _choice_lookup, _fold
 
     field = FLOWS.field(column)
     text = value.strip()

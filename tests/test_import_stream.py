@@ -235,7 +235,7 @@ def test_a_problem_in_the_last_chunk_writes_nothing(any_db: Engine) -> None:
 
 def test_a_failure_while_writing_a_later_chunk_writes_nothing(any_db: Engine,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from geo.io import writers
+    from geo.flows import writer as writers
 
     calls = {"n": 0}
     original = writers.FlowWriter.add

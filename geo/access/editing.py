@@ -27,10 +27,17 @@ class NotFound(Exception):
 
 
 class ValidationFailed(Exception):
-    """The new values break a rule; `problems` maps a field to a plain message."""
+    """The new values break a rule; `problems` maps a field to an i18n key, `params` (by field) holds the
+    key's placeholders ({value}, {min}, ...). A rule may give a problem as a key or as (key, params)."""
 
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        self.problems = dict(problems)
+    def __init__(self, problems: Mapping[str, str | tuple[str, Mapping[str, Any]]]) -> None:
+        self.problems: dict[str, str] = {}
+        self.params: dict[str, dict[str, Any]] = {}
+        for name, problem in problems.items():
+            key, params = (problem, {}) if isinstance(problem, str) else problem
+            self.problems[name] = key
+            if params:
+                self.params[name] = dict(params)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.problems.items()))
 
 
@@ -52,7 +59,9 @@ def record_values(obj: DeclarativeBase, fields: list[str]) -> dict[str, object]:
     return {f: getattr(obj, f) for f in fields}
 
 
-Validate = Callable[[Mapping[str, object] | None, dict[str, object]], Mapping[str, str]]
+# A rule's verdict: {field: i18n key} or {field: (i18n key, params)}; empty when the row is valid.
+Verdict = Mapping[str, str | tuple[str, Mapping[str, Any]]]
+Validate = Callable[[Mapping[str, object] | None, dict[str, object]], Verdict]
 Children = Callable[[Connection | Session, int, Mapping[str, object] | None], Mapping[str, tuple[object, object]]]
 
 

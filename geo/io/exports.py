@@ -24,9 +24,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from geo import kinds
 from geo.access.auth import Actor
 from geo.io.parsers import FORMULA_START, looks_like_formula
-from geo.io.schema import FORMATS, KINDS, SPECS, KindSpec
+from geo.io.schema import FORMATS, KindSpec
+from geo.kinds import KINDS
 from geo.models import (
     AGENCIES,
     SEXES,
@@ -62,15 +64,15 @@ def file_name(kind: str, fmt: str) -> str:
 # ------------------------------------------------------------------------------------------ frames
 def export_records(engine: Engine, kind: str) -> tuple[list[dict[str, Any]], list[tuple[float, float] | None]]:
     """Rows of `kind` in key order with the import columns, and each row's point (or None)."""
-    if kind not in SPECS:
+    if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     with engine.connect() as conn:
         if kind == "posts":
             rows = [dict(r) for r in conn.execute(
-                select(*(getattr(Post, n) for n in SPECS["posts"].names)).order_by(Post.code)).mappings()]
+                select(*(getattr(Post, n) for n in kinds.spec("posts").names)).order_by(Post.code)).mappings()]
             points = [_point(r["lon"], r["lat"]) for r in rows]
         elif kind == "upgrades":
-            fields = [n for n in SPECS["upgrades"].names if n not in ("post_code", "project_code")]
+            fields = [n for n in kinds.spec("upgrades").names if n not in ("post_code", "project_code")]
             result = conn.execute(
                 select(Post.code.label("post_code"), Project.code.label("project_code"), Post.lon, Post.lat,
                        *(getattr(PostComponent, n) for n in fields))
@@ -83,7 +85,7 @@ def export_records(engine: Engine, kind: str) -> tuple[list[dict[str, Any]], lis
         elif kind == "workshops":
             rows, points = _workshop_records(conn)
         elif kind == "flows":
-            fields = [n for n in SPECS["flows"].names if n != "post_code"]
+            fields = [n for n in kinds.spec("flows").names if n != "post_code"]
             result = conn.execute(
                 select(Post.code.label("post_code"), Post.lon, Post.lat, *(getattr(FlowCount, n) for n in fields))
                 .join(Post, Post.id == FlowCount.post_id)
@@ -101,7 +103,7 @@ def export_records(engine: Engine, kind: str) -> tuple[list[dict[str, Any]], lis
             ).mappings().all()
             rows = [dict(r) for r in result]
             points = [None] * len(rows)
-    names = SPECS[kind].names
+    names = kinds.spec(kind).names
     return [{n: r.get(n) for n in names} for r in rows], points
 
 
@@ -110,7 +112,7 @@ def _point(lon: object, lat: object) -> tuple[float, float] | None:
 
 
 def _workshop_records(conn) -> tuple[list[dict[str, Any]], list[tuple[float, float] | None]]:
-    spec = SPECS["workshops"]
+    spec = kinds.spec("workshops")
     own = [n for n in spec.names if n not in ("project_code", "posts") and not n.startswith("participants_")]
     result = conn.execute(
         select(Workshop.id, Project.code.label("project_code"), *(getattr(Workshop, n) for n in own))
@@ -143,7 +145,7 @@ def _workshop_records(conn) -> tuple[list[dict[str, Any]], list[tuple[float, flo
 def export_frame(engine: Engine, kind: str) -> pd.DataFrame:
     """The export as a DataFrame of display-ready values (for previews and tests)."""
     rows, _ = export_records(engine, kind)
-    return pd.DataFrame(rows, columns=SPECS[kind].names)
+    return pd.DataFrame(rows, columns=kinds.spec(kind).names)
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -331,7 +333,7 @@ def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> b
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     rows, points = export_records(engine, kind)
-    spec = SPECS[kind]
+    spec = kinds.spec(kind)
     if fmt == "csv":
         return to_csv(rows, spec, hxl=hxl)
     if fmt == "xlsx":

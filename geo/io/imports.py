@@ -28,19 +28,19 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from geo import kinds
 from geo.access.audit import now, record_event
 from geo.access.auth import Actor, require
-from geo.io.checks import CHECKS, Context, FlowKeys, _check_flows, load_context, parse_table
+from geo.io.checks import Parsed, parse_table
 from geo.io.columns import map_columns
 from geo.io.parsers import _decimal_comma
 from geo.io.readers import TableChunks, read_table
 from geo.io.report import ImportProgress, ImportReport, Problem, Progress, Rejected, _Collector
-from geo.io.schema import KINDS, SPECS, KindSpec
+from geo.io.schema import KindSpec
 from geo.io.table import CHUNK_ROWS
-from geo.io.writers import FlowWriter, _apply_assistance, _apply_posts, _apply_upgrades, _apply_workshops
-from geo.models import (
-    DatasetState,
-)
+from geo.io.writers import save_rows
+from geo.kinds import FileCheck, RecordKind, load_context
+from geo.models import DatasetState
 
 
 # ------------------------------------------------------------------------------------------ entry point
@@ -58,15 +58,14 @@ def import_data(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO,
     ValueError for an unknown kind (a programming error, not a file problem).
     """
     require(actor, "editor", "import data")
-    if kind not in SPECS:
-        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    unit = kinds.get(kind)  # ValueError for a name that is not a kind
     name = Path(file_name or "upload").name[:120]
     tracker = _Tracker(progress)
     try:
-        if kind == "flows":
-            return _import_flows(engine, actor, data, name, dry_run=dry_run, tracker=tracker, max_bytes=max_bytes,
-                                 chunk_rows=chunk_rows)
-        return _import(engine, actor, kind, data, name, dry_run=dry_run, tracker=tracker, max_bytes=max_bytes)
+        if unit.chunked:
+            return _import_chunked(engine, actor, unit, data, name, dry_run=dry_run, tracker=tracker,
+                                   max_bytes=max_bytes, chunk_rows=chunk_rows)
+        return _import(engine, actor, unit, data, name, dry_run=dry_run, tracker=tracker, max_bytes=max_bytes)
     except Exception:  # a bug, not a file problem: logged with its traceback, shown as a plain message
         logging.getLogger(__name__).exception("import of %s (%s) failed", name, kind)
         report = ImportReport(kind=kind, file=name, dry_run=dry_run)
@@ -98,11 +97,13 @@ class _Tracker:
                                          min(max(fraction, 0.0), 1.0), time.perf_counter() - self.started))
 
 
-def _import(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO, name: str, *, dry_run: bool,
+def _import(engine: Engine, actor: Actor, unit: RecordKind, data: bytes | BinaryIO, name: str, *, dry_run: bool,
             tracker: _Tracker, max_bytes: int | None) -> ImportReport:
+    """A kind with a form: the whole file read, merged with the stored rows, checked, then written row by
+    row through the kind's save_row (the form's write path), all in one transaction."""
+    kind, spec = unit.name, unit.spec
     report = ImportReport(kind=kind, file=name, dry_run=dry_run)
     out = _Collector(report)
-    spec = SPECS[kind]
     try:
         table = read_table(data, name, kind, out, max_bytes=max_bytes)
     except (MemoryError, RecursionError):
@@ -116,28 +117,31 @@ def _import(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO, nam
     if out:
         return report
     parsed = parse_table(spec, table, columns, out)
+    present = set(columns) | (set(spec.point) if spec.point and table.geometry else set())
     tracker("reading", 0.3)
     try:
         with engine.begin() as conn:
             if not dry_run:
                 _one_import_at_a_time(conn, kind)
             ctx = load_context(conn)
-            CHECKS[kind](parsed, ctx, out)
+            if unit.stored_rows is not None:  # before any rule runs: a partial file's rows made whole
+                _merge_stored(parsed, unit.stored_rows(conn, ctx), spec, present)
+            unit.checks(ctx)(parsed, out)
             tracker.checked = report.rows
             tracker("reading", 0.45)
             if out:
                 raise Rejected
             clean = parsed.frame.reset_index(drop=True)
-            clean.attrs["present"] = set(columns) | (set(spec.point) if spec.point and table.geometry else set())
 
-            def report_row(position: int, name: str | None, key: str, **params: Any) -> None:
-                column = parsed.labels.get(name, name) if name else None
+            def report_row(position: int, names: tuple[str, ...], key: str, **params: Any) -> None:
+                column = ", ".join(dict.fromkeys(parsed.labels.get(n, n) for n in names)) or None
                 out.add(int(parsed.rows.iloc[position]), column, key, **params)
 
-            # Row by row through each kind's one write path (the forms' too); a dry run writes inside
+            # Row by row through the kind's one write path (the forms' too); a dry run writes inside
             # the transaction and rolls it back, so it finds exactly what the real import would.
-            counts = {"posts": _apply_posts, "upgrades": _apply_upgrades, "workshops": _apply_workshops,
-                      "assistance": _apply_assistance}[kind](conn, actor, clean, ctx, report_row, now())
+            stamp = now()
+            counts = save_rows(clean, lambda row: unit.save_row(conn, actor, ctx, row, present, stamp),
+                               report_row, unit.columns_of)
             if out:
                 raise Rejected
             report.added, report.updated, report.unchanged = counts
@@ -156,39 +160,56 @@ def _import(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO, nam
     return report
 
 
-def _import_flows(engine: Engine, actor: Actor, data: bytes | BinaryIO, name: str, *, dry_run: bool,
-                  tracker: _Tracker, max_bytes: int | None, chunk_rows: int) -> ImportReport:
-    """Flows, chunk by chunk in one transaction: read a chunk, check it (the same rules as a whole file;
-    duplicates are found across chunks by FlowKeys), write it unless a problem has been found anywhere,
+def _merge_stored(parsed: Parsed, stored: pd.DataFrame, spec: KindSpec, present: set[str]) -> None:
+    """Fill the columns a partial file does not name with the stored row's values (matched by the key), so
+    every rule sees the whole record, as the form's save does; rows of new records keep None there."""
+    absent = [n for n in spec.names if n not in present and n in stored.columns and n not in spec.key]
+    if not absent or stored.empty or parsed.frame.empty:
+        return
+    frame, key = parsed.frame, list(spec.key)
+    stored_keys = list(zip(*(stored[k].tolist() for k in key), strict=True))
+    file_keys = list(zip(*(frame[k].tolist() for k in key), strict=True))
+    for name in absent:
+        lookup = dict(zip(stored_keys, stored[name].tolist(), strict=True))
+        values = [lookup.get(k) for k in file_keys]
+        frame[name] = pd.Series([None if v is None or v != v else v for v in values], index=frame.index,
+                                dtype=object)
+
+
+def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes | BinaryIO, name: str, *,
+                    dry_run: bool, tracker: _Tracker, max_bytes: int | None, chunk_rows: int) -> ImportReport:
+    """A kind written in bulk (flows), chunk by chunk in one transaction: read a chunk, check it (the same
+    rules as a whole file; the kind's checks keep what they need across chunks, e.g. the keys seen), write
+    it unless a problem has been found anywhere,
     next chunk; then the roll-ups once, the dataset stamp and the audit entry, and commit. Any problem, an
     error or the process being killed before the commit leaves the database as it was.
 
     Problems as when the file is read at once: when the file cannot be read (a short row, a broken quote,
     too many rows ...) only the reading problems are reported, whatever the chunks before them held."""
-    report = ImportReport(kind="flows", file=name, dry_run=dry_run)
+    kind, spec = unit.name, unit.spec
+    report = ImportReport(kind=kind, file=name, dry_run=dry_run)
     out = _Collector(report)  # reading problems
-    checked = ImportReport(kind="flows", file=name, dry_run=dry_run)
+    checked = ImportReport(kind=kind, file=name, dry_run=dry_run)
     check_out = _Collector(checked)  # column and row problems, kept apart until the reading is done
-    spec = SPECS["flows"]
-    chunks = TableChunks(data, name, "flows", out, max_bytes=max_bytes, chunk_rows=chunk_rows)
+    chunks = TableChunks(data, name, kind, out, max_bytes=max_bytes, chunk_rows=chunk_rows)
     if not chunks.open():  # size, emptiness and format: before anything is read or locked
         return report
     size = max(chunks.size, 1)
     try:
         with engine.begin() as conn:
             if not dry_run:
-                _one_import_at_a_time(conn, "flows")
+                _one_import_at_a_time(conn, kind)
             with _bulk_writing(conn):
                 ctx = load_context(conn)
-                state = _FlowChecks(spec, ctx, check_out)
-                writer: FlowWriter | None = None
+                state = _ChunkChecks(spec, unit.checks(ctx), check_out)
+                writer: kinds.BulkWriter | None = None
                 try:
                     # Reading and checking (Python) run in a thread ahead of the writing (SQLite and
                     # PostgreSQL work with the GIL released), one or two chunks ahead: on two cores the
                     # next chunk is parsed while this one is written. Progress is reported from here.
                     for frame, rows_read, rows_checked in _ahead(state.checked_chunks(chunks), depth=2):
                         if writer is None:
-                            writer = FlowWriter(conn, ctx, not dry_run, set(state.columns or ()))
+                            writer = unit.bulk_writer(conn, ctx, not dry_run, set(state.columns or ()))
                         # counts as of this chunk (the reading thread may be a chunk or two further on)
                         tracker.read, tracker.checked = rows_read, rows_checked
                         if frame is not None and not check_out:  # once refused, writing more is wasted
@@ -211,7 +232,7 @@ def _import_flows(engine: Engine, actor: Actor, data: bytes | BinaryIO, name: st
                 if dry_run:
                     raise Rejected  # nothing was written; end the transaction as a dry run ends
                 tracker("saving", 0.98)
-                _stamp(conn, actor, "flows", name, report)
+                _stamp(conn, actor, kind, name, report)
     except Rejected:
         pass
     except SQLAlchemyError as error:
@@ -222,14 +243,13 @@ def _import_flows(engine: Engine, actor: Actor, data: bytes | BinaryIO, name: st
     return report
 
 
-class _FlowChecks:
-    """The reading-and-checking half of a flows import: each chunk's columns mapped (from the first),
-    parsed and checked against the rules and the file's earlier chunks. No database access: it runs in
-    a thread of its own (see _ahead)."""
+class _ChunkChecks:
+    """The reading-and-checking half of a chunked import: each chunk's columns mapped (from the first),
+    parsed and checked against the kind's rules (which remember the file's earlier chunks). No database
+    access: it runs in a thread of its own (see _ahead)."""
 
-    def __init__(self, spec: KindSpec, ctx: Context, out: _Collector) -> None:
-        self.spec, self.ctx, self.out = spec, ctx, out
-        self.seen = FlowKeys(ctx)
+    def __init__(self, spec: KindSpec, check: FileCheck, out: _Collector) -> None:
+        self.spec, self.check, self.out = spec, check, out
         self.columns: dict[str, int] | None = None
         self.rows_checked = 0
 
@@ -245,7 +265,7 @@ class _FlowChecks:
                 yield None, chunks.rows_read, self.rows_checked
                 continue
             parsed = parse_table(self.spec, table, self.columns, self.out, decimal_comma=decimal_comma)
-            _check_flows(parsed, self.ctx, self.out, self.seen)
+            self.check(parsed, self.out)
             self.rows_checked += len(table.values)
             yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read, self.rows_checked
 
@@ -343,7 +363,7 @@ def _one_import_at_a_time(conn: Connection, kind: str) -> None:
     first write, after the checks have read a state another import is about to change; a writer waiting
     longer than the busy timeout gets "database is locked", reported as data.err.busy."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 16_000 + KINDS.index(kind)})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 16_000 + kinds.KINDS.index(kind)})
     elif conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -355,4 +375,4 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 
 def kinds_in_order() -> tuple[str, ...]:
     """The order to load a full set of files into an empty database (posts before what refers to them)."""
-    return KINDS
+    return kinds.KINDS

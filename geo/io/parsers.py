@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.io.schema import POST_CODE, Field, KindSpec, _choice_lookup, _fold
+from geo.io.schema import Field, KindSpec, _choice_lookup, _fold, shown_number
 from geo.io.table import Table, _blank
 
 EARLIEST = dt.date(1990, 1, 1)
@@ -172,15 +172,13 @@ def parse_numeric(value: object, f: Field, decimal_comma: bool) -> CellResult:
             key = "data.err.integer" if not float(number).is_integer() else "data.err.range"
             return _err(key, value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
         number = int(number)
-    if f.minimum == 0 and number < 0:
-        return _err("data.err.negative", value=_shown(value))
-    if (f.minimum is not None and number < f.minimum) or (f.maximum is not None and number > f.maximum):
-        return _err("data.err.range", value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
+    problem = f.value_problem(number)  # the range rule the forms apply too, shown with the cell as written
+    if problem:
+        return _err(problem[0], **{**problem[1], "value": _shown(value)})
     return number, None
 
 
-def _num(value: float | None) -> str:
-    return "–" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+_num = shown_number
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -275,7 +273,7 @@ def parse_codes(value: object, f: Field, formulas: bool = True) -> CellResult:
     if error:
         return None, error
     codes = [c for c in re.split(r"[;,\s|]+", text.upper()) if c]
-    bad = [c for c in codes if not re.fullmatch(POST_CODE, c)]
+    bad = [c for c in codes if f.pattern and not re.fullmatch(f.pattern, c)]
     if bad:
         return _err("data.err.code_format", value=_shown(bad[0]))
     return tuple(sorted(set(codes))), None

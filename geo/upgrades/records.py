@@ -11,27 +11,26 @@ Problems are i18n keys ("infra.err.*").
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, case, func, insert, literal, select
+from sqlalchemy import Connection, Engine, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from geo import reference
-from geo.access.audit import record_changes
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
+from geo.kinds.rules import range_problems
 from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
 from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
+from geo.upgrades.component_types import CATEGORIES, TYPE_ENTITY, add_component_type, validate_component_type
+from geo.upgrades.fields import UPGRADES
 from geo.upgrades.workflow import WORKFLOW
 
 ENTITY = "post_component"
-TYPE_ENTITY = "component_type"
-CATEGORIES = ("equipment", "connectivity", "facility", "other")
 EDIT_FIELDS = (
     "status", "progress", "budget_planned", "budget_committed", "budget_spent", "budget_flag", "start_date",
     "target_date", "completion_date", "agency", "notes", "project_id",
@@ -39,7 +38,6 @@ EDIT_FIELDS = (
 BUDGET_FIELDS = ("budget_planned", "budget_committed", "budget_spent")
 DATE_FIELDS = ("start_date", "target_date", "completion_date")
 TEXT_FIELDS = ("budget_flag", "agency", "notes")
-TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,23}$")
 BUDGET_DIMENSIONS = ("country", "component", "project")
 STARTED = ("procurement", "installation", "operational")  # work under way: it has a start date
 
@@ -92,11 +90,12 @@ def normalise_component(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def validate_component(values: Mapping[str, Any], *, previous_status: str | None = None,
-                       any_transition: bool = False, today: dt.date | None = None) -> dict[str, str]:
+                       any_transition: bool = False, today: dt.date | None = None) -> dict[str, Any]:
     """{field: i18n key of the problem} for every rule a component's values break (empty: valid).
 
-    `values` is the whole record (as merged on save). `previous_status`, when given, checks the status
-    change against TRANSITIONS unless `any_transition` (an admin's correction).
+    `values` is the whole record (as merged on save). A range problem is (key, params): "data.err.range",
+    "data.err.negative" or "data.err.integer", as the import's cell parser says it. `previous_status`, when
+    given, checks the status change against TRANSITIONS unless `any_transition` (an admin's correction).
     """
     v = normalise_component(values)
     today = today or dt.date.today()
@@ -109,8 +108,12 @@ def validate_component(values: Mapping[str, Any], *, previous_status: str | None
         problems["status"] = "infra.err.operational_final" if previous_status == "operational" \
             else "infra.err.transition"
 
+    # Ranges first, by the fields' own bounds (geo.upgrades.fields): the same keys an import gives.
+    ranges = range_problems(UPGRADES, v, ("progress", *BUDGET_FIELDS))
     progress = _number(v.get("progress"))
-    if progress is None or not progress.is_integer() or not 0 <= progress <= 100:
+    if "progress" in ranges:
+        problems["progress"] = ranges["progress"]
+    elif progress is None or not progress.is_integer() or not 0 <= progress <= 100:
         problems["progress"] = "infra.err.progress_range"
     elif status == "operational" and progress != 100:
         problems["progress"] = "infra.err.progress_operational"
@@ -119,7 +122,9 @@ def validate_component(values: Mapping[str, Any], *, previous_status: str | None
 
     amounts = {name: _number(v.get(name)) for name in BUDGET_FIELDS}
     for name, amount in amounts.items():
-        if amount is None or amount < 0:
+        if name in ranges:  # below zero, or above MAX_MONEY
+            problems[name] = ranges[name]
+        elif amount is None or amount < 0:
             problems[name] = "infra.err.budget_negative"
     planned, committed, spent = (amounts[n] for n in BUDGET_FIELDS)
     if not any(n in problems for n in BUDGET_FIELDS) and not v.get("budget_flag"):
@@ -458,43 +463,11 @@ def add_component(engine: Engine, actor: Actor, post_code: str, component_code: 
     return int(saved.id or 0)
 
 
-def validate_component_type(code: str, name_en: str, name_es: str, category: str) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    if not TYPE_CODE.match(code or ""):
-        problems["code"] = "infra.err.type_code"
-    if not (name_en or "").strip():
-        problems["name_en"] = "infra.err.type_name"
-    if not (name_es or "").strip():
-        problems["name_es"] = "infra.err.type_name"
-    if category not in CATEGORIES:
-        problems["category"] = "infra.err.type_category"
-    return problems
-
-
-def add_component_type(engine: Engine, actor: Actor, code: str, name_en: str, name_es: str, category: str,
-                       sort_order: int | None = None) -> None:
-    """Add an entry to the component catalogue (admins only), audited."""
-    require(actor, "admin", "add component types")
-    code = (code or "").strip().lower()
-    problems = validate_component_type(code, name_en, name_es, category)
-    if problems:
-        raise ValidationFailed(problems)
-    with session_scope(engine) as session:
-        if session.get(ComponentType, code) is not None:
-            raise ValidationFailed({"code": "infra.err.type_exists"})
-        if sort_order is None:
-            sort_order = int(session.execute(select(func.max(ComponentType.sort_order))).scalar() or 0) + 10
-        row = {"code": code, "name_en": name_en.strip(), "name_es": name_es.strip(), "category": category,
-               "sort_order": sort_order}
-        session.execute(insert(ComponentType), row)
-        record_changes(session, actor, TYPE_ENTITY, code, "create", {f: (None, v) for f, v in row.items()})
-
-
 __all__ = [
     "BUDGET_DIMENSIONS", "CATEGORIES", "EDIT_FIELDS", "ENTITY", "TRANSITIONS", "NotFound", "StaleEdit",
     "ValidationFailed", "add_component", "add_component_type", "budget_execution", "catalogue", "changes_since",
     "component_record", "components_frame", "info_exchange", "national_hubs", "normalise_component",
     "overdue_clause", "overdue_frame", "programme_summary", "projects", "save_component", "status_counts",
     "update_component",
-    "validate_component",
+    "validate_component", "validate_component_type",
 ]

@@ -20,6 +20,7 @@ from geo.access.audit import as_text
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
+from geo.kinds.rules import point_problem
 from geo.models import (
     AGENCIES,
     SEXES,
@@ -29,6 +30,7 @@ from geo.models import (
     WorkshopParticipants,
     WorkshopPost,
 )
+from geo.workshops.fields import WORKSHOPS
 from geo.workshops.queries import neighbour_pairs
 
 ENTITY = "workshop"
@@ -92,6 +94,10 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = out[key].strip() or None
     if out.get("code"):
         out["code"] = out["code"].upper()
+    if out.get("venue_lon") is not None and out.get("venue_lat") is not None and not out.get("venue_country_iso3") \
+            and "venue_country_iso3" in out:
+        # A venue given as a point takes its country from the map (as venue_from_point does for the form).
+        out["venue_country_iso3"] = reference.country_of_point(float(out["venue_lon"]), float(out["venue_lat"]))
     if out.get("scope") == "binational" and out.get("pair_a") and out.get("pair_b"):
         out["pair_a"], out["pair_b"] = sorted((out["pair_a"], out["pair_b"]))
     elif "scope" in out:
@@ -99,8 +105,9 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def validate_workshop(record: Mapping[str, Any]) -> dict[str, str]:
-    """{field: problem} for every rule the workshop breaks (empty when valid). Problems are i18n keys."""
+def validate_workshop(record: Mapping[str, Any]) -> dict[str, Any]:
+    """{field: problem} for every rule the workshop breaks (empty when valid). A problem is an i18n key, or
+    (key, params) for the rules an import words with the values (venue, participants' range)."""
     problems: dict[str, str] = {}
     if "code" in record and not CODE_PATTERN.match(str(record.get("code") or "")):
         problems["code"] = "ws.err.code"
@@ -122,15 +129,22 @@ def validate_workshop(record: Mapping[str, Any]) -> dict[str, str]:
     if lon is None or lat is None:
         problems["venue"] = "ws.err.venue_missing"
     else:
-        minx, miny, maxx, maxy = reference.REGION_BOUNDS
-        if not (minx <= float(lon) <= maxx and miny <= float(lat) <= maxy):
-            problems["venue"] = "ws.err.venue_outside"
+        # In the region (else: swapped? sign lost?) and on land in one of its countries, not at sea.
+        where = point_problem(lon, lat)
+        if where:
+            problems["venue"] = where
         elif not record.get("venue_name"):
             problems["venue"] = "ws.err.venue_name"
     participants = record.get("participants")
     if participants is not None:
         bad = [k for k, v in participants.items() if k not in PARTICIPANT_KEYS or not _count_ok(v)]
-        if bad:
+        # The cap per agency and sex is the field's range (geo.workshops.fields): the import's key too.
+        ranges = [WORKSHOPS.field(f"participants_{k.replace('.', '_')}").value_problem(v)
+                  for k, v in participants.items() if k in PARTICIPANT_KEYS]
+        out_of_range = next((r for r in ranges if r), None)
+        if out_of_range:
+            problems["participants"] = out_of_range
+        elif bad:
             problems["participants"] = "ws.err.participants"
     return problems
 
