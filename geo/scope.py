@@ -25,11 +25,17 @@ def scope_countries(scope: str, chosen: tuple[str, ...] = ()) -> tuple[str, ...]
     return reference.CA4 if normalise_scope(scope) == "programme" else ()
 
 
+def programme_countries(chosen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The programme's countries among `chosen`, else all of them: what the overview, its slides and brief and
+    the highlights count. They report on the programme, so a neighbour in a link (?country=MEX) is dropped."""
+    return tuple(c for c in chosen if c in reference.CA4) or scope_countries("programme")
+
+
 def scope_text(scope: str, chosen: tuple[str, ...], lang: str) -> str:
     """The posts counted, in words."""
     from geo.i18n import t
 
-    if chosen:
+    if chosen and set(chosen) != set(reference.CA4):  # all four chosen: the programme's posts, said so
         names = ", ".join(reference.country_name(c, lang) for c in chosen)
         return t("scope.countries", lang, countries=names)
     return t(f"scope.{normalise_scope(scope)}", lang)

@@ -19,6 +19,10 @@ from pyproj import Geod
 from shapely.geometry import box
 from shapely.ops import linemerge
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.reference import CA4  # the programme's countries, defined once
+
 REPO = Path(__file__).resolve().parent.parent
 METRIC_CRS = "EPSG:32616"  # UTM 16N suits the CA4
 
@@ -33,7 +37,6 @@ REGION = {
     "188": ("CRI", "Costa Rica", "Costa Rica"),
     "591": ("PAN", "Panama", "Panamá"),
 }
-CA4 = ("GTM", "SLV", "HND", "NIC")
 REGION_FRAME = (-94.5, 6.8, -76.5, 19.5)  # lon/lat: southern Mexico to Panama
 
 # Context countries of the wide frame (projects choropleth: Mexico to the Dominican Republic).

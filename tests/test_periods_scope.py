@@ -8,10 +8,16 @@ import re
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from geo import periods
+from geo import periods, reference, scope
+from geo.db import make_engine
+from geo.flows import queries as flows
 from geo.io.parsers import parse_file_month
 from geo.io.schema import Field
+from geo.overview import figures as ov
+from geo.overview import highlights as hl
+from geo.programme import returns as rt
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [p for folder in ("geo", "pages", "views", "bench", "scripts") for p in (REPO / folder).rglob("*.py")]
@@ -68,3 +74,64 @@ def test_no_page_builds_its_own_period() -> None:
         assert not hand_made.search(text), (path.name, hand_made.search(text))
         if path.name in PERIOD_PAGES:
             assert "default_period(" in text, path.name
+
+
+# ------------------------------------------------------------------ scope
+def test_one_scope_rule_for_the_overview_and_the_highlights() -> None:
+    """The overview's figures, slides, brief and highlights count the programme's countries through geo.scope."""
+    assert scope.programme_countries() == scope.scope_countries(scope.DEFAULT_SCOPE) == reference.CA4
+    assert scope.programme_countries(("HND", "MEX")) == ("HND",)  # a neighbour in a link is dropped
+    assert scope.programme_countries(("MEX",)) == reference.CA4
+    assert hl.Scope(("MEX", "NIC")).ca4 == scope.programme_countries(("MEX", "NIC"))
+    # All four chosen is the programme, and said so; a part of it is named.
+    assert scope.scope_text("programme", reference.CA4, "en") == scope.scope_text("programme", (), "en")
+    assert "Honduras" in scope.scope_text("programme", ("HND",), "en")
+
+
+def test_the_ca4_is_defined_once() -> None:
+    literal = re.compile(r"""\(\s*["']GTM["'],\s*["']SLV["'],\s*["']HND["'],\s*["']NIC["']\s*\)""")
+    defining = {p.relative_to(REPO).as_posix() for p in SOURCES if literal.search(p.read_text(encoding="utf-8"))}
+    assert defining == {"geo/reference.py"}
+
+
+# ------------------------------------------------------------------ every page's defaults
+def _run(page: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(e.value for e in [*at.caption, *at.markdown])
+
+
+def test_every_page_opens_on_the_default_period_and_scope(app_env: str) -> None:
+    """Opened with no link parameters, each page with a period shows periods.default_period over its months
+    and counts scope's default (the programme's posts), and says so in scope.figure_caption's words."""
+    engine = make_engine(app_env)
+    overview_months = ov.available_months(engine)
+    default = periods.default_period(overview_months)
+    assert ov.default_period(engine) == default
+    caption = scope.figure_caption(scope.DEFAULT_SCOPE, (), default, "en")
+
+    at = _run("overview.py")
+    assert at.select_slider(key="ov_period").value == (default.first, default.last)
+    assert at.multiselect(key="ov_countries").value == []  # nothing chosen: the scope decides (all four)
+    assert caption in _text(at)
+
+    at = _run("flows.py")
+    flow_default = periods.default_period(periods.months_between(*flows.month_range(engine)))
+    assert at.select_slider(key="period").value == (flow_default.first, flow_default.last)
+    assert at.segmented_control(key="scope").value == scope.DEFAULT_SCOPE
+    assert scope.figure_caption(scope.DEFAULT_SCOPE, (), flow_default, "en") in _text(at)
+
+    at = _run("projects.py")
+    return_default = periods.default_period(periods.months_between(*rt.month_span(engine)))
+    assert at.select_slider(key="returns_period").value == (return_default.first, return_default.last)
+    assert at.multiselect(key="ret_countries").value == []
+
+    at = _run("workshops.py")
+    assert tuple(at.date_input(key="ws_period").value) == (default.start, default.end)
+    assert caption in _text(at)

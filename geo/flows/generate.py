@@ -88,6 +88,7 @@ import numpy as np
 import pandas as pd
 
 from geo.models import AGE_BANDS, SEXES
+from geo.reference import CA4  # the programme's countries, defined once
 
 # The generator's output version: bump it whenever a change alters what a (rows, seed) pair generates, so a
 # database built by an older generator (the benchmark keeps its databases) is never taken for a current one.
@@ -95,7 +96,6 @@ SAMPLE_VERSION = 2
 SAMPLE_END = dt.date(2026, 10, 31)  # fixed so the sample is identical whatever the day it is made
 SAMPLE_DAYS = 1035  # 2024-01-01 .. 2026-10-31
 
-CA4 = ("GTM", "SLV", "HND", "NIC")
 NEIGHBOURS = ("MEX", "BLZ", "CRI", "PAN")
 EXTRA_REGIONAL = ("VEN", "CUB", "HTI", "COL", "ECU", "USA", "CHN", "IND")
 NATIONALITIES = CA4 + NEIGHBOURS + EXTRA_REGIONAL

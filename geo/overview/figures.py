@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import periods, reference
+from geo import periods
 from geo.flows import queries as flows
 from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
 from geo.periods import DEFAULT_MONTHS, Period
 from geo.posts.queries import PostFilters, posts_frame
 from geo.programme import returns as rt
-from geo.scope import figure_caption
+from geo.scope import figure_caption, programme_countries
 from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import queries as wq
@@ -75,7 +75,7 @@ def flow_monthly_totals(engine: Engine, period: Period, countries: tuple[str, ..
 def workshops_involving(workshops: pd.DataFrame, countries: tuple[str, ...]) -> pd.DataFrame:
     """Workshops that involve any of `countries`: a binational one through its pair, a national one through
     its venue's country; a regional one involves every CA4 country."""
-    if not countries or set(reference.CA4) <= set(countries):
+    if not countries or set(programme_countries()) <= set(countries):
         return workshops
     chosen = set(countries)
     keep = (
@@ -146,7 +146,7 @@ class OverviewFigures:
 def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] = (),
                      reach_km: float = coverage.DEFAULT_REACH_KM) -> OverviewFigures:
     """Every headline figure for the period and CA4 countries (all four when `countries` is empty)."""
-    chosen = tuple(c for c in countries if c in reference.CA4) or reference.CA4
+    chosen = programme_countries(countries)  # THE scope rule (geo.scope)
     posts = posts_frame(engine, PostFilters(chosen))
     summary = up.programme_summary(engine, chosen)
     workshops = workshops_involving(wq.workshops_frame(engine, period.start, period.end), chosen)
@@ -226,4 +226,4 @@ def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -
 
 def filters_text(fig: OverviewFigures, lang: str) -> str:
     """The filters behind the figures, in words (for the page caption and the brief)."""
-    return figure_caption("programme", () if fig.countries == reference.CA4 else fig.countries, fig.period, lang)
+    return figure_caption("programme", fig.countries, fig.period, lang)

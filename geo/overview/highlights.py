@@ -27,12 +27,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, select
 
-from geo import reference
 from geo.flows import queries as flows
 from geo.models import RETURN_CATEGORIES, AuditEntry
 from geo.overview.figures import workshops_involving
 from geo.periods import add_months, last_day, month_param, months_between
 from geo.programme import returns as rt
+from geo.scope import programme_countries
 from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import queries as wq
@@ -82,7 +82,7 @@ class Scope:
 
     @property
     def ca4(self) -> tuple[str, ...]:
-        return tuple(c for c in self.countries if c in reference.CA4) or reference.CA4
+        return programme_countries(self.countries)  # THE scope rule (geo.scope)
 
 
 @dataclass

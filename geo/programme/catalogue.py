@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from geo.reference import CA4
+
 # (code, name_en, name_es, category, sort order). The programme improves data-collection infrastructure
 # at border posts and interconnects national and regional information systems.
 COMPONENT_TYPES: tuple[tuple[str, str, str, str, int], ...] = (
@@ -85,7 +87,7 @@ PROJECTS: tuple[ProjectRecord, ...] = (
         budget_is_floor=True,
         currency="EUR",
         scope="CA4",
-        countries=("GTM", "SLV", "HND", "NIC"),
+        countries=CA4,
         components=(
             ("Data-collection infrastructure at border posts",
              "Infraestructura de recolección de datos en puestos fronterizos"),
