@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from geo.config import SettingsError, settings
 from geo.db import data_version, ensure_database, get_engine
-from geo.i18n import LANGUAGES, normalise_lang, t
+from geo.i18n import language_name, languages, normalise_lang, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -142,7 +142,7 @@ def plain_table(frame: Any) -> Any:
 
 
 def set_lang(value: str) -> None:
-    st.query_params["lang"] = value if value in LANGUAGES else "es"
+    st.query_params["lang"] = normalise_lang(value)
 
 
 def query_list(name: str, allowed: tuple[str, ...] | list[str]) -> list[str]:
@@ -330,12 +330,10 @@ def navigation(language: str):
 
 def shell_sidebar(language: str) -> None:
     """The sidebar every screen has: the title, the language switch and the sign-in box."""
-    from geo.i18n import LANGUAGE_NAMES
-
     with st.sidebar:
         st.markdown(f"### {t('app.title', language)}")
-        choice = st.segmented_control(t("app.language", language), options=list(LANGUAGES),
-                                      format_func=LANGUAGE_NAMES.get, default=language, key="lang_switch")
+        choice = st.segmented_control(t("app.language", language), options=list(languages()),
+                                      format_func=language_name, default=language, key="lang_switch")
         if choice and choice != language:
             set_lang(choice)
             st.rerun()

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.config import settings
-from geo.i18n import fmt_count, fmt_number, t
+from geo.i18n import fmt_count, fmt_number, languages, t
 
 
 def _engine():
@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("check", help="integrity report; exit 1 when problems are found")
-    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
+    p.add_argument("--lang", choices=languages(), default="en", help="language of the report")
     p.set_defaults(func=cmd_check)
 
     from geo.io.schema import FORMATS
@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=KINDS)
     p.add_argument("file", help="CSV, XLSX, GeoJSON or GeoPackage")
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    p.add_argument("--lang", choices=("en", "es"), default="en", help="language of the report")
+    p.add_argument("--lang", choices=languages(), default="en", help="language of the report")
     p.add_argument("--progress", action="store_true",
                    help="progress lines on stderr from the start (by default only once an import runs over 2 s)")
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N",
@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("highlights", help="what changed in a month, in words (exit 2: no data for that month)")
     p.add_argument("--month", help="YYYY-MM (default: the last complete month with data)")
-    p.add_argument("--lang", choices=("es", "en"), default="es")
+    p.add_argument("--lang", choices=languages(), default="es")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--country", help="CA4 countries of the posts, e.g. GTM,SLV (default: all four)")
     p.add_argument("--limit", type=int, default=6, help="highlights shown (default 6, as on the overview)")

@@ -86,7 +86,7 @@ with detail_column:
             part = components[components["project_code"] == row.code]
             # Component names are data (an admin may add types): plain text, never Markdown.
             st.table(ui.plain_table(pd.DataFrame({t("proj.col.component", lang):
-                                                  part["name_es" if lang == "es" else "name_en"]})), hide_index=True)
+                                                  pj.component_names(part, lang)})), hide_index=True)
 
 # ------------------------------------------------------------------ assisted returns
 st.subheader(t("returns.title", lang))

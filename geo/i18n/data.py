@@ -272,7 +272,7 @@ STRINGS = {
         "en": "empty (the embedded SQLite file), sqlite:///path/file.sqlite or "
               "postgresql+psycopg://user:password@host:5432/database",
     },
-    "config.accepts.lang": {"es": "es o en", "en": "es or en"},
+    "config.accepts.lang": {"es": "{languages}", "en": "{languages}"},  # the catalogs present, listed
     "config.accepts.flag": {"es": "1, true, yes (sí) o 0, false, no (o sin definir)",
                             "en": "1, true, yes or 0, false, no (or unset)"},
     # ---------------------------------------------------------------- data page

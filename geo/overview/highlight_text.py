@@ -15,6 +15,7 @@ from babel import dates
 
 from geo import reference
 from geo.i18n import babel_locale, fmt_number, fmt_percent, has, t
+from geo.i18n.names import display_name
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
 from geo.periods import parse_month
 from geo.programme import returns as rt
@@ -114,8 +115,8 @@ def sentence(item: Highlight, lang: str) -> str:
         return t("hl.returns", lang, month=month, total=_count(f["total"], lang), categories=categories,
                  prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang))
     if item.kind.startswith("upgrade_"):
-        names = [t("hl.at", lang, component=x["name_es" if lang == "es" else "name_en"], post=x["post_name"],
-                   code=x["post"]) for x in f["components"]]
+        names = [t("hl.at", lang, component=display_name("component_type", x["component"], lang, x),
+                   post=x["post_name"], code=x["post"]) for x in f["components"]]
         return t(_plural(f"hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
                  items=_listing(names, lang))
     if item.kind == "workshops":
