@@ -2,7 +2,8 @@
 
 DATABASE_URL   SQLAlchemy URL (sqlite:///path or postgresql+psycopg://user:pass@host:port/db);
                unset or empty means the embedded SQLite file under var/.
-CA4_LANG       default language of the UI: "es" or "en" (unset: es).
+CA4_LANG       default language of the UI: one with a catalog in geo/i18n/locales (es, en; unset: es).
+CA4_LOCALE_DIR a folder of more catalogs (<lang>/LC_MESSAGES/messages.po), read by geo.i18n at start.
 CA4_DATA_DIR   folder holding reference/ and posts.csv (defaults to the repository's data/).
 CA4_VAR_DIR    folder for local state (the embedded database, benchmark databases).
 CA4_REQUIRE_LOGIN  1/true/yes makes the whole app require sign-in; 0/false/no or unset does not.
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("es", "en")
 MAX_IMPORT_MB = 2000.0  # beyond this a single upload would not fit the memory of the machines we run on
 _TRUE = ("1", "true", "yes", "si", "sí", "on")
 _FALSE = ("0", "false", "no", "off", "")
@@ -34,13 +34,18 @@ class SettingsError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        from geo.i18n import t
+        from babel.lists import format_list
+
+        from geo.i18n import babel_locale, languages, t
 
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "…"
         if self.variable == "DATABASE_URL" and "@" in shown:  # never show a password
             shown = "…@" + shown.split("@")[-1]
-        return t("config.err.setting", lang if lang in LANGUAGES else "en", variable=self.variable, value=shown,
-                 accepted=t(self.accepted_key, lang if lang in LANGUAGES else "en"))
+        lang = lang if lang in languages() else "en"
+        # {languages} in an accepted-values text lists the catalogs present ("es o en"); other texts ignore it.
+        accepted = t(self.accepted_key, lang, languages=format_list(list(languages()), style="or",
+                                                                    locale=babel_locale(lang)))
+        return t("config.err.setting", lang, variable=self.variable, value=shown, accepted=accepted)
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,10 @@ def _database_url(raw: str | None, var_dir: Path) -> str:
 
 
 def _language(raw: str | None) -> str:
+    from geo.i18n import languages
+
     value = (raw or "es").strip().lower() or "es"
-    if value not in LANGUAGES:
+    if value not in languages():  # the languages are the catalogs present
         raise SettingsError("CA4_LANG", raw or "", "config.accepts.lang")
     return value
 

@@ -20,6 +20,7 @@ import pydeck as pdk
 from geo import reference
 from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, t
+from geo.i18n.names import names_column
 from geo.placement import (
     COUNTRY_LABEL_STYLE,
     POST_LABEL_STYLE,
@@ -153,7 +154,7 @@ def country_label_points(lang: str) -> pd.DataFrame:
     points = frame.geometry.representative_point()
     labels = pd.DataFrame({
         "iso3": frame["iso3"],
-        "label": frame["name_es" if lang == "es" else "name_en"].str.upper(),
+        "label": names_column(frame, lang, "country", "iso3").str.upper(),
         "lon": points.x,
         "lat": points.y,
     })

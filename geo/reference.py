@@ -16,6 +16,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo.i18n.names import display_name
+
 METRIC_CRS = "EPSG:32616"  # UTM 16N: suits the CA4
 # Lambert azimuthal equal-area centred on the region: areas in km² without distortion.
 EQUAL_AREA_CRS = "+proj=laea +lat_0=13 +lon_0=-86 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
@@ -118,16 +120,17 @@ def distance_to_country_m(lon: float, lat: float, iso3: str) -> float:
 @lru_cache(maxsize=2)
 def _names() -> dict[str, dict[str, str]]:
     frame = countries()
-    names = {r.iso3: {"es": r.name_es, "en": r.name_en} for r in frame.itertuples()}
-    names["DOM"] = {"es": "República Dominicana", "en": "Dominican Republic"}
+    names = {r.iso3: {"name_es": r.name_es, "name_en": r.name_en} for r in frame.itertuples()}
+    names["DOM"] = {"name_es": "República Dominicana", "name_en": "Dominican Republic"}
     return names
 
 
 def country_name(iso3: str | None, lang: str) -> str:
-    """Country name in the language; unknown codes are returned as given."""
+    """Country name in the language (geo.i18n.names' rule); unknown codes are returned as given."""
     if not iso3:
         return "–"
-    return _names().get(iso3, {}).get(lang if lang in ("es", "en") else "es", iso3)
+    record = _names().get(iso3)
+    return iso3 if record is None else display_name("country", iso3, lang, record)
 
 
 def fold(text: str) -> str:

@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from geo import maps, reference
 from geo.i18n import fmt_count, fmt_date, t
+from geo.i18n.names import names_column
 from geo.posts.queries import PostFilters, posts_frame
 from geo.sample import sample_seed
 from geo.upgrades import charts as infra_charts
@@ -60,7 +61,7 @@ ui.sample_notice(sample_seed(engine))
 st.caption(t("infra.scope_note", lang))
 
 catalogue = up.catalogue(engine)
-type_names = dict(zip(catalogue["code"], catalogue["name_es" if lang == "es" else "name_en"], strict=True))
+type_names = dict(zip(catalogue["code"], names_column(catalogue, lang, "component_type"), strict=True))
 with st.sidebar:
     chosen_countries = st.multiselect(
         t("filter.country", lang), list(reference.CA4), default=ui.query_list("country", reference.CA4),

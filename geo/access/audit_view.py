@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from geo import reference
 from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_yes_no, has, t
+from geo.i18n.names import display_name
 from geo.models import ComponentType, Post, Workshop
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,7 +71,10 @@ def post_label(code: str | None, names: Names, lang: str) -> str:
 def component_label(code: str | None, names: Names, lang: str) -> str:
     if not code:
         return MISSING
-    return names.components.get(code, {}).get(lang, code)
+    own = names.components.get(code)
+    if own is None:
+        return code
+    return display_name("component_type", code, lang, {f"name_{lg}": name for lg, name in own.items()})
 
 
 def entity_label(entity: str | None, lang: str) -> str:

@@ -1,62 +1,170 @@
-"""Every user-visible string, in Spanish and English, and locale formatting of numbers and dates.
+"""Every user-visible string, one gettext catalog per language, and locale formatting of numbers and dates.
 
-Strings live in the modules of this package (one per area of the app: common, map, flows, ...), each
-defining `STRINGS = {key: {"es": ..., "en": ...}}`. They are merged here; a key defined twice or missing
-a language is an error at import time, so no page can show an untranslated string.
+Strings live in geo/i18n/locales/<lang>/LC_MESSAGES/messages.po (the layout pybabel, Poedit and Weblate know):
+msgid is the key the code asks for, msgstr the text, {placeholders} filled by t(). The languages are the
+catalogs present; Spanish (es) is the reference and the fallback: a key another catalog lacks shows in
+Spanish (tests/test_i18n.py fails on it, so none ships). CA4_LOCALE_DIR may name a folder of more catalogs in
+the same layout; a language there replaces the built-in one of the same code.
+
+A catalog's Language header is the CLDR locale its numbers and dates follow (es_GT for Spanish). Entries
+`name.<kind>.<code>` translate reference records' names (geo/i18n/names.py).
+
+The catalogs are read once, at import (about 25 ms for two), into plain dicts: t() is one dict lookup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
-from collections.abc import Mapping
+import os
+from dataclasses import dataclass
+from pathlib import Path
 
-from babel import dates, numbers
+from babel import Locale, UnknownLocaleError, dates, numbers
+from babel.messages.pofile import read_po
 
-LANGUAGES = ("es", "en")
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+SOURCE_LANGUAGE = "es"  # the reference catalog and the fallback for any key or language missing elsewhere
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+CATALOG_FILE = Path("LC_MESSAGES") / "messages.po"
+LOCALE_DIR_VARIABLE = "CA4_LOCALE_DIR"
+NAME_PREFIX = "name."  # catalog entries that translate reference records' names, not UI strings
 
 
-def _load() -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+@dataclass(frozen=True)
+class LanguageCatalog:
+    """One language's catalog as read: its code (the folder name), file, formatting locale and texts."""
+
+    lang: str
+    path: Path
+    babel_locale: str
+    texts: dict[str, str]  # only translated, non-fuzzy entries, exactly as in the file
+    untranslated: tuple[str, ...] = ()  # msgids present with an empty or fuzzy msgstr (shown in Spanish)
+
+
+def catalog_paths(extra_dir: str | Path | None = None) -> dict[str, Path]:
+    """lang -> catalog file: the built-in ones, then those of `extra_dir` (replacing the same code)."""
+    found: dict[str, Path] = {}
+    for folder in (LOCALES_DIR, *([Path(extra_dir)] if extra_dir else [])):
+        for path in sorted(folder.glob(f"*/{CATALOG_FILE.as_posix()}")):
+            found[path.parent.parent.name] = path
+    return found
+
+
+def read_catalog(lang: str, path: Path) -> LanguageCatalog:
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=None)
+    texts = {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    untranslated = tuple(str(m.id) for m in catalog if m.id and str(m.id) not in texts)
+    return LanguageCatalog(lang, path, _format_locale(catalog.locale_identifier, lang), texts, untranslated)
+
+
+def _format_locale(header: str | None, lang: str) -> str:
+    """The Language header if CLDR knows it, else the folder's code if CLDR knows that, else Spanish's (a
+    pseudo-language such as "xx" still formats numbers and dates)."""
+    for candidate in (header, lang):
+        if candidate:
+            try:
+                return str(Locale.parse(candidate.replace("-", "_")))
+            except (UnknownLocaleError, ValueError):
+                continue
+    return "es_GT"
+
+
+# Filled by load_catalogs(): module globals, so t() does no more than two dict lookups.
+_CATALOGS: dict[str, LanguageCatalog] = {}
+_TEXTS: dict[str, dict[str, str]] = {}  # lang -> key -> text, Spanish filled in for keys a catalog lacks
+_SOURCE_TEXTS: dict[str, str] = {}
+_LANGUAGES: tuple[str, ...] = ()
+
+
+def load_catalogs(extra_dir: str | Path | None = None) -> None:
+    """(Re)read every catalog: the built-in ones plus `extra_dir`, by default $CA4_LOCALE_DIR. Called once at
+    import; tests call it again after pointing CA4_LOCALE_DIR at a folder of their own."""
+    global _SOURCE_TEXTS, _LANGUAGES
+    if extra_dir is None:
+        extra_dir = os.environ.get(LOCALE_DIR_VARIABLE) or None
+    catalogs = {lang: read_catalog(lang, path) for lang, path in catalog_paths(extra_dir).items()}
+    if SOURCE_LANGUAGE not in catalogs:
+        raise RuntimeError(f"no {SOURCE_LANGUAGE} catalog under {LOCALES_DIR} or {extra_dir}")
+    _overlay_dict_modules(catalogs)
+    source = catalogs[SOURCE_LANGUAGE].texts
+    _CATALOGS.clear()
+    _CATALOGS.update(catalogs)
+    _TEXTS.clear()
+    _TEXTS.update({lang: {**source, **c.texts} for lang, c in catalogs.items()})
+    _SOURCE_TEXTS = _TEXTS[SOURCE_LANGUAGE]
+    # The reference language first (the default), then the others by code.
+    _LANGUAGES = (SOURCE_LANGUAGE, *sorted(lang for lang in catalogs if lang != SOURCE_LANGUAGE))
+    from geo.i18n import names  # its lookup tables are built from the catalogs just read
+
+    names.clear_cache()
+
+
+def _overlay_dict_modules(catalogs: dict[str, LanguageCatalog]) -> None:
+    """TRANSITIONAL (issue 22): keys still defined in STRINGS dicts of geo/i18n/*.py, while they are moved."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         for key, texts in getattr(module, "STRINGS", {}).items():
-            if key in merged:
-                raise ValueError(f"i18n key {key!r} defined twice (again in {info.name})")
-            missing = [lang for lang in LANGUAGES if not texts.get(lang)]
-            if missing:
-                raise ValueError(f"i18n key {key!r} in {info.name} lacks {', '.join(missing)}")
-            merged[key] = dict(texts)
-    return merged
+            for lang, text in texts.items():
+                if lang in catalogs:
+                    catalogs[lang].texts[key] = text  # the dicts are still the source until they go
 
 
-STRINGS: Mapping[str, Mapping[str, str]] = _load()
+def languages() -> tuple[str, ...]:
+    """The UI's languages: one per catalog present, Spanish first."""
+    return _LANGUAGES
+
+
+def catalogs() -> dict[str, LanguageCatalog]:
+    """The catalogs as read, by language (for checks and tools; t() does not go through this)."""
+    return dict(_CATALOGS)
 
 
 def normalise_lang(lang: str | None) -> str:
-    return lang if lang in LANGUAGES else "es"
+    return lang if lang in _TEXTS else SOURCE_LANGUAGE  # type: ignore[operator]
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The text for `key` in `lang`, with {placeholders} filled. Unknown keys raise KeyError."""
-    text = STRINGS[key][normalise_lang(lang)]
+    """The text for `key` in `lang`, with {placeholders} filled. Unknown keys raise KeyError; an unknown
+    language is Spanish."""
+    text = (_TEXTS.get(lang) or _SOURCE_TEXTS)[key]
     return text.format(**values) if values else text
 
 
 def has(key: str) -> bool:
-    return key in STRINGS
+    return key in _SOURCE_TEXTS
 
 
-# Spanish as written in Guatemala, El Salvador, Honduras and Nicaragua (CLDR es_GT/es_SV/es_HN/es_NI agree on
-# 1,234.5): never Babel's bare "es", which is Spain's 1.234,5. English is plain CLDR "en".
-BABEL_LOCALES = {"es": "es_GT", "en": "en"}
-MISSING = "—"  # shown for a missing value in every table, card and report
+def language_name(lang: str) -> str:
+    """A language's own name, from its own catalog ("Español", "English"): what the language switch shows."""
+    return t("app.language_name", lang)
 
 
 def babel_locale(lang: str | None) -> str:
-    return BABEL_LOCALES[normalise_lang(lang)]
+    """The CLDR locale of the language's numbers and dates: es_GT for Spanish (Guatemala, El Salvador,
+    Honduras and Nicaragua write 1,234.5; never Babel's bare "es", which is Spain's 1.234,5)."""
+    return _CATALOGS[normalise_lang(lang)].babel_locale
+
+
+def __getattr__(name: str) -> object:
+    """Read-only views kept for code written before the catalogs (computed now, so never stale)."""
+    if name == "LANGUAGES":
+        return _LANGUAGES
+    if name == "LANGUAGE_NAMES":
+        return {lang: language_name(lang) for lang in _LANGUAGES}
+    if name == "BABEL_LOCALES":
+        return {lang: c.babel_locale for lang, c in _CATALOGS.items()}
+    if name == "STRINGS":
+        return {key: {lang: _TEXTS[lang][key] for lang in _LANGUAGES} for key in _SOURCE_TEXTS
+                if not key.startswith(NAME_PREFIX)}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+MISSING = "—"  # shown for a missing value in every table, card and report
+
+load_catalogs()
 
 
 def _missing(value: object) -> bool:

@@ -23,6 +23,7 @@ from matplotlib.patheffects import withStroke
 
 from geo import reference
 from geo.i18n import fmt_date, t
+from geo.i18n.names import display_name, names_column
 from geo.programme import returns as rt
 from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS
 
@@ -143,7 +144,7 @@ def _labels(ax, frame: gpd.GeoDataFrame, lang: str, bounds: tuple[float, float, 
     """Country names on land, inside the frame (upper case, like the app's maps)."""
     minx, miny, maxx, maxy = bounds
     points = frame.geometry.representative_point()
-    for iso3, name, point in zip(frame["iso3"], frame["name_es" if lang == "es" else "name_en"], points, strict=True):
+    for iso3, name, point in zip(frame["iso3"], names_column(frame, lang, "country", "iso3"), points, strict=True):
         lon, lat = at.get(iso3, (point.x, point.y))
         if minx < lon < maxx and miny < lat < maxy:
             ax.text(lon, lat, name.upper(), fontsize=7.5, color="#333333", ha="center", va="center",
@@ -227,7 +228,8 @@ def projects_brief(portfolio: pd.DataFrame, codes: tuple[str, ...], returns: pd.
     colours = [_rgb(tuple(pj.benefit_colour(n)[:3])) for n in wide["projects"]]
     kpis = [
         (row.code, pj.budget_text(row.budget, row.currency, bool(row.budget_is_floor), lang),
-         f"{row.title_es if lang == 'es' else row.title_en} · {pj.period_text(row.start_date, row.end_date, lang)}"
+         f"{display_name('project', row.code, lang, row._asdict(), 'title')}"
+         f" · {pj.period_text(row.start_date, row.end_date, lang)}"
          f" · {t(f'proj.status.{row.status}', lang)} · "
          + t("proj.brief.countries", lang, n=len(row.countries)))
         for row in chosen.itertuples()

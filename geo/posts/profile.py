@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo import reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
+from geo.i18n.names import names_column
 from geo.posts.queries import CrossingsChange
 
 MISSING = "—"  # an empty cell
@@ -33,7 +34,7 @@ def facts_table(identity: dict, lang: str) -> pd.DataFrame:
 def components_table(components: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per component in three columns that fit a side panel: name; status with progress
     ("Instalación · 60 %"); its date (completed on, else its target). All text."""
-    name = components["name_es" if lang == "es" else "name_en"].astype(str)
+    name = names_column(components, lang, "component_type", "component_code").astype(str)
     status = [t(f"status.{s}", lang) + ("" if pd.isna(p) else " · " + fmt_percent(float(p), lang))
               for s, p in zip(components["status"], components["progress"], strict=True)]
     dates = [t("panel.dates.done", lang, date=_date(done, lang)) if _date(done, lang) != MISSING

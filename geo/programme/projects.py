@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from geo import reference
 from geo.i18n import MISSING, fmt_money, fmt_number, t
+from geo.i18n.names import names_column
 from geo.maps import FONT, SEA, character_set
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
 from geo.programme.catalogue import PROJECTS
@@ -65,14 +66,23 @@ def portfolio(engine: Engine) -> pd.DataFrame:
 
 
 def components(engine: Engine, codes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """project_code, name_en, name_es of each project's components."""
+    """project_code, component_code ("Q36-805.2": its place in the project's list, what a catalog's
+    translation is keyed by), name_en, name_es of each project's components."""
     query = (select(Project.code.label("project_code"), ProjectComponent.name_en, ProjectComponent.name_es)
              .join(Project, Project.id == ProjectComponent.project_id)
              .order_by(Project.code, ProjectComponent.id))
     if codes:
         query = query.where(Project.code.in_(codes))
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        frame = pd.read_sql(query, conn)
+    position = frame.groupby("project_code").cumcount() + 1
+    frame.insert(1, "component_code", frame["project_code"] + "." + position.astype(str))
+    return frame
+
+
+def component_names(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """Project components' names in the language (geo.i18n.names' rule)."""
+    return names_column(frame, lang, "project_component", "component_code")
 
 
 def budget_text(budget: float | None, currency: str, is_floor: bool, lang: str) -> str:
@@ -95,7 +105,7 @@ def portfolio_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The portfolio with translated headers and values, ready to display or put in a brief."""
     return pd.DataFrame({
         t("proj.col.code", lang): frame["code"],
-        t("proj.col.title", lang): frame["title_es" if lang == "es" else "title_en"],
+        t("proj.col.title", lang): names_column(frame, lang, "project", "code", field="title"),
         t("proj.col.period", lang): [period_text(s, e, lang) for s, e in zip(frame["start_date"], frame["end_date"],
                                                                                strict=True)],
         t("proj.col.status", lang): frame["status"].map(lambda s: t(f"proj.status.{s}", lang)),
@@ -142,7 +152,7 @@ def benefit_colour(projects: int) -> list[int]:
 def choropleth_deck(wide: gpd.GeoDataFrame, lang: str) -> pdk.Deck:
     """Benefiting member states on the wide frame, drawn offline (no basemap). Tooltip by placeholders."""
     data = wide.copy()
-    data["name"] = data["name_es" if lang == "es" else "name_en"]
+    data["name"] = names_column(data, lang, "country", "iso3")
     data["colour"] = data["projects"].map(benefit_colour)
     data["projects_label"] = data["codes"].where(data["codes"] != "", t("proj.map.none", lang))
     geojson = json.loads(data[["iso3", "name", "colour", "projects_label", "geometry"]].to_json())

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from geo.charts import date_axis, layout_defaults
 from geo.i18n import fmt_date, fmt_money, fmt_percent, t
+from geo.i18n.names import names_column
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
 
@@ -22,7 +23,7 @@ def _rgb(status: str) -> str:
 
 
 def _component_name(frame: pd.DataFrame, lang: str) -> pd.Series:
-    return frame["name_es" if lang == "es" else "name_en"]
+    return names_column(frame, lang, "component_type", "component_code")
 
 
 def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
