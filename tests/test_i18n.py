@@ -211,3 +211,22 @@ def test_pseudo_language_renders_the_app(pseudo_language: dict[str, str], app_en
              if len(text) >= 12 and " " in text and "{" not in text
              and (text in shown or t(key, "en") in shown)]
     assert leaks == [], f"strings shown from another catalog: {leaks[:10]}"
+
+
+def test_pseudo_language_names_records_on_the_pages_that_show_them(pseudo_language: dict[str, str],
+                                                                     app_env: str) -> None:
+    """The pages that show reference names run in the new language: translated names where the catalog has
+    them (countries), Spanish where not (most component types), and no exception."""
+    shown = {}
+    for page in ("pages/map.py", "pages/infrastructure.py", "pages/projects.py"):
+        at = AppTest.from_file(str(REPO / page), default_timeout=90)
+        at.query_params["lang"] = "xx"
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.title[0].value.startswith("⟦"), page
+        shown[page] = at
+    options = [str(o) for box in shown["pages/infrastructure.py"].multiselect for o in box.options]
+    assert "⟦Güátémálá⟧" in options  # a country named from the catalog
+    tables = shown["pages/projects.py"].table
+    cells = [str(v) for table in tables for v in table.value.to_numpy().ravel()]
+    assert "Pasaporte centroamericano" in cells  # a project component with no translation: its Spanish name
