@@ -33,13 +33,12 @@ KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
 
 def available_months(engine: Engine) -> list[dt.date]:
     """Every month from the first to the last month with flow or return data (first days)."""
-    bounds = [flows.month_range(engine) or (None, None), rt.month_span(engine) or (None, None)]
-    firsts = [pd.Timestamp(b[0]) for b in bounds if b[0] is not None]
-    lasts = [pd.Timestamp(b[1]) for b in bounds if b[1] is not None]
-    if not firsts:
-        today = dt.date.today().replace(day=1)
-        return [today]
-    return [d.date() for d in pd.date_range(min(firsts), max(lasts), freq="MS")]
+    spans = [span for span in (flows.month_range(engine), rt.month_span(engine)) if span is not None]
+    if not spans:
+        return [periods.month_start(dt.date.today())]
+    first = min(pd.Timestamp(span[0]).date() for span in spans)
+    last = max(pd.Timestamp(span[1]).date() for span in spans)
+    return periods.months_between(first, last)
 
 
 def default_period(engine: Engine, months: int = DEFAULT_MONTHS) -> Period:

@@ -30,7 +30,7 @@ from sqlalchemy import Engine, and_, select
 from geo.flows import queries as flows
 from geo.models import RETURN_CATEGORIES, AuditEntry
 from geo.overview.figures import workshops_involving
-from geo.periods import add_months, last_day, month_param, months_between
+from geo.periods import add_months, last_day, month_param, month_start, months_between
 from geo.programme import returns as rt
 from geo.scope import programme_countries
 from geo.upgrades import records as up
@@ -116,7 +116,7 @@ def months_with_flows(engine: Engine, scope: Scope = Scope()) -> list[dt.date]:
 
 def default_month(engine: Engine, scope: Scope = Scope(), today: dt.date | None = None) -> dt.date | None:
     """The last complete month with data: the last month with flows that ended before today."""
-    current = (today or dt.date.today()).replace(day=1)
+    current = month_start(today or dt.date.today())
     months = [m for m in months_with_flows(engine, scope) if m < current]
     return months[-1] if months else None
 
@@ -126,8 +126,7 @@ def month_for_period(engine: Engine, last: dt.date, scope: Scope = Scope(),
                      today: dt.date | None = None) -> dt.date | None:
     """The month the overview's highlights speak of: the last month of its period when that month is
     complete and holds data, else the last complete month with data (so the CLI's default agrees)."""
-    current = (today or dt.date.today()).replace(day=1)
-    last = last.replace(day=1)
+    current, last = month_start(today or dt.date.today()), month_start(last)
     if last < current and last in months_with_flows(engine, scope):
         return last
     return default_month(engine, scope, today)
