@@ -68,7 +68,8 @@ def test_a_valid_record_has_no_problem() -> None:
 
 
 @pytest.mark.parametrize(("changes", "field", "problem"), [
-    ({"status": "finished"}, "status", "infra.err.status"),
+    ({"status": "finished"}, "status", "data.err.choice"),
+    ({"status": None}, "status", "data.err.required"),
     # Out of the field's range: the keys an import's cell parser gives (one rule, one verdict)
     ({"progress": 101}, "progress", "data.err.range"),
     ({"progress": -1}, "progress", "data.err.negative"),

@@ -17,7 +17,7 @@ REFUSED: Any = object()  # what `attempt` returns when the save was refused (the
 
 
 def attempt(save: Callable[[], Result], lang: str, texts: str,
-            problem_lines: Callable[[Mapping[str, str], str], Iterable[str]],
+            problem_lines: Callable[..., Iterable[str]],
             stale_table: Callable[[Mapping[str, tuple[object, object]], str], pd.DataFrame] | None = None) -> Result:
     """Run a form's save. A refusal (stale, invalid, gone, not allowed) is shown in plain words with the
     form's own texts ("{texts}.stale", ".invalid", ".gone", ".denied") and REFUSED is returned."""
@@ -29,7 +29,7 @@ def attempt(save: Callable[[], Result], lang: str, texts: str,
             st.dataframe(stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
     except ValidationFailed as error:
         st.error(t(f"{texts}.invalid", lang))
-        for line in problem_lines(error.problems, lang):
+        for line in problem_lines(error.problems, lang, error.params):  # params: the values a message names
             st.error(line)
     except NotFound:
         st.error(t(f"{texts}.gone", lang))

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Connection, select
 
 from geo.access.auth import Actor
@@ -19,13 +18,10 @@ from geo.kinds.context import Context
 from geo.kinds.rows import given
 from geo.kinds.rules import coordinate_columns
 from geo.models import Post
-from geo.posts.checks import post_problems
+from geo.posts.crossings import crossing_problems
 from geo.posts.fields import POSTS
 from geo.posts.records import save_post, validate_post
 
-# The two posts of a land crossing face each other across the line: the farthest pair in data/posts.csv is
-# 7 km apart (GTM-MEX-06). Farther than this, one of them has been moved along the border.
-MAX_PARTNER_KM = 15.0
 _COORDINATE_KEYS = ("data.err.swapped", "data.err.lon_sign", "data.err.outside_region")
 
 
@@ -55,45 +51,9 @@ def checks(ctx: Context) -> FileCheck:
 
 
 def _crossings(parsed: Parsed, ctx: Context, out: _Collector) -> None:
-    """One post on each side of a crossing, after the file is merged into what the database holds."""
-    frame, labels = parsed.frame, parsed.labels
-    incoming = frame[["code", "country_iso3", "type", "crossing_code", "neighbour_iso3", "lon", "lat"]]
-    merged = pd.concat([ctx.posts[~ctx.posts["code"].isin(incoming["code"])][incoming.columns], incoming])
-    touched = set(incoming["crossing_code"].dropna())
-    land = merged[(merged["type"] == "land") & merged["crossing_code"].isin(touched)]
-    first_row = dict(zip(frame["code"], parsed.rows, strict=True))
-    # post_problems checks every post too; these passed validate_post, so keep only the crossing verdicts.
-    for problem in [] if land.empty else [p for p in post_problems(land) if p.kind == "crossing"]:
-        crossing = problem.subject
-        codes = frame.loc[frame["crossing_code"] == crossing, "code"]
-        out.add(int(first_row[codes.iloc[0]]) if len(codes) else None, labels.get("crossing_code", "crossing_code"),
-                "data.err.crossing", crossing=crossing, detail=problem.rule)
-    _partner_distances(land, frame, first_row, labels, out)
-    for (crossing, country), group in land.groupby(["crossing_code", "country_iso3"]):
-        if len(group) > 1:
-            codes = frame.loc[(frame["crossing_code"] == crossing) & (frame["country_iso3"] == country), "code"]
-            if len(codes):
-                out.add(int(first_row[codes.iloc[0]]), labels.get("crossing_code", "crossing_code"),
-                        "data.err.crossing_side_taken", crossing=crossing, country=country)
-
-
-def _partner_distances(land: pd.DataFrame, frame: pd.DataFrame, first_row: Mapping[str, int],
-                       labels: Mapping[str, str], out: _Collector) -> None:
-    """Each incoming land post within MAX_PARTNER_KM of the post across its crossing (stored or incoming)."""
-    from pyproj import Geod
-
-    geod = Geod(ellps="WGS84")
-    incoming = set(frame["code"])
-    for crossing, sides in land.groupby("crossing_code"):
-        if len(sides) != 2:
-            continue  # the crossing rule reports it
-        a, b = sides.iloc[0], sides.iloc[1]
-        km = geod.inv(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))[2] / 1000
-        if km <= MAX_PARTNER_KM:
-            continue
-        moved, partner = (a, b) if a["code"] in incoming else (b, a)
-        out.add(int(first_row[moved["code"]]), labels.get("lon", "lon"), "data.err.crossing_partner_far",
-                km=f"{km:.1f}", partner=partner["code"], crossing=crossing, limit=f"{MAX_PARTNER_KM:g}")
+    first_row = dict(zip(parsed.frame["code"], parsed.rows, strict=True))
+    for code, name, key, params in crossing_problems(parsed.frame, ctx.posts):
+        out.add(int(first_row[code]) if code is not None else None, parsed.labels.get(name, name), key, **params)
 
 
 _OWN = [n for n in POSTS.names if n != "code"]
@@ -101,7 +61,8 @@ _OWN = [n for n in POSTS.names if n != "code"]
 
 def save_row(conn: Connection, actor: Actor, ctx: Context, record: Mapping[str, Any], present: set[str],
              at: dt.datetime) -> Saved:
-    return save_post(conn, actor, record["code"], given(record, _OWN, present), at=at)
+    # the file's checks judged the crossings over the whole file (its posts may move both sides at once)
+    return save_post(conn, actor, record["code"], given(record, _OWN, present), at=at, crossings=False)
 
 
 def export_rows(conn: Connection) -> ExportRows:

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection
+import pandas as pd
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from geo.access.auth import Actor
@@ -19,6 +20,8 @@ from geo.access.editing import Saved, save_record
 from geo.kinds.rules import Problem, coordinate_problem
 from geo.models import Post
 from geo.posts.checks import land_post_problem, point_post_problem
+from geo.posts.crossings import COLUMNS as CROSSING_COLUMNS
+from geo.posts.crossings import crossing_problems
 from geo.posts.fields import POSTS
 
 ENTITY = "post"
@@ -60,8 +63,19 @@ def validate_post(row: Mapping[str, Any]) -> dict[str, Problem]:
 
 
 def save_post(target: Connection | Session, actor: Actor, code: str, given: Mapping[str, Any], *,
-              mode: str = "upsert", at: dt.datetime | None = None) -> Saved:
+              mode: str = "upsert", at: dt.datetime | None = None, crossings: bool = True) -> Saved:
     """Add or update the post `code` with the fields `given` names (the others keep their stored values);
-    the merged post must pass validate_post."""
+    the merged post must pass validate_post and the crossing rules against the stored posts (`crossings`
+    False: the caller has judged them already, over a whole file of posts)."""
+
+    def rules(_stored: Mapping[str, object] | None, merged: dict[str, object]) -> dict[str, Problem]:
+        problems = validate_post(merged)
+        if problems or not crossings or merged.get("type") != "land":
+            return problems
+        query = select(*(getattr(Post, c) for c in CROSSING_COLUMNS))
+        stored = pd.DataFrame(target.execute(query).all(), columns=CROSSING_COLUMNS)
+        incoming = pd.DataFrame([{c: merged.get(c) for c in CROSSING_COLUMNS}])
+        return {name: (key, params) for _code, name, key, params in crossing_problems(incoming, stored)}
+
     return save_record(target, actor, Post, {"code": code}, given, entity=ENTITY, key=code, mode=mode,
-                       defaults={"is_sample": False}, validate=lambda _stored, merged: validate_post(merged), at=at)
+                       defaults={"is_sample": False}, validate=rules, at=at)

@@ -101,8 +101,10 @@ def validate_component(values: Mapping[str, Any], *, previous_status: str | None
     today = today or dt.date.today()
     problems: dict[str, str] = {}
     status = v.get("status")
-    if status not in COMPONENT_STATUSES:
-        problems["status"] = "infra.err.status"
+    if status is None:
+        problems["status"] = "data.err.required"  # the import's key for an empty required cell
+    elif status not in COMPONENT_STATUSES:
+        problems["status"] = ("data.err.choice", {"value": str(status), "allowed": ", ".join(COMPONENT_STATUSES)})
     elif previous_status and status != previous_status and not any_transition \
             and status not in TRANSITIONS.get(previous_status, frozenset()):
         problems["status"] = "infra.err.operational_final" if previous_status == "operational" \

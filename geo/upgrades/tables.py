@@ -36,9 +36,12 @@ def value_text(name: str | None, value: object, lang: str) -> str:
     return str(value)
 
 
-def problem_lines(problems: Mapping[str, str], lang: str) -> list[str]:
-    """'Field: message' for every broken rule of a refused save."""
-    return [f"{field_label(name, lang)}: {t(key, lang) if has(key) else key}" for name, key in problems.items()]
+def problem_lines(problems: Mapping[str, str], lang: str,
+                  params: Mapping[str, Mapping[str, object]] | None = None) -> list[str]:
+    """'Field: message' for every broken rule of a refused save (`params`: a key's placeholders, by field)."""
+    params = params or {}
+    return [f"{field_label(name, lang)}: {t(key, lang, **params.get(name, {})) if has(key) else key}"
+            for name, key in problems.items()]
 
 
 def _yes_no(flag: object, lang: str) -> str:

@@ -109,18 +109,21 @@ def validate_workshop(record: Mapping[str, Any]) -> dict[str, Any]:
     """{field: problem} for every rule the workshop breaks (empty when valid). A problem is an i18n key, or
     (key, params) for the rules an import words with the values (venue, participants' range)."""
     problems: dict[str, str] = {}
+    # A value missing, a code or a choice that is not one: the keys the import's cell parser gives.
     if "code" in record and not CODE_PATTERN.match(str(record.get("code") or "")):
-        problems["code"] = "ws.err.code"
+        problems["code"] = ("data.err.code_format", {"value": str(record.get("code") or "")})
     if not record.get("title"):
-        problems["title"] = "ws.err.title"
+        problems["title"] = "data.err.required"
     start, end = record.get("start_date"), record.get("end_date")
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        problems["dates"] = "ws.err.dates_missing"
+        problems["dates"] = "data.err.required"
     elif end < start:
         problems["dates"] = "ws.err.dates_order"
     scope = record.get("scope")
-    if scope not in WORKSHOP_SCOPES:
-        problems["scope"] = "ws.err.scope"
+    if scope is None:
+        problems["scope"] = "data.err.required"
+    elif scope not in WORKSHOP_SCOPES:
+        problems["scope"] = ("data.err.choice", {"value": str(scope), "allowed": ", ".join(WORKSHOP_SCOPES)})
     elif scope == "binational":
         pair = (record.get("pair_a"), record.get("pair_b"))
         if pair not in neighbour_pairs():

@@ -45,9 +45,12 @@ def field_label(name: str, lang: str) -> str:
     return t(f"ws.field.{name}", lang) if has(f"ws.field.{name}") else name
 
 
-def problem_lines(problems: Mapping[str, str], lang: str) -> list[str]:
-    """'Field: message' for every broken rule of a refused save."""
-    return [f"{field_label(name, lang)}: {t(key, lang) if has(key) else key}" for name, key in problems.items()]
+def problem_lines(problems: Mapping[str, str], lang: str,
+                  params: Mapping[str, Mapping[str, object]] | None = None) -> list[str]:
+    """'Field: message' for every broken rule of a refused save (`params`: a key's placeholders, by field)."""
+    params = params or {}
+    return [f"{field_label(name, lang)}: {t(key, lang, **params.get(name, {})) if has(key) else key}"
+            for name, key in problems.items()]
 
 
 def uncovered_table(report: CoverageReport, lang: str) -> pd.DataFrame:
