@@ -50,7 +50,7 @@ def test_a_file_reads_a_link_month_the_same(text: str) -> None:
 
 
 def test_one_month_parser_and_no_second_home_for_period_arithmetic() -> None:
-    """`grep "def parse_month"` finds one definition; no module defines or re-exports geo.periods' functions."""
+    """A grep for the month parser's definition finds one; no module defines or re-exports geo.periods' functions."""
     defining = {p.relative_to(REPO).as_posix() for p in SOURCES
                 if re.search(r"^\s*def _?parse_month\b", p.read_text(encoding="utf-8"), re.M)}
     assert defining == {"geo/periods.py"}
