@@ -25,7 +25,8 @@ def date_axis(values: object, lang: str) -> dict:
     locales load from a CDN, so its built-in labels are always English), and a hover date with no month
     name in Spanish (28/11/2026)."""
     stamps = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()  # type: ignore[call-overload]
-    axis: dict = {"type": "date", "hoverformat": "%d/%m/%Y" if lang == "es" else "%d %b %Y"}
+    # The hover's d3 pattern is the catalog's (plotly's month names are English: Spanish writes 28/11/2026).
+    axis: dict = {"type": "date", "hoverformat": t("format.chart_hover_date", lang)}
     if stamps.empty:
         return axis
     first, last = stamps.min(), stamps.max()

@@ -239,13 +239,11 @@ def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
 
 def fmt_date_short(value: dt.date | dt.datetime | None, lang: str) -> str:
     """28/11/2026 in Spanish (the region's numeric form); 28 Nov 2026 in English, where 11/28 vs 28/11
-    would be ambiguous to half the readers."""
+    would be ambiguous to half the readers. The CLDR pattern is the catalog's `format.date_short`."""
     day = _as_date(value)
     if day is None:
         return MISSING
-    if normalise_lang(lang) == "es":
-        return dates.format_date(day, "dd/MM/y", locale=babel_locale(lang))
-    return fmt_date(day, lang)
+    return dates.format_date(day, t("format.date_short", lang), locale=babel_locale(lang))
 
 
 def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
