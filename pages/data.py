@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo import disclosure
 from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
 from geo.config import settings
@@ -77,7 +78,9 @@ with tab_import:
 
 with tab_export:
     st.caption(t("data.export_help", lang))
-    if not actor.can("editor"):
+    if disclosure.can_see_exact(actor):
+        st.warning(t("data.export_exact", lang))
+    else:
         st.caption(t("data.export_public_returns", lang))
     left, middle, right = st.columns([2, 2, 2])
     export_kind = left.selectbox(t("data.kind", lang), exportable_kinds(actor), format_func=kind_label,
@@ -87,7 +90,9 @@ with tab_export:
     hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")
     wanted = (export_kind, export_format, hxl and export_format == "csv")
     if st.button(t("data.prepare", lang), key="export_prepare"):
-        st.session_state["export_file"] = (wanted, export_bytes(engine, *wanted[:2], hxl=wanted[2]))
+        # Staff get exact files (geo.disclosure), everyone else the public ones.
+        st.session_state["export_file"] = (wanted, export_bytes(engine, *wanted[:2], hxl=wanted[2],
+                                                                exact=disclosure.can_see_exact(actor)))
     prepared = st.session_state.get("export_file")
     if prepared and prepared[0] == wanted:
         name = file_name(export_kind, export_format)

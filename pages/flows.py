@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import periods, reference
+from geo import disclosure, periods, reference
 from geo.flows import charts
 from geo.flows import queries as flows
 from geo.flows.maps import flow_deck
-from geo.i18n import fmt_compact, fmt_month, t
+from geo.i18n import MISSING, fmt_compact, fmt_month, t
 from geo.models import DIRECTIONS, POST_TYPES
 from geo.periods import Period
 from geo.sample import sample_seed
@@ -125,23 +125,44 @@ if now.routes.empty:
     st.info(t("flows.empty", lang))
     st.stop()
 before_period = periods.previous_period(start, end)
-before = query("totals", filters.with_period(*before_period))
+# Exact minors only for staff, and only on request (geo.disclosure); everyone else sees published figures.
+exact = disclosure.can_see_exact(ui.current_actor()) and st.sidebar.toggle(t("disclosure.toggle", lang),
+                                                                            key="flows_exact")
 
 
-def kpi_row(values: dict[str, int], previous: dict[str, int] | None = None, per_row: int = 5) -> None:
+def key_figures(period_filters: flows.FlowFilters, routes) -> dict[str, int | None]:
+    """The period's totals and its unaccompanied minors (published, or exact for staff who asked)."""
+    return {**flows.totals_of(routes), "minors": query("minors", period_filters, exact)}
+
+
+before = {**query("totals", filters.with_period(*before_period)),
+          "minors": query("minors", filters.with_period(*before_period), exact)}
+minors_hidden = not exact and not flows.minors_publishable(filters)
+
+
+def minors_text(value: int | None) -> str:
+    return MISSING if minors_hidden else disclosure.text(value, lang, exact)
+
+
+def kpi_row(values: dict[str, int | None], previous: dict[str, int | None] | None = None, per_row: int = 5) -> None:
     """The key figures; with `previous`, their change against the previous period."""
     compared = t("flows.kpi.help", lang, start=fmt_month(before_period[0], lang), end=fmt_month(before_period[1], lang))
     table = flows.kpi_table(values, previous or values)
     places = [place for _ in range(0, len(table), per_row) for place in st.columns(per_row)]
+    minors_help = " ".join([t("flows.kpi.minors.help", lang, change=compared if previous else ""),
+                            t("disclosure.detail", lang) if minors_hidden else disclosure.caption(lang, exact)])
     for column, row in zip(places, table.itertuples(), strict=False):
-        help_text = {"net": t("flows.kpi.net.help", lang),
-                     "minors": t("flows.kpi.minors.help", lang, change=compared if previous else "")}
-        column.metric(t(f"flows.kpi.{row.key}", lang), fmt_compact(row.value, lang),
-                      delta=charts.fmt_change(row.change_pct, lang) if previous else None,
+        help_text = {"net": t("flows.kpi.net.help", lang), "minors": minors_help}
+        value = minors_text(row.value) if row.key == "minors" else fmt_compact(row.value, lang)
+        column.metric(t(f"flows.kpi.{row.key}", lang), value,
+                      delta=(charts.fmt_change(row.change_pct, lang)
+                             if previous and not (row.key == "minors" and minors_hidden) else None),
                       help=help_text.get(row.key, compared if previous else None))
 
 
-kpi_row(flows.totals_of(now.routes), before)
+kpi_row(key_figures(filters, now.routes), before)
+if exact:
+    st.warning(disclosure.caption(lang, exact))
 grain = st.segmented_control(t("flows.filter.grain", lang), flows.GRAINS, default=grain_default, key="grain",
                              format_func=lambda g: t(f"flows.grain.{g}", lang)) or "week"
 ui.set_query_value("grain", grain if grain != "week" else None)
@@ -195,7 +216,7 @@ def comparison() -> None:
             if summary.routes.empty:
                 st.info(t("flows.empty", lang))
                 continue
-            kpi_row(flows.totals_of(summary.routes), per_row=3)
+            kpi_row(key_figures(filters.with_period(first, last), summary.routes), per_row=3)
             st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch")
             breakdown_charts(summary, scales, stacked=True)
 
@@ -225,7 +246,7 @@ with tab_routes:
         routes()
 
 st.download_button(
-    t("flows.download", lang), data=lambda: flows.export_csv(engine, filters),
+    t("flows.download", lang), data=lambda: flows.export_csv(engine, filters, exact),
     file_name=f"flows_{periods.month_param(start)}_{periods.month_param(end)}.csv", mime="text/csv",
     help=t("flows.download.help", lang), icon=":material/download:", on_click="ignore",
 )

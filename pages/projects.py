@@ -1,5 +1,5 @@
 """Projects and assisted returns: the portfolio, benefiting states on the wide frame, components, and the
-assisted returns under the small-count rule ("<5")."""
+assisted returns under the disclosure-control rule (geo.disclosure); exact figures for staff on request."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import reference
+from geo import disclosure, reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
 from geo.overview import brief
@@ -92,9 +92,12 @@ with detail_column:
 st.subheader(t("returns.title", lang))
 st.caption(t("returns.caption", lang))
 returns = rt.returns_frame(engine, period.start, period.end, tuple(return_countries))
+# Exact counts only for staff, and only on request: a signed-in admin presenting in a room sees what the room may.
+exact = disclosure.can_see_exact(ui.current_actor()) and st.toggle(t("disclosure.toggle", lang), key="returns_exact")
 st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(rt.data_as_of(engine), lang))}** · "
             f"{period.label(lang)}")
-totals = rt.public_category_totals(returns, lang)
+(st.warning if exact else st.caption)(disclosure.caption(lang, exact))
+totals = rt.public_category_totals(returns, lang, exact)
 for column, key in zip(st.columns(4), ["total", *RETURN_CATEGORIES], strict=True):
     label = t("ov.kpi.returns", lang) if key == "total" else t(f"returns.category.{key}", lang)
     with column.container(border=True):
@@ -107,17 +110,17 @@ else:
     # One above the other at full width: side by side, each showed three of its five columns at 1280 px.
     st.markdown(f"**{t('returns.by_country', lang)}**")
     st.dataframe(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
-                                          lambda c: reference.country_name(c, lang)),
+                                          lambda c: reference.country_name(c, lang), exact),
                  hide_index=True, width="stretch")
     st.markdown(f"**{t('returns.by_month', lang)}**")
     st.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
-                                          lambda m: fmt_month(m, lang)),
+                                          lambda m: fmt_month(m, lang), exact),
                  hide_index=True, width="stretch", height="content")
-    st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns), lang), width="stretch")
+    st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns, exact), lang, exact), width="stretch")
     st.caption(t("returns.chart.suppressed", lang))
-    st.download_button(t("returns.download", lang), data=rt.public_csv(returns),
-                       file_name=f"ca4-assisted-returns-{first:%Y-%m}-{last:%Y-%m}.csv", mime="text/csv",
-                       icon=":material/download:")
+    st.download_button(t("returns.download.exact" if exact else "returns.download", lang),
+                       data=rt.public_csv(returns, exact=exact), mime="text/csv", icon=":material/download:",
+                       file_name=f"ca4-assisted-returns-{first:%Y-%m}-{last:%Y-%m}{'-EXACT' if exact else ''}.csv")
 
 # ------------------------------------------------------------------ brief of this view
 st.subheader(t("ov.brief", lang))

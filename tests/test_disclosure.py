@@ -323,3 +323,32 @@ def test_command_line_exports_are_public_unless_exact(sample: Engine, tmp_path: 
     done = subprocess.run([*run, "assistance", "--exact", "-o", str(out)], env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and "RESTRICTED" in done.stdout
+
+
+# ------------------------------------------------------------------------------------------ staff
+def _flows_page(actor: Actor | None, exact: bool = False):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages/flows.py"), default_timeout=90)
+    at.query_params.update({"lang": "en", "country": "GTM", "type": "air", "from": "2026-09", "to": "2026-09"})
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    if exact:
+        next(w for w in at.toggle if w.key == "flows_exact").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_flows_page_gives_exact_minors_to_staff_on_request_only(app_env: str) -> None:
+    engine = make_engine(app_env)
+    filters = fq.FlowFilters(dt.date(2026, 9, 1), dt.date(2026, 9, 1), ("GTM",), ("air",))
+    published, exact = fq.minors(engine, filters), fq.minors(engine, filters, exact=True)
+    engine.dispose()
+    for actor in (None, Actor("someone", "viewer")):
+        at = _flows_page(actor)
+        assert not [w for w in at.toggle if w.key == "flows_exact"]
+        assert next(m for m in at.metric if m.label == "Minors alone").value == disclosure.text(published, "en")
+    staff = _flows_page(Actor("coordinator", "editor"), exact=True)
+    assert next(m for m in staff.metric if m.label == "Minors alone").value == disclosure.text(exact, "en", exact=True)
+    assert any("RESTRICTED" in w.value for w in staff.warning)

@@ -99,8 +99,15 @@ def test_totals_and_kpis_equal_pandas(case) -> None:
     rows = select_rows(raw, f)
     entry, exit_ = int(rows.loc[rows["direction"] == "entry", "count"].sum()), int(
         rows.loc[rows["direction"] == "exit", "count"].sum())
-    assert flows.totals(engine, f) == {"total": entry + exit_, "entry": entry, "exit": exit_,
-                                       "net": entry - exit_, "minors": int(rows["unaccompanied_minors"].sum())}
+    assert flows.totals(engine, f) == {"total": entry + exit_, "entry": entry, "exit": exit_, "net": entry - exit_}
+    # Minors: exact for staff (every filter applies), published month x post cells for the public.
+    assert flows.minors(engine, f, exact=True) == (int(rows["unaccompanied_minors"].sum()) if len(rows) else None)
+    published = flows.minors(engine, f)
+    if f.directions or f.nationalities or not len(rows):
+        assert published is None
+    else:
+        assert published % 5 == 0 and abs(published - int(rows["unaccompanied_minors"].sum())) <= 4 * len(
+            rows.groupby(["month", "post_code"]))
     before = select_rows(raw, f.with_period(*periods.previous_period(f.start, f.end)))
     kpis = flows.kpis(engine, f).set_index("key")
     assert kpis.loc["total", "previous"] == int(before["count"].sum())
@@ -157,8 +164,9 @@ def test_export_equals_pandas(case) -> None:
     engine, raw, f = case
     keys = ["month", "post_code", "post_name", "post_country", "direction", "nationality", "prev_country",
             "next_country"]
-    export = flows.export_frame(engine, f)
+    export = flows.export_frame(engine, f, exact=True)
     assert list(export.columns) == list(flows.EXPORT_COLUMNS)
+    assert "unaccompanied_minors" not in flows.export_frame(engine, f).columns  # the public's download
     _same(export, expected(raw, f, keys), keys)
     csv = pd.read_csv(io.BytesIO(flows.export_csv(engine, f)), keep_default_na=False)
     assert len(csv) == len(export) and int(csv["count"].sum()) == int(export["count"].sum())

@@ -1,7 +1,7 @@
 """Monthly highlights: the seasonal rule on synthetic series, a 4x spike imported into the sample database
-(first highlight, both languages), a repeating December peak never flagged, the "<5" rule in every
-returns/minors sentence and in the JSON, flows read from the roll-ups only, the CLI (exit codes) and the
-CLI printing what the overview shows."""
+(first highlight, both languages), a repeating December peak never flagged, published figures only
+(geo.disclosure) in every returns/minors sentence and in the JSON, flows read from the roll-ups only, the CLI
+(exit codes) and the CLI printing what the overview shows."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, delete, event, insert, select
 
-from geo import periods
+from geo import disclosure, periods
 from geo.access.auth import Actor
 from geo.db import make_engine
+from geo.flows import queries as fq
 from geo.io.imports import import_data
 from geo.models import AssistedReturn, Post
 from geo.overview import highlight_text as words
 from geo.overview import highlights as hl
+from geo.programme import returns as rt
+from geo.reference import CA4
 from tests.data_helpers import seeded_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -159,7 +162,7 @@ def _walk(value) -> list:
     return [value]
 
 
-def test_returns_and_minors_never_reveal_a_count_below_5(spiked) -> None:
+def test_returns_and_minors_are_published_figures_only(spiked) -> None:
     engine, _codes = spiked
     month, previous = LAST, periods.add_months(LAST, -1)
     rows = [("GTM", "trafficking_victim", 3), ("GTM", "unaccompanied_minor", 7), ("SLV", "other_vulnerable", 2),
@@ -171,17 +174,25 @@ def test_returns_and_minors_never_reveal_a_count_below_5(spiked) -> None:
                      + [{"month": previous, "country_iso3": "GTM", "category": "trafficking_victim", "count": 4}])
     result = hl.find_highlights(engine, month)
     returns = next(h for h in result.items if h.kind == "returns")
-    minors = next(h for h in result.items if h.kind == "minors")  # the file records 3 minors that month
-    for item in (returns, minors):
+    # The file records 3 minors that month: its sentence shows only when a published figure (0 or 5 here,
+    # by the server's key) is above 0, so whether it shows depends on published values only.
+    minors = [h for h in result.items if h.kind == "minors"]
+    published_minors = fq.minors_by_month(engine, fq.FlowFilters(previous, month, CA4))
+    assert bool(minors) == any(published_minors.get(m, 0) > 0 for m in (month, previous))
+    for item in (returns, *minors):
         for lang in ("es", "en"):
             text = words.sentence(item, lang)
-            assert "<5" in text
-            assert all(n >= 5 for n in _numbers(text)), text
-        # The data handed to the JSON output is public too: no raw count below 5 anywhere in it.
-        assert not [v for v in _walk(item.figures) + _walk(item.comparison)
-                    if isinstance(v, int) and not isinstance(v, bool) and v < 5]
-    assert returns.figures["total"] == 22 and returns.comparison["previous"] == "<5"
-    assert returns.figures["categories"]["trafficking_victim"] == "<5"
+            assert all(n % 5 == 0 for n in _numbers(text)), text  # multiples of 5 or '<5', never 1 to 4
+        # The data handed to the JSON output is published too: multiples of 5, '<5' or None (no record).
+        values = _walk(item.figures) + _walk(item.comparison)
+        assert all(v % 5 == 0 for v in values if isinstance(v, int) and not isinstance(v, bool)), values
+    # The sentence's figures are the sums of the published cells (geo.disclosure), the projects page's too.
+    published = rt.returns_frame(engine, previous, month)
+    now = published[published["month"] == month]
+    assert returns.figures["total"] == disclosure.public_value(int(now["published"].sum()))
+    assert returns.figures["categories"]["trafficking_victim"] == disclosure.public_value(
+        int(now.loc[now["category"] == "trafficking_victim", "published"].sum()))
+    assert returns.comparison["previous"] in ("<5", 5)  # one cell of 4: published 0 or 5
     payload = json.loads(words.render(result, "en", "json", limit=20))
     assert any(h["kind"] == "returns" for h in payload["highlights"])
 
@@ -286,7 +297,7 @@ def test_the_brief_carries_the_shown_highlights(spiked) -> None:
 
     engine, _codes = spiked
     result = hl.find_highlights(engine, LAST)
-    figures = ov.overview_figures(engine, ov.Period(periods.add_months(LAST, -11), LAST))
+    figures = ov.overview_figures(engine, periods.Period(periods.add_months(LAST, -11), LAST))
     spec = brief.overview_brief(figures, "es", 2026, result)
     assert spec.highlights == words.sentences(result, "es") and spec.highlights[0].startswith("Alza en ")
     assert spec.highlights_title == "Lo que cambió en " + words.fmt_month(LAST, "es")

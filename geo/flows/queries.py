@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Date, Engine, and_, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from geo import periods
+from geo import disclosure, periods
 from geo.models import (
     FlowDayNat,
     FlowDayPost,
@@ -189,29 +189,68 @@ def nationalities(engine: Engine) -> list[str]:
 
 
 def totals(engine: Engine, filters: FlowFilters) -> dict[str, int]:
-    """total, entry, exit, net (entries - exits) and unaccompanied minors over the period."""
+    """total, entry, exit and net (entries - exits) over the period."""
     return totals_of(aggregate(engine, filters, ("direction",)))
 
 
 def totals_of(frame: pd.DataFrame) -> dict[str, int]:
-    """The same figures from any aggregate with direction, count and unaccompanied_minors columns."""
+    """The same figures from any aggregate with direction and count columns. Unaccompanied minors are not
+    among them: they are published only through `minors` (geo.disclosure)."""
     by_direction = frame.groupby("direction")["count"].sum()
     entry, exit_ = int(by_direction.get("entry", 0)), int(by_direction.get("exit", 0))
-    return {"total": entry + exit_, "entry": entry, "exit": exit_, "net": entry - exit_,
-            "minors": int(frame["unaccompanied_minors"].sum())}
+    return {"total": entry + exit_, "entry": entry, "exit": exit_, "net": entry - exit_}
 
 
-def change(current: float, previous: float) -> float | None:
+# Unaccompanied minors: base cells of month x post (geo.disclosure). A view that cuts finer (a direction or a
+# nationality) has no published figure.
+MINORS_KIND = "minors"
+MINORS_CELLS = ("month", "post_code")
+
+
+def minors_publishable(filters: FlowFilters) -> bool:
+    """Whether the public may see minors for these filters: only sums of whole month x post cells."""
+    return not filters.directions and not filters.nationalities
+
+
+def minors_cells(engine: Engine, filters: FlowFilters) -> pd.DataFrame:
+    """The month x post base cells of the filtered posts and period: month, post_code, unaccompanied_minors
+    (exact) and published (geo.disclosure). Direction and nationality filters are not applied here."""
+    whole = replace(filters, directions=(), nationalities=())
+    cells = aggregate(engine, whole, MINORS_CELLS)[[*MINORS_CELLS, "unaccompanied_minors"]]
+    cells["published"] = disclosure.publish_cells(cells, MINORS_KIND, MINORS_CELLS, "unaccompanied_minors",
+                                                  disclosure.cell_key(engine))
+    return cells
+
+
+def minors_by_month(engine: Engine, filters: FlowFilters, exact: bool = False) -> dict[dt.date, int]:
+    """Unaccompanied minors per month with data (published unless `exact`; exact ones honour every filter)."""
+    if exact:
+        frame = aggregate(engine, filters, ("month",))
+        return {m: int(v) for m, v in zip(frame["month"], frame["unaccompanied_minors"], strict=True)}
+    if not minors_publishable(filters):
+        return {}
+    cells = minors_cells(engine, filters)
+    return {m: int(v) for m, v in cells.groupby("month")["published"].sum().items()}
+
+
+def minors(engine: Engine, filters: FlowFilters, exact: bool = False) -> int | None:
+    """Unaccompanied minors over the period: None when there is no flow record (or, for the public, when the
+    filters cut finer than a post and a month); otherwise the sum of the published month x post cells."""
+    by_month = minors_by_month(engine, filters, exact)
+    return sum(by_month.values()) if by_month else None
+
+
+def change(current: float | None, previous: float | None) -> float | None:
     """Relative change in percent; None when there is nothing to compare with."""
-    return None if not previous else (current - previous) / abs(previous) * 100.0
+    return None if not previous or current is None else (current - previous) / abs(previous) * 100.0
 
 
-def kpi_table(now: dict[str, int], before: dict[str, int]) -> pd.DataFrame:
+def kpi_table(now: dict[str, int | None], before: dict[str, int | None]) -> pd.DataFrame:
     """Key figures with the previous period's and the change in percent (none for the net balance,
     whose sign can flip)."""
     return pd.DataFrame(
-        [{"key": k, "value": now[k], "previous": before[k],
-          "change_pct": change(now[k], before[k]) if k != "net" else None} for k in now]
+        [{"key": k, "value": now[k], "previous": before.get(k),
+          "change_pct": change(now[k], before.get(k)) if k != "net" else None} for k in now]
     )
 
 
@@ -359,15 +398,16 @@ EXPORT_COLUMNS = ("month", "post_code", "post_name", "post_country", "direction"
                   "prev_country", "next_country", "count", "unaccompanied_minors")
 
 
-def export_frame(engine: Engine, filters: FlowFilters) -> pd.DataFrame:
-    """The filtered aggregate for download: month x post x direction x nationality x route."""
+def export_frame(engine: Engine, filters: FlowFilters, exact: bool = False) -> pd.DataFrame:
+    """The filtered aggregate for download: month x post x direction x nationality x route. Unaccompanied
+    minors only for staff (`exact`): these groups are finer than the month x post cells the public may see."""
     frame = aggregate(engine, filters, ("month", "post_code", "post_name", "post_country", "direction",
                                         "nationality", "prev_country", "next_country"))
-    return frame[list(EXPORT_COLUMNS)]
+    return frame[[c for c in EXPORT_COLUMNS if exact or c != "unaccompanied_minors"]]
 
 
-def export_csv(engine: Engine, filters: FlowFilters) -> bytes:
-    return export_frame(engine, filters).to_csv(index=False).encode("utf-8")
+def export_csv(engine: Engine, filters: FlowFilters, exact: bool = False) -> bytes:
+    return export_frame(engine, filters, exact).to_csv(index=False).encode("utf-8")
 
 
 # ------------------------------------------------------------------------------------------ comparisons

@@ -1,6 +1,22 @@
 """Strings shared by every page: app frame, navigation, sample-data notices, country and code labels."""
 
 STRINGS = {
+    "disclosure.no_data": {"es": "sin datos", "en": "no data"},
+    "disclosure.caption": {
+        "es": "Cifras de personas vulnerables redondeadas al azar a múltiplos de 5 (cada mes y país, o mes y "
+        "puesto, a menos de 5 de su valor real; los totales son la suma de sus partes); «<5»: de 0 a 4.",
+        "en": "Counts of vulnerable people randomly rounded to multiples of 5 (each month and country, or month "
+        "and post, within 4 of its true value; totals are the sum of their parts); \u201c<5\u201d: 0 to 4.",
+    },
+    "disclosure.exact": {
+        "es": "RESTRINGIDO: cifras exactas, solo para el personal del programa. No las comparta.",
+        "en": "RESTRICTED: exact figures, for programme staff only. Do not share them.",
+    },
+    "disclosure.toggle": {"es": "Mostrar cifras exactas (restringido)", "en": "Show exact figures (restricted)"},
+    "disclosure.detail": {
+        "es": "No se publica con filtros de dirección o nacionalidad (solo por puesto y mes).",
+        "en": "Not published with direction or nationality filters (only by post and month).",
+    },
     "app.title": {"es": "Monitor de Fronteras CA4", "en": "CA4 Border Monitor"},
     "app.subtitle": {
         "es": "Puestos fronterizos de Guatemala, El Salvador, Honduras y Nicaragua",

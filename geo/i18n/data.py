@@ -2,10 +2,17 @@
 
 STRINGS = {
     "data.export_public_returns": {
-        "es": "Los retornos asistidos se publican en la página Proyectos y retornos, con los conteos menores "
-              "de 5 mostrados como «<5»; el archivo con los conteos exactos es para el personal con sesión.",
-        "en": "Assisted returns are published on the Projects and returns page, with counts below 5 shown as "
-              "\"<5\"; the file with the exact counts is for signed-in staff.",
+        "es": "Los retornos asistidos se publican en la página Proyectos y retornos, redondeados a múltiplos de 5; "
+              "los archivos de flujos no incluyen menores no acompañados. Los conteos exactos son para el personal "
+              "con sesión.",
+        "en": "Assisted returns are published on the Projects and returns page, rounded to multiples of 5; flows "
+              "files carry no unaccompanied minors. Exact counts are for signed-in staff.",
+    },
+    "data.export_exact": {
+        "es": "RESTRINGIDO: sus archivos llevan conteos exactos de personas vulnerables (retornos asistidos, menores "
+              "no acompañados). Solo para el personal del programa; no los comparta.",
+        "en": "RESTRICTED: your files carry exact counts of vulnerable people (assisted returns, unaccompanied "
+              "minors). For programme staff only; do not share them.",
     },
     # ---------------------------------------------------------------- kinds and categories
     "data.kind.posts": {"es": "Puestos", "en": "Posts"},

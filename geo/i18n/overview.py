@@ -36,8 +36,10 @@ STRINGS = {
     "ov.source.upgrades": {"es": "Componentes de infraestructura.", "en": "Infrastructure components."},
     "ov.source.workshops": {"es": "Registro de talleres.", "en": "Workshop records."},
     "ov.source.flows": {"es": "Conteos de flujo (resumen mensual).", "en": "Flow counts (monthly roll-up)."},
-    "ov.source.returns": {"es": "Conteos agregados; cifras menores que 5 se muestran como «<5».",
-                          "en": "Aggregate counts; figures below 5 are shown as \u201c<5\u201d."},
+    "ov.source.returns": {"es": "Conteos agregados, redondeados al azar a múltiplos de 5 (cada mes y país a menos "
+                                "de 5 de su valor real); «<5»: de 0 a 4.",
+                          "en": "Aggregate counts, randomly rounded to multiples of 5 (each month and country within "
+                                "4 of its true value); \u201c<5\u201d: 0 to 4."},
     "ov.source.sample": {"es": "Datos de muestra (semilla {seed}).", "en": "Sample data (seed {seed})."},
     "ov.map.title": {"es": "Estado de la infraestructura por puesto", "en": "Infrastructure status by post"},
     "ov.map.caption": {

@@ -54,12 +54,8 @@ STRINGS = {
                            "en": "Projects: {projects}. Returns: {period}."},
     "returns.title": {"es": "Retornos asistidos", "en": "Assisted returns"},
     "returns.caption": {
-        "es": "Conteos agregados por mes, país de retorno y categoría; no se guarda ningún dato personal. "
-        "Las cifras menores que 5 se muestran como «<5»; «x» oculta otra cifra de la misma fila o columna "
-        "para que un total no permita deducirlas.",
-        "en": "Aggregate counts by month, country of return and category; no personal data is stored. "
-        "Figures below 5 are shown as \u201c<5\u201d; \u201cx\u201d hides one more figure of the same row or "
-        "column so that a total cannot give them away.",
+        "es": "Conteos agregados por mes, país de retorno y categoría; no se guarda ningún dato personal.",
+        "en": "Aggregate counts by month, country of return and category; no personal data is stored.",
     },
     "returns.reported": {
         "es": "Dato real publicado: el proyecto financiado por la UE informó haber asistido a {n} personas a "
@@ -80,9 +76,10 @@ STRINGS = {
                             "en": "Persons assisted per month and category"},
     "returns.chart.x": {"es": "Mes", "en": "Month"},
     "returns.chart.y": {"es": "Personas", "en": "Persons"},
-    "returns.chart.suppressed": {"es": "«<5»: cifra menor que 5, no mostrada · «x»: oculta para proteger otra cifra",
-                                 "en": "\u201c<5\u201d: figure below 5, not shown · \u201cx\u201d: hidden to "
-                                 "protect another figure"},
+    "returns.chart.suppressed": {"es": "«<5»: de 0 a 4 personas · «sin datos»: ningún registro",
+                                 "en": "\u201c<5\u201d: 0 to 4 persons · \u201cno data\u201d: no record"},
+    "returns.download.exact": {"es": "Descargar tablas EXACTAS (restringido)",
+                               "en": "Download EXACT tables (restricted)"},
     "returns.download": {"es": "Descargar tablas (CSV con HXL)", "en": "Download tables (CSV with HXL)"},
     "returns.none": {"es": "No hay retornos registrados en el período.", "en": "No returns recorded in the period."},
 }

@@ -13,12 +13,11 @@ from urllib.parse import quote
 
 from babel import dates
 
-from geo import reference
+from geo import disclosure, reference
 from geo.i18n import babel_locale, fmt_number, fmt_percent, has, t
 from geo.i18n.names import display_name
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
 from geo.periods import parse_month
-from geo.programme import returns as rt
 from geo.workshops.tables import pair_name
 
 LIST_MAX = 3  # names listed in a sentence before "and N more"
@@ -45,14 +44,10 @@ def _country(iso3: str | None, lang: str) -> str:
 
 
 def _count(value: int | str | None, lang: str) -> str:
-    """A public count: '<5' stays '<5', 'x' (hidden to protect another cell) is said in words."""
-    if value is None:
-        return "–"
-    if value == rt.COMPLEMENTARY:
-        return t("hl.hidden", lang)
+    """A published count (geo.disclosure.public_value): 'sin datos' for no record, '<5' as it is."""
     if isinstance(value, str):
         return value
-    return fmt_number(value, lang)
+    return disclosure.text(value, lang)
 
 
 def _vs(current: int, previous: int, month: str, lang: str) -> str:

@@ -12,8 +12,8 @@ MIN_RATIOS (12) past year-on-year ratios, i.e. under about two years of data; su
 
 Flows are read through geo.flows.queries (its month roll-ups, never the raw rows): four small GROUP BYs over
 five years of months, whatever the size of flow_counts. Assisted returns and unaccompanied minors are
-carried only as public values (geo.programme.returns: "<5" and complementary suppression), so no output of
-this module, JSON included, can reveal a count below 5.
+carried only as published values (geo.disclosure: '<5' for a published 0, None for a month with no record),
+so no output of this module, JSON included, holds an exact count of vulnerable people.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, select
 
+from geo import disclosure
 from geo.flows import queries as flows
 from geo.models import RETURN_CATEGORIES, AuditEntry
 from geo.overview.figures import workshops_involving
@@ -278,42 +279,32 @@ def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]
             {"month": to, "posts": [{"code": c, "name": names.get(c, c)} for c in silent]},
             {"usually": f"{USUALLY_REPORTS[0]}/{USUALLY_REPORTS[1]}"}, _link("map", post=silent[0]), score=45.0))
 
-    # Unaccompanied minors recorded at the posts: public values only.
-    minors = totals.groupby("month")["unaccompanied_minors"].sum()
-    values = {m: int(minors.get(m, 0)) for m in (month, previous, year_ago)}
+    # Unaccompanied minors recorded at the posts: published values only (geo.disclosure, the same month x post
+    # cells as the flows page), and "no data" for a month without records.
+    minors = flows.minors_by_month(engine, _filters(scope, year_ago, month))
+    values = {m: minors.get(m) for m in (month, previous, year_ago)}
     if values[month] or values[previous]:
         items.append(Highlight(
-            "minors", "minors", ",".join(scope.ca4), {"month": to, "count": _public(values[month])},
-            {"previous_month": month_param(previous), "previous": _public(values[previous]),
-             "year_ago_month": since, "year_ago": _public(values[year_ago])},
+            "minors", "minors", ",".join(scope.ca4), {"month": to, "count": disclosure.public_value(values[month])},
+            {"previous_month": month_param(previous), "previous": disclosure.public_value(values[previous]),
+             "year_ago_month": since, "year_ago": disclosure.public_value(values[year_ago])},
             _link("flows", country=_scope_countries(scope), **{"from": to, "to": to}), score=20.0))
     return items
 
 
-def _public(count: int) -> int | str:
-    """A count as the public may see it, language-free: the number, or '<5' (geo.programme.returns)."""
-    return rt.SUPPRESSED if rt.is_suppressed(count) else int(count)
-
-
 def _returns_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
-    """Assisted returns of the month, by category, under the "<5" rule with complementary suppression."""
+    """Assisted returns of the month, by category, as published (geo.disclosure), against the month before."""
     previous = add_months(month, -1)
     frame = rt.returns_frame(engine, previous, month, scope.ca4)
     now = frame[frame["month"] == month]
     if now.empty:
         return []
-    table = rt.crosstab(now, "country_iso3")
-    hidden = rt.suppression_mask(table)
-
-    def public(column: str) -> int | str:
-        text = rt.cell_text(int(table.at[rt.TOTAL, column]), bool(hidden.at[rt.TOTAL, column]), None)
-        return int(text) if text.isdigit() else text
-
+    values = rt.category_values(now)
     before = frame[frame["month"] == previous]
-    figures = {"month": month_param(month), "total": public(rt.TOTAL),
-               "categories": {c: public(c) for c in RETURN_CATEGORIES}}
+    figures = {"month": month_param(month), "total": disclosure.public_value(values["total"]),
+               "categories": {c: disclosure.public_value(values[c]) for c in RETURN_CATEGORIES}}
     comparison = {"previous_month": month_param(previous),
-                  "previous": _public(int(before["count"].sum())) if len(before) else None}
+                  "previous": disclosure.public_value(rt.category_values(before)["total"])}
     return [Highlight("returns", "returns", ",".join(scope.ca4), figures, comparison,
                       _link("projects", country=_scope_countries(scope)), score=18.0)]
 
