@@ -11,6 +11,7 @@ from geo import maps, reference
 from geo.i18n import fmt_date, t
 from geo.overview import brief
 from geo.overview import figures as ov
+from geo.periods import Period
 from geo.sample import sample_seed
 from views import highlights as highlights_view
 
@@ -22,7 +23,7 @@ URL = str(engine.url)
 
 @ui.cached
 def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]) -> ov.OverviewFigures:
-    return ov.overview_figures(ui.engine(), ov.Period(first, last), countries)
+    return ov.overview_figures(ui.engine(), Period(first, last), countries)
 
 
 @ui.cached

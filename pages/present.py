@@ -12,6 +12,7 @@ from geo import reference
 from geo.i18n import fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
 from geo.overview import slides as pr
+from geo.periods import Period
 from geo.sample import sample_seed
 from geo.upgrades import records as up
 from geo.workshops import coverage
@@ -26,7 +27,7 @@ URL = str(engine.url)
 
 @ui.cached
 def load_figures(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]) -> ov.OverviewFigures:
-    return ov.overview_figures(ui.engine(), ov.Period(first, last), countries)
+    return ov.overview_figures(ui.engine(), Period(first, last), countries)
 
 
 @ui.cached
@@ -35,14 +36,14 @@ def load_coverage(url: str, start: dt.date, end: dt.date) -> coverage.CoverageRe
 
 
 @ui.cached
-def load_months(url: str) -> tuple[list[dt.date], ov.Period]:
+def load_months(url: str) -> tuple[list[dt.date], Period]:
     return ov.available_months(ui.engine()), ov.default_period(ui.engine())
 
 
 @ui.cached
 def load_monthly(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...]):
     """The flows slide's months (an aggregate over every flow row: seconds at millions of rows)."""
-    return ov.flow_monthly_totals(ui.engine(), ov.Period(first, last), countries)
+    return ov.flow_monthly_totals(ui.engine(), Period(first, last), countries)
 
 
 @ui.cached
@@ -74,7 +75,7 @@ st.html(pr.CSS + ("" if slide in pr.MAP_SLIDES else pr.OFFSTAGE_CSS))
 # The overview's filters travel in the link (?from=&to=&country=); otherwise the last 12 months, all CA4.
 months, default = load_months(URL)
 first, last = ui.query_month("from", months, default.first), ui.query_month("to", months, default.last)
-period = ov.Period(first, last) if first <= last else default
+period = Period(first, last) if first <= last else default
 chosen = tuple(ui.query_list("country", reference.CA4))
 figures = load_figures(URL, period.first, period.last, chosen)
 

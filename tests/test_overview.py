@@ -14,6 +14,7 @@ from geo import reference
 from geo.db import make_engine, migrate
 from geo.i18n import fmt_compact
 from geo.overview import figures as ov
+from geo.periods import Period
 from geo.sample import sample_seed, seed_all
 from tests.conftest import fresh_postgres
 
@@ -49,7 +50,7 @@ def _as_date(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series).dt.date
 
 
-def independent(engine: Engine, period: ov.Period, countries: tuple[str, ...]) -> dict:
+def independent(engine: Engine, period: Period, countries: tuple[str, ...]) -> dict:
     """Every KPI recomputed from the raw tables with pandas (flows from flow_counts, not the roll-up)."""
     posts = raw(engine, "posts")
     mine = posts[posts["country_iso3"].isin(countries)]
@@ -70,7 +71,7 @@ def independent(engine: Engine, period: ov.Period, countries: tuple[str, ...]) -
     flows["day"] = _as_date(flows["day"])
     flows = flows[flows["country_iso3"].isin(countries)]
 
-    def crossings(p: ov.Period) -> int:
+    def crossings(p: Period) -> int:
         return int(flows.loc[(flows["day"] >= p.start) & (flows["day"] <= p.end), "count"].sum())
 
     returns = raw(engine, "assisted_returns")
@@ -123,12 +124,12 @@ def test_kpis_equal_independent_computations(seeded: Engine, countries: tuple[st
 
 
 def test_period_arithmetic() -> None:
-    period = ov.Period(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
+    period = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 1))
     assert period.months == 12
     assert period.start == dt.date(2025, 11, 1)
     assert period.end == dt.date(2026, 10, 31)
-    assert period.previous() == ov.Period(dt.date(2024, 11, 1), dt.date(2025, 10, 1))
-    assert ov.Period(dt.date(2024, 2, 1), dt.date(2024, 2, 1)).end == dt.date(2024, 2, 29)
+    assert period.previous() == Period(dt.date(2024, 11, 1), dt.date(2025, 10, 1))
+    assert Period(dt.date(2024, 2, 1), dt.date(2024, 2, 1)).end == dt.date(2024, 2, 29)
     assert period.label("es") == "noviembre 2025 – octubre 2026 (12 meses)"
     assert period.label("en") == "November 2025 – October 2026 (12 months)"
 
@@ -164,7 +165,7 @@ def test_returns_kpi_never_shows_a_small_count(seeded: Engine) -> None:
     returns = raw(seeded, "assisted_returns")
     returns["month"] = _as_date(returns["month"])
     small = returns[(returns["count"] < 5) & (returns["category"] == "trafficking_victim")].iloc[0]
-    period = ov.Period(small["month"], small["month"])
+    period = Period(small["month"], small["month"])
     fig = ov.overview_figures(seeded, period, (small["country_iso3"],))
     card = {k.key: k for k in ov.kpi_cards(fig, "en")}["returns"]
     assert "Victims of trafficking <5" in card.detail
