@@ -263,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     from geo.io.schema import FORMATS
-    from geo.kinds import KINDS
     from geo.io.table import CHUNK_ROWS
+    from geo.kinds import KINDS
     from geo.models import ROLES
 
     p = sub.add_parser("import", help="import a file (all or nothing); exit 1 with a report when rejected")

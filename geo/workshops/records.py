@@ -98,9 +98,10 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
             and "venue_country_iso3" in out:
         # A venue given as a point takes its country from the map (as venue_from_point does for the form).
         out["venue_country_iso3"] = reference.country_of_point(float(out["venue_lon"]), float(out["venue_lat"]))
-    if out.get("scope") == "binational" and out.get("pair_a") and out.get("pair_b"):
-        out["pair_a"], out["pair_b"] = sorted((out["pair_a"], out["pair_b"]))
-    elif "scope" in out:
+    if out.get("scope") == "binational":
+        if out.get("pair_a") and out.get("pair_b"):
+            out["pair_a"], out["pair_b"] = sorted((out["pair_a"], out["pair_b"]))
+    elif "scope" in out:  # (binational without a pair given: a partial input keeps the stored pair)
         out["pair_a"] = out["pair_b"] = None
     return out
 
