@@ -68,7 +68,8 @@ def _only_in(lang: str) -> list[tuple[str, str]]:
     other_texts = "\n".join(v[other] for v in STRINGS.values())
     found = []
     for key, texts in STRINGS.items():
-        if texts[lang] == texts[other]:
+        # The language switch names each language in itself ("Español" on an English page): meant.
+        if texts[lang] == texts[other] or key == "app.language_name":
             continue
         for fragment in _fragments(texts[lang]):
             if fragment not in other_texts and not fragment.isupper():
