@@ -10,17 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, func, select
 
 from geo import disclosure
-from geo.access.auth import Actor
-from geo.access.editing import Saved, save_record
 from geo.i18n import t
 from geo.models import RETURN_CATEGORIES, AssistedReturn, DatasetState
 
@@ -200,12 +195,3 @@ def returns_chart(series: pd.DataFrame, lang: str, exact: bool = False):
     fig.update_xaxes(**month_label_axis(series["month"], lang), tickangle=0)
     fig.update_yaxes(tickformat=",d")
     return fig
-
-
-def save_return_count(target: Connection | Session, actor: Actor, month: dt.date, country_iso3: str, category: str,
-                      given: Mapping[str, Any], *, at: dt.datetime | None = None) -> Saved:
-    """THE write path of an assisted-returns count (month × country of return × category), audited."""
-    key = f"{month.isoformat()}/{country_iso3}/{category}"
-    return save_record(target, actor, AssistedReturn,
-                       {"month": month, "country_iso3": country_iso3, "category": category}, given,
-                       entity="assisted_return", key=key, defaults={"is_sample": False}, at=at)
