@@ -9,7 +9,7 @@ import streamlit as st
 import ui
 from geo.access.audit_view import action_label, entity_label, load_names, readable_entries
 from geo.i18n import fmt_count, t
-from geo.io.quality import AuditFilters, audit_entries, audit_options
+from geo.quality import AuditFilters, audit_entries, audit_options
 
 ui.guard("editor")
 lang = ui.lang()

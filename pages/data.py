@@ -13,16 +13,16 @@ from geo.config import settings
 from geo.i18n import t
 from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
 from geo.io.imports import import_data, progress_text
-from geo.io.quality import last_updates, overdue_components, post_location_problems, record_counts
-from geo.io.quality_view import (
+from geo.io.schema import FORMATS
+from geo.kinds import KINDS
+from geo.quality import last_updates, overdue_components, post_location_problems, record_counts
+from geo.quality_view import (
     last_updates_table,
     location_problems_table,
     overdue_table,
     overdue_title,
     record_counts_table,
 )
-from geo.io.schema import FORMATS
-from geo.kinds import KINDS
 from geo.sample import sample_seed
 
 ui.guard()
@@ -100,7 +100,7 @@ with tab_export:
                            mime=MEDIA_TYPES[export_format], type="primary", key="export_download")
 
 with tab_quality:
-    # Plain language (geo.io.quality_view): names, not codes; the source in words; dates in the locale.
+    # Plain language (geo.quality_view): names, not codes; the source in words; dates in the locale.
     names = load_names(engine)
     st.subheader(t("quality.last_update", lang))
     st.dataframe(last_updates_table(last_updates(engine), lang), hide_index=True, width="stretch")

@@ -420,8 +420,8 @@ def _plain_integer(text: str) -> bool:
 @given(value=JUNK_TEXT, column=st.sampled_from(["day", "direction", "sex", "age_band", "nationality"]))
 def test_generated_junk_in_coded_columns_is_located(sqlite_db: tuple[Engine, str], value: str, column: str) -> None:
     engine, before = sqlite_db
-    from geo.io.parsers import to_date
     from geo.flows.fields import FLOWS
+    from geo.io.parsers import to_date
     from geo.io.schema import _choice_lookup, _fold
 
     field = FLOWS.field(column)

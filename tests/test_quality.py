@@ -8,8 +8,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from geo.flows.load import load_flows
-from geo.io.quality import record_counts
 from geo.models import FlowCount
+from geo.quality import record_counts
 from tests.data_helpers import seeded_sqlite
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import quality_view as qv
 from geo.access import audit_view as av
 from geo.access.auth import Actor
 from geo.db import make_engine
 from geo.i18n import fmt_count, t
-from geo.io import quality_view as qv
 from geo.upgrades import records as up
 from tests.support import copy_sqlite
 

@@ -191,7 +191,7 @@ AUDIT_COLUMNS = ("at", "user", "action", "record", "change")
 
 
 def readable_entries(entries: pd.DataFrame, names: Names, lang: str) -> pd.DataFrame:
-    """The rows of geo.io.quality.audit_entries in five columns that fit 1280 px (when, who, what was done,
+    """The rows of geo.quality.audit_entries in five columns that fit 1280 px (when, who, what was done,
     to which record, the change), with names instead of codes and values in the page's language."""
     rows = entries.to_dict("records")
     return pd.DataFrame({

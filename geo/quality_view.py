@@ -1,5 +1,5 @@
 """The data-quality panel's tables as a reader sees them: names instead of codes, the source said in words,
-dates and counts in the page's language. Built from the frames of geo.io.quality; the page only draws them."""
+dates and counts in the page's language. Built from the frames of geo.quality; the page only draws them."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def source_label(source: object, seed: object, lang: str) -> str:
 
 
 def last_updates_table(updates: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """geo.io.quality.last_updates: kind, when (or 'nunca'), where from."""
+    """geo.quality.last_updates: kind, when (or 'nunca'), where from."""
     return pd.DataFrame({
         t("quality.h_kind", lang): [kind_label(k, lang) for k in updates["kind"]],
         t("quality.h_updated", lang): [fmt_datetime(u, lang) if u is not None and u == u else t("quality.never", lang)
@@ -61,7 +61,7 @@ def overdue_title(overdue: pd.DataFrame, lang: str) -> str:
 
 
 def overdue_table(overdue: pd.DataFrame, names: Names, lang: str) -> pd.DataFrame:
-    """geo.io.quality.overdue_components with post and component names ('Tecún Umán (Guatemala)')."""
+    """geo.quality.overdue_components with post and component names ('Tecún Umán (Guatemala)')."""
     return pd.DataFrame({
         t("quality.h_post", lang): [post_label(c, names, lang) for c in overdue["post_code"]],
         t("quality.h_component", lang): [component_label(c, names, lang) for c in overdue["component_code"]],

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo.io.schema import KINDS
+from geo.kinds import KINDS
 from geo.models import (
     AssistedReturn,
     AuditEntry,
