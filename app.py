@@ -1,4 +1,8 @@
-"""CA4 Border Monitor: entry point (page config, navigation, language, first-start bootstrap)."""
+"""CA4 Border Monitor: entry point (page config, navigation, language, first-start bootstrap).
+
+`streamlit run app.py` imports this file to find `app` (an st.App): the read-only HTTP interface
+(geo/api/routes.py, OGC API - Features at /api/v1) is mounted beside the app on the same server, and each
+browser session runs this file as a script (`main`)."""
 
 from __future__ import annotations
 
@@ -7,33 +11,43 @@ import streamlit as st
 import ui
 from geo.i18n import t
 
-ui.page_config()
 
-lang = ui.lang()
-ui.check_settings()  # an unusable setting: its message, not a traceback
+def main() -> None:
+    ui.page_config()
 
-with st.spinner(t("app.first_start", lang)):
-    try:
-        ui.engine()
-    except Exception as error:
-        st.error(t("app.db_error", lang, error=type(error).__name__))
+    lang = ui.lang()
+    ui.check_settings()  # an unusable setting: its message, not a traceback
+
+    with st.spinner(t("app.first_start", lang)):
+        try:
+            ui.engine()
+        except Exception as error:
+            st.error(t("app.db_error", lang, error=type(error).__name__))
+            st.stop()
+
+    # Presentation mode (?present=1): the slides page alone, with no sidebar, menus or navigation
+    # (when sign-in is required, only after signing in).
+    if ui.present_mode() and not ui.sign_in_required():
+        st.session_state[ui.THROUGH_APP] = True  # no sidebar in presentation mode, by design
+        ui.navigation(lang).run()
         st.stop()
 
-# Presentation mode (?present=1): the slides page alone, with no sidebar, menus or navigation
-# (when sign-in is required, only after signing in).
-if ui.present_mode() and not ui.sign_in_required():
-    st.session_state[ui.THROUGH_APP] = True  # no sidebar in presentation mode, by design
-    ui.navigation(lang).run()
-    st.stop()
+    ui.shell_sidebar(lang)
 
-ui.shell_sidebar(lang)
+    # Navigation is always declared (so Streamlit never falls back to serving pages/ directly); with
+    # CA4_REQUIRE_LOGIN=1 no page runs until someone signs in.
+    locked = ui.sign_in_required()
+    navigation = ui.navigation(lang)
+    if locked:
+        st.info(t("signin.required", lang), icon=":material/lock:")
+        st.stop()
+    st.session_state[ui.THROUGH_APP] = True  # the page's guard knows app.py drew the sidebar this run
+    navigation.run()
 
-# Navigation is always declared (so Streamlit never falls back to serving pages/ directly); with
-# CA4_REQUIRE_LOGIN=1 no page runs until someone signs in.
-locked = ui.sign_in_required()
-navigation = ui.navigation(lang)
-if locked:
-    st.info(t("signin.required", lang), icon=":material/lock:")
-    st.stop()
-st.session_state[ui.THROUGH_APP] = True  # the page's guard knows app.py drew the sidebar this run
-navigation.run()
+
+if __name__ == "__main__":
+    main()
+else:
+    from geo.api.routes import api_routes
+
+    app = st.App("app.py", routes=api_routes())
