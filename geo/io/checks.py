@@ -173,16 +173,3 @@ def dates_in_range(parsed: Parsed, name: str, out: _Collector) -> None:
             out.add(int(numbers[position]), parsed.labels.get(name, name), "data.err.too_old",
                     value=value.isoformat(), earliest=EARLIEST.isoformat())
             parsed.bad.add(position)
-
-
-
-def allowed(parsed: Parsed, name: str, allowed: Iterable[str], out: _Collector, key: str) -> None:
-    """Values the record kind does not allow (e.g. a country of return outside the CA4)."""
-    allowed = tuple(allowed)
-    values = parsed.frame[name]
-    for position in np.flatnonzero((values.notna() & ~values.isin(allowed)).to_numpy()):
-        if position in parsed.bad:
-            continue
-        out.add(int(parsed.rows.iloc[position]), parsed.labels.get(name, name), key,
-                value=_shown(values.iloc[position]), allowed=", ".join(allowed))
-        parsed.bad.add(int(position))

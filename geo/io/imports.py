@@ -4,10 +4,10 @@ Real files are the normal case: CSV typed in Spanish-locale Excel (Windows-1252,
 commas, day-first dates), UTF-8 with or without BOM, tab-separated UTF-16 "Unicode text", XLSX, GeoJSON and
 GeoPackage. Headers may be English, Spanish or HXL hashtags (a second header row of hashtags is recognised).
 
-    report = import_data(engine, actor, "posts", data, "puestos.csv", dry_run=True)
+    report = import_data(engine, actor, kind, data, "puestos.csv", dry_run=True)   # kind: geo.kinds.KINDS
     report.ok, report.problems, report.added, report.updated, report.unchanged
 
-Records are matched by their code (posts, workshops) or natural key (upgrades, flows, assistance), so the
+Records are matched by their kind's key (a code, or a natural key: geo.kinds), so the
 same file imported twice changes nothing. Validation and writes run in one transaction: a rejected file
 (or any database error) leaves the database exactly as it was. Each accepted import writes one audit entry
 (action "import", its counts) and updates dataset_state.
@@ -50,9 +50,10 @@ def import_data(engine: Engine, actor: Actor, kind: str, data: bytes | BinaryIO,
     """Validate `data` (the file's bytes, or a binary file open for reading) as a file of `kind` and,
     unless `dry_run` or rejected, write it in one transaction.
 
-    A flows CSV is read, checked and written `chunk_rows` rows at a time inside that one transaction, so
-    memory stays bounded by the chunk whatever the file's size; the result (rows written, problems and
-    their row numbers) is the same for any chunk size. `progress` is called as the import advances.
+    A chunked kind's CSV (RecordKind.chunked) is read, checked and written `chunk_rows` rows at a time
+    inside that one transaction, so memory stays bounded by the chunk whatever the file's size; the result
+    (rows written, problems and their row numbers) is the same for any chunk size. `progress` is called as
+    the import advances.
 
     Never raises for a bad file: every problem is in the report. Raises PermissionDenied for a viewer and
     ValueError for an unknown kind (a programming error, not a file problem).
@@ -178,9 +179,9 @@ def _merge_stored(parsed: Parsed, stored: pd.DataFrame, spec: KindSpec, present:
 
 def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes | BinaryIO, name: str, *,
                     dry_run: bool, tracker: _Tracker, max_bytes: int | None, chunk_rows: int) -> ImportReport:
-    """A kind written in bulk (flows), chunk by chunk in one transaction: read a chunk, check it (the same
-    rules as a whole file; the kind's checks keep what they need across chunks, e.g. the keys seen), write
-    it unless a problem has been found anywhere,
+    """A kind written in bulk (RecordKind.bulk_writer), chunk by chunk in one transaction: read a chunk,
+    check it (the same rules as a whole file; the kind's checks keep what they need across chunks, e.g. the
+    keys seen), write it unless a problem has been found anywhere,
     next chunk; then the roll-ups once, the dataset stamp and the audit entry, and commit. Any problem, an
     error or the process being killed before the commit leaves the database as it was.
 
@@ -374,5 +375,5 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 
 
 def kinds_in_order() -> tuple[str, ...]:
-    """The order to load a full set of files into an empty database (posts before what refers to them)."""
+    """The order to load a full set of files into an empty database (what is referred to first: geo.kinds)."""
     return kinds.KINDS

@@ -28,7 +28,7 @@ class Problem:
     def message(self, lang: str = "en") -> str:
         if not has(self.key):  # a rule module's key not (yet) translated: show it rather than fail
             return self.key + (f" ({self.params})" if self.params else "")
-        # A parameter may itself be a rule (geo.posts.checks.Rule): worded in the same language.
+        # A parameter may itself be a rule (anything with .text(lang)): worded in the same language.
         params = {k: v.text(lang) if callable(getattr(v, "text", None)) else v for k, v in self.params.items()}
         return t(self.key, lang, **params)
 

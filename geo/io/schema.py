@@ -65,7 +65,7 @@ class KindSpec:
     key: tuple[str, ...]
     point: tuple[str, str] | None = None  # fields a point geometry fills (lon, lat)
     # A partial file names the key and the columns it updates; the others keep their stored values (records
-    # with a form). Without it (flows: whole aggregate rows) every required column must be there.
+    # with a form). Without it (whole aggregate rows) every required column must be there.
     partial: bool = True
 
     def field(self, name: str) -> Field:

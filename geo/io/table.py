@@ -51,7 +51,7 @@ def _blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-# Rows per chunk when a CSV is read as a stream (geo.io.imports checks and writes flows chunk by chunk):
+# Rows per chunk when a CSV is read as a stream (geo.io.imports checks and writes a chunked kind chunk by chunk):
 # large enough that per-chunk work (a DataFrame, one query, one executemany) is amortised, small enough
 # that a chunk's cells stay well under 100 MB.
 CHUNK_ROWS = 50_000
