@@ -77,7 +77,7 @@ def _staff(request: Request, engine: Engine) -> bool:
 
 
 def _datasets(engine: Engine) -> dict[str, dict[str, Any]]:
-    from geo.io.quality import last_updates
+    from geo.quality import last_updates
 
     out = {}
     for row in last_updates(engine).to_dict("records"):
