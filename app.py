@@ -34,7 +34,7 @@ def main() -> None:
 
     ui.shell_sidebar(lang)
 
-    # Navigation is always declared (so Streamlit never falls back to serving pages/ directly); with
+    # Navigation is always declared (every request, a fresh server's first one too, comes here); with
     # CA4_REQUIRE_LOGIN=1 no page runs until someone signs in.
     locked = ui.sign_in_required()
     navigation = ui.navigation(lang)

@@ -278,17 +278,17 @@ THROUGH_APP = "_through_app"
 
 # (file, title key, icon, url path). The first page present is the home page.
 PAGES = (
-    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
-    ("pages/map.py", "nav.map", ":material/map:", "map"),
-    ("pages/flows.py", "nav.flows", ":material/swap_horiz:", "flows"),
-    ("pages/infrastructure.py", "nav.infrastructure", ":material/construction:", "infrastructure"),
-    ("pages/workshops.py", "nav.workshops", ":material/school:", "workshops"),
-    ("pages/projects.py", "nav.projects", ":material/folder_open:", "projects"),
-    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
-    ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
-    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
+    ("screens/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("screens/map.py", "nav.map", ":material/map:", "map"),
+    ("screens/flows.py", "nav.flows", ":material/swap_horiz:", "flows"),
+    ("screens/infrastructure.py", "nav.infrastructure", ":material/construction:", "infrastructure"),
+    ("screens/workshops.py", "nav.workshops", ":material/school:", "workshops"),
+    ("screens/projects.py", "nav.projects", ":material/folder_open:", "projects"),
+    ("screens/data.py", "nav.data", ":material/upload_file:", "data"),
+    ("screens/audit.py", "nav.audit", ":material/history:", "audit"),
+    ("screens/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
 )
-PRESENT_PAGE = ("pages/present.py", "ov.present", ":material/slideshow:", "present")
+PRESENT_PAGE = ("screens/present.py", "ov.present", ":material/slideshow:", "present")
 
 
 def page_config() -> None:
@@ -302,10 +302,10 @@ def page_config() -> None:
 def navigation(language: str):
     """THE app's navigation: app.py declares it and runs the page it returns.
 
-    (A page run alone — a fresh server's first request on a deep link runs pages/<name>.py without app.py,
-    because of the pages/ folder — must not declare it: widgets created after st.navigation in that run
-    get other ids, and the page's next rerun loses their state, e.g. the first tab clicked. Its sidebar
-    lists Streamlit's file names until app.py runs once.)
+    Every request goes through it, a fresh server's first one too: the page scripts live in screens/, not
+    pages/. (A pages/ folder beside app.py makes Streamlit serve a new server's first runs in its old
+    folder mode: a first request for /map ran pages/map.py alone and the menu listed raw file names for every
+    visitor until someone opened /. tests/test_first_request_browser.py keeps a pages/ folder out.)
 
     Presentation mode (?present=1, and signed in when sign-in is required): the slides alone, with no sidebar,
     menus or navigation. With CA4_REQUIRE_LOGIN=1 and nobody signed in: the navigation is hidden.
@@ -316,7 +316,7 @@ def navigation(language: str):
     """
     root = Path(__file__).resolve().parent
     path, key, icon, url = PRESENT_PAGE
-    # Absolute paths: a relative one is read from the running script's folder, pages/ when a page runs alone.
+    # Absolute paths: a relative one would be read from the running script's folder.
     slides = st.Page(root / path, title=t(key, language), icon=icon, url_path=url, visibility="hidden")
     if present_mode() and not sign_in_required():
         home = st.Page(root / path, title=t(key, language), icon=icon, url_path=f"{url}-home", default=True)
@@ -343,9 +343,9 @@ def shell_sidebar(language: str) -> None:
 def guard(role: str | None = None) -> None:
     """Every page's first call: stop here unless this visitor may see the page (fail closed).
 
-    A page checks for itself, however it is reached: through app.py's navigation, or run alone (a fresh
-    server's first request on a deep link runs pages/<name>.py without app.py, because of the pages/
-    folder; the page then draws app.py's sidebar itself). With CA4_REQUIRE_LOGIN=1 nobody signed out sees
+    A page checks for itself, however it is reached: through app.py's navigation, or run alone (a test under
+    AppTest, or any future way of reaching a script; the page then draws app.py's sidebar itself). With
+    CA4_REQUIRE_LOGIN=1 nobody signed out sees
     any page; `role` ("editor", "admin") is what the page needs beyond that. geo/ checks the role again on
     every write.
     """

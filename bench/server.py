@@ -127,7 +127,7 @@ def _map_page_changes(at, step: int) -> None:
     at.multiselect[0].set_value(countries[step % len(countries)])
 
 
-PAGE_CHANGES: dict[str, Callable] = {"pages/flows.py": _flows_page_changes, "pages/map.py": _map_page_changes}
+PAGE_CHANGES: dict[str, Callable] = {"screens/flows.py": _flows_page_changes, "screens/map.py": _map_page_changes}
 
 
 def _rerun_only(at, step: int) -> None:
@@ -150,7 +150,7 @@ def pages_reading_flows(url: str) -> list[str]:
 
     event.listen(engine, "before_cursor_execute", watch)
     try:
-        for page in sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "pages").glob("*.py")):
+        for page in sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "screens").glob("*.py")):
             current[:] = [page]
             at = AppTest.from_file(str(REPO_ROOT / page), default_timeout=PAGE_TIMEOUT_S)
             at.query_params["lang"] = "en"
@@ -158,13 +158,13 @@ def pages_reading_flows(url: str) -> list[str]:
                 at.run()
     finally:
         event.remove(engine, "before_cursor_execute", watch)
-    return sorted(seen | ({"pages/flows.py", "pages/map.py"} & {p for p in PAGE_CHANGES
+    return sorted(seen | ({"screens/flows.py", "screens/map.py"} & {p for p in PAGE_CHANGES
                                                                    if (REPO_ROOT / p).exists()}))
 
 
 def _variants(page: str) -> list[tuple[str, dict[str, str]]]:
     """(name, extra URL parameters) to time for a page: the flows page also with a comparison open."""
-    if page != "pages/flows.py":
+    if page != "screens/flows.py":
         return [(page, {})]
     from geo.flows import queries as flows
 

@@ -39,7 +39,7 @@ def link_to(page: str, label: str, icon: str, params: dict[str, str]) -> None:
     try:
         st.page_link(page, label=label, icon=icon, query_params=params)
     except StreamlitPageNotFoundError:  # this page run alone (a test, or a fresh server's first run)
-        st.markdown(f"[{label}](/{page.removeprefix('pages/').removesuffix('.py')}?{urlencode(params)})")
+        st.markdown(f"[{label}](/{page.removeprefix('screens/').removesuffix('.py')}?{urlencode(params)})")
 
 
 st.title(t("map.title", lang))
@@ -167,11 +167,11 @@ with panel_column:
         country = ident["country_iso3"]
         country_name = reference.country_name(country, lang)
         flows_link = {"lang": lang, "country": country, "type": ident["type"]}
-        link_to("pages/flows.py", t("panel.link.flows", lang, country=country_name,
+        link_to("screens/flows.py", t("panel.link.flows", lang, country=country_name,
                                     type=t(f"post_type.{ident['type']}", lang).lower()),
                 ":material/swap_horiz:", flows_link)
         if country in reference.CA4:
-            link_to("pages/infrastructure.py", t("panel.link.infrastructure", lang, country=country_name),
+            link_to("screens/infrastructure.py", t("panel.link.infrastructure", lang, country=country_name),
                     ":material/construction:", {"lang": lang, "country": country})
         st.table(ui.plain_table(post_profile_tables.facts_table(ident, lang)), hide_index=True)
 

@@ -147,10 +147,9 @@ def browser() -> Iterator[object]:
 def app_url(app_db_url: str, browser) -> Iterator[str]:
     """The app served by `streamlit run` on the session's seeded database (one server per test process).
 
-    Its entry page is opened once before any test: a fresh server's very first run of a deep link runs
-    that page alone (pages/-folder mode), so every test meets the same server state whichever test its
-    process runs first. That first-run case is tested on purpose, on servers of its own, in
-    test_guards_browser.py.
+    Its entry page is opened once before any test, so the first start's cost is not charged to whichever
+    test its process runs first. A fresh server's first request on each page is tested on purpose, on
+    servers of their own, in test_first_request_browser.py and test_guards_browser.py.
     """
     with running_app(app_db_url) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -30,7 +30,7 @@ def test_server_bench_uses_a_database_of_its_own(tmp_path: Path, monkeypatch: py
     lines = capsys.readouterr().out.strip().splitlines()
     assert LAST_LINE.fullmatch(lines[-1]), lines[-1]
     assert any(line.startswith("building ") for line in lines)
-    for page in ("pages/flows.py", "pages/flows.py comparing", "pages/map.py"):
+    for page in ("screens/flows.py", "screens/flows.py comparing", "screens/map.py"):
         timed = [line for line in lines if re.match(rf"page +{re.escape(page)} +p50", line)]
         assert len(timed) == 1 and TIMING.search(timed[0]), timed
     assert sum(1 for line in lines if line.startswith("query ") and TIMING.search(line)) >= 8

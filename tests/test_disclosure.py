@@ -329,7 +329,7 @@ def test_command_line_exports_are_public_unless_exact(sample: Engine, tmp_path: 
 def _flows_page(actor: Actor | None, exact: bool = False):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages/flows.py"), default_timeout=90)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/flows.py"), default_timeout=90)
     at.query_params.update({"lang": "en", "country": "GTM", "type": "air", "from": "2026-09", "to": "2026-09"})
     if actor is not None:
         at.session_state["actor"] = actor

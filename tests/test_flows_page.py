@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "pages" / "flows.py")
+PAGE = str(REPO / "screens" / "flows.py")
 
 COMBINATIONS = {
     "defaults": {},

@@ -1,7 +1,8 @@
 """Every restricted page guards itself: a fresh server's first request on a deep link, signed out.
 
-A new Streamlit server serves its very first run in the old pages/-folder mode: /admin runs pages/admin.py
-alone, without app.py's navigation or sign-in gate. So each case below starts its own server (the point
+A new Streamlit server once served its very first run in the old pages/-folder mode (/admin ran
+pages/admin.py alone, without app.py's navigation or sign-in gate); the scripts now live in screens/, but
+a page's safety must not depend on how it is reached. So each case below starts its own server (the point
 of the test) and makes that deep link its first request; the page must stop at its own `ui.guard`, with
 CA4_REQUIRE_LOGIN=1 and without.
 """
@@ -109,7 +110,7 @@ def test_restricted_page_first_on_a_fresh_server_shows_no_restricted_data(
         assert page.locator('input[type="file"]').count() == 0
     if require_login:  # nothing of any page beyond the sign-in form
         assert page.locator('[data-testid="stDataFrame"], [data-testid="stTabs"]').count() == 0
-        # run alone, the page still drew app.py's sidebar itself: the language switch and the way in
+        # the sidebar is there (drawn once): the language switch and the way in
         assert page.get_by_text("Language", exact=True).count() == 1
     if require_login or path in HEADINGS:  # the page stopped: the way in is offered right there
         assert page.get_by_text("Sign in", exact=True).count() >= 1

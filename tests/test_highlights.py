@@ -256,7 +256,7 @@ def test_cli_prints_what_the_overview_shows(app_env: str, lang: str, capsys, mon
 
     from views import highlights as view
 
-    at = AppTest.from_file(str(REPO / "pages/overview.py"), default_timeout=120)
+    at = AppTest.from_file(str(REPO / "screens/overview.py"), default_timeout=120)
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -231,7 +231,7 @@ def test_through_the_command_line(db: Database, tmp_path: Path, case_id: str) ->
 
 # ------------------------------------------------------------------------------------------ the import page
 def _import_page_with_upload() -> None:
-    """pages/data.py with st.file_uploader answering the file in session state (AppTest has no uploader)."""
+    """screens/data.py with st.file_uploader answering the file in session state (AppTest has no uploader)."""
     import io as _io
     import runpy
     from pathlib import Path
@@ -248,7 +248,7 @@ def _import_page_with_upload() -> None:
     original = st.file_uploader
     st.file_uploader = lambda *args, **kwargs: Upload()
     try:
-        runpy.run_path(str(Path.cwd() / "pages" / "data.py"), run_name="__main__")
+        runpy.run_path(str(Path.cwd() / "screens" / "data.py"), run_name="__main__")
     finally:  # the module is shared by every later test in this process: put the real uploader back
         st.file_uploader = original
 

@@ -19,9 +19,9 @@ PAGES = ["flows", "map", "overview", "infrastructure", "workshops", "projects", 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_url_parameters_never_show_a_traceback(app_env: str, page: str) -> None:
-    path = REPO / "pages" / f"{page}.py"
+    path = REPO / "screens" / f"{page}.py"
     if not path.exists():
-        pytest.skip(f"no pages/{page}.py")
+        pytest.skip(f"no screens/{page}.py")
     at = AppTest.from_file(str(path), default_timeout=120)
     for name, value in HOSTILE.items():
         at.query_params[name] = value
@@ -31,7 +31,7 @@ def test_hostile_url_parameters_never_show_a_traceback(app_env: str, page: str) 
 
 def test_the_reported_flows_link(app_env: str) -> None:
     """/flows?lang=en&top=%C2%B2 showed a traceback with server paths to a signed-out visitor."""
-    at = AppTest.from_file(str(REPO / "pages" / "flows.py"), default_timeout=120)
+    at = AppTest.from_file(str(REPO / "screens" / "flows.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.query_params["top"] = "²"
     at.run()

@@ -56,7 +56,7 @@ def test_the_command_line_prints_the_message_not_a_traceback(tmp_path: Path) -> 
     assert "CA4_IMPORT_MAX_MB" in done.stderr and "abc" in done.stderr
 
 
-@pytest.mark.parametrize("script", ["app.py", "pages/data.py", "pages/flows.py"])
+@pytest.mark.parametrize("script", ["app.py", "screens/data.py", "screens/flows.py"])
 def test_the_app_shows_the_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch, app_env: str,
                                                    script: str) -> None:
     monkeypatch.setenv("CA4_IMPORT_MAX_MB", "nan")

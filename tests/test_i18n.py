@@ -85,7 +85,7 @@ def test_a_missing_translation_or_placeholder_is_caught(tmp_path: Path) -> None:
 
 def test_keys_used_in_code_exist() -> None:
     """Every literal t("key", ...) in the code names a defined key."""
-    sources = [*REPO.glob("*.py"), *REPO.glob("pages/*.py"), *REPO.glob("views/*.py"), *REPO.glob("geo/**/*.py")]
+    sources = [*REPO.glob("*.py"), *REPO.glob("screens/*.py"), *REPO.glob("views/*.py"), *REPO.glob("geo/**/*.py")]
     used = set()
     for path in sources:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.+\-]+)["']""", path.read_text(encoding="utf-8")))
@@ -218,15 +218,15 @@ def test_pseudo_language_names_records_on_the_pages_that_show_them(pseudo_langua
     """The pages that show reference names run in the new language: translated names where the catalog has
     them (countries), Spanish where not (most component types), and no exception."""
     shown = {}
-    for page in ("pages/map.py", "pages/infrastructure.py", "pages/projects.py"):
+    for page in ("screens/map.py", "screens/infrastructure.py", "screens/projects.py"):
         at = AppTest.from_file(str(REPO / page), default_timeout=90)
         at.query_params["lang"] = "xx"
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert at.title[0].value.startswith("⟦"), page
         shown[page] = at
-    options = [str(o) for box in shown["pages/infrastructure.py"].multiselect for o in box.options]
+    options = [str(o) for box in shown["screens/infrastructure.py"].multiselect for o in box.options]
     assert "⟦Güátémálá⟧" in options  # a country named from the catalog
-    tables = shown["pages/projects.py"].table
+    tables = shown["screens/projects.py"].table
     cells = [str(v) for table in tables for v in table.value.to_numpy().ravel()]
     assert "Pasaporte centroamericano" in cells  # a project component with no translation: its Spanish name

@@ -17,7 +17,7 @@ from geo.upgrades import records as up
 from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "pages" / "infrastructure.py")
+PAGE = str(REPO / "screens" / "infrastructure.py")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "pages" / "map.py")
+PAGE = str(REPO / "screens" / "map.py")
 
 
 def page(**query: str) -> AppTest:

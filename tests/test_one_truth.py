@@ -20,7 +20,7 @@ TIMEOUT = 60
 
 
 def run(page: str, lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO / "screens" / page), default_timeout=TIMEOUT)
     at.query_params.update({"lang": lang, **params})
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -112,7 +112,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def page(name: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / name), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO / "screens" / name), default_timeout=TIMEOUT)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

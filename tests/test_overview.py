@@ -177,7 +177,7 @@ def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -
 
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages/overview.py"), default_timeout=90)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/overview.py"), default_timeout=90)
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
+PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "screens").glob("*.py") if not p.name.startswith("_"))
 TIMEOUT = 60
 
 
@@ -20,7 +20,7 @@ def run_page(path: str, **query: str) -> AppTest:
 
 
 def test_pages_are_listed() -> None:
-    assert "pages/map.py" in PAGES
+    assert "screens/map.py" in PAGES
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

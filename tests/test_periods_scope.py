@@ -20,7 +20,8 @@ from geo.overview import highlights as hl
 from geo.programme import returns as rt
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = [p for folder in ("geo", "pages", "views", "bench", "scripts", "tests") for p in (REPO / folder).rglob("*.py")
+SOURCES = [p for folder in ("geo", "screens", "views", "bench", "scripts", "tests")
+           for p in (REPO / folder).rglob("*.py")
            if p.name != "test_periods_scope.py"]  # this file names what it looks for
 SOURCES += [REPO / "app.py", REPO / "ui.py"]
 PERIOD_FUNCTIONS = ("add_months", "last_day", "month_param", "month_start", "months_between", "previous_period",
@@ -70,7 +71,7 @@ def test_no_page_builds_its_own_period() -> None:
     """A page's default period is periods.default_period (or the overview's, which is it over its months),
     never a hand-made "last 12 months"."""
     hand_made = re.compile(r"len\(months\)\s*-\s*\d+|date_range\(|replace\(day=1\)|relativedelta|- ?12\b")
-    for path in sorted((REPO / "pages").glob("*.py")):
+    for path in sorted((REPO / "screens").glob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not hand_made.search(text), (path.name, hand_made.search(text))
         if path.name in PERIOD_PAGES:
@@ -98,7 +99,7 @@ def test_the_ca4_is_defined_once() -> None:
 
 # ------------------------------------------------------------------ every page's defaults
 def _run(page: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=90)
+    at = AppTest.from_file(str(REPO / "screens" / page), default_timeout=90)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -78,7 +78,7 @@ def test_overview_links_to_the_slides_with_its_filters(app_env: str) -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages/overview.py"), default_timeout=90)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/overview.py"), default_timeout=90)
     at.query_params.update({"lang": "es", "country": "HND,NIC", "from": "2026-02", "to": "2026-05"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -103,7 +103,7 @@ def test_choropleth_is_offline_and_its_tooltip_holds_only_placeholders(engine) -
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_projects_page_in_both_languages(app_env: str, lang: str) -> None:
-    at = AppTest.from_file(str(REPO / "pages/projects.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO / "screens/projects.py"), default_timeout=90)
     at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -95,7 +95,7 @@ RAW = re.compile(r"\b(post_component|national_link|biometrics|None|True|False|na
 
 
 def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
-    at = AppTest.from_file(str(REPO / "pages/audit.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "screens/audit.py"), default_timeout=60)
     at.query_params["lang"] = "es"
     at.session_state["actor"] = Actor("ana", "editor")
     at.run()
@@ -118,7 +118,7 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
 
 
 def test_quality_tab_in_spanish_shows_no_codes(edited_db: str) -> None:
-    at = AppTest.from_file(str(REPO / "pages/data.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "screens/data.py"), default_timeout=60)
     at.query_params["lang"] = "es"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -30,7 +30,7 @@ from geo.i18n import (
 from tests.support import page_elements
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
+PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "screens").glob("*.py") if not p.name.startswith("_"))
 DAY = dt.date(2026, 11, 28)
 
 # Spain's decimal comma: "60,34 M", "36,8 %", "1.234,5" (a comma followed by one or two digits, then no digit).

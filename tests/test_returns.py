@@ -136,7 +136,7 @@ def _small_cell(url: str) -> tuple[dt.date, str]:
 
 def _projects_page(url: str, lang: str, actor: Actor | None = None, exact: bool = False) -> AppTest:
     month, country = _small_cell(url)
-    at = AppTest.from_file(str(REPO / "pages/projects.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO / "screens/projects.py"), default_timeout=90)
     at.query_params.update({"lang": lang, "from": f"{month:%Y-%m}", "to": f"{month:%Y-%m}", "country": country})
     if actor is not None:
         at.session_state["actor"] = actor

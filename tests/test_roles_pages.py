@@ -77,7 +77,7 @@ def test_a_viewer_cannot_write_through_any_function(tmp_path: Path, function) ->
 # ------------------------------------------------------------------------------------------ pages
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_viewer_gets_no_import_controls(app_env: str, lang: str) -> None:
-    at = run("pages/data.py", lang=lang)
+    at = run("screens/data.py", lang=lang)
     assert not at.exception
     assert t("data.viewer_no_import", lang) in texts(at, "info")
     assert not at.get("file_uploader")
@@ -90,7 +90,7 @@ def test_a_viewer_gets_no_import_controls(app_env: str, lang: str) -> None:
                          ids=["anonymous", "viewer", "editor"])
 def test_exact_assisted_returns_are_exported_to_staff_only(app_env: str, actor: Actor | None, offered: bool) -> None:
     """Counts below 5 are "<5" in public; the file with exact counts is not offered to the public."""
-    at = run("pages/data.py", actor)
+    at = run("screens/data.py", actor)
     assert not at.exception
     kinds = next(s for s in at.selectbox if s.key == "export_kind").options
     assert (t("data.kind.assistance", "en") in kinds) is offered
@@ -99,7 +99,7 @@ def test_exact_assisted_returns_are_exported_to_staff_only(app_env: str, actor: 
 
 
 def test_an_editor_gets_the_upload_form(app_env: str) -> None:
-    at = run("pages/data.py", EDITOR)
+    at = run("screens/data.py", EDITOR)
     assert not at.exception
     assert len(at.get("file_uploader")) == 1
     labels = [b.label for b in at.button]
@@ -107,7 +107,7 @@ def test_an_editor_gets_the_upload_form(app_env: str) -> None:
 
 
 def test_export_download_and_quality_panel(app_env: str) -> None:
-    at = run("pages/data.py")
+    at = run("screens/data.py")
     next(b for b in at.button if b.label == t("data.prepare", "en")).click().run()
     assert not at.exception
     assert at.get("download_button"), "no download after preparing the file"
@@ -117,7 +117,7 @@ def test_export_download_and_quality_panel(app_env: str) -> None:
 
 @pytest.mark.parametrize("actor", [None, Actor("v", "viewer"), EDITOR], ids=["anonymous", "viewer", "editor"])
 def test_admin_page_is_for_admins_only(app_env: str, actor: Actor | None) -> None:
-    at = run("pages/admin.py", actor)
+    at = run("screens/admin.py", actor)
     assert not at.exception
     assert t("guard.admin_only", "en") in texts(at, "warning")
     assert not at.dataframe
@@ -127,7 +127,7 @@ def test_admin_page_is_for_admins_only(app_env: str, actor: Actor | None) -> Non
 
 def test_an_admin_adds_a_user_on_the_page(app_env: str) -> None:
     name = f"page-{uuid.uuid4().hex[:8]}"
-    at = run("pages/admin.py", ADMIN)
+    at = run("screens/admin.py", ADMIN)
     assert not at.exception
     form_inputs = [w for w in at.text_input if w.label in (t("admin.name", "en"),
                                                             t("admin.password", "en", n=10))]
@@ -140,14 +140,14 @@ def test_an_admin_adds_a_user_on_the_page(app_env: str) -> None:
 
 @pytest.mark.parametrize("actor", [None, Actor("v", "viewer")], ids=["anonymous", "viewer"])
 def test_audit_log_hidden_from_viewers(app_env: str, actor: Actor | None) -> None:
-    at = run("pages/audit.py", actor)
+    at = run("screens/audit.py", actor)
     assert not at.exception
     assert t("guard.editor_only", "en") in texts(at, "warning")
     assert not at.dataframe and not at.selectbox
 
 
 def test_audit_log_filters(app_env: str) -> None:
-    at = run("pages/audit.py", EDITOR, lang="es")
+    at = run("screens/audit.py", EDITOR, lang="es")
     assert not at.exception
     assert at.dataframe  # the first-start seed is logged
     action = next(s for s in at.selectbox if s.label == t("audit.action", "es"))

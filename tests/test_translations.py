@@ -16,8 +16,8 @@ from geo.i18n import LANGUAGES, STRINGS, fmt_date, fmt_month, fmt_number, t
 from tests.support import page_elements
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "pages").glob("*.py") if not p.name.startswith("_"))
-SOURCES = [*sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "pages").glob("*.py")),
+PAGES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "screens").glob("*.py") if not p.name.startswith("_"))
+SOURCES = [*sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "screens").glob("*.py")),
            REPO / "app.py", REPO / "ui.py"]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_+\-]+)+)["']""")
 
@@ -133,7 +133,7 @@ def test_the_leak_detector_finds_an_english_label(app_env: str, tmp_path: Path) 
 
 
 def test_kpi_frames_in_spanish_use_spanish_number_format(app_env: str) -> None:
-    at = run_page("pages/overview.py", "es")
+    at = run_page("screens/overview.py", "es")
     values = [m.value for m in at.metric]
     assert values and not any(re.search(r"\d,\d{1,2}( |$)", v) for v in values)  # no 60,34 M / 36,8 %
     big = [v for v in values if re.fullmatch(r"\d{1,3}(,\d{3})+|\d{2,3}\.\d{2} M", v)]

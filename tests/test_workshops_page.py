@@ -21,7 +21,7 @@ from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 from tests.support import copy_sqlite
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "pages" / "workshops.py")
+PAGE = str(REPO / "screens" / "workshops.py")
 
 
 def page(tab: str | None = None, **query: str) -> AppTest:
@@ -214,8 +214,7 @@ def test_workshops_page_in_the_browser(browser, app_url: str) -> None:
     outside: list[str] = []
     local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
     page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
-    # The entry page first: a server's very first session opened on a sub-page URL runs that page
-    # without app.py (Streamlit then lists pages/ itself), so start where a user starts.
+    # The entry page first, where a user starts.
     page.goto(f"{url}/?lang=en")
     wait_idle(page)
     page.goto(f"{url}/workshops?lang=en&from=2024-01&to=2026-12")

@@ -56,7 +56,7 @@ h2 { font-size: 2.2rem !important; color: #0B1F33 !important; }
 PROJECTOR_POST_LABELS = placement.LabelStyle(size_px=19.0)
 PROJECTOR_COUNTRY_LABELS = placement.LabelStyle(size_px=21.0, char_em=0.82)
 # The map's canvas on a 1920×1080 slide, in CSS pixels: the map slide's [4, 1] column and the coverage
-# slide's [3, 2] column (the page's padding taken off), at the heights pages/present.py gives the decks.
+# slide's [3, 2] column (the page's padding taken off), at the heights screens/present.py gives the decks.
 MAP_SLIDE_CANVAS = (1440.0, 720.0)
 COVERAGE_SLIDE_CANVAS = (1040.0, 600.0)
 LABEL_INK = [11, 31, 51]
