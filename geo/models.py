@@ -438,6 +438,7 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    countries: Mapped[str | None] = mapped_column(String(64))  # ISO3 codes, comma separated; empty: the region
 
 
 class AuditEntry(Base):
@@ -456,6 +457,7 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(String(64))  # the countries the actor was limited to (None: region)
 
 
 class DatasetState(Base):
@@ -467,6 +469,20 @@ class DatasetState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(200))
     seed: Mapped[int | None] = mapped_column(Integer)
+
+
+class DatasetLoad(Base):
+    """One load of a dataset (a seed or an import): source file, who, when, rows (geo/datasets.py)."""
+
+    __tablename__ = "dataset_loads"
+    __table_args__ = (Index("ix_dataset_loads_kind_loaded_at", "kind", "loaded_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(80))
+    rows: Mapped[int] = mapped_column(Integer)
 
 
 class ServerSecret(Base):
