@@ -1,7 +1,7 @@
 """per-country editing scope, the scope in the audit log, and one row per dataset load
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04 20:30:00
 
 users.countries: the countries an editor may change (ISO3 codes separated by commas; empty: the whole region).
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
