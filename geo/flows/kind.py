@@ -147,4 +147,4 @@ def export_rows(conn: Connection) -> ExportRows:
 
 KIND = RecordKind("flows", FLOWS, checks=checks, export_rows=export_rows,
                   bulk_writer=lambda conn, ctx, write, present: FlowWriter(conn, ctx.post_ids, write, present),
-                  chunked=True)
+                  chunked=True, staff_only_columns=("unaccompanied_minors",))

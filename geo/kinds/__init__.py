@@ -82,6 +82,11 @@ class RecordKind:
     # spec's columns (those it knows); None: the kind's rules run on the merged row in its save function only.
     stored_rows: Callable[[Connection, Context], pd.DataFrame] | None = None
     chunked: bool = False  # read, checked and written in chunks (large files)
+    located: bool = True  # its rows carry a point (their own, or their post's): GeoJSON/GPKG geometry
+    # Exact counts of vulnerable people (geo.disclosure): a kind exported only exact (to staff), and the
+    # columns a public file of the kind leaves out.
+    exact_only: bool = False
+    staff_only_columns: tuple[str, ...] = ()
 
 
 def get(name: str) -> RecordKind:

@@ -48,4 +48,4 @@ def export_rows(conn: Connection) -> ExportRows:
 
 
 KIND = RecordKind("assistance", ASSISTANCE, checks=checks, export_rows=export_rows, save_row=save_row,
-                  columns_of={"project_id": ("project_code",)})
+                  columns_of={"project_id": ("project_code",)}, located=False, exact_only=True)
