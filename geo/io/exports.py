@@ -1,6 +1,7 @@
 """Exports of every data kind as CSV (optionally with an HXL hashtag row), XLSX, GeoJSON and GeoPackage.
 
-Columns are the import columns of geo.io.imports (one definition), so an exported file imports back as is.
+Columns are the import columns of each kind (its fields, geo.kinds), so an exported file imports back as is;
+the rows come from the kind's own export query (RecordKind.export_rows): this module knows formats, not kinds.
 Output is deterministic: the same database gives byte-identical files (rows in key order, fixed number
 formats, fixed timestamps inside XLSX and GeoPackage), which makes the round trip testable.
 Points are WGS84 lon/lat (EPSG:4326); GeoPackages open in QGIS.
@@ -22,25 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from geo import kinds
 from geo.access.auth import Actor
 from geo.io.parsers import FORMULA_START, looks_like_formula
 from geo.io.schema import FORMATS, KindSpec
 from geo.kinds import KINDS
-from geo.models import (
-    AGENCIES,
-    SEXES,
-    AssistedReturn,
-    FlowCount,
-    Post,
-    PostComponent,
-    Project,
-    Workshop,
-    WorkshopParticipants,
-    WorkshopPost,
-)
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -50,8 +39,6 @@ MEDIA_TYPES = {
 }
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # inside XLSX zips and GeoPackage metadata: files depend on data only
 FIXED_ISO = "2000-01-01T00:00:00Z"
-# Columns a point geometry carries in GeoJSON / GeoPackage (not repeated as properties).
-POINT_COLUMNS = {"posts": ("lon", "lat"), "workshops": ("venue_lon", "venue_lat")}
 
 
 _TEXT_TYPES = ("text", "code", "codes")  # free text; numbers, dates and choices cannot begin like a formula
@@ -67,79 +54,9 @@ def export_records(engine: Engine, kind: str) -> tuple[list[dict[str, Any]], lis
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     with engine.connect() as conn:
-        if kind == "posts":
-            rows = [dict(r) for r in conn.execute(
-                select(*(getattr(Post, n) for n in kinds.spec("posts").names)).order_by(Post.code)).mappings()]
-            points = [_point(r["lon"], r["lat"]) for r in rows]
-        elif kind == "upgrades":
-            fields = [n for n in kinds.spec("upgrades").names if n not in ("post_code", "project_code")]
-            result = conn.execute(
-                select(Post.code.label("post_code"), Project.code.label("project_code"), Post.lon, Post.lat,
-                       *(getattr(PostComponent, n) for n in fields))
-                .join(Post, Post.id == PostComponent.post_id)
-                .outerjoin(Project, Project.id == PostComponent.project_id)
-                .order_by(Post.code, PostComponent.component_code)
-            ).mappings().all()
-            points = [_point(r["lon"], r["lat"]) for r in result]
-            rows = [dict(r) for r in result]
-        elif kind == "workshops":
-            rows, points = _workshop_records(conn)
-        elif kind == "flows":
-            fields = [n for n in kinds.spec("flows").names if n != "post_code"]
-            result = conn.execute(
-                select(Post.code.label("post_code"), Post.lon, Post.lat, *(getattr(FlowCount, n) for n in fields))
-                .join(Post, Post.id == FlowCount.post_id)
-                .order_by(FlowCount.day, Post.code, FlowCount.direction, FlowCount.nationality, FlowCount.sex,
-                          FlowCount.age_band, FlowCount.prev_country, FlowCount.next_country)
-            ).mappings().all()
-            points = [_point(r["lon"], r["lat"]) for r in result]
-            rows = [dict(r) for r in result]
-        else:
-            result = conn.execute(
-                select(AssistedReturn.month, AssistedReturn.country_iso3, AssistedReturn.category,
-                       AssistedReturn.count, Project.code.label("project_code"), AssistedReturn.is_sample)
-                .outerjoin(Project, Project.id == AssistedReturn.project_id)
-                .order_by(AssistedReturn.month, AssistedReturn.country_iso3, AssistedReturn.category)
-            ).mappings().all()
-            rows = [dict(r) for r in result]
-            points = [None] * len(rows)
+        rows, points = kinds.get(kind).export_rows(conn)
     names = kinds.spec(kind).names
     return [{n: r.get(n) for n in names} for r in rows], points
-
-
-def _point(lon: object, lat: object) -> tuple[float, float] | None:
-    return None if lon is None or lat is None else (float(lon), float(lat))
-
-
-def _workshop_records(conn) -> tuple[list[dict[str, Any]], list[tuple[float, float] | None]]:
-    spec = kinds.spec("workshops")
-    own = [n for n in spec.names if n not in ("project_code", "posts") and not n.startswith("participants_")]
-    result = conn.execute(
-        select(Workshop.id, Project.code.label("project_code"), *(getattr(Workshop, n) for n in own))
-        .outerjoin(Project, Project.id == Workshop.project_id)
-        .order_by(Workshop.code)
-    ).mappings().all()
-    parts: dict[int, dict[str, int]] = {}
-    for workshop_id, agency, sex, count in conn.execute(
-            select(WorkshopParticipants.workshop_id, WorkshopParticipants.agency, WorkshopParticipants.sex,
-                   WorkshopParticipants.count)):
-        parts.setdefault(workshop_id, {})[f"participants_{agency}_{sex}"] = int(count)
-    attended: dict[int, list[str]] = {}
-    for workshop_id, code in conn.execute(
-            select(WorkshopPost.workshop_id, Post.code).join(Post, Post.id == WorkshopPost.post_id)):
-        attended.setdefault(workshop_id, []).append(code)
-    rows, points = [], []
-    for r in result:
-        row = dict(r)
-        counts = parts.get(row["id"], {})
-        for agency in AGENCIES:
-            for sex in SEXES:
-                name = f"participants_{agency}_{sex}"
-                row[name] = counts.get(name, 0)
-        row["posts"] = tuple(sorted(attended.get(row["id"], [])))
-        rows.append(row)
-        points.append(_point(row["venue_lon"], row["venue_lat"]))
-    return rows, points
 
 
 def export_frame(engine: Engine, kind: str) -> pd.DataFrame:
@@ -261,13 +178,13 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 
 def _properties(spec: KindSpec) -> list[tuple[str, str]]:
-    skip = set(POINT_COLUMNS.get(spec.kind, ()))
+    skip = set(spec.point or ())  # a point geometry carries these: not repeated as properties
     return [(f.name, f.type) for f in spec.fields if f.name not in skip]
 
 
 def to_geojson(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float] | None], spec: KindSpec) -> bytes:
-    """RFC 7946 GeoJSON, one feature per line. Posts and workshop venues are the points themselves;
-    upgrades and flows carry their post's point for mapping; assisted returns have no geometry."""
+    """RFC 7946 GeoJSON, one feature per line. A kind's point is its own (spec.point) or its post's, for
+    mapping; a row without one has a null geometry."""
     columns = _properties(spec)
     lines = []
     for row, point in zip(rows, points, strict=True):
@@ -282,8 +199,10 @@ def to_geojson(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, flo
     return (head + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
-def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float] | None], spec: KindSpec) -> bytes:
-    """A GeoPackage layer named after the kind: points in EPSG:4326 (QGIS opens it), or a plain table."""
+def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float] | None], spec: KindSpec,
+            located: bool = True) -> bytes:
+    """A GeoPackage layer named after the kind: points in EPSG:4326 (QGIS opens it), or a plain table when
+    the kind's rows carry no point (`located` False)."""
     import geopandas as gpd
     import pyogrio
     import shapely
@@ -301,7 +220,7 @@ def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float]
             frame[name] = pd.to_numeric(frame[name]).astype("float64")
         elif type_ == "bool":
             frame[name] = frame[name].map(lambda v: None if v is None else bool(v)).astype("boolean")
-    if spec.kind != "assistance":
+    if located:
         geometry = [None if p is None else shapely.Point(p) for p in points]
         frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
     with tempfile.TemporaryDirectory() as folder:
@@ -318,7 +237,7 @@ def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float]
 # Kinds whose exact counts are not for the public: assisted returns hold counts below 5 that every public
 # view shows as "<5" (geo.programme.returns). Their file export is for signed-in staff; the public downloads the
 # suppressed tables of the projects page instead.
-STAFF_ONLY_KINDS = ("assistance",)
+STAFF_ONLY_KINDS = tuple(k for k in KINDS if kinds.get(k).exact_only)  # each kind says
 
 
 def exportable_kinds(actor: Actor | None) -> tuple[str, ...]:
@@ -334,13 +253,17 @@ def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> b
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     rows, points = export_records(engine, kind)
     spec = kinds.spec(kind)
-    if fmt == "csv":
-        return to_csv(rows, spec, hxl=hxl)
-    if fmt == "xlsx":
-        return to_xlsx(rows, spec)
-    if fmt == "geojson":
-        return to_geojson(rows, points, spec)
-    return to_gpkg(rows, points, spec)
+    located = kinds.get(kind).located
+    return _WRITERS[fmt](rows, points, spec, hxl, located)
+
+
+# One writer per format: (rows, points, spec, hxl, located) -> bytes
+_WRITERS = {
+    "csv": lambda rows, points, spec, hxl, located: to_csv(rows, spec, hxl=hxl),
+    "xlsx": lambda rows, points, spec, hxl, located: to_xlsx(rows, spec),
+    "geojson": lambda rows, points, spec, hxl, located: to_geojson(rows, points, spec),
+    "gpkg": lambda rows, points, spec, hxl, located: to_gpkg(rows, points, spec, located),
+}
 
 
 __all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "STAFF_ONLY_KINDS", "export_bytes", "export_frame", "export_records",
