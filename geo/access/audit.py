@@ -57,7 +57,7 @@ def record_changes(
     when = at or now()
     rows = [
         {"at": when, "username": actor.username, "action": action, "entity": entity, "entity_key": key,
-         "field": field, "old_value": as_text(old), "new_value": as_text(new)}
+         "field": field, "old_value": as_text(old), "new_value": as_text(new), "scope": actor.scope_text}
         for field, (old, new) in changes.items()
     ]
     if rows:
@@ -71,7 +71,7 @@ def record_event(
     """One summary row, e.g. an import with its counts."""
     target.execute(insert(AuditEntry), {
         "at": now(), "username": actor.username, "action": action, "entity": entity, "entity_key": key,
-        "details": details,
+        "details": details, "scope": actor.scope_text,
     })
 
 

@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Engine, false, insert, select, update
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from geo.access.audit import as_text, changed_fields, now, record_changes
-from geo.access.auth import Actor, require
+from geo.access.auth import Actor, may_change, require
+from geo.access.countries import record_countries
 from geo.db import session_scope
 
 
@@ -89,6 +90,20 @@ def lock_for_write(target: Connection | Session, model: type) -> None:
         target.execute(update(table).where(false()).values(**{table.c.keys()[0]: table.c[table.c.keys()[0]]}))
 
 
+def refuse_out_of_scope(target: Connection | Session, actor: Actor, stored: Mapping[str, Any] | None,
+                        merged: Mapping[str, Any]) -> None:
+    """The per-country rule on a record as stored and as it would be saved (so a record is neither changed
+    outside the actor's countries nor moved out of them): ValidationFailed on the deciding column."""
+    if actor.regional:
+        return
+    for row in (stored, merged):
+        column, countries = record_countries(target, row)
+        if row is not None and not may_change(actor, countries):
+            raise ValidationFailed({column or "key": ("edit.err.out_of_scope",
+                                                      {"scope": ", ".join(actor.countries),
+                                                       "countries": ", ".join(sorted(countries)) or "-"})})
+
+
 def save_record(
     target: Connection | Session, actor: Actor, model: type, where: Mapping[str, object], given: Mapping[str, object],
     *, entity: str, key: str, mode: str = "upsert", defaults: Mapping[str, object] | None = None,
@@ -125,6 +140,7 @@ def save_record(
         raise stale_edit(stored, entity, key, seen, given)
     fields = {k: v for k, v in given.items() if k in columns and k not in ("id", "version")}
     merged = {**(stored if stored is not None else {**dict(where), **(defaults or {})}), **fields}
+    refuse_out_of_scope(target, actor, stored, merged)
     problems = dict(validate(stored, merged)) if validate is not None else {}
     if stored is None:  # a new record needs every value its table requires
         for column in table.c:

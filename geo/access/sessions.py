@@ -25,7 +25,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, insert, select, update
 
 from geo.access.audit import now as utc_now
-from geo.access.auth import Actor
+from geo.access.auth import Actor, parse_countries
 from geo.access.keys import server_key
 from geo.models import SignInSession, User
 
@@ -91,13 +91,14 @@ def verify(engine: Engine, token: str | None, *, clock: Callable[[], dt.datetime
         return None
     with engine.connect() as conn:
         row = conn.execute(
-            select(User.username, User.role, User.active, SignInSession.expires_at, SignInSession.revoked_at)
+            select(User.username, User.role, User.active, User.countries, SignInSession.expires_at,
+                   SignInSession.revoked_at)
             .join(User, User.id == SignInSession.user_id)
             .where(SignInSession.id_hash == _id_hash(token_id))
         ).mappings().first()
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= at or not row["active"]:
         return None
-    return Actor(row["username"], row["role"])
+    return Actor(row["username"], row["role"], parse_countries(row["countries"]))
 
 
 def seconds_left(token: str | None, *, clock: Callable[[], dt.datetime] = utc_now) -> int:

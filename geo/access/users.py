@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from geo.access.audit import now as utc_now
 from geo.access.audit import record_changes
-from geo.access.auth import Actor, require
+from geo.access.auth import Actor, parse_countries, require
 from geo.models import ROLES, User
 
 FREE_ATTEMPTS = 3
@@ -117,7 +117,7 @@ def sign_in(engine: Engine, name: str, password: str, *, clock: Callable[[], dt.
         values["password_hash"] = hash_password(password)
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user["id"]).values(**values))
-    return SignIn(Actor(user["username"], user["role"]))
+    return SignIn(Actor(user["username"], user["role"], parse_countries(user["countries"])))
 
 
 def _claim_attempt(engine: Engine, user_id: int, seen: int, at: dt.datetime) -> bool:
@@ -152,21 +152,56 @@ def authenticate(engine: Engine, name: str, password: str, *, clock: Callable[[]
 
 
 # ------------------------------------------------------------------------------------------ management
-def create_user(engine: Engine, actor: Actor, name: str, role: str, password: str) -> None:
+def _check_countries(countries: tuple[str, ...] | str | None) -> str | None:
+    """A scope as stored ('GTM,SLV'), checked: CA4 countries only; None (or empty) is the whole region."""
+    from geo.reference import CA4
+
+    codes = parse_countries(countries if isinstance(countries, str) or countries is None else ",".join(countries))
+    if any(c not in CA4 for c in codes):
+        raise UserError("users.err.countries")
+    return ",".join(codes) or None
+
+
+def create_user(engine: Engine, actor: Actor, name: str, role: str, password: str,
+                countries: tuple[str, ...] | str | None = None) -> None:
+    """A new user; `countries` limits an editor to those CA4 countries (none: the whole region)."""
     require(actor, "admin", "add users")
     name = _check_name(name)
     _check_role(role)
     _check_password(password)
+    scope = _check_countries(countries)
     with engine.begin() as conn:
         if conn.execute(select(User.id).where(func.lower(User.username) == name.lower())).first():
             raise UserError("users.err.exists")
         conn.execute(insert(User), {"username": name, "password_hash": hash_password(password), "role": role,
-                                    "active": True, "failed_attempts": 0, "created_at": utc_now()})
-        record_changes(conn, actor, ENTITY, name, "create", {"role": (None, role), "active": (None, True)})
+                                    "active": True, "failed_attempts": 0, "created_at": utc_now(), "countries": scope})
+        record_changes(conn, actor, ENTITY, name, "create", {"role": (None, role), "active": (None, True),
+                                                             "countries": (None, scope or "")})
+
+
+def set_countries(engine: Engine, actor: Actor, name: str, countries: tuple[str, ...] | str | None) -> None:
+    """Change a user's country scope (none: the whole region)."""
+    require(actor, "admin", "change a user's countries")
+    scope = _check_countries(countries)
+    with engine.begin() as conn:
+        user = _user(conn, name)
+        if (user["countries"] or None) == scope:
+            return
+        conn.execute(update(User).where(User.id == user["id"]).values(countries=scope))
+        record_changes(conn, actor, ENTITY, name, "update", {"countries": (user["countries"] or "", scope or "")})
+
+
+def actor_of(engine: Engine, name: str) -> Actor:
+    """The actor an active user acts as (role and country scope): for `python -m geo import --user NAME`."""
+    with engine.connect() as conn:
+        user = _user(conn, name)
+    if not user["active"]:
+        raise UserError("users.err.disabled")
+    return Actor(user["username"], user["role"], parse_countries(user["countries"]))
 
 
 def _user(conn, name: str):
-    user = conn.execute(select(User.id, User.username, User.role, User.active)
+    user = conn.execute(select(User.id, User.username, User.role, User.active, User.countries)
                         .where(User.username == name)).mappings().first()
     if user is None:
         raise UserError("users.err.unknown")
@@ -224,5 +259,5 @@ def reset_failures(engine: Engine, actor: Actor, name: str) -> None:
 def users_frame(engine: Engine) -> pd.DataFrame:
     """Users without their password hashes."""
     with engine.connect() as conn:
-        return pd.read_sql(select(User.username, User.role, User.active, User.failed_attempts, User.last_failed_at,
-                                  User.created_at).order_by(User.username), conn)
+        return pd.read_sql(select(User.username, User.role, User.countries, User.active, User.failed_attempts,
+                                  User.last_failed_at, User.created_at).order_by(User.username), conn)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from geo.access.auth import may_change
 from geo.flows.fields import FLOWS, NATIONALITY_CODES
 from geo.flows.writer import FlowWriter
 from geo.io.checks import Parsed, dates_in_range, exists
@@ -36,6 +37,7 @@ def check_flows(parsed: Parsed, ctx: Context, out: _Collector, seen: FlowKeys | 
     for name in ("prev_country", "next_country"):
         frame[name] = frame[name].where(frame[name].notna(), "")
     exists(parsed, "post_code", ctx.post_ids, out, "data.err.unknown_post")
+    out_of_scope(parsed, ctx, out)
     for name in ("nationality", "prev_country", "next_country"):  # any country of the world, none made up
         exists(parsed, name, NATIONALITY_CODES | {""}, out, "data.err.unknown_iso3")
     dates_in_range(parsed, "day", out)
@@ -50,6 +52,23 @@ def check_flows(parsed: Parsed, ctx: Context, out: _Collector, seen: FlowKeys | 
     # Last, on the rows that passed every other rule: their codes are known, so each key packs into one
     # integer (FlowKeys), and the keys of a whole file fit in a few MB whatever the chunking.
     (seen or FlowKeys(ctx)).report_duplicates(parsed, out)
+
+
+def out_of_scope(parsed: Parsed, ctx: Context, out: _Collector) -> None:
+    """The per-country rule (geo.access.auth.may_change) on each row's post: a scoped editor's file with a
+    row of another country's post is refused at that row (flows have no form: this is their write path's)."""
+    actor = ctx.actor
+    if actor is None or actor.regional:
+        return
+    country_of = dict(zip(ctx.posts["code"], ctx.posts["country_iso3"], strict=True))
+    countries = parsed.frame["post_code"].map(country_of)
+    outside = (countries.notna() & ~countries.isin(set(actor.countries))).to_numpy()
+    for position in np.flatnonzero(outside).tolist():
+        if position in parsed.bad or may_change(actor, {countries.iloc[position]}):
+            continue
+        out.add(int(parsed.rows.iloc[position]), parsed.labels.get("post_code", "post_code"), "edit.err.out_of_scope",
+                scope=", ".join(actor.countries), countries=countries.iloc[position])
+        parsed.bad.add(position)
 
 
 _DAY_ZERO = dt.date(1900, 1, 1)  # parse_date accepts 1900-2100: a day number fits in 17 bits

@@ -92,6 +92,10 @@ STRINGS = {
         "es": "Esta página es para editores y administradores: inicie sesión con una cuenta de editor.",
         "en": "This page is for editors and administrators: sign in with an editor account."},
     "edit.someone": {"es": "otra persona", "en": "someone else"},
+    "edit.err.out_of_scope": {
+        "es": "fuera de su ámbito: usted edita registros de {scope}; este es de {countries}.",
+        "en": "outside your scope: you edit records of {scope}; this one is of {countries}.",
+    },
     "edit.err.exists": {"es": "ya existe un registro con esta clave.", "en": "a record with this key already exists."},
     "guard.admin_only": {"es": "Esta página es solo para administradores.",
                          "en": "This page is for administrators only."},

@@ -124,7 +124,7 @@ def _import(engine: Engine, actor: Actor, unit: RecordKind, data: bytes | Binary
         with engine.begin() as conn:
             if not dry_run:
                 _one_import_at_a_time(conn, kind)
-            ctx = load_context(conn)
+            ctx = load_context(conn, actor)
             if unit.stored_rows is not None:  # before any rule runs: a partial file's rows made whole
                 _merge_stored(parsed, unit.stored_rows(conn, ctx), spec, present)
             unit.checks(ctx)(parsed, out)
@@ -201,7 +201,7 @@ def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes 
             if not dry_run:
                 _one_import_at_a_time(conn, kind)
             with _bulk_writing(conn):
-                ctx = load_context(conn)
+                ctx = load_context(conn, actor)
                 state = _ChunkChecks(spec, unit.checks(ctx), check_out)
                 writer: kinds.BulkWriter | None = None
                 try:

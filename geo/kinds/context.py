@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from geo.access.auth import Actor
 from geo.models import ComponentType, Country, Post, Project
 
 
@@ -18,13 +19,14 @@ class Context:
     posts: pd.DataFrame  # id, code, name, country_iso3, type, crossing_code, neighbour_iso3, road, lon, lat
     components: set[str]
     projects: dict[str, int]
+    actor: Actor | None = None  # who imports: bulk kinds (flows) apply the per-country rule with it
 
     @property
     def post_ids(self) -> dict[str, int]:
         return dict(zip(self.posts["code"], self.posts["id"].astype(int), strict=True))
 
 
-def load_context(conn: Connection) -> Context:
+def load_context(conn: Connection, actor: Actor | None = None) -> Context:
     query = select(Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code,
                    Post.neighbour_iso3, Post.road, Post.lon, Post.lat)
     # A plain DataFrame from the rows: pd.read_sql costs ~10 ms of version checks per call
@@ -34,4 +36,5 @@ def load_context(conn: Connection) -> Context:
         posts=posts,
         components=set(conn.execute(select(ComponentType.code)).scalars()),
         projects=dict(conn.execute(select(Project.code, Project.id)).all()),
+        actor=actor,
     )
