@@ -18,18 +18,13 @@ def main() -> None:
     lang = ui.lang()
     ui.check_settings()  # an unusable setting: its message, not a traceback
 
-    with st.spinner(t("app.first_start", lang)):
-        try:
-            ui.engine()
-        except Exception as error:
-            st.error(t("app.db_error", lang, error=type(error).__name__))
-            st.stop()
+    ui.database_or_stop(lang)  # unusable: one message naming host, port, database; retried by itself
 
     # Presentation mode (?present=1): the slides page alone, with no sidebar, menus or navigation
     # (when sign-in is required, only after signing in).
     if ui.present_mode() and not ui.sign_in_required():
         st.session_state[ui.THROUGH_APP] = True  # no sidebar in presentation mode, by design
-        ui.navigation(lang).run()
+        ui.run_page(ui.navigation(lang), lang)
         st.stop()
 
     ui.shell_sidebar(lang)
@@ -42,7 +37,7 @@ def main() -> None:
         st.info(t("signin.required", lang), icon=":material/lock:")
         st.stop()
     st.session_state[ui.THROUGH_APP] = True  # the page's guard knows app.py drew the sidebar this run
-    navigation.run()
+    ui.run_page(navigation, lang)
 
 
 if __name__ == "__main__":

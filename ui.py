@@ -30,6 +30,76 @@ def engine() -> Engine:
     return _ready_engine(settings().database_url)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_or_stop(language: str, *, declare_navigation: bool = True) -> Engine:
+    """THE database check of every run (app.py's, and a page's run alone): the ready engine, or the one
+    message of geo.db_status (where the database is, what failed; never the password or a traceback) and
+    stop. The first start migrates and fills the database under a spinner; an engine failing later (the
+    server stopped) is found by one `SELECT 1` a run. Nothing failed is cached, and the message page asks
+    the database again every DATABASE_RETRY_SECONDS, so the app opens by itself once it answers.
+
+    `declare_navigation`: app.py declares the navigation (hidden) before stopping, so the page the URL
+    names is still the one shown once the database is back."""
+    from geo.db_status import check
+
+    url = settings().database_url
+    try:
+        with st.spinner(t("app.first_start", language)):
+            ready = _ready_engine(url)
+        check(ready)
+        return ready
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        if declare_navigation:
+            navigation(language, menu=False)
+        show_database_problem(error, language)
+        st.stop()
+        raise  # st.stop() does not return
+
+
+def is_database_error(error: BaseException) -> bool:
+    """An error that means the database is unusable (geo.db_status), also a migration that cannot run."""
+    from alembic.util.exc import CommandError
+
+    from geo.db_status import is_database_error as database_error
+
+    return isinstance(error, CommandError) or database_error(error)
+
+
+def show_database_problem(error: BaseException, language: str) -> None:
+    """The one message for a database that cannot be used, and the retry that reopens the app."""
+    from geo.db_status import classify
+
+    st.error(plain(classify(error, settings().database_url).message(language)), icon=":material/database:")
+    st.caption(t("db.err.retry", language, seconds=DATABASE_RETRY_SECONDS))
+    _retry_database(settings().database_url)
+
+
+def run_page(page: Any, language: str) -> None:
+    """Run the page st.navigation chose; a database that goes away (or loses its schema) while it runs
+    ends it with the one message, not a traceback."""
+    try:
+        page.run()
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        show_database_problem(error, language)
+
+
+@st.fragment(run_every=DATABASE_RETRY_SECONDS)
+def _retry_database(url: str) -> None:
+    from geo.db_status import check
+
+    try:
+        check(get_engine(url))
+    except Exception:
+        return
+    st.rerun(scope="app")
+
+
 # ---------------------------------------------------------------- cached reads (one cache rule)
 Loader = TypeVar("Loader", bound=Callable[..., Any])
 _LOADERS: dict[str, Callable[..., Any]] = {}
@@ -284,6 +354,7 @@ PAGES = (
     ("screens/infrastructure.py", "nav.infrastructure", ":material/construction:", "infrastructure"),
     ("screens/workshops.py", "nav.workshops", ":material/school:", "workshops"),
     ("screens/projects.py", "nav.projects", ":material/folder_open:", "projects"),
+    ("screens/alerts.py", "nav.alerts", ":material/notifications:", "alerts"),
     ("screens/data.py", "nav.data", ":material/upload_file:", "data"),
     ("screens/audit.py", "nav.audit", ":material/history:", "audit"),
     ("screens/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin"),
@@ -299,7 +370,7 @@ def page_config() -> None:
     st.set_page_config(page_title="CA4 Border Monitor", page_icon=str(root / "assets" / "icon.png"), layout="wide")
 
 
-def navigation(language: str):
+def navigation(language: str, *, menu: bool = True):
     """THE app's navigation: app.py declares it and runs the page it returns.
 
     Every request goes through it, a fresh server's first one too: the page scripts live in screens/, not
@@ -313,19 +384,22 @@ def navigation(language: str):
     The slides' page is in every navigation, out of the menu, at /present: a link to it always resolves
     (a default page answers only at "/", so /present?present=1 once got a "Page not found" dialog over the
     first slide). In presentation mode they are also the default page, for the canonical /?present=1.
+
+    `menu=False` (the database cannot be used): every page declared, none listed, nothing asked of the
+    database (sign-in needs it), so the URL's page survives until the database is back.
     """
     root = Path(__file__).resolve().parent
     path, key, icon, url = PRESENT_PAGE
     # Absolute paths: a relative one would be read from the running script's folder.
     slides = st.Page(root / path, title=t(key, language), icon=icon, url_path=url, visibility="hidden")
-    if present_mode() and not sign_in_required():
+    if menu and present_mode() and not sign_in_required():
         home = st.Page(root / path, title=t(key, language), icon=icon, url_path=f"{url}-home", default=True)
         return st.navigation([home, slides], position="hidden")
     listed = [p for p in PAGES if (root / p[0]).exists()]
     pages = [st.Page(root / path, title=t(key, language), icon=icon, url_path=url, default=(i == 0))
              for i, (path, key, icon, url) in enumerate(listed)]
     pages.append(slides)
-    return st.navigation(pages, position="hidden" if sign_in_required() else "sidebar")
+    return st.navigation(pages, position="hidden" if not menu or sign_in_required() else "sidebar")
 
 
 def shell_sidebar(language: str) -> None:
@@ -353,6 +427,7 @@ def guard(role: str | None = None) -> None:
     check_settings()  # an unusable setting: its message, before anything reads the settings
     if not st.session_state.pop(THROUGH_APP, False):
         page_config()
+        database_or_stop(language, declare_navigation=False)
         shell_sidebar(language)
     if sign_in_required():
         st.info(t("signin.required", language), icon=":material/lock:")

@@ -1,6 +1,8 @@
 """`python -m geo ...`: the command line for admins.
 
-Exit codes: 0 success, 1 the data has problems (or a file was rejected), 2 usage error.
+Exit codes: 0 success, 1 the data has problems (or a file was rejected), 2 usage error, or a database that
+cannot be used (unreachable, login refused, no such database, no PostGIS, no schema: one message naming host,
+port and database and what failed, from geo.db_status; never the password, never a traceback).
 """
 
 from __future__ import annotations
@@ -46,13 +48,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from geo.db import current_revision, head_revision
     from geo.posts.checks import database_problems
 
-    engine = _engine()
-    if current_revision(engine) != head_revision():
-        print("database is not migrated to the current schema: run `python -m geo init`", file=sys.stderr)
-        return 1
+    engine = _migrated_engine()
     problems = database_problems(engine)
     lang = getattr(args, "lang", "en")
     for problem in problems:
@@ -75,12 +73,12 @@ def _cli_actor():
 
 
 def _migrated_engine():
-    from geo.db import current_revision, head_revision
+    """The engine of a database migrated to this code's schema (with PostGIS on PostgreSQL); else
+    geo.db_status.DatabaseUnavailable, which main() prints (exit 2)."""
+    from geo.db_status import check_schema
 
     engine = _engine()
-    if current_revision(engine) != head_revision():
-        print("database is not migrated to the current schema: run `python -m geo init`", file=sys.stderr)
-        return None
+    check_schema(engine)
     return engine
 
 
@@ -321,4 +319,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on usage errors
     if getattr(args, "flows_rows", None) is not None and args.flows_rows < 0:
         parser.error("--flows-rows must be 0 or more")
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except Exception as error:  # a database that cannot be used: its one message, exit 2
+        from alembic.util.exc import CommandError
+
+        from geo.db_status import classify, is_database_error
+
+        if not (is_database_error(error) or isinstance(error, CommandError)):
+            raise
+        lang = getattr(args, "lang", None) or "en"
+        print(classify(error, settings().database_url).message(lang if lang in languages() else "en"),
+              file=sys.stderr)
+        return 2

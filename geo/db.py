@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from geo.config import REPO_ROOT, settings
 
 _bootstrap_lock = threading.Lock()
+CONNECT_TIMEOUT_S = 10
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -34,11 +35,15 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with suppress(OSError):  # SQLite then says "unable to open database file": geo.db_status's message
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A host that does not answer fails after CONNECT_TIMEOUT_S, not after the system's TCP retries (minutes),
+    # so the page says so quickly; a URL's own ?connect_timeout= wins.
+    timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_S}
+    return create_engine(url, pool_pre_ping=True, connect_args=timeout)
 
 
 @lru_cache(maxsize=8)

@@ -52,9 +52,10 @@ def test_check_reports_a_misplaced_post_and_exits_1(db_env: str, capsys: pytest.
     assert "PROBLEM " not in out
 
 
-def test_check_on_unmigrated_database_exits_1(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check"]) == 1
-    assert "not migrated" in capsys.readouterr().err
+def test_check_on_unmigrated_database_exits_2_saying_so(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 2  # a database the command cannot use, like an unreachable one (geo.db_status)
+    err = capsys.readouterr().err
+    assert "lacks the app's tables" in err and "python -m geo init" in err and "cli.sqlite" in err
 
 
 def test_seed_is_deterministic(db_env: str) -> None:
