@@ -311,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="CA4 countries of the posts, e.g. GTM,SLV (default: all four)")
     p.add_argument("--limit", type=int, default=6, help="highlights shown (default 6, as on the overview)")
     p.set_defaults(func=cmd_highlights)
+
+    from geo.alerts.cli import add_parser as add_alerts
+
+    add_alerts(sub)  # python -m geo alerts subscribe|list|unsubscribe|run (geo/alerts/cli.py)
     return parser
 
 

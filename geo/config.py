@@ -8,6 +8,11 @@ CA4_DATA_DIR   folder holding reference/ and posts.csv (defaults to the reposito
 CA4_VAR_DIR    folder for local state (the embedded database, benchmark databases).
 CA4_REQUIRE_LOGIN  1/true/yes makes the whole app require sign-in; 0/false/no or unset does not.
 CA4_IMPORT_MAX_MB  largest file accepted by imports, in MB: a number above 0 and at most 2000 (unset: 50).
+CA4_SMTP_HOST, CA4_SMTP_PORT, CA4_SMTP_FROM, CA4_SMTP_USER, CA4_SMTP_PASSWORD, CA4_SMTP_STARTTLS
+               the mail server alerts are sent through (geo.alerts): unset host means no mail is sent; with a
+               host, FROM is required, PORT is 1-65535 (unset: 587 with STARTTLS, else 25), USER and PASSWORD
+               go together, STARTTLS is a flag.
+CA4_PUBLIC_URL the app's address as mails link to it (http:// or https://; unset: http://localhost:8501).
 
 A value outside these raises SettingsError, whose message names the variable, the value and what is
 accepted, in Spanish or English; the app and the command line show that message, never a traceback.
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +116,62 @@ def _flag(name: str, raw: str | None) -> bool:
     raise SettingsError(name, raw or "", "config.accepts.flag")
 
 
+@dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server alerts go through (None from mail_settings() when CA4_SMTP_HOST is unset)."""
+
+    host: str
+    port: int
+    sender: str
+    user: str | None
+    password: str | None = field(default=None, repr=False)  # never printed
+    starttls: bool = False
+
+
+def _public_url(raw: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    value = (raw or "").strip() or "http://localhost:8501"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise SettingsError("CA4_PUBLIC_URL", raw or "", "config.accepts.public_url")
+    return value.rstrip("/")
+
+
+def public_url() -> str:
+    """The app's address as mails link to it (CA4_PUBLIC_URL), without a trailing slash."""
+    return _public_url(os.environ.get("CA4_PUBLIC_URL"))
+
+
+def mail_settings() -> MailSettings | None:
+    """The SMTP settings, validated (SettingsError naming the variable), or None when CA4_SMTP_HOST is unset."""
+    from email.utils import parseaddr
+
+    env = os.environ.get
+    host = (env("CA4_SMTP_HOST") or "").strip()
+    if not host:
+        return None
+    if any(c.isspace() or c in "/@" for c in host) or len(host) > 253:
+        raise SettingsError("CA4_SMTP_HOST", env("CA4_SMTP_HOST") or "", "config.accepts.smtp_host")
+    starttls = _flag("CA4_SMTP_STARTTLS", env("CA4_SMTP_STARTTLS"))
+    raw_port = (env("CA4_SMTP_PORT") or "").strip()
+    if not raw_port:
+        port = 587 if starttls else 25
+    elif raw_port.isascii() and raw_port.isdigit() and 1 <= int(raw_port) <= 65535:
+        port = int(raw_port)
+    else:
+        raise SettingsError("CA4_SMTP_PORT", env("CA4_SMTP_PORT") or "", "config.accepts.smtp_port")
+    sender = (env("CA4_SMTP_FROM") or "").strip()
+    address = parseaddr(sender)[1]
+    if not address or "@" not in address or any(c in sender for c in "\r\n"):
+        raise SettingsError("CA4_SMTP_FROM", env("CA4_SMTP_FROM") or "", "config.accepts.smtp_from")
+    user = (env("CA4_SMTP_USER") or "").strip() or None
+    password = env("CA4_SMTP_PASSWORD") or None
+    if password and not user:
+        raise SettingsError("CA4_SMTP_USER", "", "config.accepts.smtp_user")
+    return MailSettings(host, port, sender, user, password, starttls)
+
+
 def settings() -> Settings:
     """Read the environment now (not at import time, so tests can change it). Raises SettingsError."""
     var_dir = Path(os.environ.get("CA4_VAR_DIR") or REPO_ROOT / "var")
@@ -128,6 +189,8 @@ def settings_problem(lang: str = "en") -> str | None:
     """The message for the first invalid setting, or None when all are usable (for start-up checks)."""
     try:
         settings()
+        mail_settings()
+        public_url()
     except SettingsError as error:
         return error.message(lang)
     return None

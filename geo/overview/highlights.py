@@ -215,6 +215,15 @@ def _scope_countries(scope: Scope) -> str | None:
     return ",".join(scope.countries) if scope.countries else None
 
 
+def post_seasonal_table(engine: Engine, month: dt.date, scope: Scope = Scope()) -> pd.DataFrame:
+    """THE seasonal rule's table (seasonal_table) for every post in scope, by post code: the count, what the
+    rule expects and the history it had, as the highlights read them (geo.alerts' threshold rules compare
+    with it)."""
+    first = add_months(month, -HISTORY_MONTHS)
+    by_post = flows.aggregate(engine, _filters(scope, first, month), ("month", "post_code"))
+    return seasonal_table(_pivot(by_post, "post_code", months_between(first, month)), month)
+
+
 def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
     """Surges and drops (posts, then countries, directions, nationalities), the month's total, silent posts."""
     first = add_months(month, -HISTORY_MONTHS)
