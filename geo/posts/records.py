@@ -70,7 +70,7 @@ def save_post(target: Connection | Session, actor: Actor, code: str, given: Mapp
 
     def rules(_stored: Mapping[str, object] | None, merged: dict[str, object]) -> dict[str, Problem]:
         problems = validate_post(merged)
-        if problems or not crossings or merged.get("type") != "land":
+        if problems or not crossings or not merged.get("crossing_code"):  # (a crossing it names is touched)
             return problems
         query = select(*(getattr(Post, c) for c in CROSSING_COLUMNS))
         stored = pd.DataFrame(target.execute(query).all(), columns=CROSSING_COLUMNS)
