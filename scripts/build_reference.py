@@ -1,4 +1,4 @@
-"""Derive data/reference/ from the Natural Earth and GeoNames copies in ../shared/reference/.
+"""Derive data/reference/ from the Natural Earth and GeoNames copies in data/sources/.
 
     python scripts/build_reference.py [--source DIR] [--out DIR]
 
@@ -185,7 +185,7 @@ def build(source: Path, out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=REPO.parent / "shared" / "reference")
+    parser.add_argument("--source", type=Path, default=REPO / "data" / "sources")
     parser.add_argument("--out", type=Path, default=REPO / "data" / "reference")
     args = parser.parse_args(argv)
     if not (args.source / "ne_10m_admin0_countries.topojson").exists():

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from geo import reference
-from tests.support import require_service
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCE = REPO.parent / "shared" / "reference"
+SOURCE = REPO / "data" / "sources"  # the raw sources, in the repository (data/sources/SOURCES.md)
 OFFICIAL_KM2 = {"GTM": 108_889, "SLV": 21_041, "HND": 112_492, "NIC": 130_373}
 # Border lengths of the Natural Earth 1:10m lines (km); ranges wide enough for a rebuild, tight enough to
 # catch a broken derivation (a missing segment, a coastline taken for a border).
@@ -97,8 +96,6 @@ def test_gazetteer_ignores_accents_and_case() -> None:
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
-    if not (SOURCE / "ne_10m_admin0_countries.topojson").exists():
-        require_service(f"the shared reference sources are not at {SOURCE}")
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_reference", REPO / "scripts" / "build_reference.py")
