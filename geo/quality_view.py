@@ -69,3 +69,30 @@ def overdue_table(overdue: pd.DataFrame, names: Names, lang: str) -> pd.DataFram
         t("quality.h_target", lang): [fmt_date_short(d, lang) for d in overdue["target_date"]],
         t("quality.h_days", lang): [fmt_count(int(d), "quality.days", lang) for d in overdue["days_overdue"]],
     })
+
+
+def freshness_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """geo.datasets.freshness as a reader sees it: the dataset in words, its data as of, last load (when, what
+    file, who, rows), the expected interval and its state."""
+    from geo import reference
+
+    def dataset(kind: str, country: object) -> str:
+        name = kind_label(kind, lang)
+        return name if not isinstance(country, str) else f"{name}: {reference.country_name(country, lang)}"
+
+    def blank(value: object) -> bool:
+        return value is None or (isinstance(value, float) and value != value)
+
+    return pd.DataFrame({
+        t("datasets.h_dataset", lang): [dataset(k, c) for k, c in zip(frame["kind"], frame["country"], strict=True)],
+        t("datasets.h_as_of", lang): [MISSING if blank(d) else fmt_date_short(d, lang) for d in frame["data_as_of"]],
+        t("datasets.h_loaded", lang): [MISSING if blank(d) else fmt_datetime(d, lang) for d in frame["loaded_at"]],
+        t("quality.h_source", lang): [source_label(s, None, lang) if s != "sample" else t("datasets.sample", lang)
+                                      for s in frame["source"]],
+        t("datasets.h_by", lang): [MISSING if blank(u) else str(u) for u in frame["username"]],
+        t("datasets.h_rows", lang): [MISSING if blank(r) else fmt_number(int(r), lang) for r in frame["rows"]],
+        t("datasets.h_expected", lang): [t("datasets.every", lang, n=fmt_number(int(n), lang))
+                                         for n in frame["expected_days"]],
+        t("datasets.h_state", lang): [t(f"datasets.state.{s}", lang) for s in frame["state"]],
+    })
+

@@ -17,6 +17,7 @@ from pyproj import Geod
 from sqlalchemy import Engine, delete, func, insert, select
 
 from geo import reference
+from geo.datasets import record_load
 from geo.flows.generate import SAMPLE_END, PostProfile, iter_flow_frames
 from geo.flows.load import insert_flows, refresh_monthly
 from geo.models import (
@@ -309,6 +310,8 @@ def seed_sample(
         for kind in ("upgrades", "workshops", "flows", "assistance"):
             conn.execute(delete(DatasetState).where(DatasetState.kind == kind))
             conn.execute(insert(DatasetState), {"kind": kind, "updated_at": now, "source": "sample", "seed": seed})
+            counted = counts.get({"upgrades": "components", "assistance": "returns"}.get(kind, kind), 0)
+            record_load(conn, kind, "sample", "system", counted, at=now)
         conn.execute(insert(AuditEntry), {
             "at": now, "username": "system", "action": "seed", "entity": "sample", "entity_key": str(seed),
             "details": ", ".join(f"{k}={v}" for k, v in counts.items()),
@@ -326,6 +329,8 @@ def seed_all(engine: Engine, seed: int = DEFAULT_SEED, flows_rows: int | None = 
             {"kind": "posts", "updated_at": now, "source": "data/posts.csv", "seed": None},
             {"kind": "projects", "updated_at": now, "source": "geo/programme/catalogue.py", "seed": None},
         ])
+        record_load(conn, "posts", "data/posts.csv", "system",
+                    int(conn.execute(select(func.count()).select_from(Post)).scalar_one()), at=now)
     return seed_sample(engine, seed=seed, flows_rows=flows_rows, report=report)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import disclosure
+from geo import datasets, disclosure
 from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
 from geo.config import settings
@@ -17,6 +17,7 @@ from geo.io.schema import FORMATS
 from geo.kinds import KINDS
 from geo.quality import last_updates, overdue_components, post_location_problems, record_counts
 from geo.quality_view import (
+    freshness_table,
     last_updates_table,
     location_problems_table,
     overdue_table,
@@ -102,6 +103,9 @@ with tab_export:
 with tab_quality:
     # Plain language (geo.quality_view): names, not codes; the source in words; dates in the locale.
     names = load_names(engine)
+    st.subheader(t("datasets.title", lang))
+    st.caption(t("datasets.caption", lang))
+    st.dataframe(freshness_table(datasets.freshness(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.last_update", lang))
     st.dataframe(last_updates_table(last_updates(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.counts", lang))

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from geo import disclosure, periods
+from geo import periods
 from geo.access import sessions
 from geo.access.auth import SYSTEM
 from geo.access.users import create_user
@@ -151,7 +151,14 @@ def test_the_request_budget() -> None:
     assert limiter.take("a") == 0 and limiter.take("a") > 0
 
 
-def test_datasets_say_when_each_kind_was_loaded(app_url: str) -> None:
+def test_datasets_say_where_each_figure_comes_from(app_url: str, engine) -> None:
+    from geo import datasets
+
     status, body, _ = get(f"{app_url}/api/v1/datasets")
-    assert status == 200 and set(body["datasets"]) >= {"posts", "flows", "upgrades", "workshops"}
-    assert disclosure.SMALL == "<5"
+    assert status == 200 and body["datasets"] == datasets.as_json(datasets.freshness(engine))
+    assert {"flows.GTM", "flows.NIC", "assistance", "upgrades", "workshops", "posts"} <= set(body["datasets"])
+    assert body["datasets"]["flows.GTM"]["state"] in ("fresh", "due", "overdue")
+    _, posts, _ = get(f"{app_url}/api/v1/collections/posts")
+    assert posts["dataset"] == body["datasets"]["posts"]  # the collection carries its dataset's metadata
+    _, flows, _ = get(f"{app_url}/api/v1/flows?limit=1")
+    assert set(flows["dataset"]["by_country"]) == {"flows.GTM", "flows.SLV", "flows.HND", "flows.NIC"}

@@ -77,13 +77,18 @@ def _staff(request: Request, engine: Engine) -> bool:
 
 
 def _datasets(engine: Engine) -> dict[str, dict[str, Any]]:
-    from geo.quality import last_updates
+    """Each dataset's data as of, last load and freshness (geo.datasets), by dataset name."""
+    from geo import datasets
 
-    out = {}
-    for row in last_updates(engine).to_dict("records"):
-        stamp = row.get("updated_at")
-        out[row["kind"]] = {"as_of": stamp.isoformat() if stamp is not None else None, "source": row.get("source")}
-    return out
+    return datasets.as_json(datasets.freshness(engine))
+
+
+def _dataset_of(engine: Engine, kind: str) -> dict[str, Any] | None:
+    table = _datasets(engine)
+    if kind in table:
+        return table[kind]
+    by_country = {name: value for name, value in table.items() if value["kind"] == kind}
+    return {"by_country": by_country} if by_country else None
 
 
 def _json(document: Any, status: int = 200, media_type: str = "application/json") -> JSONResponse:
@@ -136,7 +141,7 @@ def collections(request: Request, engine: Engine) -> Response:
 def one_collection(request: Request, engine: Engine) -> Response:
     chosen = ft.collection(request.path_params["collection"])
     return _json(ft.collection_document(chosen, _base(request), chosen.records(engine),
-                                        _datasets(engine).get(chosen.dataset)))
+                                        _dataset_of(engine, chosen.dataset)))
 
 
 def items(request: Request, engine: Engine) -> Response:
@@ -159,7 +164,7 @@ def flows(request: Request, engine: Engine) -> Response:
     if query.fmt == "csv":
         return PlainTextResponse(api_flows.as_csv(engine, query), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="ca4_flows.csv"'})
-    return _json(api_flows.as_json(engine, query, _datasets(engine).get("flows"), _base(request)))
+    return _json(api_flows.as_json(engine, query, _dataset_of(engine, "flows"), _base(request)))
 
 
 def datasets(request: Request, engine: Engine) -> Response:

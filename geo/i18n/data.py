@@ -425,6 +425,29 @@ STRINGS = {
                            "en": "the password needs at least {n} characters"},
     "users.err.exists": {"es": "ese usuario ya existe", "en": "that user already exists"},
     "users.err.unknown": {"es": "usuario desconocido", "en": "unknown user"},
+    "datasets.title": {"es": "Conjuntos de datos: procedencia y actualidad", "en": "Datasets: origin and freshness"},
+    "datasets.caption": {
+        "es": "Cada carga (semilla o importación) queda registrada. Vigente: dentro del intervalo esperado; "
+              "pendiente: hasta la mitad de un intervalo más; atrasado: después. Flujos y retornos se miden por el "
+              "último día que cubren sus datos (se esperan a más tardar 15 días después de fin de mes); los demás, "
+              "por su última carga.",
+        "en": "Every load (seed or import) is recorded. Fresh: within the expected interval; due: up to half an "
+              "interval more; overdue: after that. Flows and returns are dated by the last day their data covers "
+              "(expected at most 15 days after the month ends); the others by their last load.",
+    },
+    "datasets.h_dataset": {"es": "Conjunto de datos", "en": "Dataset"},
+    "datasets.h_as_of": {"es": "Datos al", "en": "Data as of"},
+    "datasets.h_loaded": {"es": "Última carga", "en": "Last load"},
+    "datasets.h_by": {"es": "Por", "en": "By"},
+    "datasets.h_rows": {"es": "Filas", "en": "Rows"},
+    "datasets.h_expected": {"es": "Se espera", "en": "Expected"},
+    "datasets.h_state": {"es": "Estado", "en": "State"},
+    "datasets.every": {"es": "cada {n} días", "en": "every {n} days"},
+    "datasets.sample": {"es": "datos de muestra", "en": "sample data"},
+    "datasets.state.fresh": {"es": "vigente", "en": "fresh"},
+    "datasets.state.due": {"es": "pendiente", "en": "due"},
+    "datasets.state.overdue": {"es": "atrasado", "en": "overdue"},
+    "datasets.state.none": {"es": "sin datos", "en": "no data"},
     "users.err.countries": {"es": "países: códigos ISO3 de la CA4 (GTM, SLV, HND, NIC) separados por comas",
                             "en": "countries: ISO3 codes of the CA4 (GTM, SLV, HND, NIC) separated by commas"},
     "users.err.disabled": {"es": "ese usuario está desactivado", "en": "that user is disabled"},

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from geo import kinds
 from geo.access.audit import now, record_event
 from geo.access.auth import Actor, require
+from geo.datasets import record_load
 from geo.io.checks import Parsed, parse_table
 from geo.io.columns import map_columns
 from geo.io.parsers import _decimal_comma
@@ -337,6 +338,7 @@ def _stamp(conn: Connection, actor: Actor, kind: str, name: str, report: ImportR
     """dataset_state and the audit entry: written with the data, so data_version changes with it."""
     conn.execute(delete(DatasetState).where(DatasetState.kind == kind))
     conn.execute(insert(DatasetState), {"kind": kind, "updated_at": now(), "source": name[:200], "seed": None})
+    record_load(conn, kind, name, actor.username, report.rows)
     record_event(conn, actor, "import", kind, name[:80],
                  f"file={name}; format={report.format}; rows={report.rows}; added={report.added}; "
                  f"updated={report.updated}; unchanged={report.unchanged}")
