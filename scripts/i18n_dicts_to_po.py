@@ -5,12 +5,13 @@ module per area of the app. This reads those dicts (importing the modules, so co
 app saw them) and writes geo/i18n/locales/<lang>/LC_MESSAGES/messages.po, the layout pybabel, Poedit and
 Weblate know. Keys are the msgids (a monolingual catalog: the Spanish one is the reference).
 
-It can be re-run as long as dict modules exist: a key already in a catalog but no longer in any dict (one added
-to the catalogs by hand, such as app.language_name) is kept; a dict's text replaces the catalog's. It checks
-that every catalog reads back to exactly the dicts' texts before it returns.
+It can be re-run as long as a dict module exists: it writes a catalog that does not exist yet, and otherwise
+appends the keys a catalog lacks, leaving every entry already there as it is (catalogs are edited by hand
+too); a key whose text differs between a dict and a catalog is reported (exit 1), not overwritten. It checks
+that every catalog reads back to the dicts' texts before it returns.
 
-    python scripts/i18n_dicts_to_po.py            # write the catalogs
-    python scripts/i18n_dicts_to_po.py --check    # only say what would change (exit 1 if something would)
+    python scripts/i18n_dicts_to_po.py            # write or complete the catalogs
+    python scripts/i18n_dicts_to_po.py --check    # only say what is missing or different (exit 1 if anything)
 """
 
 from __future__ import annotations
@@ -74,6 +75,21 @@ def render(lang: str, texts: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
+def entries_text(texts: dict[str, str]) -> str:
+    """`msgid`/`msgstr` pairs as a .po file writes them (escaped by Babel), to append to a catalog."""
+    catalog = Catalog()
+    for key, text in texts.items():
+        catalog.add(key, text)
+    out = io.BytesIO()
+    write_po(out, catalog, width=0, omit_header=True)
+    return out.getvalue().decode("utf-8")
+
+
+def append_entries(po_text: str, texts: dict[str, str]) -> str:
+    """The catalog's text with `texts` appended: entries already there are left exactly as they are."""
+    return po_text.rstrip("\n") + "\n\n" + entries_text(texts) if texts else po_text
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     strings = dict_strings()
@@ -81,31 +97,35 @@ def main(argv: list[str] | None = None) -> int:
         print("no STRINGS dicts left in geo/i18n: nothing to convert (the catalogs are the source now)")
         return 0
     langs = sorted({lang for texts in strings.values() for lang in texts})
-    changed = False
+    conflicts = 0
     for lang in langs:
         path = catalog_path(lang)
         existing = read_catalog(path)
         texts = {key: t[lang] for key, t in strings.items() if t.get(lang)}
-        kept = {key: text for key, text in existing.items() if key not in texts}
-        wanted = {**texts, **kept}
-        added = sorted(set(texts) - set(existing))
-        altered = sorted(k for k in texts if k in existing and existing[k] != texts[k])
-        print(f"{lang}: {len(texts)} keys from the dicts, {len(added)} new, {len(altered)} changed, "
-              f"{len(kept)} kept from the catalog ({', '.join(sorted(kept)) or '-'})")
-        if added or altered or not path.exists():
-            changed = True
+        missing = {key: text for key, text in texts.items() if key not in existing}
+        # Once catalogs exist they may be edited by hand: a text that differs is reported, never overwritten.
+        differ = sorted(k for k in texts if k in existing and existing[k] != texts[k])
+        conflicts += len(differ)
+        print(f"{lang}: {len(texts)} keys in the dicts, {len(missing)} missing from the catalog"
+              f"{' (' + ', '.join(missing) + ')' if missing else ''}; {len(differ)} with another text in the"
+              f" catalog{' (' + ', '.join(differ) + ')' if differ else ''}")
         if args.check:
+            conflicts += len(missing)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render(lang, wanted))
-        if read_catalog(path) != wanted:  # the catalog must give back every text exactly
+        if not path.exists():
+            path.write_bytes(render(lang, texts))
+        else:
+            path.write_text(append_entries(path.read_text(encoding="utf-8"), missing), encoding="utf-8")
+        back = read_catalog(path)
+        if any(back.get(k) != v for k, v in texts.items() if k not in differ):  # every text given back exactly
             raise SystemExit(f"{path}: does not read back to the dicts' texts")
-    return 1 if args.check and changed else 0
+    return 1 if conflicts else 0
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="geo/i18n string dicts -> gettext .po catalogs")
-    parser.add_argument("--check", action="store_true", help="only report; exit 1 if the catalogs lag the dicts")
+    parser.add_argument("--check", action="store_true", help="only report; exit 1 if a catalog lacks a key or differs")
     return parser.parse_args(argv)
 
 

@@ -38,7 +38,7 @@ _DUMMY_HASH = _hasher.hash("not a real password: timing equaliser")
 
 
 class UserError(Exception):
-    """A refused user operation; `key` is an i18n key (geo/i18n/data.py) and `params` fill it."""
+    """A refused user operation; `key` is a catalog key (geo/i18n/locales) and `params` fill it."""
 
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params

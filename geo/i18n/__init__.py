@@ -85,7 +85,6 @@ def load_catalogs(extra_dir: str | Path | None = None) -> None:
     catalogs = {lang: read_catalog(lang, path) for lang, path in catalog_paths(extra_dir).items()}
     if SOURCE_LANGUAGE not in catalogs:
         raise RuntimeError(f"no {SOURCE_LANGUAGE} catalog under {LOCALES_DIR} or {extra_dir}")
-    _overlay_dict_modules(catalogs)
     source = catalogs[SOURCE_LANGUAGE].texts
     _CATALOGS.clear()
     _CATALOGS.update(catalogs)
@@ -97,19 +96,6 @@ def load_catalogs(extra_dir: str | Path | None = None) -> None:
     from geo.i18n import names  # its lookup tables are built from the catalogs just read
 
     names.clear_cache()
-
-
-def _overlay_dict_modules(catalogs: dict[str, LanguageCatalog]) -> None:
-    """TRANSITIONAL (issue 22): keys still defined in STRINGS dicts of geo/i18n/*.py, while they are moved."""
-    import importlib
-    import pkgutil
-
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for key, texts in getattr(module, "STRINGS", {}).items():
-            for lang, text in texts.items():
-                if lang in catalogs:
-                    catalogs[lang].texts[key] = text  # the dicts are still the source until they go
 
 
 def languages() -> tuple[str, ...]:
