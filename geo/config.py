@@ -8,6 +8,8 @@ CA4_DATA_DIR   folder holding reference/ and posts.csv (defaults to the reposito
 CA4_VAR_DIR    folder for local state (the embedded database, benchmark databases).
 CA4_REQUIRE_LOGIN  1/true/yes makes the whole app require sign-in; 0/false/no or unset does not.
 CA4_IMPORT_MAX_MB  largest file accepted by imports, in MB: a number above 0 and at most 2000 (unset: 50).
+CA4_TIMEZONE   the region's time zone, an IANA name (unset: America/Guatemala): every time shown (audit log,
+               recent changes, last loads) is in it; stored times stay UTC.
 CA4_SMTP_HOST, CA4_SMTP_PORT, CA4_SMTP_FROM, CA4_SMTP_USER, CA4_SMTP_PASSWORD, CA4_SMTP_STARTTLS
                the mail server alerts are sent through (geo.alerts): unset host means no mail is sent; with a
                host, FROM is required, PORT is 1-65535 (unset: 587 with STARTTLS, else 25), USER and PASSWORD
@@ -61,6 +63,7 @@ class Settings:
     var_dir: Path
     require_login: bool
     import_max_mb: float
+    timezone: str = "America/Guatemala"  # IANA name, checked: times are shown in it (geo.i18n.fmt_datetime)
 
     @property
     def is_embedded(self) -> bool:
@@ -81,6 +84,27 @@ def _import_max_mb(raw: str | None) -> float:
     if not (math.isfinite(value) and 0 < value <= MAX_IMPORT_MB):
         raise SettingsError("CA4_IMPORT_MAX_MB", raw, "config.accepts.import_max_mb")
     return value
+
+
+DEFAULT_TIMEZONE = "America/Guatemala"  # the CA4 keep UTC-6 all year (no daylight saving)
+
+
+def _timezone(raw: str | None) -> str:
+    from zoneinfo import ZoneInfo
+
+    value = (raw or "").strip() or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError, OSError):  # not found (a KeyError), or not a zone name at all
+        raise SettingsError("CA4_TIMEZONE", raw or "", "config.accepts.timezone") from None
+    return value
+
+
+def local_timezone():
+    """The region's time zone (CA4_TIMEZONE, validated) as a ZoneInfo: what every time shown is in."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(_timezone(os.environ.get("CA4_TIMEZONE")))
 
 
 def _database_url(raw: str | None, var_dir: Path) -> str:
@@ -182,6 +206,7 @@ def settings() -> Settings:
         var_dir=var_dir,
         require_login=_flag("CA4_REQUIRE_LOGIN", os.environ.get("CA4_REQUIRE_LOGIN")),
         import_max_mb=_import_max_mb(os.environ.get("CA4_IMPORT_MAX_MB")),
+        timezone=_timezone(os.environ.get("CA4_TIMEZONE")),
     )
 
 

@@ -66,7 +66,8 @@ def test_quality_tables_in_words() -> None:
                             "source": ["data/posts.csv", "sample", "pasos.csv", None],
                             "seed": [None, 2026, None, None]})
     table = qv.last_updates_table(updates, "es")
-    assert table.iloc[:, 1].tolist() == ["28/11/2026 14:05", "01/11/2026 00:00", "nunca", "nunca"]
+    # stored UTC, shown in the region's time (UTC-6)
+    assert table.iloc[:, 1].tolist() == ["28/11/2026 08:05", "31/10/2026 18:00", "nunca", "nunca"]
     sources = table.iloc[:, 2].tolist()
     assert sources[1] == "Datos de muestra (semilla 2026)" and "sample" not in " ".join(sources)
     assert sources[2] == "Archivo importado: pasos.csv" and sources[3] == "—"
@@ -104,7 +105,7 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
     cells = " | ".join(str(v) for v in frame.astype(str).to_numpy().ravel())
     assert not RAW.search(cells), RAW.search(cells)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates: 31 mar 2027, 28/11/2026 14:05:03
-    assert list(frame.columns) == ["Fecha (UTC)", "Usuario", "Acción", "Registro", "Cambio"]  # fits 1280 px
+    assert list(frame.columns) == ["Fecha (hora local)", "Usuario", "Acción", "Registro", "Cambio"]  # fits 1280 px
     edits = frame[frame[t("audit.h_user", "es")] == "ana"]
     assert set(edits["Registro"]) == {"El Amatillo (El Salvador) · Captura biométrica"}
     changes = set(edits["Cambio"])

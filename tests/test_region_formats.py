@@ -56,7 +56,7 @@ def test_spanish_numbers_are_the_regions() -> None:
 def test_spanish_dates_are_day_first_with_spanish_months() -> None:
     assert fmt_date(DAY, "es") == "28 nov 2026"
     assert fmt_date_short(DAY, "es") == "28/11/2026"
-    assert fmt_datetime(dt.datetime(2026, 11, 28, 9, 5), "es") == "28/11/2026 09:05"
+    assert fmt_datetime(dt.datetime(2026, 11, 28, 15, 5), "es") == "28/11/2026 09:05"  # stored UTC, shown UTC-6
     assert fmt_month(dt.date(2026, 9, 1), "es") == "septiembre 2026"
     assert fmt_month_short(pd.Timestamp("2026-01-01"), "es") == "ene 2026"
 
@@ -156,3 +156,27 @@ def test_month_charts_label_their_months_in_spanish() -> None:
         assert ticks[0] == "dic 2025" and "ene 2026" in ticks, ticks
         assert fig.layout.xaxis.tickangle == 0  # short labels, horizontal: they no longer reach the legend
     assert chart.layout.legend.y >= 1  # the legend above the plot, clear of the month labels
+
+
+def test_times_are_shown_in_the_regions_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored times are UTC (naive ones too); every time shown goes through fmt_datetime, in CA4_TIMEZONE."""
+    from geo.access.audit import now
+    from geo.config import SettingsError, settings
+
+    monkeypatch.delenv("CA4_TIMEZONE", raising=False)
+    assert settings().timezone == "America/Guatemala"
+    late = dt.datetime(2026, 12, 1, 2, 30)  # 02:30 UTC on the 1st is 20:30 on 30 November in Guatemala
+    assert fmt_datetime(late, "es", seconds=True) == "30/11/2026 20:30:00"
+    assert fmt_datetime(pd.Timestamp(late), "en") == "30 Nov 2026 20:30"
+    assert fmt_datetime(late.replace(tzinfo=dt.UTC), "en") == "30 Nov 2026 20:30"  # aware (PostgreSQL) alike
+    stored = now()  # what every write path stores: naive UTC
+    assert abs(stored.replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    monkeypatch.setenv("CA4_TIMEZONE", "UTC")
+    assert fmt_datetime(late, "es") == "01/12/2026 02:30"
+    monkeypatch.setenv("CA4_TIMEZONE", "America/Tegucigalpa")
+    assert fmt_datetime(late, "es") == "30/11/2026 20:30"
+    for bad in ("Mars/Olympus", "GMT+25", "../../etc/passwd", "Guatemala"):
+        monkeypatch.setenv("CA4_TIMEZONE", bad)
+        with pytest.raises(SettingsError) as raised:
+            settings()
+        assert "CA4_TIMEZONE" in raised.value.message("en") and "IANA" in raised.value.message("en")

@@ -232,13 +232,25 @@ def fmt_date_short(value: dt.date | dt.datetime | None, lang: str) -> str:
     return dates.format_date(day, t("format.date_short", lang), locale=babel_locale(lang))
 
 
-def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
-    """28/11/2026 14:05 (es) / 28 Nov 2026 14:05 (en): a 24-hour clock in both, as logs are read."""
-    if _missing(value):
-        return MISSING
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored time (UTC: naive ones are UTC, as every write path stores them) in the region's time zone
+    (CA4_TIMEZONE, default America/Guatemala, UTC-6)."""
+    from geo.config import local_timezone
+
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()  # type: ignore[union-attr]
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(local_timezone())
+
+
+def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
+    """28/11/2026 08:05 (es) / 28 Nov 2026 08:05 (en) for 14:05 UTC: THE formatter of a time shown, in the
+    region's time (local_time), a 24-hour clock in both languages, as logs are read."""
+    if _missing(value):
+        return MISSING
     assert isinstance(value, dt.datetime)
+    value = local_time(value)
     clock = dates.format_time(value, "HH:mm:ss" if seconds else "HH:mm", locale=babel_locale(lang))
     return f"{fmt_date_short(value, lang)} {clock}"
 
