@@ -167,7 +167,7 @@ def test_form_shows_problems_instead_of_saving(own_db: str, as_editor: None) -> 
     assert not at.exception
     errors = [e.value for e in at.error]
     assert "No se guardó: revise los datos." in errors
-    assert any(e.startswith("Título: obligatorio") for e in errors)
+    assert any(e.startswith("Título: valor obligatorio vacío") for e in errors)  # the import's words too
     assert any(e.startswith("Sede:") for e in errors)
     engine = make_engine(own_db)
     assert ws.workshop_record(engine, "TB-1") is None
