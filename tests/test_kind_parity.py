@@ -284,3 +284,19 @@ def test_every_kind_with_a_form_is_covered() -> None:
     assert with_forms == {"posts", "upgrades", "workshops", "assistance"}
     assert {"workshops": WORKSHOP_RULES, "upgrades": UPGRADE_RULES, "posts": POST_RULES,
             "assistance": RETURN_RULES}.keys() == with_forms
+
+
+def test_geo_io_names_no_record_kind() -> None:
+    """geo/io/ knows files; what a kind is, it asks the registry (geo.kinds): no kind's name, no domain package."""
+    import re
+    from pathlib import Path
+
+    from geo import kinds
+
+    io_folder = Path(__file__).resolve().parent.parent / "geo" / "io"
+    words = re.compile(r"\b(" + "|".join(kinds.KINDS) + r")\b")
+    domain = re.compile(r"from geo\.(posts|flows|upgrades|workshops|programme)\b|from geo\.models import")
+    found = [f"{path.name}:{number}: {line.strip()}" for path in sorted(io_folder.glob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if words.search(line) or (domain.search(line) and "DatasetState" not in line)]
+    assert found == []
