@@ -97,10 +97,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _migrated_engine()
     if engine is None:
         return 1
+    actor = _cli_actor()
+    if args.user:  # that user's role and country scope, through the same rule as the forms
+        from geo.access.users import UserError, actor_of
+
+        try:
+            actor = actor_of(engine, args.user)
+        except UserError as error:
+            print(f"python -m geo import: error: --user {args.user}: {t(error.key, 'en', **error.params)}",
+                  file=sys.stderr)
+            return 2
     # The file is handed over open, not read: the size guard looks at its size first, and a CSV is then
     # read as a stream (memory bounded by a chunk of rows, not by the file).
     with path.open("rb") as handle:
-        report = import_data(engine, _cli_actor(), args.kind, handle, path.name, dry_run=args.dry_run,
+        report = import_data(engine, actor, args.kind, handle, path.name, dry_run=args.dry_run,
                              progress=_ProgressLines(args.lang, always=args.progress), chunk_rows=args.chunk_rows)
     if not report.ok:
         for problem in report.problems:
@@ -119,14 +129,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.io.exports import export_bytes
+    from geo.io.exports import ExactOnly, export_bytes
 
     engine = _migrated_engine()
     if engine is None:
         return 1
-    data = export_bytes(engine, args.kind, args.format, hxl=args.hxl)
+    try:
+        data = export_bytes(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
+    except ExactOnly:
+        print(f"error: {args.kind} holds exact counts of vulnerable people and is exported only with --exact "
+              "(a restricted file, for programme staff)", file=sys.stderr)
+        return 2
     Path(args.output).write_bytes(data)
-    print(f"{args.kind} exported to {args.output} ({len(data)} bytes)")
+    restricted = " RESTRICTED: exact counts of vulnerable people" if args.exact else ""
+    print(f"{args.kind} exported to {args.output} ({len(data)} bytes){restricted}")
     return 0
 
 
@@ -177,11 +193,16 @@ def cmd_users(args: argparse.Namespace) -> int:
             frame = users.users_frame(engine)
             for row in frame.itertuples():
                 state = "active" if row.active else "disabled"
-                print(f"{row.username}\t{row.role}\t{state}\tfailed={row.failed_attempts}")
+                # New fields go last: admins' scripts read the first four by position.
+                print(f"{row.username}\t{row.role}\t{state}\tfailed={row.failed_attempts}\t"
+                      f"countries={row.countries or 'region'}")
             print(f"{len(frame)} user(s)")
         elif args.action == "add":
-            users.create_user(engine, actor, args.name, args.role, _read_password())
-            print(f"user {args.name} added with role {args.role}")
+            users.create_user(engine, actor, args.name, args.role, _read_password(), args.country)
+            print(f"user {args.name} added with role {args.role} for {args.country or 'the whole region'}")
+        elif args.action == "set-countries":
+            users.set_countries(engine, actor, args.name, args.countries)
+            print(f"user {args.name} now edits {args.countries or 'the whole region'}")
         elif args.action == "set-role":
             users.set_role(engine, actor, args.name, args.role)
             print(f"user {args.name} now has role {args.role}")
@@ -274,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="progress lines on stderr from the start (by default only once an import runs over 2 s)")
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N",
                    help=f"rows read, checked and written at a time (default {CHUNK_ROWS:,})")
+    p.add_argument("--user", metavar="NAME",
+                   help="import as that user: their role and country scope apply (default: as an admin)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export a kind of data to a file")
@@ -281,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row under the header")
+    p.add_argument("--exact", action="store_true",
+                   help="restricted file for staff: exact counts of vulnerable people (flows' unaccompanied "
+                        "minors; assisted returns, which are exported only this way)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("users", help="manage users (password from a prompt, or stdin when not a terminal)")
@@ -289,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     u = users_sub.add_parser("add", help="add a user")
     u.add_argument("name")
     u.add_argument("--role", choices=ROLES, required=True)
+    u.add_argument("--country", metavar="ISO3[,ISO3]",
+                   help="the CA4 countries whose records the user may change (default: the whole region)")
+    u = users_sub.add_parser("set-countries", help="change the countries a user may edit ('' for the region)")
+    u.add_argument("name")
+    u.add_argument("countries", metavar="ISO3[,ISO3]")
     u = users_sub.add_parser("set-role", help="change a user's role")
     u.add_argument("name")
     u.add_argument("role", choices=ROLES)

@@ -94,7 +94,7 @@ class AuditFilters:
 def audit_entries(engine: Engine, filters: AuditFilters = AuditFilters(), limit: int = 2000) -> pd.DataFrame:
     """Audit rows, newest first, filtered in SQL."""
     query = select(AuditEntry.at, AuditEntry.username, AuditEntry.action, AuditEntry.entity, AuditEntry.entity_key,
-                   AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value, AuditEntry.details)
+                   AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value, AuditEntry.details, AuditEntry.scope)
     if filters.since:
         query = query.where(AuditEntry.at >= dt.datetime.combine(filters.since, dt.time()))
     if filters.until:

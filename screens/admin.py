@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo.access.auth import PermissionDenied
+from geo import reference
+from geo.access.auth import PermissionDenied, parse_countries
 from geo.access.users import (
     MIN_PASSWORD,
     UserError,
     create_user,
     reset_failures,
     set_active,
+    set_countries,
     set_password,
     set_role,
     users_frame,
@@ -44,6 +46,12 @@ def role_label(role: str) -> str:
     return t(f"role.{role}", lang)
 
 
+def countries_label(stored: object) -> str:
+    """An editor's scope in words: 'Guatemala, El Salvador', or 'the whole region'."""
+    codes = parse_countries(stored if isinstance(stored, str) else None)
+    return ", ".join(reference.country_name(c, lang) for c in codes) if codes else t("admin.region", lang)
+
+
 users = users_frame(engine)
 if users.empty:
     st.info(t("admin.no_users", lang))
@@ -51,6 +59,7 @@ else:
     st.dataframe({
         t("admin.h_user", lang): users["username"],
         t("admin.h_role", lang): users["role"].map(role_label),
+        t("admin.h_countries", lang): [countries_label(c) for c in users["countries"]],
         t("admin.h_active", lang): [fmt_yes_no(v, lang) for v in users["active"]],
         t("admin.h_failed", lang): users["failed_attempts"],
         t("admin.h_created", lang): [fmt_datetime(v, lang) for v in users["created_at"]],  # 28/11/2026 14:05
@@ -60,8 +69,10 @@ with st.form("add_user", clear_on_submit=True):
     st.subheader(t("admin.add", lang))
     name = st.text_input(t("admin.name", lang))
     role = st.selectbox(t("admin.role", lang), ROLES, format_func=role_label)
+    scope = st.multiselect(t("admin.countries", lang), list(reference.CA4), help=t("admin.countries.help", lang),
+                           format_func=lambda c: reference.country_name(c, lang), placeholder=t("admin.region", lang))
     password = st.text_input(t("admin.password", lang, n=MIN_PASSWORD), type="password")
-    if st.form_submit_button(t("admin.create", lang)) and attempt(create_user, name, role, password):
+    if st.form_submit_button(t("admin.create", lang)) and attempt(create_user, name, role, password, tuple(scope)):
         st.success(t("admin.created", lang, name=ui.plain(name.strip())))
         st.rerun()
 
@@ -80,6 +91,14 @@ if not users.empty:
         if st.button(label, key="admin_toggle") and attempt(set_active, chosen, not active):
             st.rerun()
         if st.button(t("admin.unlock", lang), key="admin_unlock") and attempt(reset_failures, chosen):
+            st.rerun()
+        new_scope = st.multiselect(t("admin.countries", lang), list(reference.CA4), key="admin_countries",
+                                   default=list(parse_countries(row["countries"] if isinstance(row["countries"], str)
+                                                                else None)),
+                                   format_func=lambda c: reference.country_name(c, lang),
+                                   placeholder=t("admin.region", lang), help=t("admin.countries.help", lang))
+        if st.button(t("admin.set_countries", lang), key="admin_set_countries") \
+                and attempt(set_countries, chosen, tuple(new_scope)):
             st.rerun()
     with right:
         new_password = st.text_input(t("admin.new_password", lang), type="password", key="admin_password")

@@ -196,7 +196,9 @@ def readable_entries(entries: pd.DataFrame, names: Names, lang: str) -> pd.DataF
     rows = entries.to_dict("records")
     return pd.DataFrame({
         t("audit.h_at", lang): [fmt_datetime(r["at"], lang, seconds=True) for r in rows],
-        t("audit.h_user", lang): [_text(r["username"]) or MISSING for r in rows],
+        # A scoped editor's entries say the scope they were made under: "ana (GTM)".
+        t("audit.h_user", lang): [(_text(r["username"]) or MISSING) + (f" ({r['scope']})" if _text(r.get("scope"))
+                                                                         else "") for r in rows],
         t("audit.h_action", lang): [action_label(r["action"], lang) for r in rows],
         t("audit.h_record", lang): [record_label(r["entity"], r["entity_key"], names, lang) for r in rows],
         t("audit.h_change", lang): [change_label(r["field"], r["old_value"], r["new_value"], r["details"], names, lang)

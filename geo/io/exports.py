@@ -18,6 +18,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import kinds
+from geo import disclosure, kinds
 from geo.access.auth import Actor
 from geo.io.parsers import FORMULA_START, looks_like_formula
 from geo.io.schema import FORMATS, KindSpec
@@ -234,25 +235,42 @@ def to_gpkg(rows: Sequence[dict[str, Any]], points: Sequence[tuple[float, float]
         return path.read_bytes()
 
 
-# Kinds whose exact counts are not for the public: assisted returns hold counts below 5 that every public
-# view shows as "<5" (geo.programme.returns). Their file export is for signed-in staff; the public downloads the
-# suppressed tables of the projects page instead.
-STAFF_ONLY_KINDS = tuple(k for k in KINDS if kinds.get(k).exact_only)  # each kind says
+# Exact counts of vulnerable people are for staff (geo.disclosure): a kind exported only exact goes to staff
+# only (the public downloads the published tables of the pages instead); a kind's staff-only columns are left
+# out of a public file (its rows are far finer than the cells the public may see).
+# Which kinds and columns: each kind says (RecordKind.exact_only, .staff_only_columns).
+STAFF_ONLY_KINDS = tuple(k for k in KINDS if kinds.get(k).exact_only)
+STAFF_ONLY_COLUMNS = {k: kinds.get(k).staff_only_columns for k in KINDS if kinds.get(k).staff_only_columns}
+
+
+class ExactOnly(PermissionError):
+    """The kind holds exact counts of vulnerable people and the export was not asked as exact (staff)."""
 
 
 def exportable_kinds(actor: Actor | None) -> tuple[str, ...]:
-    """The kinds `actor` may export as files: every kind for editors and admins, the public ones otherwise."""
-    if actor is not None and actor.can("editor"):
+    """The kinds `actor` may export as files: every kind for staff, the public ones otherwise."""
+    if disclosure.can_see_exact(actor):
         return KINDS
     return tuple(k for k in KINDS if k not in STAFF_ONLY_KINDS)
 
 
-def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False) -> bytes:
-    """The file for `kind` in `fmt` (csv, xlsx, geojson, gpkg). `hxl` adds the hashtag row to CSV."""
+def export_spec(kind: str, exact: bool) -> KindSpec:
+    """The columns of `kind`'s file: all of them when `exact` (staff), else without the staff-only ones."""
+    spec = kinds.spec(kind)
+    hidden = () if exact else STAFF_ONLY_COLUMNS.get(kind, ())
+    return replace(spec, fields=tuple(f for f in spec.fields if f.name not in hidden)) if hidden else spec
+
+
+def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False) -> bytes:
+    """The file for `kind` in `fmt` (csv, xlsx, geojson, gpkg). `hxl` adds the hashtag row to CSV. `exact`
+    (staff only: the caller checks the role) keeps exact counts of vulnerable people; without it the file
+    is public: a kind exported only exact is refused (ExactOnly) and staff-only columns are left out."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if kind in STAFF_ONLY_KINDS and not exact:
+        raise ExactOnly(f"{kind} holds exact counts of vulnerable people: staff export it as exact")
     rows, points = export_records(engine, kind)
-    spec = kinds.spec(kind)
+    spec = export_spec(kind, exact)
     located = kinds.get(kind).located
     return _WRITERS[fmt](rows, points, spec, hxl, located)
 
@@ -266,5 +284,17 @@ _WRITERS = {
 }
 
 
-__all__ = ["FORMATS", "KINDS", "MEDIA_TYPES", "STAFF_ONLY_KINDS", "export_bytes", "export_frame", "export_records",
-           "exportable_kinds", "file_name"]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "MEDIA_TYPES",
+    "STAFF_ONLY_COLUMNS",
+    "STAFF_ONLY_KINDS",
+    "ExactOnly",
+    "export_bytes",
+    "export_frame",
+    "export_records",
+    "export_spec",
+    "exportable_kinds",
+    "file_name",
+]
