@@ -23,6 +23,7 @@ from geo.upgrades.workflow import OVERALL_ORDER
 from geo.workshops import maps as workshop_maps
 from geo.workshops.coverage import DEFAULT_REACH_KM
 from geo.workshops.queries import workshops_held
+from views import alerts as alerts_view
 
 REACH_KM = int(DEFAULT_REACH_KM)
 MAP_KEY = "post_map"
@@ -174,6 +175,7 @@ with panel_column:
             link_to("screens/infrastructure.py", t("panel.link.infrastructure", lang, country=country_name),
                     ":material/construction:", {"lang": lang, "country": country})
         st.table(ui.plain_table(post_profile_tables.facts_table(ident, lang)), hide_index=True)
+        alerts_view.subscribe_box(lang, "post", selected, key="map_post")  # alerts for this post by e-mail
 
 with map_column:
     ui.status_legend(lang)

@@ -13,6 +13,7 @@ from geo.overview import brief
 from geo.overview import figures as ov
 from geo.periods import Period
 from geo.sample import sample_seed
+from views import alerts as alerts_view
 from views import highlights as highlights_view
 
 ui.guard()
@@ -57,6 +58,8 @@ st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang)
 # What changed in the period's last complete month, each line linking to the view that proves it.
 with st.container(border=True, key="highlights"):
     highlights_view.show(highlights_view.load(last, countries), lang)
+    alerts_view.subscribe_box(lang, "highlights", None, key="overview_highlights")
+alerts_view.new_alerts(lang, compact=True)  # a signed-in person's alerts since their last visit
 
 cards = ov.kpi_cards(figures, lang, seed)
 for row in (cards[:4], cards[4:]):

@@ -93,10 +93,11 @@ def record(engine: Engine, found: dict[int, list[evaluate.Alert]], clock: Callab
             for sid, alerts in found.items() for a in alerts]
     if not rows:
         return 0
-    statement = _insert_ignore(engine).on_conflict_do_nothing(index_elements=["subscription_id", "alert_key"])
+    # Rows already there return nothing (a batch's rowcount is not portable across drivers).
+    statement = (_insert_ignore(engine).on_conflict_do_nothing(index_elements=["subscription_id", "alert_key"])
+                 .returning(AlertDelivery.id))
     with engine.begin() as conn:
-        result = conn.execute(statement, rows)
-    return max(result.rowcount, 0)
+        return len(conn.execute(statement, rows).all())
 
 
 def claim(engine: Engine, token: str, clock: Callable[[], dt.datetime]) -> list[AlertDelivery]:

@@ -235,9 +235,9 @@ def alerts_of(engine: Engine, username: str, since: dt.datetime | None = None, l
              .join(AlertSubscription, AlertSubscription.id == AlertDelivery.subscription_id)
              .join(User, User.id == AlertSubscription.user_id)
              .where(User.username == username)
-             .order_by(AlertDelivery.found_at.desc(), AlertDelivery.id.desc()).limit(limit))
+             .order_by(AlertDelivery.found_at.desc(), AlertDelivery.id).limit(limit))
     if since is not None:
-        query = query.where(AlertDelivery.found_at > since)
+        query = query.where(AlertDelivery.found_at >= since)  # same second: shown again, never missed
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=["id", "subscription_id", "topic", "target", "month", "kind", "payload",

@@ -165,7 +165,8 @@ def _post_ids(target: Connection | Session, codes: list[str]) -> dict[str, int]:
     found = dict(target.execute(select(Post.code, Post.id).where(Post.code.in_(codes))).all())
     missing = sorted(set(codes) - set(found))
     if missing:
-        raise ValidationFailed({"posts": "ws.err.posts"})
+        # the import's key for a code that names no post (its file check finds it first)
+        raise ValidationFailed({"posts": ("data.err.unknown_post", {"value": ", ".join(missing[:5])})})
     return found
 
 
