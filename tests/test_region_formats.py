@@ -147,8 +147,8 @@ def test_month_charts_label_their_months_in_spanish() -> None:
     monthly = pd.DataFrame({"month": list(months) * 2, "direction": ["entry"] * 12 + ["exit"] * 12,
                             "count": range(1000, 1024)})
     profile = charts.post_monthly_flows(monthly, "es")
-    series = pd.DataFrame({"month": list(months), "category": "trafficking_victim", "shown": 7.0,
-                           "suppressed": False, "label": "7", "count": 7})
+    series = pd.DataFrame({"month": list(months), "category": "trafficking_victim", "count": 10, "value": 10,
+                           "small": False, "label": "10"})
     chart = rt.returns_chart(series, "es")
     for fig in (profile, chart):
         assert fig.layout.separators == ".,"
