@@ -120,3 +120,22 @@ def as_json(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
         out[row.pop("dataset")] = {k: (v.isoformat() if hasattr(v, "isoformat") else
                                        (None if v is None or v != v else v)) for k, v in row.items()}
     return out
+
+
+def as_of_text(engine: Engine, kind: str, lang: str, countries: tuple[str, ...] = ()) -> str:
+    """'Datos al 31/10/2026 (vigente)': the data's as-of date and state for a figure's caption. Flows over
+    several countries say the earliest of their dates (the figure is complete only up to it)."""
+    from geo.i18n import fmt_date_short, t
+
+    table = freshness(engine)
+    rows = table[table["kind"] == kind]
+    if kind == "flows" and countries:
+        rows = rows[rows["country"].isin(countries)]
+    rows = rows[rows["data_as_of"].notna()]
+    if rows.empty:
+        return t("datasets.as_of.none", lang)
+    first = rows.loc[rows["data_as_of"].idxmin()] if len(rows) > 1 else rows.iloc[0]
+    worst = max(rows["state"], key=STATES.index)
+    return t("datasets.as_of", lang, date=fmt_date_short(first["data_as_of"], lang),
+             state=t(f"datasets.state.{worst}", lang))
+

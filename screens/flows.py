@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import disclosure, periods, reference
+from geo import datasets, disclosure, periods, reference
 from geo.flows import charts
 from geo.flows import queries as flows
 from geo.flows.maps import flow_deck
@@ -21,6 +21,12 @@ PLAY_SECONDS = 1.5
 ui.guard()
 lang = ui.lang()
 engine = ui.engine()
+
+
+@ui.cached
+def data_as_of(countries: tuple[str, ...], language: str) -> str:
+    """The caption's 'Data as of …' (geo.datasets), cached on the data version like every read."""
+    return datasets.as_of_text(ui.engine(), "flows", language, countries)
 
 
 @ui.cached
@@ -117,7 +123,9 @@ for key, value in url_months.items():
     ui.set_query_value(key, periods.month_param(value) if value else None)
 ui.set_query_value("top", str(top_n) if top_n != 8 else None)
 
-st.caption(t("flows.caption", lang) + " " + figure_caption(scope, tuple(chosen["country"]), Period(start, end), lang))
+st.caption(" ".join([t("flows.caption", lang),
+                     figure_caption(scope, tuple(chosen["country"]), Period(start, end), lang),
+                     data_as_of(counted or reference.CA4, lang)]))
 if playing:
     st.caption(t("flows.play.frame", lang, start=fmt_month(start, lang), end=fmt_month(end, lang)))
 now = query("summary", filters)
