@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
-from geo.access.auth import ANONYMOUS, SYSTEM, Actor
+from geo.access.auth import ANONYMOUS, SYSTEM, Actor, PermissionDenied
 from geo.access.users import create_user
 from geo.alerts import evaluate
 from geo.alerts import run as alerts_run
@@ -335,8 +335,9 @@ def test_who_may_subscribe_and_unsubscribe(db_url: str) -> None:
     for name, role in (("ana", "viewer"), ("ben", "viewer"), ("root", "admin")):
         create_user(engine, SYSTEM, name, role, "a long enough password 1")
     ana, ben, root = Actor("ana", "viewer"), Actor("ben", "viewer"), Actor("root", "admin")
-    with pytest.raises(subs.SubscriptionError):
-        subs.subscribe(engine, ANONYMOUS, "a@example.org", "highlights")
+    for nobody in (ANONYMOUS, None, Actor("ghost", "viewer")):  # signed out, or no such account
+        with pytest.raises(PermissionDenied):
+            subs.subscribe(engine, nobody, "a@example.org", "highlights")
     own, created = subs.subscribe(engine, ana, "ana@example.org", "post", SURGE_POST, lang="en")
     assert created and own.username == "ana" and own.target_name == "Agua Caliente"
     with pytest.raises(subs.SubscriptionError, match=r"alerts\.err\.others"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from geo.access.auth import PermissionDenied
 from geo.alerts import subscriptions as subs
 from geo.alerts.mail import alert_sentence, topic_label
 from geo.i18n import fmt_datetime, language_name, languages, t
@@ -74,6 +75,9 @@ def _subscribe(lang: str, email: str, topic: str, target: str | None, language: 
     except subs.SubscriptionError as error:
         st.error(ui.plain(t(error.key, lang, **error.params)))
         return
+    except PermissionDenied:
+        st.error(t("alerts.err.signed_out", lang))
+        return
     st.success(ui.plain(t("alerts.form.done" if created else "alerts.form.exists", lang,
                           what=topic_label(sub, lang), email=sub.email, id=sub.id)))
 
@@ -132,7 +136,8 @@ def subscriptions_list(lang: str) -> None:
                                 icon=":material/notifications_off:"):
             try:
                 subs.unsubscribe(ui.engine(), actor, sub.id)
-            except subs.SubscriptionError as error:
-                st.error(ui.plain(t(error.key, lang, **error.params)))
+            except (subs.SubscriptionError, PermissionDenied) as error:
+                st.error(ui.plain(t(error.key, lang, **error.params)) if isinstance(error, subs.SubscriptionError)
+                         else t("alerts.err.signed_out", lang))
             else:
                 st.rerun()

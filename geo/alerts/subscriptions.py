@@ -1,9 +1,10 @@
 """Subscriptions: an e-mail address following the monthly highlights, a post, a country or a border pair, or a
 threshold rule on a post; who may manage which; and until when a person has seen their alerts in the app.
 
-A signed-in person subscribes for themselves; an admin (and the command line, which acts as one) also for
-another user (`user`) or for an address with no account. A person sees and ends their own subscriptions; an
-admin sees and ends all. Refusals are SubscriptionError (an i18n key and its values), never a half write.
+A signed-in person (any role: a viewer too, with an active account) subscribes for themselves; an admin (and the
+command line, which acts as one) also for another user (`user`) or for an address with no account. A person
+sees and ends their own subscriptions; an admin sees and ends all. Nobody signed out writes one
+(PermissionDenied); other refusals are SubscriptionError (an i18n key and its values), never a half write.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from geo import reference
 from geo.access.audit import now as utc_now
-from geo.access.auth import ANONYMOUS, Actor
+from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
 from geo.i18n import languages
 from geo.models import ALERT_RULES, ALERT_TOPICS, AlertDelivery, AlertSubscription, AlertVisit, Post, User
 
@@ -111,9 +112,15 @@ def _check_rule(topic: str, rule: str | None, threshold: float | None) -> float 
     return value
 
 
-def _signed_in(actor: Actor | None) -> Actor:
+def _signed_in(engine: Engine, actor: Actor | None, action: str) -> Actor:
+    """The actor, if signed in with an active account (or an admin, as the command line is); else
+    PermissionDenied: nobody signed out writes a subscription."""
     if actor is None or actor == ANONYMOUS:
-        raise SubscriptionError("alerts.err.signed_out")
+        raise PermissionDenied(f"{actor.username if actor else 'nobody'} may not {action}: sign in first")
+    if not actor.can("admin"):
+        with engine.connect() as conn:
+            if _user_id(conn, actor.username) is None:
+                raise PermissionDenied(f"{actor.username} may not {action}: no active account of that name")
     return actor
 
 
@@ -125,7 +132,7 @@ def subscribe(engine: Engine, actor: Actor, email: str, topic: str, target: str 
 
     `user` names whose subscription it is (by default the actor's own account, if the actor has one); only an
     admin may subscribe for someone else."""
-    actor = _signed_in(actor)
+    actor = _signed_in(engine, actor, "subscribe")
     email = (email or "").strip()
     if len(email) > 254 or not EMAIL.match(email):
         raise SubscriptionError("alerts.err.email", value=email[:80])
@@ -177,20 +184,21 @@ def get(engine: Engine, subscription_id: int) -> Subscription | None:
         return _row(*row) if row else None
 
 
-def subscriptions(engine: Engine, actor: Actor | None = None) -> list[Subscription]:
-    """Every subscription (actor None or an admin), or the actor's own (by their account)."""
+def subscriptions(engine: Engine, owner: Actor | None = None) -> list[Subscription]:
+    """Every subscription (owner None or an admin), or the owner's own (by their account: none for a visitor
+    signed out). A read: nothing here needs a role."""
     from sqlalchemy.orm import Session
 
     query = _query()
-    if actor is not None and not actor.can("admin"):
-        query = query.where(User.username == actor.username)
+    if owner is not None and not owner.can("admin"):
+        query = query.where(User.username == owner.username)
     with Session(engine) as session:
         return [_row(*row) for row in session.execute(query).all()]
 
 
 def unsubscribe(engine: Engine, actor: Actor, subscription_id: int) -> Subscription:
     """End a subscription (its own person's, or any for an admin); its recorded alerts go with it."""
-    actor = _signed_in(actor)
+    actor = _signed_in(engine, actor, "unsubscribe")
     sub = get(engine, subscription_id)
     if sub is None:
         raise SubscriptionError("alerts.err.unknown", id=subscription_id)
