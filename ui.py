@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,6 +76,7 @@ def show_database_problem(error: BaseException, language: str) -> None:
 
     st.error(plain(classify(error, settings().database_url).message(language)), icon=":material/database:")
     st.caption(t("db.err.retry", language, seconds=DATABASE_RETRY_SECONDS))
+    st.session_state[_RETRY_SHOWN_AT] = time.monotonic()
     _retry_database(settings().database_url)
 
 
@@ -89,12 +91,19 @@ def run_page(page: Any, language: str) -> None:
         show_database_problem(error, language)
 
 
+_RETRY_SHOWN_AT = "_database_problem_shown_at"
+
+
 @st.fragment(run_every=DATABASE_RETRY_SECONDS)
 def _retry_database(url: str) -> None:
+    """Every few seconds, what the app's run does (the ready engine: migrated, filled, answering); once it
+    works, the whole app again. Not in the run that has just failed (a fragment also runs when called)."""
     from geo.db_status import check
 
+    if time.monotonic() - st.session_state.get(_RETRY_SHOWN_AT, 0.0) < 1:
+        return
     try:
-        check(get_engine(url))
+        check(_ready_engine(url))
     except Exception:
         return
     st.rerun(scope="app")

@@ -73,8 +73,8 @@ def _clean(detail: str, url: URL) -> str:
     line = re.sub(r"\s+", " ", str(detail)).strip()
     line = re.sub(r"^\(psycopg[\w.]*\.\w+\)\s*", "", line)  # SQLAlchemy's "(psycopg.OperationalError)" prefix
     line = line.split(" [SQL: ")[0].split(" (Background on this error")[0]
-    if url.password:
-        line = line.replace(str(url.password), "***")
+    if url.password:  # as a whole word: a short password must not eat letters out of other words
+        line = re.sub(rf"(?<![\w]){re.escape(str(url.password))}(?![\w])", "***", line)
     return line if len(line) <= 300 else line[:297] + "…"
 
 
