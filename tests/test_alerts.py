@@ -419,3 +419,41 @@ def test_a_run_evaluates_the_last_complete_month_with_data(db_url: str, smtp) ->
     assert any("Surge at Agua Caliente" in text_of(m) for m in inbox.messages)
     engine.dispose()
 
+
+
+# ------------------------------------------------------------------------------------------ pages (AppTest)
+def test_the_alerts_page_and_the_post_profile(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from geo.i18n import t
+
+    repo = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    engine = make_engine(db_url)
+    create_user(engine, SYSTEM, "ana", "viewer", "a long enough password 1")
+    ana = Actor("ana", "viewer")
+    subs.subscribe(engine, ana, "ana@example.org", "post", SURGE_POST, lang="en")
+    alerts_run.record(engine, alerts_run.find(engine)[1], lambda: dt.datetime(2026, 12, 4, 9, 0))
+
+    def page(path: str, actor: Actor | None, **query: str) -> AppTest:
+        at = AppTest.from_file(str(repo / path), default_timeout=90)
+        at.query_params.update({"lang": "en", **query})
+        if actor is not None:
+            at.session_state["actor"] = actor
+        return at.run()
+
+    signed_out = page("screens/alerts.py", None)
+    assert not signed_out.exception and [i.value for i in signed_out.info] == [t("alerts.signin", "en")]
+    at = page("screens/alerts.py", ana)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Surge at Agua Caliente \\(GTM-AGC\\)" in shown or "Surge at Agua Caliente (GTM-AGC)" in shown
+    assert "(./map?post=GTM-AGC&lang=en)" in shown
+    profile = page("screens/map.py", ana, post=SURGE_POST)
+    assert not profile.exception, [e.value for e in profile.exception]
+    assert [e.label for e in profile.expander if e.label == t("alerts.subscribe.post", "en")]
+    assert "ana@example.org" in [w.value for w in profile.text_input]  # the last address used, filled in
+    next(b for b in at.button if b.label == "Unsubscribe").click().run()
+    assert not at.exception and subs.subscriptions(engine) == []
+
+    engine.dispose()
