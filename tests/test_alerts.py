@@ -457,3 +457,35 @@ def test_the_alerts_page_and_the_post_profile(db_url: str, monkeypatch: pytest.M
     assert not at.exception and subs.subscriptions(engine) == []
 
     engine.dispose()
+
+
+def test_an_import_of_new_flow_data_brings_its_alerts_on_the_next_run(env: str, smtp, tmp_path: Path) -> None:
+    """Agua Caliente's rows of the surge's month taken out (as before the office sent them): a run finds no
+    surge there. The same rows imported as a file (`python -m geo import flows`): the next run mails it."""
+    from sqlalchemy import delete
+
+    from geo.flows.load import refresh_monthly
+    from geo.io.exports import export_bytes
+    from geo.models import FlowCount, Post
+
+    _, inbox = smtp
+    engine = make_engine(env)
+    month = hl.default_month(engine)
+    lines = export_bytes(engine, "flows", "csv", exact=True).decode("utf-8-sig").splitlines()
+    rows = [line for line in lines[1:] if line.startswith(f"{month:%Y-%m}-") and f",{SURGE_POST}," in line]
+    assert rows
+    (tmp_path / "agua_caliente.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    with engine.begin() as conn:
+        post_id = conn.execute(select(Post.id).where(Post.code == SURGE_POST)).scalar_one()
+        conn.execute(delete(FlowCount).where(FlowCount.post_id == post_id, FlowCount.month == month))
+        refresh_monthly(conn, [month])
+    assert cli("alerts", "subscribe", "--email", "a@example.org", "--post", SURGE_POST, "--lang", "en")[0] == 0
+    assert cli("alerts", "run")[0] == 0
+    assert not any("Surge at Agua Caliente" in text_of(m) for m in inbox.messages)
+
+    code, out, err = cli("import", "flows", str(tmp_path / "agua_caliente.csv"))
+    assert code == 0, out + err
+    code, out, _ = cli("alerts", "run")
+    assert code == 0 and "sent 1 mail(s)" in out
+    assert "Surge at Agua Caliente (GTM-AGC)" in text_of(inbox.messages[-1])
+    engine.dispose()
