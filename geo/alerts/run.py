@@ -40,8 +40,8 @@ CLAIM_LEASE = dt.timedelta(minutes=30)  # a claim older than this belongs to a r
 
 @dataclass(frozen=True)
 class Outcome:
-    """One mail of a run: to whom, for which subscription, its subject, the alerts in it (ids of recorded
-    rows; empty in a dry run for alerts not yet recorded), and the error when it failed."""
+    """One mail of a run (or, in a dry run, one it would send): the subscription, its subject, how many alerts
+    it carries, whether the brief PDF is attached, and the error when the mail server did not accept it."""
 
     subscription: Subscription
     subject: str
