@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import periods
+from geo import kinds, periods
 from geo.flows import queries as flows
 from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
@@ -27,8 +27,6 @@ from geo.scope import figure_caption, programme_countries
 from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import queries as wq
-
-KINDS = ("posts", "upgrades", "workshops", "flows", "assistance")
 
 
 def available_months(engine: Engine) -> list[dt.date]:
@@ -49,7 +47,8 @@ def default_period(engine: Engine, months: int = DEFAULT_MONTHS) -> Period:
 def data_as_of(engine: Engine) -> dt.date | None:
     """When the shown data were last loaded (the newest dataset_state stamp)."""
     with engine.connect() as conn:
-        stamp = conn.execute(select(func.max(DatasetState.updated_at)).where(DatasetState.kind.in_(KINDS))).scalar()
+        stamp = conn.execute(select(func.max(DatasetState.updated_at))
+                             .where(DatasetState.kind.in_(kinds.KINDS))).scalar()
     return stamp.date() if stamp is not None else None
 
 
