@@ -47,18 +47,20 @@ def test_subscribe_from_a_post_profile_and_see_the_alert_after_a_run(browser, al
     wait_idle(page, 120_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
     # Signed out, the profile says how to subscribe instead of offering the form.
-    page.get_by_text("Alerts for this post by e-mail: sign in to subscribe.").wait_for(timeout=30_000)
+    page.get_by_text("Alerts for this post by e-mail: sign in to subscribe.").wait_for(timeout=60_000)
     sidebar.get_by_text("Sign in", exact=True).first.click()
     sidebar.get_by_label("User name", exact=True).fill(USER)
     sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
     sidebar.get_by_role("button", name="Sign in").click()
-    sidebar.get_by_text(f"Signed in: {USER}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"Signed in: {USER}").wait_for(timeout=60_000)
     wait_idle(page)
+    # The sign-in cookie is written by a component after the run: a new session (goto, reload) needs it.
+    page.wait_for_function("document.cookie.includes('ca4_session=')", timeout=60_000)
 
     page.get_by_text("Alerts for this post by e-mail").click()
-    page.get_by_label("E-mail address").fill("vera@example.org")
+    page.get_by_label("E-mail address").fill("vera@example.org", timeout=60_000)
     page.get_by_role("button", name="Subscribe").click()
-    page.get_by_text("Subscribed (no. 1): alerts for post Agua Caliente (GTM-AGC)").wait_for(timeout=30_000)
+    page.get_by_text("Subscribed (no. 1): alerts for post Agua Caliente (GTM-AGC)").wait_for(timeout=60_000)
 
     # A visit to the alerts page before the run: the subscription, nothing new yet.
     page.goto(f"{url}/alerts?lang=en")
