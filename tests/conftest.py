@@ -50,7 +50,7 @@ SLOW_FIRST = [
     "test_hostile_browser.py", "test_translations.py", "test_present_browser.py",
     "test_infrastructure_page.py", "test_hostile_inputs.py", "test_browser.py", "test_exports.py",
     "test_hostile_corpus.py", "test_workshops.py", "test_flows_browser.py", "test_workshops_page.py",
-    "test_guards_browser.py", "test_map_static_browser.py", "test_import_stream.py",
+    "test_guards_browser.py", "test_first_request_browser.py", "test_map_static_browser.py", "test_import_stream.py",
     "test_navigation_browser.py",
 ]
 
