@@ -13,7 +13,7 @@ from tests.browser import wait_idle
 
 pytestmark = pytest.mark.browser
 
-TITLES_ES = ["Resumen", "Mapa", "Flujos", "Infraestructura", "Talleres", "Proyectos y retornos",
+TITLES_ES = ["Resumen", "Mapa", "Flujos", "Infraestructura", "Talleres", "Proyectos y retornos", "Alertas",
              "Importar / exportar", "Auditoría", "Administración"]
 
 
