@@ -453,6 +453,9 @@ def test_the_alerts_page_and_the_post_profile(db_url: str, monkeypatch: pytest.M
     assert not profile.exception, [e.value for e in profile.exception]
     assert [e.label for e in profile.expander if e.label == t("alerts.subscribe.post", "en")]
     assert "ana@example.org" in [w.value for w in profile.text_input]  # the last address used, filled in
+    overview = page("screens/overview.py", ana)  # the highlights offer their monthly mail
+    assert not overview.exception, [e.value for e in overview.exception]
+    assert [e for e in overview.expander if e.label == t("alerts.subscribe.highlights", "en")]
     next(b for b in at.button if b.label == "Unsubscribe").click().run()
     assert not at.exception and subs.subscriptions(engine) == []
 
