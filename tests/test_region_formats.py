@@ -180,3 +180,22 @@ def test_times_are_shown_in_the_regions_time_zone(monkeypatch: pytest.MonkeyPatc
         with pytest.raises(SettingsError) as raised:
             settings()
         assert "CA4_TIMEZONE" in raised.value.message("en") and "IANA" in raised.value.message("en")
+
+
+def test_data_as_of_is_the_regions_date(tmp_path: Path) -> None:
+    """'Data as of' is the date in the region when the data were loaded, not UTC's (02:30 UTC is the evening
+    before in Guatemala)."""
+    from geo.db import make_engine, migrate
+    from geo.models import DatasetState
+    from geo.overview.figures import data_as_of
+    from geo.programme import returns
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'asof.sqlite'}")
+    migrate(engine)
+    with engine.begin() as conn:
+        for kind in ("flows", "assistance"):
+            conn.execute(DatasetState.__table__.insert().values(kind=kind, updated_at=dt.datetime(2026, 12, 1, 2, 30),
+                                                                source="sample", seed=1))
+    assert data_as_of(engine) == dt.date(2026, 11, 30)
+    assert returns.data_as_of(engine) == dt.date(2026, 11, 30)
+    engine.dispose()

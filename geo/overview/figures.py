@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from geo import kinds, periods
 from geo.flows import queries as flows
-from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
+from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, local_time, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
 from geo.periods import DEFAULT_MONTHS, Period
 from geo.posts.queries import PostFilters, posts_frame
@@ -49,7 +49,7 @@ def data_as_of(engine: Engine) -> dt.date | None:
     with engine.connect() as conn:
         stamp = conn.execute(select(func.max(DatasetState.updated_at))
                              .where(DatasetState.kind.in_(kinds.KINDS))).scalar()
-    return stamp.date() if stamp is not None else None
+    return local_time(stamp).date() if stamp is not None else None  # the region's date of a UTC stamp
 
 
 def _flow_filters(period: Period, countries: tuple[str, ...]) -> flows.FlowFilters:

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from geo import disclosure
-from geo.i18n import t
+from geo.i18n import local_time, t
 from geo.models import RETURN_CATEGORIES, AssistedReturn, DatasetState
 
 TOTAL = "__total__"
@@ -61,7 +61,7 @@ def month_span(engine: Engine) -> tuple[dt.date, dt.date] | None:
 def data_as_of(engine: Engine) -> dt.date | None:
     with engine.connect() as conn:
         stamp = conn.execute(select(DatasetState.updated_at).where(DatasetState.kind == "assistance")).scalar()
-    return stamp.date() if stamp is not None else None
+    return local_time(stamp).date() if stamp is not None else None  # the region's date of a UTC stamp
 
 
 # ------------------------------------------------------------------------------------------- tables
