@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from geo.i18n import utc_start_of_local_day
 from geo.kinds import KINDS
 from geo.models import (
     AssistedReturn,
@@ -96,9 +97,9 @@ def audit_entries(engine: Engine, filters: AuditFilters = AuditFilters(), limit:
     query = select(AuditEntry.at, AuditEntry.username, AuditEntry.action, AuditEntry.entity, AuditEntry.entity_key,
                    AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value, AuditEntry.details, AuditEntry.scope)
     if filters.since:
-        query = query.where(AuditEntry.at >= dt.datetime.combine(filters.since, dt.time()))
+        query = query.where(AuditEntry.at >= utc_start_of_local_day(filters.since))  # the region's days
     if filters.until:
-        query = query.where(AuditEntry.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time()))
+        query = query.where(AuditEntry.at < utc_start_of_local_day(filters.until + dt.timedelta(days=1)))
     if filters.entity:
         query = query.where(AuditEntry.entity == filters.entity)
     if filters.username:

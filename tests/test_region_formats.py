@@ -199,3 +199,20 @@ def test_data_as_of_is_the_regions_date(tmp_path: Path) -> None:
     assert data_as_of(engine) == dt.date(2026, 11, 30)
     assert returns.data_as_of(engine) == dt.date(2026, 11, 30)
     engine.dispose()
+
+
+def test_the_audit_logs_date_filter_takes_the_regions_days(tmp_path: Path) -> None:
+    """An entry shown as 30/11/2026 20:30 (stored 1 December 02:30 UTC) is in "until 30/11", not "since 1/12"."""
+    from geo.db import make_engine, migrate
+    from geo.models import AuditEntry
+    from geo.quality import AuditFilters, audit_entries
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(AuditEntry.__table__.insert().values(at=dt.datetime(2026, 12, 1, 2, 30), username="vera",
+                                                          action="update", entity="post", entity_key="GTM-TUM"))
+    assert len(audit_entries(engine, AuditFilters(until=dt.date(2026, 11, 30)))) == 1
+    assert len(audit_entries(engine, AuditFilters(since=dt.date(2026, 12, 1)))) == 0
+    assert len(audit_entries(engine, AuditFilters(since=dt.date(2026, 11, 30), until=dt.date(2026, 11, 30)))) == 1
+    engine.dispose()

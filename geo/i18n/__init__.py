@@ -244,6 +244,20 @@ def local_time(value: dt.datetime) -> dt.datetime:
     return value.astimezone(local_timezone())
 
 
+def utc_start_of_local_day(day: dt.date) -> dt.datetime:
+    """The stored (naive UTC) time at which `day` begins in the region: a date filter on stored times uses it,
+    so "until 30/11/2026" takes in what is shown as 30/11/2026 20:30."""
+    from geo.config import local_timezone
+
+    start = dt.datetime.combine(day, dt.time(), tzinfo=local_timezone())
+    return start.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def local_today() -> dt.date:
+    """Today in the region (not the server's date: at 20:00 in Guatemala it is already tomorrow in UTC)."""
+    return local_time(dt.datetime.now(dt.UTC)).date()
+
+
 def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
     """28/11/2026 08:05 (es) / 28 Nov 2026 08:05 (en) for 14:05 UTC: THE formatter of a time shown, in the
     region's time (local_time), a 24-hour clock in both languages, as logs are read."""
