@@ -492,3 +492,25 @@ def test_an_import_of_new_flow_data_brings_its_alerts_on_the_next_run(env: str, 
     assert code == 0 and "sent 1 mail(s)" in out
     assert "Surge at Agua Caliente (GTM-AGC)" in text_of(inbox.messages[-1])
     engine.dispose()
+
+
+def test_the_alerts_page_form_subscribes_and_lists_it(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    engine = make_engine(db_url)
+    create_user(engine, SYSTEM, "ana", "viewer", "a long enough password 1")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/alerts.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.session_state["actor"] = Actor("ana", "viewer")
+    at.run()
+    at.segmented_control(key="alerts_topic").set_value("country").run()
+    at.selectbox(key="alerts_target_country").set_value("HND")
+    at.text_input(key="alerts_email_page").input("ana@example.org")
+    next(b for b in at.button if b.label == "Subscribe").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] and "alerts for Honduras" in at.success[0].value
+    listed = [m.value.replace("\u2060", "").replace("\\", "") for m in at.markdown]
+    assert any("#1 · alerts for Honduras → ana@example.org" in m for m in listed), listed  # listed at once
+    assert [(s.topic, s.target, s.username) for s in subs.subscriptions(engine)] == [("country", "HND", "ana")]
+    engine.dispose()

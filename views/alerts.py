@@ -65,21 +65,33 @@ def subscribe_box(lang: str, topic: str, target: str | None, key: str) -> None:
                                     index=list(languages()).index(lang) if lang in languages() else 0,
                                     key=f"alerts_lang_{key}")
             submitted = st.form_submit_button(t("alerts.form.submit", lang), icon=":material/notifications_active:")
+        result_key = f"alerts_result_{key}_{target}"
         if submitted:
-            _subscribe(lang, email, topic, target, language)
+            _subscribe(lang, email, topic, target, language, result_key=result_key)
+        _show_result(result_key)
 
 
-def _subscribe(lang: str, email: str, topic: str, target: str | None, language: str, **extra) -> None:
+def _subscribe(lang: str, email: str, topic: str, target: str | None, language: str, *, result_key: str,
+               **extra) -> None:
+    """Subscribe, and keep the outcome in the session (a later rerun, such as the map reporting its width,
+    must not wipe the confirmation before it is read)."""
     try:
         sub, created = subs.subscribe(ui.engine(), ui.current_actor(), email, topic, target, lang=language, **extra)
     except subs.SubscriptionError as error:
-        st.error(ui.plain(t(error.key, lang, **error.params)))
-        return
+        st.session_state[result_key] = ("error", t(error.key, lang, **error.params))
     except PermissionDenied:
-        st.error(t("alerts.err.signed_out", lang))
-        return
-    st.success(ui.plain(t("alerts.form.done" if created else "alerts.form.exists", lang,
-                          what=topic_label(sub, lang), email=sub.email, id=sub.id)))
+        st.session_state[result_key] = ("error", t("alerts.err.signed_out", lang))
+    else:
+        st.session_state[result_key] = ("success", t("alerts.form.done" if created else "alerts.form.exists", lang,
+                                                     what=topic_label(sub, lang), email=sub.email, id=sub.id))
+
+
+def _show_result(result_key: str) -> None:
+    kind, text = st.session_state.get(result_key) or (None, "")
+    if kind == "success":
+        st.success(ui.plain(text), icon=":material/mark_email_read:")
+    elif kind == "error":
+        st.error(ui.plain(text))
 
 
 def subscribe_form(lang: str, topics: dict[str, list[str]], target_names: dict[str, str], is_admin: bool,
@@ -116,7 +128,10 @@ def subscribe_form(lang: str, topics: dict[str, list[str]], target_names: dict[s
         extra = {"user": user} if user else {}
         if rule:
             extra.update(rule=rule, threshold=threshold)
-        _subscribe(lang, email, topic, target, language, **extra)
+        _subscribe(lang, email, topic, target, language, result_key="alerts_result_page", **extra)
+        if st.session_state["alerts_result_page"][0] == "success":
+            st.rerun()  # the list of subscriptions above the form shows the new one (the message is kept)
+    _show_result("alerts_result_page")
 
 
 def subscriptions_list(lang: str) -> None:
