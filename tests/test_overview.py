@@ -161,14 +161,21 @@ def test_kpi_cards_carry_period_source_and_language(seeded: Engine) -> None:
 
 
 def test_returns_kpi_never_shows_a_small_count(seeded: Engine) -> None:
-    """With one country and one month, small counts occur: the KPI shows '<5', never the number."""
+    """With one country and one month, small counts occur: the KPI shows the published figure (geo.disclosure:
+    '<5' or 5, whichever way the cell was rounded), never the number."""
+    from geo import disclosure
+    from geo.programme import returns as rt
+
     returns = raw(seeded, "assisted_returns")
     returns["month"] = _as_date(returns["month"])
-    small = returns[(returns["count"] < 5) & (returns["category"] == "trafficking_victim")].iloc[0]
+    small = returns[(returns["count"].between(1, 4)) & (returns["category"] == "trafficking_victim")].iloc[0]
     period = Period(small["month"], small["month"])
     fig = ov.overview_figures(seeded, period, (small["country_iso3"],))
     card = {k.key: k for k in ov.kpi_cards(fig, "en")}["returns"]
-    assert "Victims of trafficking <5" in card.detail
+    cell = rt.returns_frame(seeded, period.start, period.end, (small["country_iso3"],))
+    published = int(cell.loc[cell["category"] == "trafficking_victim", "published"].sum())
+    assert f"Victims of trafficking {disclosure.text(published, 'en')}" in card.detail
+    assert published in (0, 5) and f"Victims of trafficking {int(small['count'])}" not in card.detail
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
