@@ -25,11 +25,11 @@ REASONS = ("unreachable", "login", "no_database", "postgis", "schema", "other")
 # (a missing role is a refused login, a missing database is not).
 _PATTERNS = (
     ("login", r"password authentication failed|authentication failed|no pg_hba\.conf entry|role \"[^\"]*\" does "
-              r"not exist|password is required|no password supplied"),
+              r"not exist|password is required|no password supplied|permission denied for database"),
     ("no_database", r"database \"[^\"]*\" does not exist"),
     ("postgis", r"postgis|type \"geography\" does not exist|function st_\w+.* does not exist"),
     ("schema", r"no such table|relation \"[^\"]*\" does not exist|column .* does not exist|no such column|"
-               r"permission denied for (schema|table|relation|database)|can't locate revision|"
+               r"permission denied for (schema|table|relation)|can't locate revision|"
                r"not migrated"),
     ("unreachable", r"connection refused|could not connect|failed to resolve host|could not translate host|"
                     r"name or service not known|timeout expired|timed out|no route to host|network is unreachable|"

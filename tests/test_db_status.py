@@ -102,6 +102,7 @@ def test_each_failure_is_named() -> None:
         "failed to resolve host 'db.example.org': [Errno -2] Name or service not known": "unreachable",
         f'password authentication failed for user "ca4" ({SECRET})': "login",
         'FATAL:  database "ca4" does not exist': "no_database",
+        'FATAL:  permission denied for database "ca4"': "login",
         'extension "postgis" is not available': "postgis",
         "permission denied to create extension \"postgis\"": "postgis",
         'relation "posts" does not exist': "schema",
