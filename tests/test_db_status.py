@@ -218,3 +218,30 @@ def test_postgres_without_postgis(pg_admin, monkeypatch: pytest.MonkeyPatch,
         with pg_admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
             conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+
+
+def test_a_database_lost_while_the_app_runs_gives_the_message_then_the_app_again(
+        app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app ran; a table it reads vanishes (as when a database is restored or replaced under it): the next
+    run shows the one message instead of a traceback; once the table is back, the next run (what the message's
+    retry starts) shows the page again, with no restart."""
+    from tests.support import copy_sqlite
+
+    url = copy_sqlite(app_db_url, tmp_path / "running.sqlite")
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_engine.cache_clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception and not at.error and at.title
+    outside = create_engine(url)
+    with outside.begin() as conn:
+        conn.execute(text("ALTER TABLE dataset_state RENAME TO dataset_state_away"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "lacks the app's tables" in at.error[0].value
+    with outside.begin() as conn:
+        conn.execute(text("ALTER TABLE dataset_state_away RENAME TO dataset_state"))
+    outside.dispose()
+    at.run()
+    assert not at.exception and not at.error and at.title
