@@ -162,3 +162,15 @@ def test_datasets_say_where_each_figure_comes_from(app_url: str, engine) -> None
     assert posts["dataset"] == body["datasets"]["posts"]  # the collection carries its dataset's metadata
     _, flows, _ = get(f"{app_url}/api/v1/flows?limit=1")
     assert set(flows["dataset"]["by_country"]) == {"flows.GTM", "flows.SLV", "flows.HND", "flows.NIC"}
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_that_says_where() -> None:
+    from tests.browser import free_port, running_app
+
+    port = free_port()  # nothing listens there
+    with running_app(f"postgresql+psycopg://ca4:secret-pw@127.0.0.1:{port}/border_gone") as url:
+        status, body, kind = get(f"{url}/api/v1/collections")
+    assert (status, body["code"]) == (503, "ServiceUnavailable") and kind.startswith("application/json")
+    assert str(port) in body["description"] and "border_gone" in body["description"]
+    assert "secret-pw" not in body["description"] and "Traceback" not in body["description"]
+

@@ -95,9 +95,12 @@ def _json(document: Any, status: int = 200, media_type: str = "application/json"
     return JSONResponse(document, status_code=status, media_type=media_type)
 
 
-def endpoint(handler: Callable[[Request, Engine], Response]) -> Callable[[Request], Response]:
+_LIMITER = RateLimiter()  # one budget per client across every path of the interface
+
+
+def endpoint(handler: Callable[[Request, Engine], Response],
+             limiter: RateLimiter = _LIMITER) -> Callable[[Request], Response]:
     """Wrap a handler: the request budget, the engine, and JSON errors instead of tracebacks."""
-    limiter = RateLimiter()
 
     def run(request: Request) -> Response:
         client = request.client.host if request.client else "unknown"
@@ -111,8 +114,16 @@ def endpoint(handler: Callable[[Request, Engine], Response]) -> Callable[[Reques
             return handler(request, _engine())
         except ft.ApiError as error:
             return _json(error.body(), error.status)
-        except Exception:  # never a traceback to a client: log it, answer 500 in JSON
-            _log.exception("API error on %s", request.url.path)
+        except Exception as error:  # never a traceback to a client
+            from geo.config import settings
+            from geo.db_status import classify, is_database_error
+
+            if is_database_error(error):  # the database, not the request: 503 and the app's own message
+                unavailable = classify(error, settings().database_url)
+                response = _json({"code": "ServiceUnavailable", "description": unavailable.message("en")}, 503)
+                response.headers["Retry-After"] = "30"
+                return response
+            _log.exception("API error on %s", request.url.path)  # a bug: logged, answered 500 in JSON
             return _json({"code": "ServerError", "description": "the server could not answer this request"}, 500)
 
     run.__name__ = handler.__name__
