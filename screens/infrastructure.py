@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import maps, reference
+from geo import datasets, maps, reference
 from geo.i18n import fmt_count, fmt_date, local_today, t
 from geo.i18n.names import names_column
 from geo.posts.queries import PostFilters, posts_frame
@@ -58,6 +58,7 @@ def country_label(iso3: str) -> str:
 
 st.title(t("infra.title", lang))
 ui.sample_notice(sample_seed(engine))
+st.caption(datasets.as_of_text(engine, "upgrades", lang))  # where the figures come from, and how fresh
 st.caption(t("infra.scope_note", lang))
 
 catalogue = up.catalogue(engine)

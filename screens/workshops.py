@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
+from geo import datasets
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
 from geo.overview import figures as ov
@@ -31,6 +32,7 @@ def load_report(url: str, start: dt.date, end: dt.date, reach_km: float,
 
 st.title(t("ws.title", lang))
 ui.sample_notice(sample_seed(engine))
+st.caption(datasets.as_of_text(engine, "workshops", lang))  # where the figures come from, and how fresh
 
 default = ov.default_period(engine)  # THE default period, as on the overview, the flows page and the slides
 linked = [parse_month(st.query_params.get(k)) for k in ("from", "to")]  # ?from=2025-11&to=2026-10

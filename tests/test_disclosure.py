@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,6 @@ from geo.overview import highlights as hl
 from geo.programme import returns as rt
 from geo.reference import CA4
 from geo.sample import load_reference
-from tests.data_helpers import seeded_sqlite
 
 KEY = bytes(range(32))
 CRAFTED_MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
@@ -155,9 +155,11 @@ def minors_cube(engine: Engine, cells: pd.DataFrame, column: str) -> tuple[np.nd
 
 # ------------------------------------------------------------------------------------------ databases
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    # The app's own sample at the size the page tests use (20,000 flow rows: many month x post cells of 1-4)
-    return seeded_sqlite(tmp_path_factory.mktemp("disclosure_sample"), flows_rows=20_000)
+def sample(app_db_url: str) -> Iterator[Engine]:
+    """The session's seeded app database (20,000 flow rows: many month x post cells of 1-4), read only."""
+    engine = make_engine(app_db_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
