@@ -328,11 +328,12 @@ def test_command_line_exports_are_public_unless_exact(sample: Engine, tmp_path: 
 
 
 # ------------------------------------------------------------------------------------------ staff
-def _flows_page(actor: Actor | None, exact: bool = False):
+def _flows_page(actor: Actor | None, exact: bool = False, **params: str):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/flows.py"), default_timeout=90)
-    at.query_params.update({"lang": "en", "country": "GTM", "type": "air", "from": "2026-09", "to": "2026-09"})
+    at.query_params.update({"lang": "en", "country": "GTM", "type": "air", "from": "2026-09", "to": "2026-09",
+                            **params})
     if actor is not None:
         at.session_state["actor"] = actor
     at.run()
@@ -354,3 +355,20 @@ def test_the_flows_page_gives_exact_minors_to_staff_on_request_only(app_env: str
     staff = _flows_page(Actor("coordinator", "editor"), exact=True)
     assert next(m for m in staff.metric if m.label == "Minors alone").value == disclosure.text(exact, "en", exact=True)
     assert any("RESTRICTED" in w.value for w in staff.warning)
+    # A direction filter cuts finer than the month x post cells: no figure at all for the public.
+    finer = _flows_page(None, dir="entry")
+    assert next(m for m in finer.metric if m.label == "Minors alone").value == "—"
+
+
+def test_the_overview_card_shows_the_projects_published_total(app_env: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    engine = make_engine(app_env)
+    month = dt.date(2024, 1, 1)
+    expected = rt.public_category_totals(rt.returns_frame(engine, month, month, CA4), "en")["total"]
+    engine.dispose()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens/overview.py"), default_timeout=90)
+    at.query_params.update({"lang": "en", "from": "2024-01", "to": "2024-01"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[-1].value == expected  # the returns card, as on the projects page
