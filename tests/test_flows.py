@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -12,11 +13,13 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geo import periods
+from geo.db import make_engine, migrate
 from geo.flows import queries as flows
 from geo.flows.generate import PostProfile, generate_flows
 from geo.flows.load import NARROW_ROLLUPS, load_flows, rollup_mismatches
 from geo.models import FlowDayNat, FlowDayPost, FlowMonthDemo, FlowMonthly, FlowMonthRoute
 from geo.sample import _post_profiles, load_reference
+from tests.conftest import fresh_postgres
 
 START, END = dt.date(2025, 11, 1), dt.date(2026, 10, 1)
 
@@ -32,17 +35,38 @@ def _sample_frame(profiles: list[PostProfile], rows: int, seed: int, end: dt.dat
         ["day", "post_id", "direction", "nationality", "sex", "age_band", "prev_country", "next_country"])
 
 
-@pytest.fixture
-def flow_engine(migrated_engine: Engine) -> Engine:
+def _fill(engine: Engine) -> Engine:
     """Reference records and two loads of sample flows (the second overlaps the first's months)."""
-    with migrated_engine.begin() as conn:
+    with engine.begin() as conn:
         load_reference(conn)
         profiles = _post_profiles(conn)
     chosen = profiles[::6]  # a dozen posts of every kind: the test stays small
-    load_flows(migrated_engine, _sample_frame(chosen[:7], 2500, 11, dt.date(2026, 5, 31)))
+    load_flows(engine, _sample_frame(chosen[:7], 2500, 11, dt.date(2026, 5, 31)))
     later = _sample_frame(chosen[7:], 2500, 12, dt.date(2026, 10, 31))
-    load_flows(migrated_engine, later)
-    return migrated_engine
+    load_flows(engine, later)
+    return engine
+
+
+@pytest.fixture
+def flow_engine(migrated_engine: Engine) -> Engine:
+    """A filled database of the test's own, for the test that loads more into it."""
+    return _fill(migrated_engine)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def read_only_flows(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, pd.DataFrame]]:
+    """One filled database per backend for the tests that only read (built once, not once per test and
+    filter), with its raw rows read once."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('flows') / 'flows.sqlite'}")
+        migrate(engine)
+        yield _fill(engine), raw_frame(engine)
+        engine.dispose()
+        return
+    with fresh_postgres() as engine:
+        migrate(engine)
+        yield _fill(engine), raw_frame(engine)
 
 
 def raw_frame(engine: Engine) -> pd.DataFrame:
@@ -84,8 +108,10 @@ FILTERS = {
 
 
 @pytest.fixture(params=list(FILTERS), ids=list(FILTERS))
-def case(request: pytest.FixtureRequest, flow_engine: Engine) -> tuple[Engine, pd.DataFrame, flows.FlowFilters]:
-    return flow_engine, raw_frame(flow_engine), FILTERS[request.param]
+def case(request: pytest.FixtureRequest,
+         read_only_flows: tuple[Engine, pd.DataFrame]) -> tuple[Engine, pd.DataFrame, flows.FlowFilters]:
+    engine, raw = read_only_flows
+    return engine, raw, FILTERS[request.param]
 
 
 def _same(actual: pd.DataFrame, wanted: pd.DataFrame, keys: list[str]) -> None:
@@ -247,7 +273,8 @@ def test_top_with_other_keeps_the_total() -> None:
     assert flows.top_with_other(frame, "nationality", 9)["count"].sum() == 76
 
 
-def test_shared_scales_cover_both_periods(flow_engine: Engine) -> None:
+def test_shared_scales_cover_both_periods(read_only_flows: tuple[Engine, pd.DataFrame]) -> None:
+    flow_engine = read_only_flows[0]
     a = flows.summary(flow_engine, flows.FlowFilters(dt.date(2025, 1, 1), dt.date(2025, 3, 1)))
     b = flows.summary(flow_engine, flows.FlowFilters(START, END))
     scales = flows.shared_scales([a, b], 3)
