@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from geo import reference
+from geo import periods, reference
 from geo.models import AssistedReturn, DatasetLoad, DatasetState, FlowDayPost, Post
 
 EXPECTED_DAYS = {"flows": 45, "assistance": 45, "upgrades": 92, "workshops": 92, "posts": 365}
@@ -70,7 +70,7 @@ def _last_loads(conn: Connection) -> dict[str, dict[str, Any]]:
 def freshness(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
     """One row per dataset (flows once per CA4 country): dataset, kind, country, data_as_of, loaded_at, source,
     username, rows, expected_days, age_days, state."""
-    today = today or dt.date.today()
+    today = today or periods.today()
     with engine.connect() as conn:
         last = _last_loads(conn)
         flow_days = dict(conn.execute(

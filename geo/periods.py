@@ -81,11 +81,20 @@ class Period:
                  months=self.months)
 
 
+def today() -> dt.date:
+    """Today in the region (CA4_TIMEZONE, default America/Guatemala), not the server's date: at 20:00 in
+    Guatemala it is already tomorrow in UTC. Every rule that needs "today" (freshness, overdue, defaults,
+    the brief's date) asks here."""
+    from geo.config import local_timezone
+
+    return dt.datetime.now(local_timezone()).date()
+
+
 def default_period(months: list[dt.date], length: int = DEFAULT_MONTHS) -> Period:
     """THE default period: the last `length` of the months with data (`months`, ascending first days)."""
     if not months:
-        today = month_start(dt.date.today())
-        return Period(today, today)
+        now = month_start(today())
+        return Period(now, now)
     return Period(months[max(0, len(months) - length)], months[-1])
 
 

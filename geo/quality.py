@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from geo import periods
 from geo.i18n import utc_start_of_local_day
 from geo.kinds import KINDS
 from geo.models import (
@@ -77,7 +78,7 @@ def overdue_components(engine: Engine, as_of: dt.date | None = None) -> pd.DataF
     target_date, days_overdue), most overdue first."""
     from geo.upgrades.records import overdue_frame
 
-    frame = overdue_frame(engine, as_of or dt.date.today())
+    frame = overdue_frame(engine, as_of or periods.today())
     return frame[["post_code", "component_code", "status", "target_date", "days_overdue"]]
 
 

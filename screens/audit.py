@@ -8,7 +8,8 @@ import streamlit as st
 
 import ui
 from geo.access.audit_view import action_label, entity_label, load_names, readable_entries
-from geo.i18n import fmt_count, local_today, t
+from geo.i18n import fmt_count, t
+from geo.periods import today
 from geo.quality import AuditFilters, audit_entries, audit_options
 
 ui.guard("editor")
@@ -23,9 +24,9 @@ options = audit_options(engine)
 everyone = t("filter.all", lang)
 date_format = "DD/MM/YYYY"  # day first in both languages (the region writes 28/11/2026)
 first, second, third = st.columns(3)
-since = first.date_input(t("audit.since", lang), value=local_today() - dt.timedelta(days=90), key="audit_since",
+since = first.date_input(t("audit.since", lang), value=today() - dt.timedelta(days=90), key="audit_since",
                          format=date_format)
-until = first.date_input(t("audit.until", lang), value=local_today(), key="audit_until", format=date_format)
+until = first.date_input(t("audit.until", lang), value=today(), key="audit_until", format=date_format)
 entity = second.selectbox(t("audit.entity", lang), [None, *options["entity"]], key="audit_entity",
                           format_func=lambda v: everyone if v is None else entity_label(v, lang))
 username = second.selectbox(t("audit.user", lang), [None, *options["username"]], key="audit_user",

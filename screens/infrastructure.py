@@ -9,8 +9,9 @@ import streamlit as st
 
 import ui
 from geo import datasets, maps, reference
-from geo.i18n import fmt_count, fmt_date, local_today, t
+from geo.i18n import fmt_count, fmt_date, t
 from geo.i18n.names import names_column
+from geo.periods import today
 from geo.posts.queries import PostFilters, posts_frame
 from geo.sample import sample_seed
 from geo.upgrades import charts as infra_charts
@@ -72,13 +73,13 @@ with st.sidebar:
         t("infra.filter.components", lang), list(type_names), default=ui.query_list("component", list(type_names)),
         format_func=lambda c: type_names[c], placeholder=t("filter.all", lang), key="infra_types",
     )
-    as_of = st.date_input(t("infra.as_of", lang), value=local_today(), format="DD/MM/YYYY",
+    as_of = st.date_input(t("infra.as_of", lang), value=today(), format="DD/MM/YYYY",
                           help=t("infra.as_of.help", lang), key="infra_as_of")
 ui.set_query_list("country", chosen_countries)
 ui.set_query_list("component", chosen_types)
 countries = tuple(chosen_countries)
 comps = tuple(chosen_types)
-as_of = as_of if isinstance(as_of, dt.date) else local_today()
+as_of = as_of if isinstance(as_of, dt.date) else today()
 
 components = load_components(URL, countries, as_of, comps)
 summary = load_summary(URL, countries, as_of, comps)

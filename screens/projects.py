@@ -13,7 +13,7 @@ from geo import disclosure, reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
 from geo.overview import brief
-from geo.periods import Period, default_period, month_start, months_between
+from geo.periods import Period, default_period, month_start, months_between, today
 from geo.programme import projects as pj
 from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
@@ -45,7 +45,7 @@ ui.sample_notice(seed)
 portfolio = pj.portfolio(engine)
 codes_all = portfolio["code"].tolist()
 span = rt.month_span(engine)
-months = months_between(*span) if span else [month_start(dt.date.today())]
+months = months_between(*span) if span else [month_start(today())]
 default = default_period(months)  # THE default period (geo.periods), over the months with returns
 with st.sidebar:
     chosen_codes = st.multiselect(t("proj.filter", lang), codes_all, default=ui.query_list("project", codes_all),

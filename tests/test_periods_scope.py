@@ -67,6 +67,23 @@ def test_one_month_parser_and_no_second_home_for_period_arithmetic() -> None:
         assert not re.search(r"from geo\.periods import[^\n]*noqa: F401", text), path
 
 
+def test_today_is_the_regions_date_and_asked_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Today" (freshness, overdue components, default periods, the brief's date) is the region's date from
+    geo.periods.today, never the server's: at 03:00 UTC on 1 December it is still 30 November in Guatemala."""
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(periods.dt, "datetime", Clock)
+    assert periods.today() == dt.date(2026, 11, 30)
+    monkeypatch.setenv("CA4_TIMEZONE", "Europe/Madrid")
+    assert periods.today() == dt.date(2026, 12, 1)
+    asking = {p.relative_to(REPO).as_posix() for p in SOURCES if not p.is_relative_to(REPO / "tests")
+              and re.search(r"\bdate\.today\(\)|datetime\.now\(\)\.date\(\)", p.read_text(encoding="utf-8"))}
+    assert asking == set(), f"ask geo.periods.today() instead: {sorted(asking)}"
+
+
 def test_no_page_builds_its_own_period() -> None:
     """A page's default period is periods.default_period (or the overview's, which is it over its months),
     never a hand-made "last 12 months"."""

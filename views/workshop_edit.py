@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo import reference
+from geo import periods, reference
 from geo.i18n import fmt_number, t
 from geo.models import AGENCIES, SEXES, WORKSHOP_SCOPES
 from geo.workshops import queries as wq
@@ -138,7 +138,7 @@ def workshop_forms(engine, lang: str) -> None:
     add_tab, correct_tab = st.tabs([t("ws.form.add", lang), t("ws.form.correct", lang)])
     with add_tab:
         if "add_title" not in st.session_state:
-            load_into_widgets("add", {"start_date": dt.date.today(), "end_date": dt.date.today()})
+            load_into_widgets("add", {"start_date": periods.today(), "end_date": periods.today()})
         code = st.text_input(t("ws.col.code", lang), key="add_code", placeholder="TB-2026-101")
         record = workshop_fields("add")
         clicked = st.button(t("ws.form.save_new", lang), key="add_save", type="primary")

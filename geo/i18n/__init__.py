@@ -253,11 +253,6 @@ def utc_start_of_local_day(day: dt.date) -> dt.datetime:
     return start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def local_today() -> dt.date:
-    """Today in the region (not the server's date: at 20:00 in Guatemala it is already tomorrow in UTC)."""
-    return local_time(dt.datetime.now(dt.UTC)).date()
-
-
 def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
     """28/11/2026 08:05 (es) / 28 Nov 2026 08:05 (en) for 14:05 UTC: THE formatter of a time shown, in the
     region's time (local_time), a 24-hour clock in both languages, as logs are read."""

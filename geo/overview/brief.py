@@ -21,8 +21,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from geo import reference
-from geo.i18n import fmt_date, local_today, t
+from geo import periods, reference
+from geo.i18n import fmt_date, t
 from geo.i18n.names import display_name, names_column
 from geo.programme import returns as rt
 from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS
@@ -206,7 +206,7 @@ def overview_brief(fig_data, lang: str, seed: int | None, highlights=None) -> Br
     posts = fig_data.map_posts
     return BriefSpec(
         lang=lang, title=t("app.title", lang), view=t("brief.view.overview", lang),
-        filters=filters_text(fig_data, lang) + " · " + t("brief.generated", lang, date=fmt_date(local_today(), lang)),
+        filters=filters_text(fig_data, lang) + " · " + t("brief.generated", lang, date=fmt_date(periods.today(), lang)),
         kpis=[(k.label, k.value, f"{k.detail} ({k.period})") for k in cards],
         as_of=t("common.data_as_of", lang, date=fmt_date(fig_data.as_of, lang)),
         source=t("brief.source", lang),
@@ -245,7 +245,7 @@ def projects_brief(portfolio: pd.DataFrame, codes: tuple[str, ...], returns: pd.
     return BriefSpec(
         lang=lang, title=t("app.title", lang), view=t("brief.view.projects", lang),
         filters=t("proj.brief.filters", lang, projects=names, period=period_label)
-        + " · " + t("brief.generated", lang, date=fmt_date(local_today(), lang)),
+        + " · " + t("brief.generated", lang, date=fmt_date(periods.today(), lang)),
         kpis=kpis, as_of=t("common.data_as_of", lang, date=fmt_date(as_of, lang)),
         source=t("brief.source.projects", lang), draw_map=lambda ax: draw_wide(ax, wide, colours, lang),
         legend=legend, legend_title=t("proj.legend.title", lang),
@@ -254,4 +254,4 @@ def projects_brief(portfolio: pd.DataFrame, codes: tuple[str, ...], returns: pd.
 
 
 def file_name(view: str, lang: str, fmt: str) -> str:
-    return f"ca4-brief-{view}-{lang}-{local_today().isoformat()}.{fmt}"
+    return f"ca4-brief-{view}-{lang}-{periods.today().isoformat()}.{fmt}"

@@ -33,7 +33,7 @@ def available_months(engine: Engine) -> list[dt.date]:
     """Every month from the first to the last month with flow or return data (first days)."""
     spans = [span for span in (flows.month_range(engine), rt.month_span(engine)) if span is not None]
     if not spans:
-        return [periods.month_start(dt.date.today())]
+        return [periods.month_start(periods.today())]
     first = min(pd.Timestamp(span[0]).date() for span in spans)
     last = max(pd.Timestamp(span[1]).date() for span in spans)
     return periods.months_between(first, last)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, select
 
-from geo import disclosure
+from geo import disclosure, periods
 from geo.flows import queries as flows
 from geo.models import RETURN_CATEGORIES, AuditEntry
 from geo.overview.figures import workshops_involving
@@ -50,7 +50,7 @@ SHOWN = 6  # highlights on the overview, the first slide, the brief and the CLI 
 HISTORY_MONTHS = REFERENCE_MONTHS + 12 * PAST_YEARS  # months read before the chosen one
 
 # Topics in the order a reader meets them, and how many highlights each may take in the shown list.
-TOPIC_CAPS = {"flows": 3, "total": 1, "quality": 1, "upgrades": 2, "returns": 1, "minors": 1,
+TOPIC_CAPS = {"flows": 3, "total": 1, "quality": 1, "mirror": 1, "upgrades": 2, "returns": 1, "minors": 1,
               "workshops": 1, "where_next": 1}
 
 
@@ -117,7 +117,7 @@ def months_with_flows(engine: Engine, scope: Scope = Scope()) -> list[dt.date]:
 
 def default_month(engine: Engine, scope: Scope = Scope(), today: dt.date | None = None) -> dt.date | None:
     """The last complete month with data: the last month with flows that ended before today."""
-    current = month_start(today or dt.date.today())
+    current = month_start(today or periods.today())
     months = [m for m in months_with_flows(engine, scope) if m < current]
     return months[-1] if months else None
 
@@ -127,7 +127,7 @@ def month_for_period(engine: Engine, last: dt.date, scope: Scope = Scope(),
                      today: dt.date | None = None) -> dt.date | None:
     """The month the overview's highlights speak of: the last month of its period when that month is
     complete and holds data, else the last complete month with data (so the CLI's default agrees)."""
-    current, last = month_start(today or dt.date.today()), month_start(last)
+    current, last = month_start(today or periods.today()), month_start(last)
     if last < current and last in months_with_flows(engine, scope):
         return last
     return default_month(engine, scope, today)
@@ -392,10 +392,29 @@ def _named_codes(row: pd.Series) -> list[dict[str, str]]:
     return [{"code": c, "name": n} for c, n in zip(codes, names, strict=True)]
 
 
+def _mirror_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
+    """A crossing whose two sides disagree beyond the mirror tolerance this month and did not the month before
+    (geo.flows.mirror: THE rule), the largest first; the others counted."""
+    from geo.flows import mirror
+
+    gaps = [g for g in mirror.new_gaps(engine, month)
+            if g["origin"] in scope.ca4 or g["destination"] in scope.ca4]
+    if not gaps:
+        return []
+    names = mirror.read_posts(engine).set_index("code")["name"].to_dict()
+    top = gaps[0]
+    figures = {"month": month_param(month), **top, "exit_name": names.get(top["exit_post"], top["exit_post"]),
+               "entry_name": names.get(top["entry_post"], top["entry_post"]), "n": len(gaps)}
+    return [Highlight("mirror_gap", "mirror", top["crossing"], figures,
+                      {"tolerance": mirror.TOLERANCE, "persons": mirror.MIN_PERSONS},
+                      _link("map", post=top["exit_post"]), score=44.0)]
+
+
 def find_highlights(engine: Engine, month: dt.date, scope: Scope = Scope()) -> Highlights:
     """Every highlight of `month` in `scope`, ranked (most newsworthy first)."""
     items = (_flow_items(engine, month, scope) + _upgrade_items(engine, month, scope)
-             + _returns_items(engine, month, scope) + _workshop_items(engine, month, scope))
+             + _returns_items(engine, month, scope) + _workshop_items(engine, month, scope)
+             + _mirror_items(engine, month, scope))
     # Stable sort: equal scores keep the order they were found in.
     items.sort(key=lambda h: -h.score)
     return Highlights(month, scope, items)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from geo import reference
+from geo import periods, reference
 from geo.access.auth import Actor
 from geo.access.editing import Saved, save_record
 from geo.kinds.rules import Problem, range_problems
@@ -25,7 +25,7 @@ def validate_return_count(row: Mapping[str, Any], *, today: dt.date | None = Non
     """{field: (i18n key, params)} for every rule a count breaks (empty: valid): a month from 1990 and not
     in the future, a country of return in the CA4 (the programme's), a known category, a count in range."""
     problems: dict[str, Problem] = {}
-    today = today or dt.date.today()
+    today = today or periods.today()
     month = row.get("month")
     if isinstance(month, dt.date):
         if month > today:

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from geo import reference
+from geo import periods, reference
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
@@ -98,7 +98,7 @@ def validate_component(values: Mapping[str, Any], *, previous_status: str | None
     given, checks the status change against TRANSITIONS unless `any_transition` (an admin's correction).
     """
     v = normalise_component(values)
-    today = today or dt.date.today()
+    today = today or periods.today()
     problems: dict[str, str] = {}
     status = v.get("status")
     if status is None:
@@ -174,7 +174,7 @@ def _country_filter(query, countries: tuple[str, ...], components: tuple[str, ..
 def components_frame(engine: Engine, countries: tuple[str, ...] = (), as_of: dt.date | None = None,
                      components: tuple[str, ...] = ()) -> pd.DataFrame:
     """One row per post and component with its post, catalogue names, project and an `overdue` flag."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or periods.today()
     query = (
         select(
             Post.code.label("post_code"), Post.name.label("post_name"), Post.country_iso3, Post.type.label("post_type"),
@@ -228,7 +228,7 @@ def projects(engine: Engine) -> pd.DataFrame:
 def programme_summary(engine: Engine, countries: tuple[str, ...] = (), as_of: dt.date | None = None,
                       components: tuple[str, ...] = ()) -> dict:
     """Headline figures, aggregated in SQL: components, operational, overdue, mean progress, budgets."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or periods.today()
     query = _country_filter(
         select(
             func.count().label("components"),
