@@ -34,12 +34,16 @@ from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")
-FONT = pdk.types.String("'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif")
+# "Source Sans" is the variable font Streamlit itself serves (no network) and the page's text already loaded,
+# so map text matches the page; DejaVu Sans / Arial only if it is missing.
+FONT = pdk.types.String("'Source Sans', 'Source Sans Pro', 'DejaVu Sans', Arial, sans-serif")
 SEA = [214, 233, 245]
 CA4_FILL = [250, 248, 240]
 NEIGHBOUR_FILL = [228, 228, 222]
 BORDER_COLOUR = [120, 60, 60]
-NEIGHBOUR_MARK = [125, 125, 125]  # neighbours' posts: grey, hollow context marks
+NEIGHBOUR_MARK = [125, 125, 125]
+COUNTRY_INK = [70, 76, 84]  # country names: dark grey capitals, a step back from the posts' names
+POST_INK = [20, 30, 48]  # neighbours' posts: grey, hollow context marks
 
 # The CA4 countries' extent (lon/lat; tests/test_maps.py checks it against data/reference) and the
 # narrowest map canvas it must fit: a 390-px phone less Streamlit's 16-px margins, by the map's height.
@@ -176,6 +180,44 @@ def character_set(texts: pd.Series) -> pdk.types.String:
     return pdk.types.String("".join(sorted(ascii_chars | set("".join(texts.astype(str))))))
 
 
+# Map text. deck.gl draws labels from a font atlas; the default atlas (bitmap, 64-px glyphs scaled down) lost the
+# thin strokes of i, l and t at 12-13 px ("Peñas B ancas", "Teguc galpa") and clipped capitals' accents
+# ("PANAMA"). A signed-distance-field atlas keeps every stroke at every size, and its field gives the halo:
+# deck.gl draws the outline where the field reaches 0.75 * (1 - outlineWidth / radius), and TinySDF's field
+# falls by 1/radius per atlas pixel from 0.75 at the glyph's edge, so the halo reaches 0.75 * outlineWidth
+# atlas pixels (fontSize atlas pixels = one em) beyond each stroke. The buffer leaves room for it in the atlas.
+TEXT_ATLAS = {"sdf": True, "fontSize": 64, "buffer": 16, "radius": 16, "cutoff": 0.25, "smoothing": 0.12}
+HALO = [255, 255, 255, 235]
+MIN_TEXT_WEIGHT = 600  # semibold: a 400-weight stroke is under a pixel wide at 12 px
+
+
+def halo_width(size_px: float, halo_px: float = 2.0) -> float:
+    """deck.gl's outlineWidth that puts a halo of `halo_px` screen pixels around text of `size_px` pixels
+    (capped just under the atlas's radius, the widest halo its field can describe)."""
+    atlas_px = halo_px * TEXT_ATLAS["fontSize"] / size_px
+    return round(min(atlas_px / 0.75, 0.95 * TEXT_ATLAS["radius"]), 2)
+
+
+def text_layer(layer_id: str, data: pd.DataFrame, *, size_px: float, colour: list[int], text: str = "label",
+               weight: int = MIN_TEXT_WEIGHT, halo_px: float = 2.0, placed: bool = False,
+               **props: object) -> pdk.Layer:
+    """THE way a map draws text: every TextLayer of the app comes from here (tests/test_map_text.py checks).
+
+    Semibold "Source Sans" from an SDF atlas with a white halo, so border lines and marks never run through
+    a word and no glyph is lost; the atlas holds every character of the texts (accents, ñ). `placed`: the
+    data carries geo.placement's anchor, baseline and pixel offset (dx, dy) per label.
+    """
+    if placed:
+        props = {"get_text_anchor": "anchor", "get_alignment_baseline": "baseline",
+                 "get_pixel_offset": ["dx", "dy"], **props}
+    return pdk.Layer(
+        "TextLayer", data=data, id=layer_id, get_position=["lon", "lat"], get_text=text, get_size=size_px,
+        get_color=colour, font_family=FONT, font_weight=max(weight, MIN_TEXT_WEIGHT),
+        font_settings=dict(TEXT_ATLAS), character_set=character_set(data[text] if len(data) else pd.Series([])),
+        outline_width=halo_width(size_px, halo_px), outline_color=HALO, pickable=False, **props,
+    )
+
+
 def base_layers(lang: str) -> list[pdk.Layer]:
     """Sea, countries, border lines and country labels."""
     minx, miny, maxx, maxy = reference.REGION_BOUNDS
@@ -194,11 +236,8 @@ def base_layers(lang: str) -> list[pdk.Layer]:
         "GeoJsonLayer", data=region_data("borders"), id="borders", stroked=True, filled=False,
         get_line_color=BORDER_COLOUR, line_width_min_pixels=1.6, pickable=False,
     )
-    labels = pdk.Layer(
-        "TextLayer", data=country_label_points(lang), id="country-labels", get_position=["lon", "lat"],
-        get_text="label", get_size=13, get_color=[90, 90, 90], font_weight=600, font_family=FONT,
-        character_set=character_set(country_label_points(lang)["label"]), pickable=False,
-    )
+    labels = text_layer("country-labels", country_label_points(lang), size_px=COUNTRY_LABEL_STYLE.size_px,
+                        colour=COUNTRY_INK, weight=700, halo_px=2.5)
     return [sea, countries, borders, labels]
 
 
@@ -242,39 +281,84 @@ def region_view(canvas: tuple[float, float]) -> dict:
     return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
 
 
-def mark_boxes(frame: pd.DataFrame, zoom: float) -> pd.DataFrame:
-    """Boxes of post marks (lon, lat, size in pixels), slightly inset: a label may graze a mark's edge."""
+def mark_boxes(frame: pd.DataFrame, zoom: float, inset: float = 0.3) -> pd.DataFrame:
+    """Boxes of post marks (lon, lat, size in pixels), inset to `inset` of the size each side of the centre:
+    a label may graze a mark's edge (its halo keeps it readable there)."""
     x, y = world_px(frame["lon"], frame["lat"], zoom)
-    half = frame["size"].to_numpy(dtype=float) * 0.4
+    half = frame["size"].to_numpy(dtype=float) * inset
     return pd.DataFrame({"x0": x - half, "y0": y - half, "x1": x + half, "y1": y + half}, index=frame.index)
 
 
-def label_candidates(frame: pd.DataFrame, selected: str | None = None) -> pd.DataFrame:
-    """One candidate label per land crossing (its first CA4 side, else its first side; the crossing's
-    traffic, both sides, is its priority) and one per airport (its IATA code). Seaports go unlabelled
-    (their tooltip names them). The selected post always comes first."""
-    # A plain loop over a few dozen records: pandas' string columns cost more here than the work itself.
+_AIRPORT_PREFIXES = ("aeropuerto internacional de ", "aeropuerto internacional ", "aeropuerto de ", "aeropuerto ")
+SHORT_NAME_CHARS = 24
+
+
+def airport_label(name: str, country: str = "") -> str:
+    """An airport's name as a map prints it: without "Aeropuerto Internacional (de)" and the country's own
+    name, and at most SHORT_NAME_CHARS long, cut at a word ("Aeropuerto Internacional La Aurora" -> "La
+    Aurora"; "... de El Salvador San Óscar Arnulfo Romero y Galdámez" -> "San Óscar Arnulfo Romero")."""
+    short = name.strip()
+    for prefix in _AIRPORT_PREFIXES:
+        if short.lower().startswith(prefix):
+            short = short[len(prefix):]
+            break
+    if country and short.lower().startswith(country.lower() + " ") and len(short) > len(country) + 1:
+        short = short[len(country) + 1:]
+    if len(short) <= SHORT_NAME_CHARS:
+        return short
+    words: list[str] = []
+    for word in short.split():
+        if len(" ".join([*words, word])) > SHORT_NAME_CHARS:
+            break
+        words.append(word)
+    while len(words) > 1 and words[-1].lower() in {"y", "de", "del", "la", "las", "los", "el"}:
+        words.pop()
+    return " ".join(words) or short[:SHORT_NAME_CHARS]
+
+
+def post_display_names(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """Each post's name as a map or a list shows it: a name that two posts share (both sides of "El Florido",
+    "Agua Caliente") carries its country, "El Florido (Guatemala)"; other names stand alone."""
+    names = frame["name"].astype(str)
+    shared = names.map(names.value_counts()) > 1
+    countries = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
+    return names.where(~shared, names + " (" + countries + ")")
+
+
+def label_candidates(frame: pd.DataFrame, selected: str | None = None, lang: str = "es") -> pd.DataFrame:
+    """One candidate label per land post and per airport, by name (a name two posts share carries its
+    country; an airport by its short name, never its IATA code), each with its own recent traffic as its
+    priority, so the busiest posts are named first. Seaports go unlabelled (their tooltip names them). The
+    selected post always comes first; its partner across the crossing is left out (it would sit on it)."""
     columns = ["code", "name", "type", "country_iso3", "crossing_code", "recent_flow", "programme", "lon", "lat",
                "size"]
-    posts = frame[columns].to_dict("records")
-    traffic: dict[str, float] = {}
-    sides: dict[str, dict] = {}
-    for post in posts:
-        crossing = post["crossing_code"]
-        if post["type"] != "land" or not isinstance(crossing, str):
-            continue
-        traffic[crossing] = traffic.get(crossing, 0) + float(post["recent_flow"])
-        rank = (not post["programme"], post["country_iso3"])
-        if crossing not in sides or rank < (not sides[crossing]["programme"], sides[crossing]["country_iso3"]):
-            sides[crossing] = post
-    rows = [{**post, "label": post["name"], "priority": traffic[crossing]} for crossing, post in sorted(sides.items())]
-    rows += [{**post, "label": post["code"].split("-")[1], "priority": float(post["recent_flow"])}
-             for post in posts if post["type"] == "air"]
-    chosen = [post for post in posts if post["code"] == selected]
+    named = frame[frame["type"].isin(["land", "air"]) | (frame["code"] == selected)]
+    # Both sides of a crossing under one name ("El Florido", "Peñas Blancas") are one place: one label, the
+    # crossing's name, at its busier side, for both sides' traffic. Other shared names carry their country.
+    crossing = named["crossing_code"].where(named["type"] == "land")
+    one_name = named.groupby(crossing)["name"].transform("nunique").eq(1) & crossing.notna()
+    traffic = named["recent_flow"].clip(lower=0).groupby(crossing).transform("sum")
+    busier = named.assign(_key=crossing).sort_values(["programme", "recent_flow"], ascending=False)
+    first_side = set(busier[one_name.loc[busier.index]].drop_duplicates("_key")["code"])
+    keep = ~one_name | named["code"].isin(first_side) | (named["code"] == selected)
+    named = named[keep].assign(recent_flow=named["recent_flow"].where(~one_name, traffic)[keep])
+    display = post_display_names(named, lang)  # a name still shared among the candidates carries its country
+    posts = named[columns].to_dict("records")
+    rows = []
+    for post, name in zip(posts, display.tolist(), strict=True):
+        label = airport_label(post["name"], reference.country_name(post["country_iso3"], lang)) \
+            if post["type"] == "air" else name
+        # Every programme post before any neighbour's (context, labelled only where room is left).
+        flow = max(float(post["recent_flow"]), 0.0)
+        rows.append({**post, "label": label, "priority": flow if post["programme"] else flow / 1e12 - 1})
+    chosen = [row for row in rows if row["code"] == selected]
     if chosen:
         crossing = chosen[0]["crossing_code"]
-        rows = [{**chosen[0], "label": chosen[0]["name"], "priority": math.inf}] + [
-            row for row in rows if row["code"] != selected and (crossing is None or row["crossing_code"] != crossing)]
+        chosen[0]["priority"] = math.inf
+        if chosen[0]["type"] != "air":  # the selected side by its own name: "El Amatillo (El Salvador)"
+            chosen[0]["label"] = post_display_names(frame, lang)[frame["code"] == selected].iloc[0]
+        rows = chosen + [row for row in rows if row["code"] != selected
+                         and (not isinstance(crossing, str) or row["crossing_code"] != crossing)]
     labels = pd.DataFrame(rows, columns=[*columns, "label", "priority"])
     labels["radius"] = labels["size"].astype(float) / 2
     labels.loc[labels["code"] == selected, "radius"] += SELECTED_RING_GAP_PX  # clear of the ring
@@ -293,10 +377,16 @@ def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "e
     if "size" not in frame:
         frame = frame.assign(size=post_size_px(frame["recent_flow"]))
     countries = country_label_points(lang)
-    obstacles = pd.concat([label_boxes(countries, zoom, COUNTRY_LABEL_STYLE),
-                           mark_boxes(frame[frame["programme"]], zoom)], ignore_index=True)
-    return place_labels(label_candidates(frame, selected), view, canvas=canvas or DESKTOP_CANVAS,
-                        obstacles=obstacles, style=style)
+    programme = frame[frame["programme"]]
+    candidates = label_candidates(frame, selected, lang)
+    # A programme mark is kept clear of the names of quieter posts only: in El Salvador and the trifinio, where
+    # marks touch at regional zoom, the busiest posts are named first, their names printed (with a halo) over
+    # the edge of a quieter post's mark rather than left out (the quieter post's tooltip still names it).
+    rank = programme["code"].map(candidates.set_index("code")["priority"]).fillna(
+        programme["recent_flow"].clip(lower=0).astype(float))
+    obstacles = label_boxes(countries, zoom, COUNTRY_LABEL_STYLE)
+    return place_labels(candidates, view, canvas=canvas or DESKTOP_CANVAS, obstacles=obstacles, style=style,
+                        ranked_obstacles=mark_boxes(programme, zoom).assign(priority=rank.to_numpy()))
 
 
 def selected_view(posts: pd.DataFrame, code: str | None, zoom: float = SELECTED_ZOOM) -> dict | None:
@@ -330,13 +420,8 @@ def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected
     ]
     if labels:
         label_data = post_labels(frame, view, lang=lang, selected=selected, canvas=canvas, style=label_style)
-        layers.append(pdk.Layer(
-            "TextLayer", data=label_data, id="post-labels", get_position=["lon", "lat"],
-            get_text="label", get_size=label_style.size_px, get_color=[30, 40, 60],
-            get_text_anchor="anchor", get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"],
-            character_set=character_set(label_data["label"]), font_family=FONT, font_settings={"sdf": True},
-            outline_width=3, outline_color=[255, 255, 255, 230], pickable=False,
-        ))
+        layers.append(text_layer("post-labels", label_data, size_px=label_style.size_px, colour=POST_INK,
+                                 placed=True))
     if selected is not None and (data["code"] == selected).any():
         ring = data[data["code"] == selected]
         ring = ring.assign(ring=ring["size"] / 2 + SELECTED_RING_GAP_PX)[["lon", "lat", "ring"]]

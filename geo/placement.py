@@ -12,8 +12,9 @@ import pandas as pd
 
 # Labels are chosen on the server, in screen pixels at the initial view: deck.gl draws every label it is
 # given, so two that would collide are never both sent. A label's box is estimated from its font size and
-# text length (DejaVu Sans, the browser's fallback here, averages at most 0.62 em a glyph in the posts'
-# names and 0.82 em in bold capitals), in Web Mercator pixels as deck.gl projects them (512-px world).
+# text length, in Web Mercator pixels as deck.gl projects them (512-px world). Map text is Streamlit's own
+# "Source Sans" (geo.maps.text_layer), measured in Chromium (2026-12): at most 0.49 em a glyph in the posts'
+# names at weight 600 and 0.63 em in the country names' bold capitals; the estimates err wide of both.
 TILE_PX = 512
 
 
@@ -22,13 +23,13 @@ class LabelStyle:
     """How a TextLayer draws its labels, for estimating their boxes."""
 
     size_px: float = 12.0
-    char_em: float = 0.62  # average glyph advance, in ems, erring wide
+    char_em: float = 0.54  # average glyph advance, in ems, erring wide
     line_em: float = 1.25
     padding_px: float = 2.0  # outline and breathing room around the text
 
 
-POST_LABEL_STYLE = LabelStyle()
-COUNTRY_LABEL_STYLE = LabelStyle(size_px=13.0, char_em=0.82)
+POST_LABEL_STYLE = LabelStyle(size_px=13.0, padding_px=3.0)  # 2-px halo (geo.maps.text_layer) and a pixel
+COUNTRY_LABEL_STYLE = LabelStyle(size_px=14.0, char_em=0.68, padding_px=3.0)
 
 
 def world_px(lon: object, lat: object, zoom: float) -> tuple[np.ndarray, np.ndarray]:
@@ -95,24 +96,33 @@ def overlapping_pairs(boxes: pd.DataFrame) -> list[tuple[int, int]]:
 
 
 def _candidate_positions(radius: float) -> list[dict]:
-    """Where a label may sit around its mark, in order of preference: below, right, left, above."""
+    """Where a label may sit around its mark, in order of preference: below, right, left, above, then the
+    four diagonals (upper right first, as cartographers prefer)."""
     gap = radius + 2
+    slant = gap * 0.72  # a diagonal's offset: the corner of the label touches the mark's circle
     return [
         {"anchor": "middle", "baseline": "top", "dx": 0.0, "dy": gap},
         {"anchor": "start", "baseline": "center", "dx": gap + 1, "dy": 0.0},
         {"anchor": "end", "baseline": "center", "dx": -gap - 1, "dy": 0.0},
         {"anchor": "middle", "baseline": "bottom", "dx": 0.0, "dy": -gap},
+        {"anchor": "start", "baseline": "bottom", "dx": slant, "dy": -slant},
+        {"anchor": "start", "baseline": "top", "dx": slant, "dy": slant},
+        {"anchor": "end", "baseline": "bottom", "dx": -slant, "dy": -slant},
+        {"anchor": "end", "baseline": "top", "dx": -slant, "dy": slant},
     ]
 
 
 def place_labels(candidates: pd.DataFrame, view: dict, *, canvas: tuple[float, float],
-                 obstacles: pd.DataFrame | None = None, style: LabelStyle = POST_LABEL_STYLE) -> pd.DataFrame:
+                 obstacles: pd.DataFrame | None = None, style: LabelStyle = POST_LABEL_STYLE,
+                 ranked_obstacles: pd.DataFrame | None = None) -> pd.DataFrame:
     """The labels that fit, highest `priority` first, with the position each takes.
 
     `candidates`: label, lon, lat, priority and radius (the mark's half-size in pixels). A label is kept
-    at the first of its positions (below, right, left, above its mark) whose box stays inside the canvas
-    (width, height, centred on the view) and overlaps no kept label and no obstacle box (country names,
-    programme marks). Pure: the same input gives the same labels; tested without a browser.
+    at the first of its positions (below, right, left, above its mark, then diagonally) whose box stays
+    inside the canvas (width, height, centred on the view) and overlaps no kept label and no obstacle box
+    (country names, programme marks). `ranked_obstacles` (boxes with a `priority`) stop only labels of no
+    higher priority: a busy post's name may cover the edge of a quieter post's mark, never the reverse.
+    Pure: the same input gives the same labels; tested without a browser.
     """
     zoom = float(view["zoom"])
     cx, cy = world_px([view["longitude"]], [view["latitude"]], zoom)
@@ -123,14 +133,18 @@ def place_labels(candidates: pd.DataFrame, view: dict, *, canvas: tuple[float, f
     kept: list[dict] = []
     ordered = candidates.sort_values("priority", ascending=False, kind="stable")
     xs, ys = world_px(ordered["lon"], ordered["lat"], zoom)
+    ranked = (ranked_obstacles[["x0", "y0", "x1", "y1"]].to_numpy(dtype=float) if ranked_obstacles is not None
+              else np.empty((0, 4)))
+    ranks = (ranked_obstacles["priority"].to_numpy(dtype=float) if ranked_obstacles is not None else np.empty(0))
     for row, x, y in zip(ordered.itertuples(index=False), xs, ys, strict=True):
+        blocking = np.vstack([taken, ranked[ranks >= float(row.priority)]])
         for position in _candidate_positions(float(row.radius)):
             box = np.array(_box(x + position["dx"], y + position["dy"], len(str(row.label)),
                                 position["anchor"], position["baseline"], style))
             inside = (box[0] >= frame_box[0] and box[1] >= frame_box[1]
                       and box[2] <= frame_box[2] and box[3] <= frame_box[3]
                       and frame_box[0] <= x <= frame_box[2] and frame_box[1] <= y <= frame_box[3])
-            if inside and not _overlaps(box, taken):
+            if inside and not _overlaps(box, blocking):
                 taken = np.vstack([taken, box])
                 kept.append({"label": row.label, "lon": row.lon, "lat": row.lat, **position})
                 break

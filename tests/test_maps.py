@@ -116,7 +116,8 @@ def test_selecting_a_post_centres_the_view_and_rings_it() -> None:
     layers = maps.post_layers(posts, "es", selected="SLV-AMA", view=view)
     assert layers[-1].id == "selected-ring"
     labels = pd.DataFrame(next(layer for layer in layers if layer.id == "post-labels").data)
-    assert labels["label"].iloc[0] == "El Amatillo"  # the selected post is labelled first
+    # The selected post is labelled first, with its country: both sides of the crossing are "El Amatillo".
+    assert labels["label"].iloc[0] == "El Amatillo (El Salvador)"
     assert maps.selected_view(posts, "NOPE") is None
 
 

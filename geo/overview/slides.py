@@ -69,11 +69,8 @@ def projector_labels(layers: list, lang: str) -> list:
     in place had no effect on screen."""
     out = [layer for layer in layers if getattr(layer, "id", None) != "country-labels"]
     names = maps.country_label_points(lang)
-    out.append(pdk.Layer(
-        "TextLayer", data=names, id="projector-country-labels", get_position=["lon", "lat"], get_text="label",
-        get_size=PROJECTOR_COUNTRY_LABELS.size_px, get_color=[80, 80, 80], font_weight=700, font_family=maps.FONT,
-        character_set=maps.character_set(names["label"]), pickable=False,
-    ))
+    out.append(maps.text_layer("projector-country-labels", names, size_px=PROJECTOR_COUNTRY_LABELS.size_px,
+                               colour=[80, 80, 80], weight=700, halo_px=3.0))
     return out
 
 
@@ -96,13 +93,8 @@ def placed_labels(candidates: pd.DataFrame, view: dict, canvas: tuple[float, flo
 
 
 def label_layer(labels: pd.DataFrame, layer_id: str, colour: list[int]) -> pdk.Layer:
-    return pdk.Layer(
-        "TextLayer", data=labels, id=layer_id, get_position=["lon", "lat"], get_text="label",
-        get_size=PROJECTOR_POST_LABELS.size_px, get_color=colour, get_text_anchor="anchor",
-        get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"], font_family=maps.FONT,
-        character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, font_weight=600,
-        outline_width=4, outline_color=[255, 255, 255, 240], pickable=False,
-    )
+    return maps.text_layer(layer_id, labels, size_px=PROJECTOR_POST_LABELS.size_px, colour=colour, placed=True,
+                           halo_px=3.0)
 
 
 def map_slide_deck(map_posts: pd.DataFrame, lang: str, canvas: tuple[float, float] = MAP_SLIDE_CANVAS) -> pdk.Deck:
@@ -111,7 +103,7 @@ def map_slide_deck(map_posts: pd.DataFrame, lang: str, canvas: tuple[float, floa
     frame = maps.posts_map_frame(map_posts, lang)
     if "programme" not in frame:
         frame = frame.assign(programme=frame["country_iso3"].isin(reference.CA4))
-    labels = placed_labels(maps.label_candidates(frame), view, canvas, lang, frame[frame["programme"]])
+    labels = placed_labels(maps.label_candidates(frame, lang=lang), view, canvas, lang, frame[frame["programme"]])
     layers = (projector_labels(maps.base_layers(lang), lang) + maps.post_layers(map_posts, lang, labels=False)
               + [label_layer(labels, "post-labels", LABEL_INK)])
     return maps.make_deck(layers, lang, view=view)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from geo import reference
 from geo.i18n import MISSING, fmt_money, fmt_number, t
 from geo.i18n.names import names_column
-from geo.maps import FONT, SEA, character_set
+from geo.maps import SEA, text_layer
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
 from geo.programme.catalogue import PROJECTS
 
@@ -167,11 +167,7 @@ def choropleth_deck(wide: gpd.GeoDataFrame, lang: str) -> pdk.Deck:
         pickable=True, auto_highlight=True,
     )
     labels = label_points(data[~data["iso3"].isin(_UNLABELLED)])
-    text = pdk.Layer(
-        "TextLayer", data=labels, id="labels", get_position=["lon", "lat"], get_text="label", get_size=12,
-        get_color=[20, 20, 20], font_weight=600, font_family=FONT, character_set=character_set(labels["label"]),
-        pickable=False,
-    )
+    text = text_layer("labels", labels, size_px=12, colour=[20, 20, 20])
     tooltip = {
         "html": f"<b>{{name}}</b><br/>{t('proj.map.tooltip', lang)}: {{projects_label}}",
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},

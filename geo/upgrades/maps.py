@@ -15,7 +15,7 @@ import pydeck as pdk
 
 from geo import reference
 from geo.i18n import t
-from geo.maps import FONT, PIXELS, character_set, make_deck
+from geo.maps import PIXELS, make_deck, text_layer
 from geo.upgrades.workflow import STATUS_COLOURS
 
 NATIONAL_LINE = [60, 60, 70, 120]
@@ -121,12 +121,8 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
         line_width_min_pixels=2, pickable=pickable,
     ))
     if with_hub_labels:
-        layers.append(pdk.Layer(
-            "TextLayer", data=hub_data, id="hub-labels", get_position=["lon", "lat"], get_text="name",
-            get_size=12, get_color=[20, 40, 80], get_pixel_offset=[0, 17], font_family=FONT,
-            character_set=character_set(hub_data["name"]), font_settings={"sdf": True}, outline_width=3,
-            outline_color=[255, 255, 255, 230], pickable=False,
-        ))
+        layers.append(text_layer("hub-labels", hub_data, text="name", size_px=13, colour=[20, 40, 80],
+                                 get_pixel_offset=[0, 17]))
     return layers
 
 

@@ -160,17 +160,12 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
     if show_labels:
         labels = uncovered_labels(report, lang)
         if len(labels):
-            layers.append(pdk.Layer(
-                "TextLayer", data=labels, id="ws-uncovered-labels", get_position=["lon", "lat"], get_text="label",
-                get_size=UNCOVERED_LABELS.size_px, get_color=[120, 40, 0], get_text_anchor="anchor",
-                get_alignment_baseline="baseline", get_pixel_offset=["dx", "dy"], font_family=maps.FONT,
-                character_set=maps.character_set(labels["label"]), font_settings={"sdf": True}, outline_width=3,
-                outline_color=[255, 255, 255, 230], pickable=False,
-            ))
+            layers.append(maps.text_layer("ws-uncovered-labels", labels, size_px=UNCOVERED_LABELS.size_px,
+                                          colour=[120, 40, 0], placed=True))
     return layers
 
 
-UNCOVERED_LABELS = placement.LabelStyle(size_px=11.0)
+UNCOVERED_LABELS = placement.LabelStyle(size_px=12.0, padding_px=3.0)
 POST_MARK_RADIUS_PX = 10.0  # a post's dot (6 px) and the dark ring of an uncovered one (9 px), with a gap
 
 
