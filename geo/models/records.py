@@ -1,9 +1,5 @@
-"""The data model (SQLAlchemy 2.0 typed ORM). Constraints live here, not in pages.
-
-Points are stored as lon/lat columns (EPSG:4326) so the embedded SQLite default needs no SpatiaLite;
-on PostgreSQL the migration adds a generated PostGIS geography column with a GiST index.
-Flow counts and assisted returns are aggregates: no table holds data about a person.
-"""
+"""The programme's records: countries, posts, projects and components, workshops, flows and their roll-ups,
+assisted returns (aggregates: no table holds data about a person)."""
 
 from __future__ import annotations
 
@@ -20,47 +16,28 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Named constraints so Alembic migrations are stable across SQLite and PostgreSQL.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-POST_TYPES = ("land", "air", "sea")
-COMPONENT_STATUSES = ("planned", "procurement", "installation", "operational", "delayed", "suspended")
-DIRECTIONS = ("entry", "exit")
-SEXES = ("F", "M", "U")  # U: not recorded
-AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60+", "unknown")
-AGENCIES = ("migration", "police", "customs", "other")
-WORKSHOP_SCOPES = ("national", "binational", "regional")
-RETURN_CATEGORIES = ("trafficking_victim", "unaccompanied_minor", "other_vulnerable")
-ROLES = ("viewer", "editor", "admin")
-PROJECT_STATUSES = ("planned", "active", "completed", "suspended")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _iso3(column: str) -> str:
-    # Portable check (no regex in SQLite): three characters, upper case A-Z.
-    return f"length({column}) = 3 AND upper({column}) = {column}"
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+from geo.models.base import (
+    AGE_BANDS,
+    AGENCIES,
+    COMPONENT_STATUSES,
+    DIRECTIONS,
+    POST_TYPES,
+    PROJECT_STATUSES,
+    RETURN_CATEGORIES,
+    SEXES,
+    WORKSHOP_SCOPES,
+    Base,
+    _in,
+    _iso3,
+)
 
 
 class Country(Base):
@@ -421,157 +398,3 @@ class AssistedReturn(Base):
     count: Mapped[int] = mapped_column(Integer)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class User(Base):
-    __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
-        CheckConstraint("failed_attempts >= 0", name="failed_nonneg"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(8))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-    countries: Mapped[str | None] = mapped_column(String(64))  # ISO3 codes, comma separated; empty: the region
-
-
-class AuditEntry(Base):
-    """Who changed what, when: one row per field change, or one per import with its counts."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_entity", "entity", "entity_key"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime)
-    username: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(16))  # create, update, delete, import, seed
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_key: Mapped[str | None] = mapped_column(String(80))
-    field: Mapped[str | None] = mapped_column(String(60))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[str | None] = mapped_column(Text)
-    scope: Mapped[str | None] = mapped_column(String(64))  # the countries the actor was limited to (None: region)
-
-
-class DatasetState(Base):
-    """Bookkeeping per data kind: when it was last loaded and by what (seed or import)."""
-
-    __tablename__ = "dataset_state"
-
-    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    source: Mapped[str] = mapped_column(String(200))
-    seed: Mapped[int | None] = mapped_column(Integer)
-
-
-class DatasetLoad(Base):
-    """One load of a dataset (a seed or an import): source file, who, when, rows (geo/datasets.py)."""
-
-    __tablename__ = "dataset_loads"
-    __table_args__ = (Index("ix_dataset_loads_kind_loaded_at", "kind", "loaded_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(24))
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    source: Mapped[str] = mapped_column(String(200))
-    username: Mapped[str] = mapped_column(String(80))
-    rows: Mapped[int] = mapped_column(Integer)
-
-
-class ServerSecret(Base):
-    """Secrets the server makes for itself on first use (the key that signs sign-in tokens)."""
-
-    __tablename__ = "server_secrets"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-
-
-class SignInSession(Base):
-    """A signed-in browser: the SHA-256 of the random id its signed cookie carries (never the id itself),
-    until when it lasts, and whether it was signed out (revoked). See geo.access.sessions."""
-
-    __tablename__ = "sign_in_sessions"
-    __table_args__ = (Index("ix_sign_in_sessions_user_id", "user_id"),)
-
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-# ------------------------------------------------------------------ early warning (geo.alerts, issue 24)
-ALERT_TOPICS = ("highlights", "post", "country", "border")  # what a subscription follows
-ALERT_RULES = ("week_above", "week_below", "seasonal_change")  # a coordinator's threshold rule on a post
-DELIVERY_STATES = ("pending", "sending", "sent")
-
-
-class AlertSubscription(Base):
-    """An e-mail address following the monthly highlights, a post, a country or a border pair (target:
-    the post code, the ISO3, or "GTM-HND"); on a post, optionally a threshold rule instead of the findings."""
-
-    __tablename__ = "alert_subscriptions"
-    __table_args__ = (
-        CheckConstraint(_in("topic", ALERT_TOPICS), name="topic"),
-        CheckConstraint(f"rule IS NULL OR ({_in('rule', ALERT_RULES)})", name="rule"),
-        CheckConstraint("(rule IS NULL AND threshold IS NULL) OR (rule IS NOT NULL AND threshold IS NOT NULL)",
-                        name="rule_threshold"),
-        CheckConstraint("(topic = 'highlights') = (target IS NULL)", name="target"),
-        Index("ix_alert_subscriptions_user_id", "user_id"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    lang: Mapped[str] = mapped_column(String(16))
-    topic: Mapped[str] = mapped_column(String(12))
-    target: Mapped[str | None] = mapped_column(String(16))
-    rule: Mapped[str | None] = mapped_column(String(16))
-    threshold: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(80))
-
-
-class AlertDelivery(Base):
-    """One alert for one subscription, recorded once (the unique key) before it is mailed: pending, then
-    claimed by one run (sending, with its claim token and time), then sent once the mail server accepted it.
-    A failed send puts it back to pending; a claim older than geo.alerts.run.CLAIM_LEASE is taken over."""
-
-    __tablename__ = "alert_deliveries"
-    __table_args__ = (
-        UniqueConstraint("subscription_id", "alert_key", name="uq_alert_deliveries_subscription_key"),
-        CheckConstraint(_in("status", DELIVERY_STATES), name="status"),
-        Index("ix_alert_deliveries_status", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscriptions.id", ondelete="CASCADE"))
-    alert_key: Mapped[str] = mapped_column(String(160))
-    month: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[str] = mapped_column(Text)  # the finding as JSON (language-free), worded when shown
-    found_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(8))
-    claimed_by: Mapped[str | None] = mapped_column(String(80))
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-class AlertVisit(Base):
-    """Until when a person has seen their alerts in the app ("since your last visit")."""
-
-    __tablename__ = "alert_visits"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    seen_until: Mapped[dt.datetime] = mapped_column(DateTime)
