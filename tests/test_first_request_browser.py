@@ -8,8 +8,8 @@ file names, process-wide, until some run of app.py called st.navigation. That st
 folder's presence (PagesManager.uses_pages_directory) and is per process, not per page. The scripts now
 live in screens/, so no run is ever in that mode: a server's first request and any later session's first
 request go through the same app.py. So each (language, sign-in) pair gets ONE fresh server whose first request
-is a deep link (a different page for each), and then every page is opened as a new session's first request:
-on both sign-in servers, and on one of the two open servers (alternately, since an open page runs in full).
+is a deep link (a different page for each), and then every page is opened as a new session's first request
+on both sign-in servers, and two pages of other kinds on each open server (an open page runs in full).
 test_no_pages_folder keeps the cause out; test_guards_browser.py checks the restricted pages' own guards on
 more fresh servers.
 """
@@ -128,13 +128,14 @@ def test_every_first_request_shows_the_menus_names(browser, fresh_servers: dict)
             _check_menu(page, lang, login, f"first request /{FIRST[lang, login]} ({lang}, login={login})")
             page.screenshot(path=str(SCREENSHOTS / f"first_request_{lang}_{'login' if login else 'open'}.png"))
             page.close()
-        # 2. Every page as a new session's first request: on both sign-in servers (each stops at the sign-in
-        # form, cheap), and on one of the two open servers, alternately (each such request runs its whole page,
-        # the cost of this test; the menu does not depend on the page, each language is checked on half).
+        # 2. Every page as a new session's first request on both sign-in servers (each stops at the sign-in
+        # form: cheap). On the open servers such a request runs its whole page, and the menu is decided per
+        # process, not per page: each open server gets two more pages of other kinds than its deep link.
         paths = [url for url, _key in _pages()] + ["present", ""]
-        for position, url in enumerate(paths):
+        open_paths = {("es", False): ["", "workshops"], ("en", False): ["present", "infrastructure"]}
+        for url in paths:
             tabs = {}
-            for combo in [("es", True), ("en", True), (("es", False), ("en", False))[position % 2]]:
+            for combo in [("es", True), ("en", True)] + [c for c, urls in open_paths.items() if url in urls]:
                 tabs[combo] = contexts[combo].new_page()
                 tabs[combo].goto(f"{fresh_servers[combo]}/{url}")
             for (lang, login), page in tabs.items():

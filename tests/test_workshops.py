@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,11 +12,13 @@ from sqlalchemy import Engine, func, insert, select
 
 from geo import reference
 from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
+from geo.db import migrate
 from geo.models import AuditEntry, Country, FlowMonthly, Post, Workshop, WorkshopParticipants, WorkshopPost
 from geo.sample import seed_all
 from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from geo.workshops.coverage import coverage_report
+from tests.data_helpers import seeded_sqlite
 
 GEOD = Geod(ellps="WGS84")
 EDITOR = Actor("ana", "editor")
@@ -25,9 +28,13 @@ ORIGIN = (-89.5, 14.1)
 
 
 @pytest.fixture
-def seeded(migrated_engine: Engine) -> Engine:
-    seed_all(migrated_engine, flows_rows=3000)
-    return migrated_engine
+def seeded(empty_engine: Engine, tmp_path: Path) -> Engine:
+    """The sample with 3,000 flow rows on each backend (SQLite: a copy of one seeding per test process)."""
+    if empty_engine.dialect.name == "sqlite":
+        return seeded_sqlite(tmp_path, flows_rows=3000, name="seeded.sqlite")
+    migrate(empty_engine)
+    seed_all(empty_engine, flows_rows=3000)
+    return empty_engine
 
 
 def _point(km: float, azimuth: float) -> tuple[float, float]:
