@@ -237,6 +237,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """N app replicas behind HAProxy on one database (geo/serve.py)."""
+    from geo.db import ensure_database
+    from geo.serve import Cluster, parse_backend, run
+
+    try:
+        remote = [parse_backend(b) for b in args.backend]
+    except ValueError as error:
+        print(f"python -m geo serve: error: --backend {error}", file=sys.stderr)
+        return 2
+    if args.replicas < 0 or (args.replicas == 0 and not remote) or not 0 < args.port < 65536:
+        print("python -m geo serve: error: --replicas must be 1 or more (0 only with --backend), "
+              "--port 1 to 65535", file=sys.stderr)
+        return 2
+    url = settings().database_url
+    # Created, migrated and filled once here, before the replicas start (not by N of them at once); a
+    # database that cannot be used ends here with its one message (exit 2).
+    ensure_database(_engine())
+    return run(Cluster(args.replicas, args.port, url, bind_host=args.host, remote=remote,
+                       say=lambda line: print(line, flush=True)))
+
+
 def cmd_highlights(args: argparse.Namespace) -> int:
     """What changed in a month, in words (exit 2 for a malformed month or a month with no flow data)."""
     from geo import periods
@@ -334,6 +356,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026, help="random seed of its sample data (default 2026)")
     p.add_argument("--repeat", type=int, default=15, help="filter changes timed per page (default 15)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("serve", help="N app replicas behind HAProxy (session affinity, health checks); "
+                                    "Ctrl-C or SIGTERM stops them all; exit 1 if one cannot start")
+    p.add_argument("--replicas", type=int, default=2, help="local `streamlit run app.py` processes (default 2)")
+    p.add_argument("--port", type=int, default=8501, help="the balancer's port (default 8501)")
+    p.add_argument("--host", default="0.0.0.0", help="the address the balancer listens on (default all)")
+    p.add_argument("--backend", action="append", default=[], metavar="HOST:PORT",
+                   help="a replica on another machine (same DATABASE_URL), repeatable")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("highlights", help="what changed in a month, in words (exit 2: no data for that month)")
     p.add_argument("--month", help="YYYY-MM (default: the last complete month with data)")

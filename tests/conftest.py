@@ -46,7 +46,8 @@ def fresh_postgres() -> Iterator[Engine]:
 # the long ones start at once instead of leaving one process working alone at the end. Files not
 # listed (new or fast) follow in their usual order. A wrong or stale entry costs time, never a result.
 SLOW_FIRST = [
-    "test_map_browser.py", "test_first_request_browser.py", "test_flows.py", "test_bench.py", "test_filters_browser.py",
+    "test_map_browser.py", "test_replicas_browser.py", "test_first_request_browser.py", "test_flows.py",
+    "test_bench.py", "test_filters_browser.py",
     "test_hostile_browser.py", "test_translations.py", "test_present_browser.py",
     "test_infrastructure_page.py", "test_hostile_inputs.py", "test_browser.py", "test_exports.py",
     "test_hostile_corpus.py", "test_workshops.py", "test_flows_browser.py", "test_workshops_page.py",
