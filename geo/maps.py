@@ -30,7 +30,7 @@ from geo.placement import (
     place_labels,
     world_px,
 )
-from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, status_colour
+from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, status_colour
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")
@@ -61,21 +61,37 @@ _SHAPES = {
     "air": '<polygon points="32,4 60,58 4,58"/>',
     "sea": '<polygon points="32,2 62,32 32,62 2,32"/>',
 }
-_ICON_NAMES = [*_SHAPES, *(f"{name}-hollow" for name in _SHAPES)]
+# The statuses that need action (workflow.STATUS_SYMBOLS) are cut out of their post's mark as a symbol, "!" for
+# delayed and a pause sign for suspended, so a problem never rests on colour alone; being part of the mark, a
+# symbol stays with its own post where marks overlap. Drawn in a 64-px box, scaled into each shape's middle.
+_SYMBOLS = {
+    "delayed": '<rect x="25" y="6" width="14" height="34" rx="3"/><circle cx="32" cy="52" r="8"/>',
+    "suspended": '<rect x="13" y="8" width="14" height="48" rx="2"/><rect x="37" y="8" width="14" height="48" rx="2"/>',
+}
+_SYMBOL_PLACE = {"land": (32, 32, 0.56), "air": (32, 41, 0.4), "sea": (32, 32, 0.46)}  # centre x, y and scale
+_ICON_NAMES = [*_SHAPES, *(f"{name}-hollow" for name in _SHAPES),
+               *(f"{name}-{status}" for name in _SHAPES for status in _SYMBOLS)]
 ICON_MAPPING = {name: {"x": 64 * i, "y": 0, "width": 64, "height": 64, "anchorY": 32, "mask": True}
                 for i, name in enumerate(_ICON_NAMES)}
 
 
 @cache
 def _icon_atlas() -> str:
-    cells = []
+    cells, masks = [], []
     for i, name in enumerate(_ICON_NAMES):
-        shape = _SHAPES[name.removesuffix("-hollow")]
-        paint = ('fill="none" stroke="white" stroke-width="9"' if name.endswith("-hollow")
+        kind, _, variant = name.partition("-")
+        shape = _SHAPES[kind]
+        paint = ('fill="none" stroke="white" stroke-width="9"' if variant == "hollow"
                  else 'fill="white" stroke="white" stroke-width="2"')
-        cells.append(f'<g transform="translate({64 * i},0)" {paint}>{shape}</g>')
+        if variant in _SYMBOLS:  # the symbol as a hole: an SVG mask, black where the symbol is
+            cx, cy, scale = _SYMBOL_PLACE[kind]
+            masks.append(f'<mask id="m{i}" maskUnits="userSpaceOnUse" x="0" y="0" width="64" height="64">'
+                         f'<rect width="64" height="64" fill="white"/><g fill="black" transform="translate('
+                         f'{cx - 32 * scale},{cy - 32 * scale}) scale({scale})">{_SYMBOLS[variant]}</g></mask>')
+            paint += f' mask="url(#m{i})"'
+        cells.append(f'<g transform="translate({64 * i},0)"><g {paint}>{shape}</g></g>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{64 * len(_ICON_NAMES)}" height="64" '
-           f'viewBox="0 0 {64 * len(_ICON_NAMES)} 64">{"".join(cells)}</svg>')
+           f'viewBox="0 0 {64 * len(_ICON_NAMES)} 64"><defs>{"".join(masks)}</defs>{"".join(cells)}</svg>')
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
@@ -259,7 +275,9 @@ def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame["colour"] = [status_colour(s) if ca4 else NEIGHBOUR_MARK
                        for s, ca4 in zip(frame["status"], frame["programme"], strict=True)]
     frame["size"] = post_size_px(frame["recent_flow"]).where(frame["programme"], 11.0).round(1)
-    frame["icon"] = frame["type"].where(frame["programme"], frame["type"] + "-hollow")
+    flagged = frame["programme"] & frame["status"].isin(list(STATUS_SYMBOLS))
+    frame["icon"] = frame["type"].where(frame["programme"], frame["type"] + "-hollow").where(
+        ~flagged, frame["type"] + "-" + frame["status"])
     frame["lon"] = frame["lon"].round(5)
     frame["lat"] = frame["lat"].round(5)
     return frame
@@ -514,8 +532,9 @@ def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = Fals
     return deck
 
 
-def legend_items(lang: str) -> list[tuple[str, str]]:
-    """(label, css colour) for the status legend."""
+def legend_items(lang: str) -> list[tuple[str, str, str]]:
+    """(label, css colour, symbol) for the status legend: the symbol its marks carry ("" for none)."""
     return [
-        (t(f"status.{s}", lang), "rgb({},{},{})".format(*STATUS_COLOURS[s])) for s in OVERALL_ORDER
+        (t(f"status.{s}", lang), "rgb({},{},{})".format(*STATUS_COLOURS[s]), STATUS_SYMBOLS.get(s, ""))
+        for s in OVERALL_ORDER
     ]

@@ -8,16 +8,22 @@ from collections.abc import Iterable
 WORKFLOW = ("planned", "procurement", "installation", "operational")
 OVERALL_ORDER = ("operational", "installation", "procurement", "planned", "delayed", "suspended", "none")
 
-# Colour-blind-safe palette (Okabe-Ito), RGB.
+# RGB. Chosen so every pair stays apart for the common colour-vision deficiencies (CIEDE2000 >= 13 under
+# simulated protan, deutan and tritan vision, tests/test_colour_vision.py; Okabe-Ito's set fell to 6: planned,
+# operational and none one grey for a deutan): the workflow runs purple -> dark blue -> sky blue -> green,
+# the problems are light orange and dark red, no components a mid grey. Delayed and suspended carry a symbol
+# on the map too (STATUS_SYMBOLS), so colour alone never decides a problem.
 STATUS_COLOURS: dict[str, tuple[int, int, int]] = {
-    "operational": (0, 158, 115),
-    "installation": (86, 180, 233),
-    "procurement": (0, 114, 178),
-    "planned": (204, 121, 167),
-    "delayed": (230, 159, 0),
-    "suspended": (213, 94, 0),
-    "none": (150, 150, 150),
+    "operational": (51, 153, 85),
+    "installation": (17, 187, 238),
+    "procurement": (17, 68, 136),
+    "planned": (170, 85, 238),
+    "delayed": (255, 187, 85),
+    "suspended": (170, 0, 17),
+    "none": (136, 136, 136),
 }
+# A symbol drawn on a post's mark (and in the legend's swatch) for the statuses that need action.
+STATUS_SYMBOLS: dict[str, str] = {"delayed": "!", "suspended": "‖"}
 
 
 def overall_status(statuses: Iterable[str]) -> str:

@@ -29,17 +29,20 @@ def post_state(row: pd.Series) -> str:
     return "covered" if row["covered"] else ("reached" if row["reached"] else "uncovered")
 
 
+# A border segment's coverage: vermillion (0 %) through sand (50 %) to dark blue (100 %), an
+# orange-blue ramp that every common colour-vision deficiency still reads (no red-to-green ramp).
+SEGMENT_RAMP = ((213, 94, 0), (225, 185, 120), (0, 90, 160))
+NO_SEGMENT_DATA = [150, 150, 150, 200]
+
+
 def segment_colour(pct: float | None) -> list[int]:
-    """Red (0 %) through amber to green (100 %); grey when the segment has no programme post."""
+    """The ramp's colour for a coverage of `pct` %; grey when the segment has no programme post."""
     if pct is None or pd.isna(pct):
-        return [150, 150, 150, 200]
+        return list(NO_SEGMENT_DATA)
     share = max(0.0, min(1.0, float(pct) / 100.0))
-    if share < 0.5:
-        r, g, b = 213, int(94 + (159 - 94) * share * 2), 0
-    else:
-        k = (share - 0.5) * 2
-        r, g, b = int(230 - 230 * k), int(159 - 1 * k), int(0 + 115 * k)
-    return [r, g, b, 230]
+    low, high, k = (SEGMENT_RAMP[0], SEGMENT_RAMP[1], share * 2) if share < 0.5 else \
+        (SEGMENT_RAMP[1], SEGMENT_RAMP[2], (share - 0.5) * 2)
+    return [round(a + (b - a) * k) for a, b in zip(low, high, strict=True)] + [230]
 
 
 def _segment_paths(report: CoverageReport, lang: str) -> pd.DataFrame:
