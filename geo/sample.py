@@ -3,7 +3,36 @@
 Real: countries (Natural Earth), border posts (data/posts.csv), the component catalogue and the two
 projects (geo.programme.catalogue). Sample, flagged is_sample and labelled in the UI: infrastructure statuses,
 workshops, flows and assisted returns, all generated from one seed so that `python -m geo seed --seed N`
-reproduces them exactly.
+reproduces them exactly. Flows: geo.flows.generate (its docstring holds their sources and assumptions).
+What the rest of the sample assumes, and why (tests/test_sample.py checks each declared figure):
+
+Upgrade components (sample_components)
+    - Posts join the programme in waves (WAVES: June 2023 to March 2027, 10-18 % of the posts each; the last
+      wave is still planned at the sample's end). Assumed: a regional programme equips posts in batches as
+      procurement rounds close.
+    - Each component starts within four months of its post's wave and is planned to take DURATION_DAYS by
+      category (equipment 6 to 13 months, connectivity 8 to 16, facilities 12 to 24): public procurement
+      and installation at remote posts, assumed.
+    - Most finish on time, up to EARLY_DAYS (40) days early; LATE (10 % of components at an ordinary post,
+      55 % at a troubled one, TROUBLED_POSTS = 35 % of posts: access, permits, power) finish 2 to 18 months
+      late (LATE_DAYS). At the default seed about 87 % of finished components finished on time, about 8 % of
+      the unfinished ones are overdue, and a few finish in any month (5 in October 2026).
+    - Status is what those dates make of SAMPLE_END, nothing clamped: not yet started -> planned (its target
+      in the future); finished -> operational on its real date; under way -> procurement (under 30 % of
+      its time) or installation, delayed once its target has passed (STILL_INSTALLATION = 20 % of those keep
+      "installation": nobody updated them), suspended for SUSPENDED (4 %) of the late ones.
+    - Budgets in EUR, the programme's currency (BUDGET_EUR by component: 2,000 to 11,000 for equipment and
+      links, 15,000 to 40,000 for an integrated control facility): about EUR 3 million in all for the 57
+      programme posts, the scale of a project of "over EUR 1 million" (geo.programme.catalogue) with national
+      co-financing. Committed 85 to 100 % of planned once under way; spent follows progress.
+
+Workshops (sample_workshops): binational workshops at crossings of the four pairs in 2024 to 2026 (about
+    45 % of crossings a year), plus one regional meeting a year; participants 2 to 17 per agency, 42 % women.
+
+Assisted returns (sample_returns): RETURNS_PER_MONTH for a country of average size (trafficking victims 0.15,
+    unaccompanied minors 0.6, other vulnerable migrants 1.3 a month), Guatemala and Honduras 1.4 x, El
+    Salvador and Nicaragua 0.8 x: about 108 persons a year in the region, of the order of the 50 persons the
+    programme reported having assisted "so far" (geo.programme.catalogue.REPORTED_RETURNS).
 """
 
 from __future__ import annotations
@@ -18,7 +47,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from geo import reference
 from geo.datasets import record_load
-from geo.flows.generate import SAMPLE_END, PostProfile, iter_flow_frames
+from geo.flows.generate import SAMPLE_END, SAMPLE_START, PostProfile, iter_flow_frames
 from geo.flows.load import insert_flows, refresh_monthly
 from geo.models import (
     AGENCIES,
@@ -43,7 +72,6 @@ from geo.programme.catalogue import COMPONENT_TYPES, EU_PROJECT_CODE, PROJECTS
 
 DEFAULT_SEED = 2026
 DEFAULT_FLOW_ROWS = 150_000
-SAMPLE_START = dt.date(2024, 1, 1)
 _GEOD = Geod(ellps="WGS84")
 
 # Extra countries that projects name but the regional map frame does not draw.
@@ -98,40 +126,71 @@ def _post_profiles(conn) -> list[PostProfile]:
             for r in rows]
 
 
+# Upgrade components (see the module docstring): waves of posts, durations by kind of component, lateness.
+WAVES = ((dt.date(2023, 6, 1), 0.10), (dt.date(2024, 1, 1), 0.14), (dt.date(2024, 8, 1), 0.16),
+         (dt.date(2025, 3, 1), 0.18), (dt.date(2025, 10, 1), 0.16), (dt.date(2026, 5, 1), 0.14),
+         (dt.date(2027, 3, 1), 0.12))
+DURATION_DAYS = {"equipment": (180, 400), "connectivity": (240, 480), "facility": (365, 720)}
+TROUBLED_POSTS = 0.35  # share of posts where works tend to run late (access, permits, power supply)
+LATE = {False: 0.1, True: 0.55}  # chance that a component runs late, at an ordinary / a troubled post
+LATE_DAYS = (60, 540)
+EARLY_DAYS = 40  # an on-time component is finished up to this many days before its target
+SUSPENDED = 0.04  # chance that a late component under way is suspended
+STILL_INSTALLATION = 0.2  # overdue components whose status nobody has changed to "delayed" yet
+BUDGET_EUR = {"workstations": (4_000, 9_000), "doc_readers": (2_500, 6_000), "biometrics": (5_000, 11_000),
+              "national_link": (2_000, 7_000), "regional_link": (2_000, 6_000), "power_backup": (3_000, 8_000),
+              "integrated_control": (15_000, 40_000)}
+
+
 def sample_components(posts: pd.DataFrame, project_id: int, rng: np.random.Generator) -> list[dict]:
-    """Upgrade components for the CA4 posts, consistent with the workflow rules."""
+    """Upgrade components for the CA4 posts, consistent with the workflow rules. Each post joins the programme
+    in a wave (WAVES); each component starts within four months of it, is planned to take DURATION_DAYS by its
+    category, and finishes on time (up to EARLY_DAYS early) or late (LATE_DAYS), more often at troubled
+    posts. Its status is what those dates make of SAMPLE_END: nothing is clamped to the sample's end."""
     rows = []
-    statuses = ("planned", "procurement", "installation", "operational", "delayed", "suspended")
-    weights = np.array([0.14, 0.14, 0.2, 0.4, 0.09, 0.03])
+    category = {code: cat for code, _en, _es, cat, _order in COMPONENT_TYPES}
+    wave_starts = [w for w, _ in WAVES]
+    wave_p = np.array([p for _, p in WAVES])
     for post in posts.itertuples():
         if post.country_iso3 not in reference.CA4:
             continue  # the programme upgrades CA4 posts only
+        wave = wave_starts[int(rng.choice(len(WAVES), p=wave_p / wave_p.sum()))]
+        troubled = bool(rng.random() < TROUBLED_POSTS)
         for code, *_ in COMPONENT_TYPES:
             if code == "integrated_control" and post.type != "land":
                 continue
             if code == "regional_link" and post.type == "sea" and rng.random() < 0.5:
                 continue
-            status = str(rng.choice(statuses, p=weights))
-            start = SAMPLE_START + dt.timedelta(days=int(rng.integers(0, 800)))
-            target = start + dt.timedelta(days=int(rng.integers(120, 540)))
-            progress = {
-                "planned": 0, "procurement": int(rng.integers(5, 30)), "installation": int(rng.integers(30, 95)),
-                "operational": 100, "delayed": int(rng.integers(10, 80)), "suspended": int(rng.integers(0, 60)),
-            }[status]
+            start = wave + dt.timedelta(days=int(rng.integers(0, 120)))
+            target = start + dt.timedelta(days=int(rng.integers(*DURATION_DAYS[category[code]])))
+            late = bool(rng.random() < LATE[troubled])
+            finish = target + dt.timedelta(days=int(rng.integers(*LATE_DAYS)) if late
+                                           else -int(rng.integers(0, EARLY_DAYS)))
+            low, high = BUDGET_EUR[code]
+            planned = float(round(rng.uniform(low, high), -2))
             completion = None
-            if status == "operational":
-                completion = min(target + dt.timedelta(days=int(rng.integers(-60, 90))), SAMPLE_END)
-                completion = max(completion, start + dt.timedelta(days=30))
-            planned = float(round(rng.uniform(8_000, 95_000), -2))
-            committed = 0.0 if status == "planned" else float(round(planned * rng.uniform(0.6, 1.0), -2))
-            spent = float(round(committed * min(1.0, progress / 100 + rng.uniform(-0.05, 0.05)), -2))
-            spent = max(0.0, min(spent, committed))
+            if start > SAMPLE_END:
+                status, progress = "planned", 0
+            elif finish <= SAMPLE_END:
+                status, progress, completion = "operational", 100, finish
+            else:
+                done = (SAMPLE_END - start).days / max((finish - start).days, 1)
+                progress = int(min(max(round(done * 100), 1), 95))
+                if late and rng.random() < SUSPENDED:
+                    status = "suspended"
+                elif target < SAMPLE_END:
+                    status = "installation" if rng.random() < STILL_INSTALLATION else "delayed"
+                else:
+                    status = "procurement" if done < 0.3 else "installation"
+            committed = 0.0 if status == "planned" else float(round(planned * rng.uniform(0.85, 1.0), -2))
+            used = 1.0 if status == "operational" else progress / 100
+            spent = float(round(committed * used * rng.uniform(0.85, 1.0), -2))
             rows.append({
                 "post_id": int(post.id), "component_code": code, "project_id": project_id, "status": status,
                 "progress": progress, "budget_planned": planned, "budget_committed": committed,
-                "budget_spent": spent, "start_date": start, "target_date": target, "completion_date": completion,
-                "agency": f"Dirección de Migración {post.country_iso3}", "notes": None, "is_sample": True,
-                "version": 1, "updated_by": "seed",
+                "budget_spent": min(spent, committed), "start_date": start, "target_date": target,
+                "completion_date": completion, "agency": f"Dirección de Migración {post.country_iso3}",
+                "notes": None, "is_sample": True, "version": 1, "updated_by": "seed",
             })
     return rows
 
@@ -226,10 +285,11 @@ def _workshop_row(number: int, title: str, topic: str, start: dt.date, days: int
 
 
 # Mean assisted returns a month for a country of average size, by category; Guatemala and Honduras get
-# RETURNS_COUNTRY_FACTOR times more than El Salvador and Nicaragua. Unaccompanied minors: about 740 a year
-# in the region, a third of the unaccompanied minors the flow sample records at the posts
-# (geo.flows.generate.UAM_PER_YEAR).
-RETURNS_PER_MONTH = {"trafficking_victim": 3.0, "unaccompanied_minor": 14.0, "other_vulnerable": 30.0}
+# RETURNS_COUNTRY_FACTOR times more than El Salvador and Nicaragua: about 108 a year in the region (the
+# programme reported 50 persons assisted "so far": geo.programme.catalogue.REPORTED_RETURNS). Unaccompanied
+# minors: about 32 a year, some 1 in 70 of those the flow sample records at the posts
+# (geo.flows.generate.UAM_PER_YEAR): the programme assists few of the minors the authorities return.
+RETURNS_PER_MONTH = {"trafficking_victim": 0.15, "unaccompanied_minor": 0.6, "other_vulnerable": 1.3}
 RETURNS_COUNTRY_FACTOR = {"GTM": 1.4, "HND": 1.4, "SLV": 0.8, "NIC": 0.8}
 
 

@@ -10,6 +10,7 @@ from geo import datasets, disclosure
 from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
 from geo.config import settings
+from geo.flows import mirror, mirror_view
 from geo.i18n import t
 from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
 from geo.io.imports import import_data, progress_text
@@ -69,6 +70,8 @@ with tab_import:
         if report is not None:
             if report.ok:
                 (st.info if report.dry_run else st.success)(ui.plain(report.summary(lang)))  # holds the file name
+                for warning in report.warnings:  # saved, but worth a look (a crossing whose sides now disagree)
+                    st.warning(ui.plain(warning.message(lang)), icon=":material/warning:")
                 if report.ignored_columns:
                     st.caption(t("data.report.ignored", lang, columns=ui.plain(", ".join(report.ignored_columns))))
             else:
@@ -122,3 +125,20 @@ with tab_quality:
         st.success(t("quality.overdue_none", lang))
     else:
         st.dataframe(overdue_table(overdue, names, lang), hide_index=True, width="stretch")
+    # Mirror statistics (geo.flows.mirror: THE rule): both sides of each crossing, month by month.
+    st.subheader(t("mirror.title", lang))
+    st.caption(mirror_view.caption(lang))
+    mirror_posts = mirror.read_posts(engine)
+    mirrored = mirror.mirror_table(mirror_posts, mirror.read_monthly(engine))
+    if mirrored.empty:
+        st.info(t("mirror.no_data", lang))
+    else:
+        if not mirrored["gap"].any():
+            st.success(t("mirror.none", lang, n=mirrored["crossing"].nunique()))
+        st.dataframe(mirror_view.summary_table(mirrored, mirror_posts, lang), hide_index=True, width="stretch")
+        ranked = list(dict.fromkeys(mirror_view.summary(mirrored)["crossing"]))  # gaps first
+        chosen = st.selectbox(t("mirror.pick", lang), ranked, key="mirror_crossing",
+                              format_func=lambda c: mirror.crossing_label(c, mirror_posts))
+        st.plotly_chart(mirror_view.crossing_chart(mirrored[mirrored["crossing"] == chosen],
+                                                   mirror_view.post_names(mirror_posts, lang), lang),
+                        width="stretch", key="mirror_chart")

@@ -13,6 +13,7 @@ import ui
 from geo import maps, reference
 from geo.charts import post_monthly_flows
 from geo.flows import maps as flow_maps
+from geo.flows import mirror, mirror_view
 from geo.flows.queries import recent_routes
 from geo.i18n import month_ticks, t
 from geo.models import POST_TYPES
@@ -153,6 +154,21 @@ with panel_column:
             # A side panel holds about four month names across: label every third month.
             chart.update_xaxes(**month_ticks(profile.monthly_flows["month"], lang, every=3))
             st.plotly_chart(chart, width="stretch")
+        # Its mirror (geo.flows.mirror: THE rule): the post across the border counts the same people.
+        if ident["type"] != "land":
+            st.caption(t("mirror.profile.not_land", lang))
+        else:
+            partner, mirrored = mirror.post_mirror(engine, selected)
+            if partner is None:
+                st.caption(t("mirror.profile.alone", lang))
+            else:
+                partner_names = mirror_view.post_names(mirror.read_posts(engine), lang)
+                title = t("mirror.profile.title", lang, post=partner_names.get(partner, partner))
+                st.markdown(f"**{ui.plain(title)}**")  # a post's name is text from data
+                st.caption(mirror_view.profile_status(mirrored, lang))
+                if not mirrored.empty:
+                    st.plotly_chart(mirror_view.crossing_chart(mirrored, partner_names, lang, height=260, every=12),
+                                    width="stretch", key="post_mirror_chart")
         st.markdown(f"**{t('panel.components', lang)}**")
         if profile.components.empty:
             st.caption(t("panel.no_components", lang))

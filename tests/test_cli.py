@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +27,16 @@ def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def test_init_then_check_is_clean(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_then_check_finds_only_the_planted_mirror_gap(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", "--flows-rows", "5000"]) == 0
     assert "filled with sample data" in capsys.readouterr().out
     assert main(["init"]) == 0  # idempotent
     assert "already filled" in capsys.readouterr().out
-    assert main(["check"]) == 0
-    assert "OK" in capsys.readouterr().out
+    # The sample's one planted mirror gap (Las Manos, 2023-2024: geo/flows/generate.py) is all `check` finds.
+    assert main(["check"]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if line.startswith("PROBLEM ")]
+    planted = re.compile(r"PROBLEM crossing HND-NIC-03 \(Las Manos\): mirror gap Nicaragua → Honduras, 202[34]-")
+    assert problems and all(planted.match(line) for line in problems), problems
 
 
 def test_check_reports_a_misplaced_post_and_exits_1(db_env: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,9 +23,9 @@ Declared shares (of the SUM of counts, at any row count)
 Unaccompanied minors
     UAM_PER_YEAR (about 2,200 a year in the whole region) sit on rows of age band 0-17: CA4 nationals
     entering their own country (returns by land and by air) and extra-regional nationals moving north at
-    land posts. That is about three times the sample's programme-assisted returns of unaccompanied minors
-    (geo.sample.RETURNS_PER_MONTH: about 740 a year): an assumption, since most minors returned by the
-    authorities get no programme assistance. Order of magnitude, not a published figure.
+    land posts. The programme assists few of them: the sample's assisted returns of unaccompanied minors
+    (geo.sample.RETURNS_PER_MONTH) are about 32 a year, some 1 in 70. Order of magnitude, not a published
+    figure.
 
 Yearly volumes (entries + exits recorded at each country's posts), YEARLY_CROSSINGS
     - El Salvador 13.8 M: DGME, 6,911,371 entries and exits in the first half of 2024 (land 4,617,300 =
@@ -51,20 +51,52 @@ Yearly volumes (entries + exits recorded at each country's posts), YEARLY_CROSSI
       air at about 36 % of an ordinary week: about 4 M. An order-of-magnitude assumption.
     - Within a country and kind of post, the posts named in POST_SHARE_OF_TYPE take the share the counts
       above give them; the others share the rest by road (CA-1, CA-2 x3) and a seeded spread (assumed).
-    - Posts of Mexico, Belize and Costa Rica (context, not the programme's) mirror the volume of the post
-      on the other side of the same crossing.
-    Mean daily volume over the whole generated period equals YEARLY_CROSSINGS / 365.25, so a given year
-    is within the trend (+6 % a year) and the events below of the figure.
+    - Both sides of a crossing count the same people, so a crossing carries ONE figure: the geometric mean
+      of what each side's country split gives it (a Mexican, Belizean or Costa Rican post takes its
+      programme partner's figure). The countries' own counts disagree about their common crossings (El
+      Salvador's post shares give Las Chinamas and La Hachadura more traffic than Guatemala's derived total
+      leaves room for), so the totals move: PAIRED_YEARLY_CROSSINGS (GTM about 9.6 M, SLV 11.0 M, HND
+      5.9 M, NIC 4.1 M a year, the transit below included) instead of YEARLY_CROSSINGS.
+    Mean daily volume over the whole generated period follows those figures, so a given year is within the
+    trend (+6 % a year) and the events below of them.
 
-Rhythm and events (for the highlights engine; parameters are the constants below)
-    - Weekly rhythm (Friday and Saturday busiest) and a Semana Santa week at HOLY_WEEK_FACTOR.
-    - December peak every year: December at DECEMBER_FACTOR and January at JANUARY_FACTOR, the same each
-      year: a seasonal peak, never a surge.
-    - One true surge: SURGE_POST (Agua Caliente, Guatemala's side of the Honduras border, the irregular
-      transit route) carries SURGE_FACTOR x its seasonal norm in the month SURGE_MONTHS_BEFORE_END months
-      before the last month of the period (0: the last month), both directions, every category.
-    - One post stops reporting: SILENT_POST has no row at all in the last SILENT_MONTHS months.
-    Posts are matched by code, so profiles without a code (small tests) get no events.
+History
+    SAMPLE_START to SAMPLE_END: 46 months (January 2023 to October 2026), so the highlights' seasonal rule
+    (12 past year-on-year ratios) works from January 2025 on.
+
+Both sides of a crossing (mirror statistics, geo.flows.mirror)
+    - A crossing's flow from A to B is recorded as exits at A's post and as entries at B's post, each side
+      with its own monthly recording noise (RECORDING_SD, 1.2 %) on top of counting (Poisson) noise, so the
+      two figures of a month differ by a few percent: about 2 % at the median, under 9 % at worst.
+    - Entries and exits of a post differ: each crossing leans one way by DIRECTION_TILT_SD (4 %) lastingly
+      and DIRECTION_MONTH_SD (3 %) month to month; the surge and the transit run one way.
+    - THE planted gap: Las Manos (HND-NIC-03). The extra-regional transit that Honduras registered on entry
+      left Nicaragua away from its post (UNRECORDED_TRANSIT): Honduras' side records it, Nicaragua's does not,
+      so from January 2023 to December 2024 the entries at HND-MAN are 2 to 6 times the exits at NIC-MAN; after
+      the collapse of January 2025 the difference is back inside the tolerance. An assumption modelled on the
+      2023 route, not a published count of either post. It is the only crossing beyond the mirror tolerance.
+
+Nationalities (nationality_shares; regular travellers; the figures are weights, normalised to sum to 1)
+    - Land posts: a flow from country O to country D is 47 % nationals of O and 41 % of D, 2.2 % each of the
+      other programme countries, 0.6 % each of Mexico, Belize, Costa Rica and Panama, 1.2 % US nationals and
+      0.12 % each of the other extra-regional nationalities: nationals of the region are about 98 % of the
+      regular land traffic (cross-border trade, family and work travel within the CA-4 free-movement area,
+      as the directorates' holiday counts describe). Both sides of a crossing see the same mix.
+    - Airports: nationals 44 % of entries and 46 % of exits; US nationals (visitors and the diaspora's
+      US-passport holders, the largest foreign group at the region's airports) 23 % of entries, 21 % of exits;
+      Mexico 6 %, the other programme countries 3.5 % each, Colombia 2.5 %, Costa Rica and Panama 1.5 % each,
+      the other extra-regional nationalities 0.6 % each. Seaports: nationals 58 %, US 14 %, the rest alike.
+    - Extra-regional transit (TRANSIT_*): northbound along one route, Nicaragua -> Las Manos -> Honduras ->
+      Agua Caliente -> Guatemala -> Tecún Umán -> Mexico, TRANSIT_FIRST_YEAR (300,000) people in 2023,
+      halving every TRANSIT_HALF_LIFE_MONTHS (9) months, down to a tenth from January 2025
+      (TRANSIT_COLLAPSE). Nationalities TRANSIT_NATIONALITY (Venezuela 46 %, Ecuador 14 %, China 11 %,
+      Cuba 9 %, Haiti 8 %, Colombia 8 %, India 4 %). Shape after INM Honduras, which registered some 545,000
+      irregular entries in 2023, mostly at Trojes and Las Manos (El Paraíso) and mostly Venezuelans, Cubans,
+      Haitians, Ecuadorians and Chinese; fewer in 2024, and a collapse of the northbound route in 2025 (press
+      reports of the INM figures, read 2026-11). Order of magnitude and shape assumed; the sample's route
+      carries about half of INM's 2023 figure.
+    So the extra-regional nationalities are concentrated at the three route crossings and in 2023-2024;
+    US nationals are the largest group from outside the region overall and at the airports.
 
 Sources (press reports of the directorates' own counts; read 2026-11)
     comercioynegocios.org/destacado/flujo-migratorio-en-el-salvador-supera-6-9-millones/
@@ -92,9 +124,10 @@ from geo.reference import CA4  # the programme's countries, defined once
 
 # The generator's output version: bump it whenever a change alters what a (rows, seed) pair generates, so a
 # database built by an older generator (the benchmark keeps its databases) is never taken for a current one.
-SAMPLE_VERSION = 2
+SAMPLE_VERSION = 3
+SAMPLE_START = dt.date(2023, 1, 1)  # 46 months: the seasonal rule has two years of history from 2025-01 on
 SAMPLE_END = dt.date(2026, 10, 31)  # fixed so the sample is identical whatever the day it is made
-SAMPLE_DAYS = 1035  # 2024-01-01 .. 2026-10-31
+SAMPLE_DAYS = (SAMPLE_END - SAMPLE_START).days + 1  # 1,400 days
 
 NEIGHBOURS = ("MEX", "BLZ", "CRI", "PAN")
 EXTRA_REGIONAL = ("VEN", "CUB", "HTI", "COL", "ECU", "USA", "CHN", "IND")
@@ -127,7 +160,10 @@ POST_SHARE_OF_TYPE = {
     "HND-AMA": 0.289, "HND-COR": 0.152, "HND-GUA": 0.143, "HND-SAP": 0.556, "HND-XPL": 0.278,
     "NIC-PBL": 0.530, "NIC-GUA": 0.210, "NIC-MAN": 0.099, "NIC-COR": 0.95,
 }
-NEIGHBOUR_FALLBACK_YEARLY = 300_000  # a context post whose crossing partner is not among the profiles
+NEIGHBOUR_FALLBACK_YEARLY = 300_000
+# Entries + exits a year at each country's posts once both sides of every crossing carry one figure, the
+# transit included (default seed, whole period): measured, and checked by tests/test_sample.py.
+PAIRED_YEARLY_CROSSINGS = {"GTM": 9_600_000, "SLV": 11_000_000, "HND": 5_900_000, "NIC": 4_100_000}
 
 UAM_PER_YEAR = 2_200
 
@@ -139,9 +175,25 @@ TREND_PER_YEAR = 0.06
 
 SURGE_POST = "GTM-AGC"
 SURGE_MONTHS_BEFORE_END = 0
-SURGE_FACTOR = 3.5
+SURGE_NORTH, SURGE_SOUTH = 4.5, 1.4  # the surge's factor on the crossing's northbound and southbound flows
 SILENT_POST = "HND-MAP"
 SILENT_MONTHS = 2
+
+# The two sides of a crossing record the same people (mirror statistics, geo.flows.mirror).
+DIRECTION_TILT_SD = 0.04  # a crossing's lasting imbalance between its two directions (of half its volume)
+DIRECTION_MONTH_SD = 0.03  # and its month-to-month wobble: entries and exits of a post differ
+RECORDING_SD = 0.012  # one side's monthly recording noise on top of counting noise (corrections, month ends)
+
+# Extra-regional transit northbound (see the docstring): where it was reported, and when.
+TRANSIT_FIRST_YEAR = 300_000  # people entering Honduras from Nicaragua on the route in the sample's first year
+TRANSIT_HALF_LIFE_MONTHS = 9.0
+TRANSIT_COLLAPSE = dt.date(2025, 1, 1)  # from this month on the route carries a tenth of its trend
+TRANSIT_COLLAPSE_FACTOR = 0.1
+# (crossing, from country, to country), south to north: Las Manos, Agua Caliente, Tecún Umán-Ciudad Hidalgo.
+TRANSIT_ROUTE = (("HND-NIC-03", "NIC", "HND"), ("GTM-HND-01", "HND", "GTM"), ("GTM-MEX-01", "GTM", "MEX"))
+# The planted mirror gap: the Nicaraguan side of Las Manos records none of the transit's exits.
+UNRECORDED_TRANSIT = ("HND-NIC-03", "exit")
+TRANSIT_NATIONALITY = {"VEN": 0.46, "ECU": 0.14, "CHN": 0.11, "CUB": 0.09, "HTI": 0.08, "COL": 0.08, "IND": 0.04}
 
 DIRECTIONS = ("entry", "exit")
 MAX_FRAME_ROWS = 250_000  # about 100 MB of frame and as much again while it is written
@@ -201,8 +253,19 @@ def post_weight(profile: PostProfile, rng: np.random.Generator) -> float:
     return base * float(rng.lognormal(0.0, 0.5))
 
 
+def crossing_pairs(profiles: list[PostProfile]) -> dict[str, tuple[int, int]]:
+    """Crossing code -> the indices of its two land posts (one each side), for crossings with both sides."""
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(profiles):
+        if p.crossing and p.type == "land":
+            groups.setdefault(p.crossing, []).append(i)
+    return {c: (m[0], m[1]) for c, m in sorted(groups.items())
+            if len(m) == 2 and profiles[m[0]].country != profiles[m[1]].country}
+
+
 def yearly_volumes(profiles: list[PostProfile], rng: np.random.Generator) -> np.ndarray:
-    """Entries + exits a year at each post: the country's figure, split by kind of post, then by post."""
+    """Entries + exits a year at each post: the country's figure, split by kind of post, then by post; the two
+    posts of a crossing then carry one figure (_one_figure_per_crossing)."""
     weights = np.array([post_weight(p, rng) for p in profiles])
     volumes = np.zeros(len(profiles))
     for country, total in YEARLY_CROSSINGS.items():
@@ -229,7 +292,21 @@ def yearly_volumes(profiles: list[PostProfile], rng: np.random.Generator) -> np.
         if p.country not in YEARLY_CROSSINGS:
             partner = by_crossing.get((p.crossing, p.neighbour)) if p.crossing else None
             volumes[i] = partner if partner is not None else NEIGHBOUR_FALLBACK_YEARLY * weights[i]
-    return volumes
+    return _one_figure_per_crossing(profiles, volumes)
+
+
+def _one_figure_per_crossing(profiles: list[PostProfile], volumes: np.ndarray) -> np.ndarray:
+    """Both posts of a crossing get one volume: the geometric mean of the two sides' own figures (they count
+    the same people); a neighbour outside the programme follows the programme's side. Country totals then
+    move (PAIRED_YEARLY_CROSSINGS) where the countries' own counts disagree about their common crossings."""
+    out = volumes.copy()
+    for a, b in crossing_pairs(profiles).values():
+        in_a, in_b = profiles[a].country in YEARLY_CROSSINGS, profiles[b].country in YEARLY_CROSSINGS
+        if in_a and in_b:
+            out[a] = out[b] = float(np.sqrt(volumes[a] * volumes[b]))
+        else:
+            out[a] = out[b] = float(volumes[a] if in_a else volumes[b])
+    return out
 
 
 def northbound(profile: PostProfile, direction: str) -> bool | None:
@@ -241,21 +318,61 @@ def northbound(profile: PostProfile, direction: str) -> bool | None:
     return north_of_neighbour == (direction == "entry")
 
 
+def _share_vector(pairs: dict[str, float]) -> np.ndarray:
+    shares = np.zeros(len(NATIONALITIES))
+    for iso, share in pairs.items():
+        shares[NATIONALITIES.index(iso)] += share
+    return shares
+
+
 def nationality_shares(profile: PostProfile, direction: str) -> np.ndarray:
-    """Share of each nationality at a post for a direction."""
-    shares = np.full(len(NATIONALITIES), 0.004)
-    home = NATIONALITIES.index(profile.country)
-    shares[home] += 0.45
-    if profile.neighbour in NATIONALITIES:
-        shares[NATIONALITIES.index(profile.neighbour)] += 0.30
-    internal = profile.country in CA4 and profile.neighbour in CA4
+    """Share of each nationality among the regular travellers at a post in a direction (the transit is apart:
+    TRANSIT_NATIONALITY). Land posts: a flow from country O to country D is O's and D's nationals, then the
+    rest of the region; both sides of a crossing see the same mix for the same flow. Airports: nationals,
+    then US nationals (diaspora and visitors), the rest of the region, a few from elsewhere. Seaports: alike,
+    mostly nationals (crews, ferries)."""
+    home = profile.country
+    if profile.type == "land" and profile.neighbour:
+        origin, destination = (home, profile.neighbour) if direction == "exit" else (profile.neighbour, home)
+        shares = {origin: 0.47, destination: 0.41}
+        for iso in CA4 + NEIGHBOURS:
+            if iso not in shares:
+                shares[iso] = 0.022 if iso in CA4 else 0.006
+        shares["USA"] = 0.012
+        for iso in EXTRA_REGIONAL:
+            shares.setdefault(iso, 0.0012)
+        return _normalised(shares)
+    if profile.type == "air":
+        shares = {home: 0.44 if direction == "entry" else 0.46, "USA": 0.23 if direction == "entry" else 0.21,
+                  "MEX": 0.06, "CRI": 0.015, "PAN": 0.015, "BLZ": 0.003, "COL": 0.025}
+    else:
+        shares = {home: 0.58, "USA": 0.14, "MEX": 0.04, "CRI": 0.01, "PAN": 0.01, "BLZ": 0.005, "COL": 0.01}
     for iso in CA4:
-        shares[NATIONALITIES.index(iso)] += 0.05 if internal else 0.02
-    north = northbound(profile, direction)
-    extra = 0.05 if north is None else (0.12 if north else 0.01)
+        shares.setdefault(iso, 0.035)
     for iso in EXTRA_REGIONAL:
-        shares[NATIONALITIES.index(iso)] += extra * (2.5 if iso in ("VEN", "HTI", "CUB") else 1.0) / 1.7
-    return shares / shares.sum()
+        shares.setdefault(iso, 0.006)
+    return _normalised(shares)
+
+
+def _normalised(shares: dict[str, float]) -> np.ndarray:
+    vector = _share_vector(shares)
+    return vector / vector.sum()
+
+
+def transit_shares() -> np.ndarray:
+    """Nationality shares of the extra-regional transit (TRANSIT_NATIONALITY)."""
+    return _normalised(TRANSIT_NATIONALITY)
+
+
+def transit_monthly(months: pd.PeriodIndex) -> np.ndarray:
+    """People on the transit route in each month: TRANSIT_FIRST_YEAR in the first twelve months, halving every
+    TRANSIT_HALF_LIFE_MONTHS, down to TRANSIT_COLLAPSE_FACTOR of that from TRANSIT_COLLAPSE on."""
+    first = months.min()
+    age = np.array([(m - first).n for m in months], dtype=float)
+    decay = 0.5 ** (1.0 / TRANSIT_HALF_LIFE_MONTHS)
+    start = TRANSIT_FIRST_YEAR * (1 - decay) / (1 - decay ** 12)  # the first twelve months sum to the figure
+    collapse = np.array([m.start_time.date() >= TRANSIT_COLLAPSE for m in months])
+    return start * decay ** age * np.where(collapse, TRANSIT_COLLAPSE_FACTOR, 1.0)
 
 
 def uam_weights(profile: PostProfile, direction: str) -> np.ndarray:
@@ -330,6 +447,26 @@ class _Plan:
     cells: list[tuple[int, str]]  # (profile index, direction), one per row of the arrays below
     volume: np.ndarray  # cells x days: expected crossings
     rows: np.ndarray  # cells x days: how many categories each post-day keeps (0: not reported)
+    transit: np.ndarray  # cells x months: the share of the month's crossings that is the extra-regional transit
+
+
+def _transit_volume(profiles: list[PostProfile], cells: list[tuple[int, str]], days: pd.DatetimeIndex) -> np.ndarray:
+    """Cells x days: the transit each post records (TRANSIT_ROUTE; nothing where UNRECORDED_TRANSIT says)."""
+    out = np.zeros((len(cells), len(days)))
+    months = days.to_period("M")
+    codes, uniques = pd.factorize(months, sort=True)
+    per_month = transit_monthly(pd.PeriodIndex(uniques))
+    per_day = per_month[codes] / np.array([m.days_in_month for m in uniques])[codes]
+    index = {cell: row for row, cell in enumerate(cells)}
+    for crossing, origin, destination in TRANSIT_ROUTE:
+        for i, p in enumerate(profiles):
+            if p.crossing != crossing:
+                continue
+            direction = "exit" if p.country == origin else "entry" if p.country == destination else None
+            if direction is None or (crossing, direction) == UNRECORDED_TRANSIT:
+                continue
+            out[index[(i, direction)]] += per_day
+    return out
 
 
 def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _Plan:
@@ -339,20 +476,57 @@ def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _P
     n_days = max(SAMPLE_DAYS, int(np.ceil(rows / max(n_cells * N_COMBOS * 0.9, 1))))
     days = pd.date_range(end=pd.Timestamp(end), periods=n_days, freq="D")
     factors = day_factors(days)
-    daily = yearly_volumes(profiles, rng) / 365.25
+    shape = factors / factors.mean()
     months = days.to_period("M")
+    month_code = pd.factorize(months, sort=True)[0]
+    n_months = int(month_code.max()) + 1
     last = months[-1]
     cells = [(i, d) for i in range(len(profiles)) for d in DIRECTIONS]
-    volume = np.empty((len(cells), n_days))
+    index = {cell: row for row, cell in enumerate(cells)}
+    transit = _transit_volume(profiles, cells, days)
+    daily = yearly_volumes(profiles, rng) / 365.25
+
+    def recording() -> np.ndarray:  # one side's recording of one direction, month by month
+        return (1.0 + rng.normal(0.0, RECORDING_SD, n_months))[month_code]
+
+    def tilt() -> np.ndarray:  # the share by which one direction exceeds half the volume, month by month
+        lasting = rng.normal(0.0, DIRECTION_TILT_SD)
+        return np.clip(lasting + rng.normal(0.0, DIRECTION_MONTH_SD, n_months), -0.3, 0.3)[month_code]
+
+    volume = np.zeros((len(cells), n_days))
+    pairs = crossing_pairs(profiles)
+    paired = set()
+    for a, b in pairs.values():
+        lean = tilt()
+        # One flow a -> b: a records it as exits, b as entries, each with its own recording noise.
+        for source, target, sign in ((a, b, 1.0), (b, a, -1.0)):
+            flow = daily[a] / 2 * (1.0 + sign * lean) * shape
+            volume[index[(source, "exit")]] = flow * recording()
+            volume[index[(target, "entry")]] = flow * recording()
+        paired |= {a, b}
+    for i in range(len(profiles)):
+        if i not in paired:
+            lean = tilt()
+            volume[index[(i, "entry")]] = daily[i] / 2 * (1.0 + lean) * shape * recording()
+            volume[index[(i, "exit")]] = daily[i] / 2 * (1.0 - lean) * shape * recording()
+
     active = np.ones((len(cells), n_days), dtype=bool)
     surge = (months == last - SURGE_MONTHS_BEFORE_END)
     silent = (months > last - SILENT_MONTHS)
-    for row, (i, _direction) in enumerate(cells):
-        volume[row] = daily[i] / 2 * factors / factors.mean()
-        if profiles[i].code == SURGE_POST:
-            volume[row, surge] *= SURGE_FACTOR
-        if profiles[i].code == SILENT_POST:
+    surge_crossing = next((p.crossing for p in profiles if p.code == SURGE_POST), None)
+    for row, (i, direction) in enumerate(cells):
+        p = profiles[i]
+        if p.code == SURGE_POST or (surge_crossing and p.crossing == surge_crossing):
+            volume[row, surge] *= SURGE_NORTH if northbound(p, direction) else SURGE_SOUTH
+        if p.code == SILENT_POST:
             active[row, silent] = False
+    volume += transit
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.nan_to_num(
+            np.stack([np.bincount(month_code, weights=transit[r], minlength=n_months) for r in range(len(cells))])
+            / np.stack([np.bincount(month_code, weights=volume[r], minlength=n_months) for r in range(len(cells))]))
+    volume *= active
+    transit_share = np.clip(share, 0.0, 1.0)
 
     cell_days = active.sum(axis=1)
     if rows <= cell_days.sum():
@@ -366,7 +540,6 @@ def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _P
         extra = _apportion(rows - int(cell_days.sum()), busy, cell_days * (N_COMBOS - 1))
         budget = budget + extra
     per_day = np.zeros((len(cells), n_days), dtype=np.int64)
-    month_code = (days.year.to_numpy() - days.year[0]) * 12 + days.month.to_numpy()
     for row in range(len(cells)):
         on = np.flatnonzero(active[row])
         base, spare = divmod(int(budget[row]), len(on)) if len(on) else (0, 0)
@@ -378,19 +551,32 @@ def _plan(profiles: list[PostProfile], rows: int, seed: int, end: dt.date) -> _P
             # Fewer rows than days: the days a post reports carry its whole month, so monthly and
             # yearly volumes stay calibrated at any row count (only the daily series is patchy).
             reported = per_day[row] > 0
-            wanted = np.bincount(month_code, weights=volume[row] * active[row], minlength=month_code.max() + 1)
-            kept = np.bincount(month_code, weights=volume[row] * reported, minlength=month_code.max() + 1)
+            wanted = np.bincount(month_code, weights=volume[row] * active[row], minlength=n_months)
+            kept = np.bincount(month_code, weights=volume[row] * reported, minlength=n_months)
             scale = np.divide(wanted, kept, out=np.zeros_like(wanted), where=kept > 0)
             volume[row] = np.where(reported, volume[row] * scale[month_code], volume[row])
     volume[per_day == 0] = 0.0  # what no row reports is not there (the minors' rates are scaled on it)
-    return _Plan(days, cells, volume, per_day)
+    return _Plan(days, cells, volume, per_day, transit_share)
+
+
+def _cell_shares(profiles: list[PostProfile], plan: _Plan) -> np.ndarray:
+    """Cells x nationalities over the whole period: regular travellers and transit mixed by volume."""
+    base = np.array([nationality_shares(profiles[i], d) for i, d in plan.cells])
+    totals = plan.volume.sum(axis=1)
+    months = plan.days.to_period("M")
+    month_code = pd.factorize(months, sort=True)[0]
+    monthly = np.stack([np.bincount(month_code, weights=plan.volume[r], minlength=plan.transit.shape[1])
+                        for r in range(len(plan.cells))])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.nan_to_num((monthly * plan.transit).sum(axis=1) / totals)
+    return (1 - overall)[:, None] * base + overall[:, None] * transit_shares()[None, :]
 
 
 def _uam_rates(profiles: list[PostProfile], plan: _Plan) -> np.ndarray:
     """Per cell and nationality, the chance that a crossing minor is unaccompanied, scaled so the whole
     period holds UAM_PER_YEAR a year in expectation."""
     weights = np.array([uam_weights(profiles[i], d) for i, d in plan.cells])  # cells x nationalities
-    shares = np.array([nationality_shares(profiles[i], d) for i, d in plan.cells])
+    shares = _cell_shares(profiles, plan)
     minors = plan.volume.sum(axis=1)[:, None] * shares * AGE_SHARE[MINOR_BAND]
     weighted = float((weights * minors).sum())
     if weighted <= 0:
@@ -412,10 +598,9 @@ def iter_flow_frames(
         return
     plan = _plan(profiles, rows, seed, end)
     uam_rate = _uam_rates(profiles, plan)
-    p_cells = [
-        nationality_shares(profiles[i], d)[_NAT_IDX] * _SEX_SHARE[_SEX_IDX] * _AGE_SHARE[_AGE_IDX]
-        for i, d in plan.cells
-    ]
+    demography = _SEX_SHARE[_SEX_IDX] * _AGE_SHARE[_AGE_IDX]
+    p_cells = [nationality_shares(profiles[i], d)[_NAT_IDX] * demography for i, d in plan.cells]
+    p_transit = transit_shares()[_NAT_IDX] * demography
     minor = np.equal(_AGE_IDX, AGE_BANDS.index(MINOR_BAND))
     day_values = plan.days.values.astype("datetime64[D]")
     months = plan.days.to_period("M")
@@ -426,12 +611,14 @@ def iter_flow_frames(
         for row, (i, direction) in enumerate(plan.cells):
             k_days = plan.rows[row, in_month]
             order = rng.permutation(N_COMBOS)  # which categories tend to be drawn together varies
+            part = plan.transit[row, number]
+            p = p_cells[row] if part <= 0 else (1 - part) * p_cells[row] + part * p_transit
             for k in np.unique(k_days[k_days > 0]):
                 day_idx = in_month[k_days == k]
-                pi = inclusion_probabilities(p_cells[row], int(k))
+                pi = inclusion_probabilities(p, int(k))
                 mask = systematic_sample(pi, rng.random(len(day_idx)), order)
                 d_pos, combo = np.nonzero(mask)
-                expected = plan.volume[row, day_idx[d_pos]] * p_cells[row][combo] / pi[combo]
+                expected = plan.volume[row, day_idx[d_pos]] * p[combo] / pi[combo]
                 counts = rng.poisson(expected)
                 rate = np.where(minor[combo], uam_rate[row, _NAT_IDX[combo]], 0.0)
                 uam = rng.binomial(counts, rate)

@@ -31,6 +31,7 @@ class FlowWriter:
         self.conn, self.write, self.present = conn, write, present
         self.post_ids = post_ids
         self.months: set[dt.date] = set()
+        self.warnings: list[tuple[str, dict]] = []  # (i18n key, params): the mirror gaps this write created
         self.added = self.updated = self.unchanged = 0
         self.rows_written = 0
         # Only rows stored before this import can match a row of the file (a row repeating an earlier row
@@ -110,7 +111,14 @@ class FlowWriter:
     def finish(self) -> None:
         """Recompute the roll-ups of the months touched (same transaction: raw rows and roll-ups agree)."""
         if self.write:
+            from geo.flows import mirror
+
+            # The mirror rule on the months written: gaps the roll-ups show after this write and not before
+            # (before the refresh, the roll-ups still hold the stored figures) become the import's warnings.
+            before = mirror.gaps_in(self.conn, self.months)
             refresh_monthly(self.conn, self.months)
+            after = mirror.gaps_in(self.conn, self.months)
+            self.warnings = [("data.warn.mirror", {"gap": gap}) for gap in mirror.created_gaps(before, after)]
 
     @property
     def counts(self) -> Counts:

@@ -230,6 +230,9 @@ def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes 
                 report.ignored_columns = checked.ignored_columns
                 tracker("rollups", 0.9)
                 writer.finish()
+                # What the kind found worth a warning in what it wrote (data, not a problem: it is saved).
+                for key, params in getattr(writer, "warnings", ()):
+                    report.warnings.append(Problem(name, None, None, key, params))
                 report.added, report.updated, report.unchanged = writer.counts
                 if dry_run:
                     raise Rejected  # nothing was written; end the transaction as a dry run ends

@@ -100,6 +100,12 @@ def sentence(item: Highlight, lang: str) -> str:
         need, window = USUALLY_REPORTS
         return t(_plural("hl.silent_posts", len(posts)), lang, n=fmt_number(len(posts), lang),
                  posts=_listing(posts, lang), month=month, need=need, window=window)
+    if item.kind == "mirror_gap":
+        return t("hl.mirror_gap", lang, crossing=f["crossing"], month=month,
+                 exit_post=f"{f['exit_name']} ({f['exit_post']})", exits=fmt_number(f["exits"], lang),
+                 destination=_country(f["destination"], lang),
+                 entry_post=f"{f['entry_name']} ({f['entry_post']})", entries=fmt_number(f["entries"], lang),
+                 origin=_country(f["origin"], lang), ratio=fmt_number(f["ratio"], lang, 1))
     if item.kind == "minors":
         return t("hl.minors", lang, month=month, count=_count(f["count"], lang),
                  prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang),

@@ -49,9 +49,9 @@ class Rule:
 class Problem:
     """What `python -m geo check` reports: the kind and code of what is wrong, and the rule it breaks."""
 
-    kind: str  # post, crossing, component, rollup
-    subject: str  # its code (GTM-TUM, TUM, GTM-TUM/biometrics, flow_month_route)
-    rule: Rule
+    kind: str  # post, crossing, component, rollup, mirror
+    subject: str  # its code (GTM-TUM, TUM, GTM-TUM/biometrics, flow_month_route, a crossing with its names)
+    rule: Rule  # or anything with .text(lang) (geo.flows.mirror.GapText)
 
     def line(self, lang: str = "en") -> str:
         from geo.i18n import t
@@ -137,6 +137,9 @@ def database_problems(engine: Engine) -> list[Problem]:
         if not (float(row.budget_spent) <= float(row.budget_committed) <= float(row.budget_planned)):
             problems.append(Problem("component", f"{row.code}/{row.component_code}", Rule("rule.budget_order")))
     problems += rollup_problems(rollups, post_codes)
+    from geo.flows import mirror  # the two sides of each crossing (THE mirror rule)
+
+    problems += mirror.problems(engine)
     return problems
 
 

@@ -6,7 +6,9 @@ from geo.io.schema import Field, KindSpec
 from geo.kinds.fields import POST_CODE, SAMPLE
 from geo.models import COMPONENT_STATUSES
 
-MAX_MONEY = 10_000_000_000  # USD for one component: far above any real budget, far below Numeric(14, 2)
+# EUR (the programme's currency, as everywhere in the app) for one component: far above any real budget, far
+# below Numeric(14, 2).
+MAX_MONEY = 10_000_000_000
 
 UPGRADES = KindSpec("upgrades", (
     Field("post_code", "code", True, ("post_code", "post", "puesto", "codigo_puesto", "code", "codigo"),
