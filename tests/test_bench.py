@@ -83,14 +83,15 @@ def test_the_benchmark_leaves_the_domain_layer_and_patches_nothing() -> None:
 @pytest.mark.browser
 def test_e2e_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: object,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """Two user actions on every page, timed until drawn in Chromium; the output has the agreed shape."""
+    """One user action on every page (the first of each page's list: each page's actions still work), timed
+    until drawn in Chromium; the output has the agreed shape."""
     from bench.e2e import PAGES, run_e2e, summary_line
 
     monkeypatch.setenv("CA4_VAR_DIR", str(tmp_path / "var"))
-    results, cold_ms = run_e2e(300, 3, changes=2, browser=browser)
+    results, cold_ms = run_e2e(300, 3, changes=1, browser=browser)
     assert [r.name for r in results] == list(PAGES) and cold_ms > 0
     for result in results:
-        assert len(result.changes) == 2 and result.first_load_ms > 0
+        assert len(result.changes) == 1 and result.first_load_ms > 0
         # every change made the server send something (the rerun's deltas) and was drawn after the action
         assert all(s.drawn_ms > 0 and s.bytes_received > 0 for s in result.changes), result
         lines = result.lines()
@@ -98,7 +99,7 @@ def test_e2e_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.Monkey
         assert re.search(r"received per change p50 +\d+\.\d KB", lines[1]), lines[1]
         assert re.search(r"first load drawn +\d+\.\d\d s", lines[2]), lines[2]
     out = capsys.readouterr().out
-    assert re.search(r"flows change 2 \(pick flows\.filter\.nationality\): drawn \d+ ms", out), out
+    assert re.search(r"flows change 1 \(pick filter\.country GTM\): drawn \d+ ms", out), out
     assert re.search(r"present change 1 \(button present_next\): drawn \d+ ms", out), out
     assert re.fullmatch(r"E2E rows=300 worst_change_drawn_p50_ms=\d+ first_load_drawn_s=\d+\.\d\d",
                         summary_line(300, results))
