@@ -1,4 +1,5 @@
-"""`python -m bench e2e|server --flows-rows N`, `python -m bench import --rows N`: see bench/__init__.py."""
+"""`python -m bench e2e|server --flows-rows N`, `python -m bench import --rows N`, `python -m bench load --users N`:
+see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -30,12 +31,35 @@ def build_parser() -> argparse.ArgumentParser:
     flows_import.add_argument("--database-url", default=None,
                               help="import into this (migrated, reference records loaded) database instead of "
                                    "a fresh SQLite one, e.g. a PostgreSQL schema")
+    load = sub.add_parser("load", help="simulated users opening shared links at once over Streamlit's websocket, "
+                                       "through R replicas behind HAProxy: views/s and p50/p95 per concurrency level")
+    load.add_argument("--users", type=int, required=True, help="simulated users at the highest level")
+    load.add_argument("--replicas", default="1", help="app replicas behind the balancer; a list (1,2) measures "
+                                                      "each in turn, side by side (default 1)")
+    load.add_argument("--flows-rows", type=int, default=2_000_000,
+                      help="flow rows of the benchmark database (default 2,000,000)")
+    load.add_argument("--seed", type=int, default=2026, help="random seed of its sample data and links")
+    load.add_argument("--views", type=int, default=3, help="links each user opens one after another (default 3)")
+    load.add_argument("--app-url", default=None, help="measure an app already running (no replicas started)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "load":
+        try:
+            replicas = [int(r) for r in args.replicas.split(",")]
+        except ValueError:
+            replicas = []
+        if args.users < 1 or args.views < 1 or args.flows_rows < 1 or not replicas or min(replicas) < 1:
+            parser.error("--users, --views, --flows-rows and each of --replicas must be 1 or more")
+        from bench.load import run_load, summary_line
+
+        results = run_load(args.users, replicas, args.flows_rows, args.seed, args.views, app_url=args.app_url)
+        for count, levels in results.items():
+            print(summary_line(args.users, count, levels[-1]))
+        return 0
     if args.command == "import":
         if args.rows < 1:
             parser.error("--rows must be 1 or more")
