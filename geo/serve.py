@@ -81,7 +81,7 @@ def parse_backend(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def haproxy_config(bind_host: str, port: int, backends: Sequence[Backend], *, check_interval_ms: int = 1000) -> str:
+def haproxy_config(bind_host: str, port: int, backends: Sequence[Backend], *, check_interval_ms: int = 2000) -> str:
     """HAProxy's configuration for the cluster (HAProxy 2.4 or later)."""
     servers = "\n".join(
         f"    server {b.name} {b.host}:{b.port} check cookie {b.name}" for b in backends)
@@ -114,7 +114,12 @@ backend replicas
     cookie {AFFINITY_COOKIE} insert nocache httponly attr "SameSite=Lax"
     option httpchk GET {HEALTH_PATH}
     http-check expect status 200
-    default-server inter {check_interval_ms} fall 2 rise 1
+    # A busy replica is not a dead one: under a room's load its health answer took over a second, and with
+    # HAProxy's default (the check interval as its timeout) the only replica was marked down and every
+    # visitor got 503 (seen here). A stopped replica refuses connections at once, and a refused request
+    # is sent to another replica anyway (redispatch), so the wait costs nothing there.
+    timeout check 15s
+    default-server inter {check_interval_ms} fall 3 rise 1
 {servers}
 """
 

@@ -27,7 +27,7 @@ def test_haproxy_accepts_the_configuration_with_affinity_health_checks_and_long_
     assert f"cookie {AFFINITY_COOKIE} insert nocache" in config
     assert "server r1 127.0.0.1:8601 check cookie r1" in config
     assert "server r2 10.0.0.12:8501 check cookie r2" in config
-    assert "option httpchk GET /_stcore/health" in config
+    assert "option httpchk GET /_stcore/health" in config and "timeout check 15s" in config
     assert "timeout tunnel 1h" in config and "option redispatch" in config
 
 
