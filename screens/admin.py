@@ -68,7 +68,7 @@ else:
 with st.form("add_user", clear_on_submit=True):
     st.subheader(t("admin.add", lang))
     name = st.text_input(t("admin.name", lang))
-    role = st.selectbox(t("admin.role", lang), ROLES, format_func=role_label)
+    role = st.selectbox(t("admin.role", lang), ROLES, format_func=role_label, placeholder=t("widget.choose_one", lang))
     scope = st.multiselect(t("admin.countries", lang), list(reference.CA4), help=t("admin.countries.help", lang),
                            format_func=lambda c: reference.country_name(c, lang), placeholder=t("admin.region", lang))
     password = st.text_input(t("admin.password", lang, n=MIN_PASSWORD), type="password")
@@ -78,12 +78,13 @@ with st.form("add_user", clear_on_submit=True):
 
 if not users.empty:
     st.subheader(t("admin.change", lang))
-    chosen = st.selectbox(t("admin.user", lang), users["username"].tolist(), key="admin_user")
+    chosen = st.selectbox(t("admin.user", lang), users["username"].tolist(), key="admin_user",
+                          placeholder=t("widget.choose_one", lang))
     row = users[users["username"] == chosen].iloc[0]
     left, right = st.columns(2)
     with left:
         new_role = st.selectbox(t("admin.role", lang), ROLES, index=ROLES.index(row["role"]),
-                                format_func=role_label, key="admin_role")
+                                format_func=role_label, key="admin_role", placeholder=t("widget.choose_one", lang))
         if st.button(t("admin.set_role", lang), key="admin_set_role") and attempt(set_role, chosen, new_role):
             st.rerun()
         active = bool(row["active"])

@@ -28,11 +28,14 @@ since = first.date_input(t("audit.since", lang), value=today() - dt.timedelta(da
                          format=date_format)
 until = first.date_input(t("audit.until", lang), value=today(), key="audit_until", format=date_format)
 entity = second.selectbox(t("audit.entity", lang), [None, *options["entity"]], key="audit_entity",
-                          format_func=lambda v: everyone if v is None else entity_label(v, lang))
+                          format_func=lambda v: everyone if v is None else entity_label(v, lang),
+                          placeholder=t("widget.choose_one", lang))
 username = second.selectbox(t("audit.user", lang), [None, *options["username"]], key="audit_user",
-                            format_func=lambda v: everyone if v is None else v)
+                            format_func=lambda v: everyone if v is None else v,
+                            placeholder=t("widget.choose_one", lang))
 action = third.selectbox(t("audit.action", lang), [None, *options["action"]], key="audit_action",
-                         format_func=lambda v: everyone if v is None else action_label(v, lang))
+                         format_func=lambda v: everyone if v is None else action_label(v, lang),
+                         placeholder=t("widget.choose_one", lang))
 key_contains = third.text_input(t("audit.search", lang), key="audit_key").strip() or None
 
 entries = audit_entries(engine, AuditFilters(since, until, entity, username, action, key_contains))

@@ -47,10 +47,12 @@ with tab_import:
     if not actor.can("editor"):
         st.info(t("data.viewer_no_import", lang), icon=":material/lock:")
     else:
-        kind = st.selectbox(t("data.kind", lang), KINDS, format_func=kind_label, key="import_kind")
+        kind = st.selectbox(t("data.kind", lang), KINDS, format_func=kind_label, key="import_kind",
+                            placeholder=t("widget.choose_one", lang))
         upload = st.file_uploader(
             t("data.upload", lang), type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"],
             help=t("data.upload_help", lang, limit=f"{settings().import_max_mb:g}"), key="import_file",
+            max_upload_size=ui.upload_limit_mb(),  # the import's limit, not Streamlit's 200 MB
         )
         left, right = st.columns(2)
         dry = left.button(t("data.check", lang), disabled=upload is None, width="stretch")
@@ -88,9 +90,9 @@ with tab_export:
         st.caption(t("data.export_public_returns", lang))
     left, middle, right = st.columns([2, 2, 2])
     export_kind = left.selectbox(t("data.kind", lang), exportable_kinds(actor), format_func=kind_label,
-                                 key="export_kind")
+                                 key="export_kind", placeholder=t("widget.choose_one", lang))
     export_format = middle.selectbox(t("data.format", lang), FORMATS, format_func=lambda f: t(f"data.format.{f}", lang),
-                                     key="export_format")
+                                     key="export_format", placeholder=t("widget.choose_one", lang))
     hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")
     wanted = (export_kind, export_format, hxl and export_format == "csv")
     if st.button(t("data.prepare", lang), key="export_prepare"):
@@ -138,7 +140,8 @@ with tab_quality:
         st.dataframe(mirror_view.summary_table(mirrored, mirror_posts, lang), hide_index=True, width="stretch")
         ranked = list(dict.fromkeys(mirror_view.summary(mirrored)["crossing"]))  # gaps first
         chosen = st.selectbox(t("mirror.pick", lang), ranked, key="mirror_crossing",
-                              format_func=lambda c: mirror.crossing_label(c, mirror_posts))
+                              format_func=lambda c: mirror.crossing_label(c, mirror_posts),
+                              placeholder=t("widget.choose_one", lang))
         st.plotly_chart(mirror_view.crossing_chart(mirrored[mirrored["crossing"] == chosen],
                                                    mirror_view.post_names(mirror_posts, lang), lang),
                         width="stretch", key="mirror_chart")

@@ -123,7 +123,7 @@ with tab_matrix:
     if tab_matrix.open:
         matrix_countries = list(countries or reference.CA4)
         matrix_country = st.selectbox(t("infra.matrix.country", lang), matrix_countries, format_func=country_label,
-                                      key="infra_matrix_country")
+                                      key="infra_matrix_country", placeholder=t("widget.choose_one", lang))
         part = components[components["country_iso3"] == matrix_country]
         if part.empty:
             st.info(t("infra.matrix.empty", lang))
@@ -136,7 +136,8 @@ with tab_time:
     if tab_time.open:
         a, b = st.columns([2, 1])
         gantt_country = a.selectbox(t("infra.gantt.country", lang), list(countries or reference.CA4),
-                                    format_func=country_label, key="infra_gantt_country")
+                                    format_func=country_label, key="infra_gantt_country",
+                                    placeholder=t("widget.choose_one", lang))
         only_overdue = b.toggle(t("infra.gantt.only_overdue", lang), value=False, key="infra_only_overdue")
         part = components[components["country_iso3"] == gantt_country]
         if only_overdue:

@@ -96,7 +96,8 @@ ui.set_query_value("post", selected)
 with st.sidebar:
     options = [None, *sorted(names, key=lambda c: names[c])]
     st.selectbox(t("panel.choose", lang), options, key=POST_KEY,
-                 format_func=lambda c: "—" if c is None else f"{names[c]} ({c})")
+                 format_func=lambda c: "—" if c is None else f"{names[c]} ({c})",
+                 placeholder=t("widget.choose_one", lang))
 
 # The first view fits the CA4 to the map's real width: the browser reports the page's width after the first
 # run (measured here, above the columns, so opening a profile does not report a new width and rerun); until

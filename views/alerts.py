@@ -63,7 +63,7 @@ def subscribe_box(lang: str, topic: str, target: str | None, key: str) -> None:
                                   key=f"alerts_email_{key}")
             language = st.selectbox(t("alerts.form.lang", lang), list(languages()), format_func=language_name,
                                     index=list(languages()).index(lang) if lang in languages() else 0,
-                                    key=f"alerts_lang_{key}")
+                                    key=f"alerts_lang_{key}", placeholder=t("widget.choose_one", lang))
             submitted = st.form_submit_button(t("alerts.form.submit", lang), icon=":material/notifications_active:")
         result_key = f"alerts_result_{key}_{target}"
         if submitted:
@@ -106,23 +106,25 @@ def subscribe_form(lang: str, topics: dict[str, list[str]], target_names: dict[s
         target = None
         if topics[topic]:
             target = st.selectbox(t(f"alerts.form.target.{topic}", lang), topics[topic],
-                                  format_func=lambda v: ui.plain(target_names.get(v, v)), key=f"alerts_target_{topic}")
+                                  format_func=lambda v: ui.plain(target_names.get(v, v)), key=f"alerts_target_{topic}",
+                                  placeholder=t("widget.choose_one", lang))
         rule, threshold = None, None
         if topic == "post":
             rule = st.selectbox(t("alerts.form.rule", lang), [None, "week_above", "week_below", "seasonal_change"],
-                                format_func=lambda v: t(f"alerts.form.rule.{v or 'none'}", lang), key="alerts_rule")
+                                format_func=lambda v: t(f"alerts.form.rule.{v or 'none'}", lang), key="alerts_rule",
+                                placeholder=t("widget.choose_one", lang))
             threshold = st.number_input(t("alerts.form.threshold", lang), value=None, step=1.0,
                                         help=t("alerts.form.threshold.help", lang), key="alerts_threshold")
         email = st.text_input(t("alerts.form.email", lang), value=subs.last_email(ui.engine(), actor.username),
                               key="alerts_email_page")
         language = st.selectbox(t("alerts.form.lang", lang), list(languages()), format_func=language_name,
                                 index=list(languages()).index(lang) if lang in languages() else 0,
-                                key="alerts_lang_page")
+                                key="alerts_lang_page", placeholder=t("widget.choose_one", lang))
         user = None
         if is_admin:
             user = st.selectbox(t("alerts.form.user", lang), [None, *usernames],
                                 format_func=lambda v: t("alerts.form.user.none", lang) if v is None else ui.plain(v),
-                                key="alerts_user")
+                                key="alerts_user", placeholder=t("widget.choose_one", lang))
         submitted = st.form_submit_button(t("alerts.form.submit", lang), icon=":material/notifications_active:")
     if submitted:
         extra = {"user": user} if user else {}

@@ -44,10 +44,12 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
         post_names = dict(zip(post_choices["code"], post_choices["name"], strict=True))
         a, b = st.columns(2)
         post_code = a.selectbox(t("infra.form.post", lang), list(post_names), key="infra_edit_post",
-                                format_func=lambda c: f"{post_names[c]} ({c})")
+                                format_func=lambda c: f"{post_names[c]} ({c})",
+                                placeholder=t("widget.choose_one", lang))
         own = everything[everything["post_code"] == post_code]
         component_code = b.selectbox(t("infra.form.component", lang), own["component_code"].tolist(),
-                                     key="infra_edit_component", format_func=lambda c: type_names.get(c, c))
+                                     key="infra_edit_component", format_func=lambda c: type_names.get(c, c),
+                                     placeholder=t("widget.choose_one", lang))
         project_list = up.projects(engine)
         project_codes = dict(zip(project_list["id"], project_list["code"], strict=True))
         target = (post_code, component_code)
@@ -74,10 +76,11 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
             with st.form("infra_edit_form"):
                 c1, c2, c3 = st.columns(3)
                 c1.selectbox(field_label("status"), list(COMPONENT_STATUSES), key="infra_e_status",
-                             format_func=lambda s: t(f"status.{s}", lang))
+                             format_func=lambda s: t(f"status.{s}", lang), placeholder=t("widget.choose_one", lang))
                 c2.number_input(field_label("progress"), min_value=0, max_value=100, step=5, key="infra_e_progress")
                 c3.selectbox(field_label("project_id"), [None, *project_codes], key="infra_e_project_id",
-                             format_func=lambda p: "–" if p is None else project_codes[p])
+                             format_func=lambda p: "–" if p is None else project_codes[p],
+                             placeholder=t("widget.choose_one", lang))
                 c1, c2, c3 = st.columns(3)
                 for column, name in zip((c1, c2, c3), up.BUDGET_FIELDS, strict=True):
                     column.number_input(field_label(name), min_value=0.0, step=500.0, format="%.2f",
@@ -112,7 +115,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
             else:
                 with st.form("infra_add_form"):
                     new_component = st.selectbox(field_label("component_code"), missing, key="infra_add_code",
-                                                 format_func=lambda c: type_names.get(c, c))
+                                                 format_func=lambda c: type_names.get(c, c),
+                                                 placeholder=t("widget.choose_one", lang))
                     c1, c2 = st.columns(2)
                     planned = c1.number_input(field_label("budget_planned"), min_value=0.0, step=500.0,
                                               key="infra_add_planned")
@@ -138,7 +142,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                 c1, c2 = st.columns(2)
                 new_code = c1.text_input(field_label("code"), key="infra_t_code", placeholder="cctv")
                 category = c2.selectbox(field_label("category"), list(up.CATEGORIES), key="infra_t_category",
-                                        format_func=lambda c: t(f"infra.category.{c}", lang))
+                                        format_func=lambda c: t(f"infra.category.{c}", lang),
+                                        placeholder=t("widget.choose_one", lang))
                 name_en = c1.text_input(field_label("name_en"), key="infra_t_name_en")
                 name_es = c2.text_input(field_label("name_es"), key="infra_t_name_es")
                 add = st.form_submit_button(t("infra.admin.add", lang))

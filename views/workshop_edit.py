@@ -73,9 +73,9 @@ def workshop_forms(engine, lang: str) -> None:
         organisers = c.text_input(t("ws.col.organisers", lang), key=f"{prefix}_organisers")
         a, b = st.columns(2)
         scope = a.selectbox(t("ws.col.scope", lang), list(WORKSHOP_SCOPES), key=f"{prefix}_scope",
-                            format_func=lambda v: t(f"ws.scope.{v}", lang))
+                            format_func=lambda v: t(f"ws.scope.{v}", lang), placeholder=t("widget.choose_one", lang))
         pair = b.selectbox(t("ws.form.pair", lang), pairs, key=f"{prefix}_pair", format_func=pair_label,
-                           disabled=scope != "binational")
+                           disabled=scope != "binational", placeholder=t("widget.choose_one", lang))
         mode = st.radio(t("ws.form.venue", lang), ["place", "point"], key=f"{prefix}_venue_mode", horizontal=True,
                         format_func=lambda m: t(f"ws.form.venue.{m}", lang))
         if mode == "place":
@@ -117,7 +117,8 @@ def workshop_forms(engine, lang: str) -> None:
                     key=f"{prefix}_n_{agency}.{sex}", label_visibility="collapsed",
                 )
         chosen_posts = st.multiselect(t("ws.form.posts", lang), list(post_names), key=f"{prefix}_posts",
-                                      format_func=lambda c: f"{post_names[c]} ({c})")
+                                      format_func=lambda c: f"{post_names[c]} ({c})",
+                                      placeholder=t("widget.choose_many", lang))
         return {
             "title": title, "topic": topic, "start_date": start_date, "end_date": end_date, "organisers": organisers,
             "scope": scope, "pair_a": pair[0] if scope == "binational" else None,
@@ -151,7 +152,8 @@ def workshop_forms(engine, lang: str) -> None:
         if not codes:
             st.info(t("ws.form.no_workshops", lang))
         else:
-            code = st.selectbox(t("ws.form.pick", lang), codes, key="edit_code")
+            code = st.selectbox(t("ws.form.pick", lang), codes, key="edit_code",
+                                placeholder=t("widget.choose_one", lang))
             if st.session_state.get("edit_loaded") != code:
                 seen = ws.workshop_record(engine, code)
                 st.session_state["edit_seen"] = seen
