@@ -131,13 +131,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geo.io.exports import ExactOnly, export_bytes
+    from geo.io.exports import ExactOnly, export_bytes, export_checked, export_parts
 
     engine = _migrated_engine()
     if engine is None:
         return 1
     try:
-        data = export_bytes(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
+        if args.parts:  # a ZIP of files that each import (within the import's limits)
+            data = export_parts(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
+        else:
+            data, too_large = export_checked(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
+            if too_large is not None:  # said, and written as asked (exit 0, as before): it will not import back
+                print(t("cli.export_too_large", "en", message=too_large.message("en")), file=sys.stderr)
+                data = export_bytes(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
     except ExactOnly:
         print(f"error: {args.kind} holds exact counts of vulnerable people and is exported only with --exact "
               "(a restricted file, for programme staff)", file=sys.stderr)
@@ -328,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row under the header")
+    p.add_argument("--parts", action="store_true",
+                   help="write a ZIP of files that each fit the import's limits (a large XLSX or CSV)")
     p.add_argument("--exact", action="store_true",
                    help="restricted file for staff: exact counts of vulnerable people (flows' unaccompanied "
                         "minors; assisted returns, which are exported only this way)")

@@ -12,7 +12,16 @@ from geo.access.auth import PermissionDenied
 from geo.config import settings
 from geo.flows import mirror, mirror_view
 from geo.i18n import t
-from geo.io.exports import MEDIA_TYPES, export_bytes, exportable_kinds, file_name
+from geo.io.exports import (
+    MEDIA_TYPES,
+    ZIP_MEDIA_TYPE,
+    export_bytes,
+    export_checked,
+    export_parts,
+    exportable_kinds,
+    file_name,
+    parts_file_name,
+)
 from geo.io.imports import import_data, progress_text
 from geo.io.schema import FORMATS
 from geo.kinds import KINDS
@@ -70,6 +79,8 @@ with tab_import:
             st.session_state["import_report"] = report
         report = st.session_state.get("import_report")
         if report is not None:
+            for note in report.notes:  # what the reader chose, e.g. which sheet of a workbook it read
+                st.caption(ui.plain(note.message(lang)))
             if report.ok:
                 (st.info if report.dry_run else st.success)(ui.plain(report.summary(lang)))  # holds the file name
                 for warning in report.warnings:  # saved, but worth a look (a crossing whose sides now disagree)
@@ -95,15 +106,38 @@ with tab_export:
                                      key="export_format", placeholder=t("widget.choose_one", lang))
     hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")
     wanted = (export_kind, export_format, hxl and export_format == "csv")
+    exact = disclosure.can_see_exact(actor)  # staff get exact files (geo.disclosure), everyone else public ones
     if st.button(t("data.prepare", lang), key="export_prepare"):
-        # Staff get exact files (geo.disclosure), everyone else the public ones.
-        st.session_state["export_file"] = (wanted, export_bytes(engine, *wanted[:2], hxl=wanted[2],
-                                                                exact=disclosure.can_see_exact(actor)))
+        # A file the import would refuse is not built: said, with CSV or parts offered (geo.io.exports).
+        data, too_large = export_checked(engine, *wanted[:2], hxl=wanted[2], exact=exact)
+        st.session_state["export_file"] = (wanted, data, file_name(export_kind, export_format),
+                                           MEDIA_TYPES[export_format], too_large)
     prepared = st.session_state.get("export_file")
     if prepared and prepared[0] == wanted:
-        name = file_name(export_kind, export_format)
-        st.download_button(t("data.download", lang, name=name), prepared[1], file_name=name,
-                           mime=MEDIA_TYPES[export_format], type="primary", key="export_download")
+        _, data, name, mime, too_large = prepared
+        if too_large is not None:
+            st.warning(ui.plain(too_large.message(lang)), icon=":material/warning:")
+            as_csv, in_parts, anyway = st.columns(3)
+            choice = None
+            if export_format != "csv" and as_csv.button(t("data.export.as_csv", lang), key="export_as_csv"):
+                choice = "csv"
+            if in_parts.button(t("data.export.in_parts", lang, parts=too_large.parts), key="export_in_parts"):
+                choice = "parts"
+            if anyway.button(t("data.export.anyway", lang), key="export_anyway"):
+                choice = "anyway"
+            if choice == "csv":
+                data, too_large = export_checked(engine, export_kind, "csv", hxl=False, exact=exact)
+                name, mime = file_name(export_kind, "csv"), MEDIA_TYPES["csv"]
+            elif choice == "parts":
+                data, too_large = export_parts(engine, *wanted[:2], hxl=wanted[2], exact=exact), None
+                name, mime = parts_file_name(export_kind, export_format), ZIP_MEDIA_TYPE
+            elif choice == "anyway":
+                data = export_bytes(engine, *wanted[:2], hxl=wanted[2], exact=exact)
+            if choice is not None:
+                st.session_state["export_file"] = (wanted, data, name, mime, too_large)
+        if data is not None:
+            st.download_button(t("data.download", lang, name=name), data, file_name=name, mime=mime,
+                               type="primary", key="export_download")
 
 with tab_quality:
     # Plain language (geo.quality_view): names, not codes; the source in words; dates in the locale.

@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import openpyxl
@@ -42,6 +42,8 @@ class HostileFile:
     row: int | None = None
     column: str | None = None
     key: str | None = None
+    note: str | None = None  # an i18n key the report's notes must hold (which sheet was read)
+    only: bool = False  # the report must hold that one problem and no other (a file-level cause)
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -488,6 +490,236 @@ def flipped_bytes(kind: str, fmt: str, rng: random.Random) -> HostileFile:
     for _ in range(rng.randint(1, 8)):
         data[rng.randrange(len(data))] = rng.randrange(256)
     return HostileFile(f"{kind}-{fmt}-flipped_bytes-{rng.random():.6f}", kind, fmt, bytes(data), f"flip.{fmt}", "any")
+
+
+# ------------------------------------------------------------------------------------------ issue 29
+# Data that passes each rule alone but is wrong as a whole, text decoded wrongly once before it was saved,
+# "1.000", dates in two orders, and files whose real cause must be named.
+POSTS_CSV = Path(__file__).resolve().parent.parent / "data" / "posts.csv"
+MOJIBAKE = "San CristÃ³bal"  # "San Cristóbal" saved as UTF-8 after being read as Windows-1252
+
+
+@cache
+def stored_posts() -> pd.DataFrame:
+    """data/posts.csv, as the seeded test database holds it."""
+    return pd.read_csv(POSTS_CSV, dtype=str, keep_default_na=False).set_index("code", drop=False)
+
+
+def post_rows(codes: tuple[str, ...]) -> list[list[object]]:
+    posts = stored_posts()
+    return [[posts.at[code, column] for column in POST_HEADER] for code in codes]
+
+
+@cache
+def crossing_moved_along(codes: tuple[str, str], min_km: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """New points for both posts of a crossing, moved together at least `min_km` along their border: each on
+    its own side and within the border rule, the two near each other, 6 km or more from any other crossing's
+    post. Such a file passes every rule of one post and of one crossing: only the post's stored place tells."""
+    from pyproj import Geod
+
+    from geo import reference
+    from geo.posts.checks import land_post_problem
+
+    posts = stored_posts()
+    a, b = (posts.loc[code] for code in codes)
+    geod = Geod(ellps="WGS84")
+    others = posts[(posts["type"] == "land") & (posts["crossing_code"] != a["crossing_code"])]
+    border = reference.border_between(a["country_iso3"], b["country_iso3"])
+    offsets = [(dx, dy) for dx in (-0.004, 0.0, 0.004) for dy in (-0.004, 0.0, 0.004) if dx or dy]
+
+    def placed(code: str, country: str, neighbour: str, lon: float, lat: float) -> tuple[float, float] | None:
+        for dx, dy in offsets:
+            x, y = round(lon + dx, 5), round(lat + dy, 5)
+            on_side = reference.country_of_point(x, y) == country
+            if on_side and land_post_problem(code, country, neighbour, x, y) is None:
+                return x, y
+        return None
+
+    for line in getattr(border, "geoms", [border]):
+        for step in range(201):
+            point = line.interpolate(step / 200, normalized=True)
+            if geod.inv(float(a["lon"]), float(a["lat"]), point.x, point.y)[2] < min_km * 1000:
+                continue
+            near = [geod.inv(point.x, point.y, float(o["lon"]), float(o["lat"]))[2] for _, o in others.iterrows()]
+            if near and min(near) < 6000:
+                continue
+            first = placed(a["code"], a["country_iso3"], b["country_iso3"], point.x, point.y)
+            second = placed(b["code"], b["country_iso3"], a["country_iso3"], point.x, point.y)
+            if first and second:
+                return first, second
+    raise AssertionError(f"no place {min_km} km along the {a['country_iso3']}-{b['country_iso3']} border")
+
+
+def _posts_case(name: str, fmt: str, header: list[str], rows: list[list[object]], expect: str,
+                key: str | None = None, row: int | None = None, column: str | None = None) -> HostileFile:
+    return HostileFile(f"posts-{fmt}-{name}", "posts", fmt, encode(fmt, "posts", header, rows), f"{name}.{fmt}",
+                       expect, row, column, key)
+
+
+@mutation
+def crossing_onto_another(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """Both Leimus posts moved 286 km onto the Las Manos site: refused by the posts' stored places."""
+    if kind != "posts":
+        return None
+    header, rows = list(POST_HEADER), post_rows(("HND-LEI", "NIC-LEI"))
+    for row, site in zip(rows, post_rows(("HND-MAN", "NIC-MAN")), strict=True):
+        row[7], row[8] = site[7], site[8]
+    return _posts_case("crossing_onto_another", fmt, header, rows, "reject", "data.err.post_moved",
+                       row_of(fmt, 0), "lon, lat")
+
+
+@mutation
+def crossing_onto_another_declared(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """The same, declared a correction: refused all the same, a crossing cannot stand on another's site."""
+    if kind != "posts":
+        return None
+    header, rows = list(POST_HEADER), post_rows(("HND-LEI", "NIC-LEI"))
+    for row, site in zip(rows, post_rows(("HND-MAN", "NIC-MAN")), strict=True):
+        row[7], row[8] = site[7], site[8]
+    with_column(header, rows, "moved", "sí")
+    return _posts_case("crossing_onto_another_declared", fmt, header, rows, "reject",
+                       "data.err.crossing_other_site", row_of(fmt, 0), "lon")
+
+
+@mutation
+def crossing_moved_far(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """Both Corinto posts moved 145 km along the Guatemala-Honduras border: every other rule passes."""
+    if kind != "posts":
+        return None
+    header, rows = list(POST_HEADER), post_rows(("GTM-COR", "HND-COR"))
+    for row, point in zip(rows, crossing_moved_along(("GTM-COR", "HND-COR"), 145.0), strict=True):
+        row[7], row[8] = str(point[0]), str(point[1])
+    return _posts_case("crossing_moved_far", fmt, header, rows, "reject", "data.err.post_moved",
+                       row_of(fmt, 0), "lon, lat")
+
+
+@mutation
+def crossing_corrected(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """The same move with a `moved` column saying it corrects the place: accepted (and audited as such)."""
+    if kind != "posts":
+        return None
+    header, rows = list(POST_HEADER), post_rows(("GTM-COR", "HND-COR"))
+    for row, point in zip(rows, crossing_moved_along(("GTM-COR", "HND-COR"), 145.0), strict=True):
+        row[7], row[8] = str(point[0]), str(point[1])
+    with_column(header, rows, "moved", "true" if fmt != "csv" else "sí")
+    return _posts_case("crossing_corrected", fmt, header, rows, "accept")
+
+
+@mutation
+def venue_country_wrong(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """A venue whose point is in El Salvador (Santa Ana) labelled Guatemala."""
+    return None if kind != "workshops" else _cell_case(kind, fmt, "venue_country_wrong", "venue_country_iso3",
+                                                       "GTM", "reject", "ws.err.venue_country")
+
+
+@mutation
+def mojibake_text(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    return _cell_case(kind, fmt, "mojibake_text", TEXT_COLUMN[kind], MOJIBAKE, "reject", "data.err.mojibake")
+
+
+@mutation
+def thousands_both_ways(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """"1.000" in one row and "2,000" in another: neither is read (never 1 and 2)."""
+    column = INT_COLUMN[kind]
+    if column is None:
+        return None
+    header, rows = base_table(kind)
+    position = with_column(header, rows, column)
+    rows[0][position], rows[1][position] = "1.000", "2,000"
+    return HostileFile(f"{kind}-{fmt}-thousands_both_ways", kind, fmt, encode(fmt, kind, header, rows),
+                       f"thousands.{fmt}", "reject", row_of(fmt, 0), column, "data.err.grouping_mixed")
+
+
+@mutation
+def dates_both_orders(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """One date only day first (25/03/2025), another only month first (03/26/2025): one problem."""
+    column = DATE_COLUMN[kind]
+    if column is None or kind == "assistance":  # a month column has no day to tell
+        return None
+    header, rows = base_table(kind)
+    position = with_column(header, rows, column)
+    rows[0][position], rows[1][position] = "25/03/2025", "03/26/2025"
+    return HostileFile(f"{kind}-{fmt}-dates_both_orders", kind, fmt, encode(fmt, kind, header, rows),
+                       f"dates.{fmt}", "reject", None, column, "data.err.date_order_mixed")
+
+
+# File-level causes: the reader is the same for every kind, so two kinds (posts: read whole; flows: read
+# in chunks) carry them.
+FILE_LEVEL_KINDS = ("posts", "flows")
+
+
+def _file_case(kind: str, fmt: str, name: str, data: bytes, key: str, expect: str = "reject",
+               note: str | None = None) -> HostileFile:
+    return HostileFile(f"{kind}-{fmt}-{name}", kind, fmt, data, f"{name}.{fmt}", expect, None, None,
+                       key if expect == "reject" else None, note, only=expect == "reject")
+
+
+@mutation
+def utf16_without_bom(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    if fmt != "csv" or kind not in FILE_LEVEL_KINDS:
+        return None
+    header, rows = base_table(kind)
+    text = csv_bytes(header, rows).decode()
+    return _file_case(kind, fmt, "utf16_without_bom", text.encode("utf-16-le"), "data.err.encoding_utf16")
+
+
+@mutation
+def utf32(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    if fmt != "csv" or kind not in FILE_LEVEL_KINDS:
+        return None
+    header, rows = base_table(kind)
+    return _file_case(kind, fmt, "utf32", csv_bytes(header, rows).decode().encode("utf-32"), "data.err.encoding_utf32")
+
+
+@mutation
+def pipe_separated(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    if fmt != "csv" or kind not in FILE_LEVEL_KINDS:
+        return None
+    header, rows = base_table(kind)
+    return _file_case(kind, fmt, "pipe_separated", csv_bytes(header, rows, sep="|"), "data.err.separator")
+
+
+@mutation
+def random_bytes(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """Seeded random bytes named .csv: one "binary content" problem, not a hundred short rows."""
+    if fmt != "csv" or kind not in FILE_LEVEL_KINDS:
+        return None
+    return _file_case(kind, fmt, "random_bytes", rng.randbytes(20_000), "data.err.binary")
+
+
+def _workbook(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(["" if v is None else v for v in row])
+    raw = io.BytesIO()
+    book.save(raw)
+    return raw.getvalue()
+
+
+NOTES_SHEET = [["Notas de la oficina"], ["Datos de enero, revisados por la directora"]]
+
+
+@mutation
+def notes_sheet_first(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """A workbook whose first sheet is notes: the sheet with the columns is read, and the report says so."""
+    if fmt != "xlsx" or kind not in FILE_LEVEL_KINDS:
+        return None
+    header, rows = base_table(kind)
+    data = _workbook([("Notas", NOTES_SHEET), ("Hoja2", [header, *rows])])
+    return _file_case(kind, fmt, "notes_sheet_first", data, "", expect="accept", note="data.note.sheet_skipped")
+
+
+@mutation
+def notes_sheets_only(kind: str, fmt: str, rng: random.Random) -> HostileFile | None:
+    """No sheet has the columns: "no recognised column", and the report says which sheet it read."""
+    if fmt != "xlsx" or kind not in FILE_LEVEL_KINDS:
+        return None
+    data = _workbook([("Notas", NOTES_SHEET), ("Resumen", [["Observaciones"], ["sin cambios"]])])
+    return _file_case(kind, fmt, "notes_sheets_only", data, "data.err.no_known_columns",
+                      note="data.note.sheet_none")
 
 
 @lru_cache(maxsize=1)

@@ -114,6 +114,8 @@ def check_file(db: Database, f: HostileFile) -> tuple[str | None, float, ImportR
         return "crash: data.err.internal", elapsed, real
     if dry.ok != real.ok:
         return f"dry run ok={dry.ok} but import ok={real.ok}: {[p.key for p in real.problems][:3]}", elapsed, real
+    if f.note and f.note not in [n.key for n in real.notes]:
+        return f"the report does not say {f.note}: {[n.key for n in real.notes]}", elapsed, real
     if real.ok:
         db.reset()
         if f.expect == "reject":
@@ -133,6 +135,8 @@ def check_file(db: Database, f: HostileFile) -> tuple[str | None, float, ImportR
             return f"{p.key} names no row/column", elapsed, real
         if p.key in ROW_KEYS and p.row is None:
             return f"{p.key} names no row", elapsed, real
+    if f.only and [p.key for p in real.problems] != [f.key]:  # a file-level cause: said once, nothing else
+        return f"expected only {f.key}: {[(p.row, p.key) for p in real.problems][:4]}", elapsed, real
     if f.key or f.row is not None or f.column:
         located = [(p.row, p.column, p.key) for p in real.problems]
         if not any((f.row is None or r == f.row) and (f.column is None or c == f.column)

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from geo.io.columns import column_label
-from geo.io.parsers import EARLIEST, _decimal_comma, _shown, parse_column
+from geo.io.parsers import EARLIEST, FileStyle, _decimal_comma, _shown, file_style, parse_column
 from geo.io.report import _Collector
 from geo.io.schema import KindSpec
 from geo.io.table import Table, _blank
@@ -29,9 +29,10 @@ class Parsed:
 
 
 def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Collector, *,
-                decimal_comma: bool | None = None) -> Parsed:
-    """Parse every column of `table` (a whole file or one chunk of it). `decimal_comma`: decided once for
-    a file read in chunks (from its first chunk), so every chunk reads numbers alike."""
+                decimal_comma: bool | None = None, style: FileStyle | None = None) -> Parsed:
+    """Parse every column of `table` (a whole file or one chunk of it). `style`: how the file writes numbers
+    and dates, decided once for a file read in chunks (geo.io.imports), so every chunk reads them alike;
+    without it, decided here from this table (and a file with dates written both ways is reported)."""
     header_width = len(table.header)
     lengths = list(map(len, table.values))
     width = max(header_width, max(lengths)) if lengths else header_width
@@ -51,7 +52,10 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
         [list(r) + [None] * (width - len(r)) if len(r) < width else r for r in table.values]
     transposed = list(zip(*records, strict=True)) if records else [() for _ in range(width)]
     if decimal_comma is None:
-        decimal_comma = _decimal_comma(table, columns, spec)
+        decimal_comma = style.decimal_comma if style is not None else _decimal_comma(table, columns, spec)
+    if style is None:
+        style = file_style(table, columns, spec, decimal_comma, labels)
+        report_style(style, out)
     serials = table.fmt == "xlsx"
     parsed_columns: dict[str, pd.Series] = {}
     for f in spec.fields:
@@ -61,7 +65,7 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
         cells = np.empty(len(numbers), dtype=object)
         cells[:] = transposed[columns[f.name]]
         values, errors = parse_column(pd.Series(cells, dtype=object), f, decimal_comma=decimal_comma,
-                                      serials=serials, formulas=table.fmt in ("csv", "xlsx"),
+                                      serials=serials, formulas=table.fmt in ("csv", "xlsx"), style=style,
                                       text_only=table.fmt == "csv")
         parsed_columns[f.name] = values
         has_error = errors.notna().to_numpy()
@@ -80,6 +84,15 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
     if spec.point and table.geometry is not None:
         _points_from_geometry(spec, table, frame, rows, labels, bad, out)
     return Parsed(frame, rows, labels, bad)
+
+def report_style(style: FileStyle, out: _Collector) -> None:
+    """A file whose dates show the day first in one place and the month first in another cannot be read:
+    one problem naming a cell of each (its ambiguous dates, 03/04/2025, could be either)."""
+    if style.dates_mixed:
+        (day_row, day_column, day_cell), (month_row, month_column, month_cell) = style.day_first, style.month_first_seen
+        out.add(None, day_column, "data.err.date_order_mixed", day=day_cell, day_row=day_row, month=month_cell,
+                month_row=month_row, month_column=month_column)
+
 
 
 def _points_from_geometry(spec: KindSpec, table: Table, frame: pd.DataFrame, rows: pd.Series,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from geo.io.report import _Collector
 from geo.io.schema import KindSpec, header_key
 from geo.io.table import Table
@@ -47,3 +50,14 @@ def map_columns(spec: KindSpec, table: Table, out: _Collector) -> dict[str, int]
 def column_label(table: Table, index: int) -> str:
     name = table.header[index] if index < len(table.header) else ""
     return name.strip() or f"#{index + 1}"
+
+
+def recognises(spec: KindSpec) -> Callable[[list[Any]], bool]:
+    """A test of a header row: does it name any of `spec`'s columns (English, Spanish or HXL)? Used to pick
+    the sheet of a workbook that holds the table."""
+    known = {header_key(a) for f in spec.fields for a in (f.name, *f.aliases, *((f.hxl,) if f.hxl else ()))}
+
+    def test(header: list[Any]) -> bool:
+        return any(header_key(cell) in known for cell in header if cell is not None and str(cell).strip())
+
+    return test

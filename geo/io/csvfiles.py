@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -38,6 +39,19 @@ def _separator(text: str) -> str:
         counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
         best = max(counts, key=lambda s: counts[s])
         return best if counts[best] else ","
+
+
+def _other_separator(text: str, separator: str) -> str | None:
+    """A separator the reader does not use (|, ^, ...) when the header is one column holding it and the
+    first lines hold it as often: a file split by it, which would otherwise show "no recognised column"."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines or separator in lines[0]:
+        return None
+    for candidate in OTHER_SEPARATORS:
+        count = lines[0].count(candidate)
+        if count and all(line.count(candidate) >= count for line in lines[1:6]):
+            return candidate
+    return None
 
 
 _BLOCK = 1 << 20  # bytes read at a time by the encoding pass
@@ -78,13 +92,49 @@ def _head(data: bytes | BinaryIO, size: int = 64) -> bytes:
 
 @dataclass
 class _TextFacts:
-    """What one decoding pass over a CSV finds: its encoding, NULs, its first lines (for the separator)."""
+    """What one decoding pass over a CSV finds: its encoding, NULs and other control characters, its first
+    lines (for the separator)."""
 
     encoding: str
     chars: int = 0
     nuls: int = 0
+    controls: int = 0
     head: str = ""
     has_content: bool = False
+
+
+# Characters no text table holds (C0 controls but tab and line ends, DEL, C1 controls): a file with more
+# than 1 in 100 of them is binary content read as text (an image, a PDF, random bytes), whatever it decoded as.
+_CONTROLS_IN_TEXT = 16  # a few control characters are a text file's typos, reported by cell
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Separators people use that the reader does not: named in the message when a file's lines are split by one.
+OTHER_SEPARATORS = ("|", "^", "~", "!")
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The name of an encoding this reader refuses, seen in a file's first bytes: UTF-32 (with a BOM or
+    without) or UTF-16 without a BOM (Excel's "Unicode text" has a BOM and is read). None otherwise, and for
+    binary content whose NULs only look like a wide encoding (it decodes to control characters)."""
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    sample = head[:4096]
+    quads = [sample[i:i + 4] for i in range(0, len(sample) - 3, 4)]
+    pairs = [sample[i:i + 2] for i in range(0, len(sample) - 1, 2)]
+    if len(pairs) < 4:
+        return None
+    for name, codec, share in (("UTF-32", "utf-32-le", sum(q[1:] == b"\0\0\0" and q[0] != 0 for q in quads)),
+                               ("UTF-32", "utf-32-be", sum(q[:3] == b"\0\0\0" and q[3] != 0 for q in quads)),
+                               ("UTF-16", "utf-16-le", sum(p[1] == 0 and p[0] != 0 for p in pairs)),
+                               ("UTF-16", "utf-16-be", sum(p[0] == 0 and p[1] != 0 for p in pairs))):
+        units = quads if name == "UTF-32" else pairs
+        if units and share >= 0.6 * len(units):
+            size = 4 if name == "UTF-32" else 2
+            text = sample[: len(sample) // size * size].decode(codec, errors="replace")
+            if len(_CONTROLS.findall(text)) <= len(text) / 100:  # text, not binary with NULs in it
+                return name
+    return None
 
 
 def _decodes(stream: BinaryIO, encoding: str) -> _TextFacts | None:
@@ -101,6 +151,7 @@ def _decodes(stream: BinaryIO, encoding: str) -> _TextFacts | None:
                 facts.has_content = True
             facts.chars += len(text)
             facts.nuls += text.count("\x00")
+            facts.controls += len(_CONTROLS.findall(text)) if _CONTROLS.search(text) else 0
             if len(facts.head) < 20_000 or "\n" not in facts.head:
                 facts.head += text
             if final:
@@ -143,6 +194,11 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
 
 def _text_facts(stream: BinaryIO, out: _Collector) -> _TextFacts | None:
     """The encoding decode_text would choose, found in one streaming pass (two for non-UTF-8 files)."""
+    stream.seek(0)
+    wide = wide_encoding(stream.read(4096))
+    if wide:  # said by name: read as text it would be "not a table", or a column of NULs
+        out.add(None, None, "data.err.encoding_utf32" if wide == "UTF-32" else "data.err.encoding_utf16")
+        return None
     stream.seek(0)
     bom = stream.read(2)
     if bom in (b"\xff\xfe", b"\xfe\xff"):
@@ -196,11 +252,17 @@ class CsvChunks:
             self._fail()
             return
         first_line = facts.head.split("\n", 1)[0]
-        if facts.nuls > facts.chars / 100 or "\x00" in first_line:  # binary, not a stray NUL in a cell
-            out.add(None, None, "data.err.not_table")
+        # binary content, not a stray control character in a cell (reported there, by row and column)
+        if facts.controls > max(facts.chars / 100, _CONTROLS_IN_TEXT) or "\x00" in first_line:
+            out.add(None, None, "data.err.binary")  # one problem, not one per "row" of the bytes
             self._fail()
             return
         self.separator = separator = _separator(facts.head)
+        other = _other_separator(facts.head, separator)
+        if other:
+            out.add(None, None, "data.err.separator", separator=other)
+            self._fail()
+            return
         self.stream.seek(0)
         text = io.TextIOWrapper(self.stream, encoding=facts.encoding, newline="")
         previous_limit = csv.field_size_limit(MAX_CELL_CHARS)

@@ -18,7 +18,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from geo import disclosure, kinds
 from geo.access.auth import Actor
 from geo.io.parsers import FORMULA_START, looks_like_formula
 from geo.io.schema import FORMATS, KindSpec
+from geo.io.table import MAX_ROWS, XLSX_MAX_UNPACKED
 from geo.kinds import KINDS
 
 MEDIA_TYPES = {
@@ -38,6 +39,7 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
 }
+ZIP_MEDIA_TYPE = "application/zip"  # an export in parts
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # inside XLSX zips and GeoPackage metadata: files depend on data only
 FIXED_ISO = "2000-01-01T00:00:00Z"
 
@@ -275,6 +277,155 @@ def export_bytes(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exac
     return _WRITERS[fmt](rows, points, spec, hxl, located)
 
 
+# ------------------------------------------------------------------------------------------ import limits
+# What the app exports, the app imports: an export the import would refuse (its size, an XLSX's unpacked
+# size, its rows: geo.io.readers and geo.io.table) is said before it is built, with CSV or parts offered.
+_SAMPLE_ROWS = 400  # rows written to measure a format's bytes per row
+_MARGIN = 1.05  # an estimate's safety margin; a part aims at 90% of the limit
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """The bounds an import puts on a file (the running settings' unless given)."""
+
+    max_bytes: int
+    xlsx_unpacked: int
+    max_rows: int = MAX_ROWS
+
+    @classmethod
+    def current(cls) -> ImportLimits:
+        from geo.config import settings
+
+        max_bytes = int(settings().import_max_mb * 1_000_000)
+        return cls(max_bytes, min(max_bytes * 10, XLSX_MAX_UNPACKED))
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    """An export the import would refuse: an i18n key and its parameters (worded when shown), and the
+    number of parts that each import."""
+
+    key: str
+    params: dict[str, Any]
+    parts: int
+
+    def message(self, lang: str) -> str:
+        from geo.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+
+def _unpacked(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def _measure(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: KindSpec, fmt: str, hxl: bool,
+             located: bool) -> tuple[float, float]:
+    """(bytes, unpacked bytes for XLSX) the whole export would take: exact for a small export, else from a
+    sample of rows spread over the table (so a column that fills later is seen)."""
+    if len(rows) <= _SAMPLE_ROWS * 2:
+        data = _WRITERS[fmt](rows, points, spec, hxl, located)
+        return len(data), (_unpacked(data) if fmt == "xlsx" else len(data))
+    step = len(rows) / _SAMPLE_ROWS
+    picks = [int(i * step) for i in range(_SAMPLE_ROWS)]
+    empty = _WRITERS[fmt]([], [], spec, hxl, located)
+    sample = _WRITERS[fmt]([rows[i] for i in picks], [points[i] for i in picks], spec, hxl, located)
+    per_row = (len(sample) - len(empty)) / _SAMPLE_ROWS
+    size = len(empty) + per_row * len(rows) * _MARGIN
+    if fmt != "xlsx":
+        return size, size
+    per_row_unpacked = (_unpacked(sample) - _unpacked(empty)) / _SAMPLE_ROWS
+    return size, _unpacked(empty) + per_row_unpacked * len(rows) * _MARGIN
+
+
+def _too_large(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: KindSpec, fmt: str, hxl: bool,
+               located: bool, limits: ImportLimits) -> TooLarge | None:
+    name = file_name(spec.kind, fmt)
+    size, unpacked = _measure(rows, points, spec, fmt, hxl, located)
+
+    def parts(total: float, limit: float) -> int:
+        return max(2, math.ceil(total / (0.9 * limit)))
+
+    verdict: tuple[str, dict[str, Any], int] | None = None
+    if len(rows) > limits.max_rows:
+        verdict = ("data.export.too_many_rows", {"rows": len(rows), "limit": limits.max_rows},
+                   parts(len(rows), limits.max_rows))
+    elif fmt == "xlsx" and unpacked > limits.xlsx_unpacked:
+        verdict = ("data.export.too_large_xlsx", {"size": f"{unpacked / 1e6:.0f}",
+                                                  "limit": f"{limits.xlsx_unpacked / 1e6:g}"},
+                   max(parts(unpacked, limits.xlsx_unpacked), parts(size, limits.max_bytes)))
+    elif size > limits.max_bytes:
+        verdict = ("data.export.too_large", {"size": f"{size / 1e6:.0f}", "limit": f"{limits.max_bytes / 1e6:g}"},
+                   parts(size, limits.max_bytes))
+    if verdict is None:
+        return None
+    key, params, count = verdict
+    return TooLarge(key, {"name": name, "parts": count, **params}, count)
+
+
+def _prepared(engine: Engine, kind: str, fmt: str, exact: bool) -> tuple[list, list, KindSpec, bool]:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if kind in STAFF_ONLY_KINDS and not exact:
+        raise ExactOnly(f"{kind} holds exact counts of vulnerable people: staff export it as exact")
+    rows, points = export_records(engine, kind)
+    return rows, points, export_spec(kind, exact), kinds.get(kind).located
+
+
+def export_too_large(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False,
+                     limits: ImportLimits | None = None) -> TooLarge | None:
+    """Would this export be refused by the import (too many bytes, an XLSX too large unpacked, too many
+    rows)? Said before the file is built (measured on a sample of its rows), with how many parts would do."""
+    rows, points, spec, located = _prepared(engine, kind, fmt, exact)
+    return _too_large(rows, points, spec, fmt, hxl, located, limits or ImportLimits.current())
+
+
+def export_checked(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False,
+                   limits: ImportLimits | None = None) -> tuple[bytes | None, TooLarge | None]:
+    """The export's bytes, or (None, why) when the import would refuse it (nothing is built then): the
+    page's and the command line's one call. The rows are read once."""
+    rows, points, spec, located = _prepared(engine, kind, fmt, exact)
+    verdict = _too_large(rows, points, spec, fmt, hxl, located, limits or ImportLimits.current())
+    if verdict is not None:
+        return None, verdict
+    return _WRITERS[fmt](rows, points, spec, hxl, located), None
+
+
+def export_parts(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False,
+                 limits: ImportLimits | None = None) -> bytes:
+    """The export as a ZIP of parts (ca4_flows_part1.xlsx, ...), each within the import's limits: rows in
+    key order, split into as many parts as needed (each part imports by itself; the key keeps them apart)."""
+    limits = limits or ImportLimits.current()
+    rows, points, spec, located = _prepared(engine, kind, fmt, exact)
+    verdict = _too_large(rows, points, spec, fmt, hxl, located, limits)
+    count = verdict.parts if verdict is not None else 1
+    while True:
+        size = math.ceil(len(rows) / count) if rows else 0
+        files = []
+        for number in range(count):
+            chunk = slice(number * size, (number + 1) * size)
+            data = _WRITERS[fmt](rows[chunk], points[chunk], spec, hxl, located)
+            files.append((f"ca4_{kind}_part{number + 1}.{fmt}", data))
+        fits = all(len(d) <= limits.max_bytes and (fmt != "xlsx" or _unpacked(d) <= limits.xlsx_unpacked)
+                   and size <= limits.max_rows for _, d in files)
+        if fits or size <= 1:
+            break
+        count += max(1, count // 4)  # the estimate was short: more, smaller parts
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_STORED if fmt == "xlsx" else zipfile.ZIP_DEFLATED  # XLSX is a zip
+            entry.external_attr = 0o600 << 16
+            archive.writestr(entry, data)
+    return out.getvalue()
+
+
+def parts_file_name(kind: str, fmt: str) -> str:
+    return f"ca4_{kind}_{fmt}_parts.zip"
+
+
 # One writer per format: (rows, points, spec, hxl, located) -> bytes
 _WRITERS = {
     "csv": lambda rows, points, spec, hxl, located: to_csv(rows, spec, hxl=hxl),
@@ -290,11 +441,18 @@ __all__ = [
     "MEDIA_TYPES",
     "STAFF_ONLY_COLUMNS",
     "STAFF_ONLY_KINDS",
+    "ZIP_MEDIA_TYPE",
     "ExactOnly",
+    "ImportLimits",
+    "TooLarge",
     "export_bytes",
+    "export_checked",
     "export_frame",
+    "export_parts",
     "export_records",
     "export_spec",
+    "export_too_large",
     "exportable_kinds",
     "file_name",
+    "parts_file_name",
 ]

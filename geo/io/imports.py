@@ -32,9 +32,9 @@ from geo import kinds
 from geo.access.audit import now, record_event
 from geo.access.auth import Actor, require
 from geo.datasets import record_load
-from geo.io.checks import Parsed, parse_table
-from geo.io.columns import map_columns
-from geo.io.parsers import _decimal_comma
+from geo.io.checks import Parsed, parse_table, report_style
+from geo.io.columns import column_label, map_columns, recognises
+from geo.io.parsers import FileStyle, file_style
 from geo.io.readers import TableChunks, read_table
 from geo.io.report import ImportProgress, ImportReport, Problem, Progress, Rejected, _Collector
 from geo.io.schema import KindSpec
@@ -107,7 +107,7 @@ def _import(engine: Engine, actor: Actor, unit: RecordKind, data: bytes | Binary
     report = ImportReport(kind=kind, file=name, dry_run=dry_run)
     out = _Collector(report)
     try:
-        table = read_table(data, name, kind, out, max_bytes=max_bytes)
+        table = read_table(data, name, kind, out, max_bytes=max_bytes, recognised=recognises(spec))
     except (MemoryError, RecursionError):
         out.add(None, None, "data.err.not_table")
         table = None
@@ -193,7 +193,8 @@ def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes 
     out = _Collector(report)  # reading problems
     checked = ImportReport(kind=kind, file=name, dry_run=dry_run)
     check_out = _Collector(checked)  # column and row problems, kept apart until the reading is done
-    chunks = TableChunks(data, name, kind, out, max_bytes=max_bytes, chunk_rows=chunk_rows)
+    chunks = TableChunks(data, name, kind, out, max_bytes=max_bytes, chunk_rows=chunk_rows,
+                         recognised=recognises(spec))
     if not chunks.open():  # size, emptiness and format: before anything is read or locked
         return report
     size = max(chunks.size, 1)
@@ -260,16 +261,24 @@ class _ChunkChecks:
 
     def checked_chunks(self, chunks: TableChunks) -> Iterator[tuple[pd.DataFrame | None, int, int]]:
         """(checked frame, or None when the chunk is not to be written; rows read and checked so far)."""
-        column_problems, decimal_comma = False, False
+        column_problems = False
+        style: FileStyle | None = None
         for table in chunks:
             if self.columns is None:
                 self.columns = map_columns(self.spec, table, self.out)
-                decimal_comma = _decimal_comma(table, self.columns, self.spec)
                 column_problems = bool(self.out)
             if column_problems:  # read on only to find reading problems, which are reported first
                 yield None, chunks.rows_read, self.rows_checked
                 continue
-            parsed = parse_table(self.spec, table, self.columns, self.out, decimal_comma=decimal_comma)
+            # How the file writes numbers and dates: from its first chunk, each later one adding its evidence
+            # (a later chunk writing dates the other way makes the file's dates ambiguous: reported once).
+            labels = {name: column_label(table, index) for name, index in self.columns.items()}
+            seen = file_style(table, self.columns, self.spec, style.decimal_comma if style else None, labels)
+            mixed_before = style is not None and style.dates_mixed
+            style = seen if style is None else style.adding(seen)
+            if style.dates_mixed and not mixed_before:
+                report_style(style, self.out)
+            parsed = parse_table(self.spec, table, self.columns, self.out, style=style)
             self.check(parsed, self.out)
             self.rows_checked += len(table.values)
             yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read, self.rows_checked

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,9 @@ def parse_text(value: object, f: Field, formulas: bool = True) -> CellResult:
             return _err("data.err.control")
     elif _CONTROL.search(text) or "\n" in text or "\r" in text:
         return _err("data.err.control")
+    fixed = mojibake_fix(text)
+    if fixed is not None:  # never stored: the file was decoded wrongly once, somewhere before it came here
+        return _err("data.err.mojibake", value=_shown(text), fixed=_shown(fixed))
     if not formulas:
         pass
     elif text.startswith("'") and text[1:].startswith(FORMULA_START):
@@ -79,6 +83,21 @@ def parse_text(value: object, f: Field, formulas: bool = True) -> CellResult:
     if len(text) > f.max_len:
         return _err("data.err.too_long", max=f.max_len)
     return text, None
+
+
+def mojibake_fix(text: str) -> str | None:
+    """The likely right text when `text` is mojibake (UTF-8 read once as Windows-1252 or Latin-1 and saved
+    again: "San CristÃ³bal" for "San Cristóbal"), else None. ftfy finds it: its badness heuristic says the
+    text looks garbled, and its encoding fix must change it (so an odd but real "Â" alone is kept)."""
+    if text.isascii():
+        return None
+    from ftfy import fix_encoding
+    from ftfy.badness import is_bad
+
+    if not is_bad(text):
+        return None
+    fixed = fix_encoding(text)
+    return fixed if fixed != text else None
 
 
 def looks_like_formula(text: str) -> bool:
@@ -155,9 +174,29 @@ def _too_many_digits(value: object) -> bool:
     return bool(_INTEGER_TEXT.fullmatch(text)) and len(text.lstrip("+-")) > _MAX_DIGITS
 
 
-def parse_numeric(value: object, f: Field, decimal_comma: bool) -> CellResult:
+_GROUPED = {".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+"), ",": re.compile(r"[+-]?\d{1,3}(,\d{3})+")}
+
+
+def _grouped_mark(value: object) -> str | None:
+    """"." for 1.000 or 12.500.000, "," for 1,000: a whole number written with a thousands mark (or a
+    decimal with exactly three decimals: which one, only the file can tell)."""
+    if not isinstance(value, str):
+        return None
+    text = _number_text(value)
+    return next((mark for mark, pattern in _GROUPED.items() if pattern.fullmatch(text)), None)
+
+
+def parse_numeric(value: object, f: Field, decimal_comma: bool, style: FileStyle | None = None) -> CellResult:
     """A number within the field's range. Every int and money field has both bounds (geo.io.schema), so a
-    value that would overflow a column (or Python's C long) is reported here, by row and column."""
+    value that would overflow a column (or Python's C long) is reported here, by row and column. A whole
+    number written with a thousands mark (1.000, 1,000) is read with the file's one mark (FileStyle), and
+    reported when the file's marks are ambiguous: "1.000" never becomes 1."""
+    mark = _grouped_mark(value) if f.type == "int" else None
+    if mark is not None:
+        if style is None or style.grouping != mark:
+            why = "data.err.grouping_mixed" if style is not None and style.grouping_mixed else "data.err.grouping"
+            return _err(why, value=_shown(value), mark=mark)
+        value = _number_text(value).replace(mark, "")
     if _too_many_digits(value):
         return _err("data.err.range", value=_shown(value), min=_num(f.minimum), max=_num(f.maximum))
     exact = _exact_integer(value) if f.type == "int" else None
@@ -188,8 +227,13 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def to_date(value: object, serials: bool) -> dt.date | bool | None:
-    """A date, or False when the value is not a date at all, or None when it names an impossible day."""
+_SLASHED = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def to_date(value: object, serials: bool, month_first: bool = False) -> dt.date | bool | None:
+    """A date, or False when the value is not a date at all, or None when it names an impossible day.
+    12/03/2025 is day first (as Central America writes it) unless `month_first` (the file's other dates
+    show it writes the month first: FileStyle)."""
     if isinstance(value, pd.Timestamp):
         return False if pd.isna(value) else value.date()
     if isinstance(value, dt.datetime):
@@ -206,9 +250,11 @@ def to_date(value: object, serials: bool) -> dt.date | bool | None:
     if match:
         y, m, d = (int(g) for g in match.groups())
         return _make_date(y, m, d)
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text)
-    if match:  # day first, as written in Central America
+    match = _SLASHED.fullmatch(text)
+    if match:  # day first, as written in Central America, unless the file writes the month first
         d, m, y = (int(g) for g in match.groups())
+        if month_first:
+            d, m = m, d
         return _make_date(y + 2000 if y < 100 else y, m, d)
     match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if match:
@@ -220,8 +266,8 @@ def to_date(value: object, serials: bool) -> dt.date | bool | None:
     return False
 
 
-def parse_date(value: object, f: Field, serials: bool) -> CellResult:
-    date = to_date(value, serials)
+def parse_date(value: object, f: Field, serials: bool, month_first: bool = False) -> CellResult:
+    date = to_date(value, serials, month_first)
     if date is False:
         return _err("data.err.date", value=_shown(value))
     if date is None:
@@ -231,7 +277,7 @@ def parse_date(value: object, f: Field, serials: bool) -> CellResult:
     return date, None
 
 
-def parse_file_month(value: object, f: Field, serials: bool) -> CellResult:
+def parse_file_month(value: object, f: Field, serials: bool, month_first: bool = False) -> CellResult:
     """A month cell as offices write it (2025-11, 11/2025, nov 2025, a date, an Excel day number): the
     spellings of a file, a superset of THE month of links and the CLI (geo.periods.parse_month), which it
     reads the same (tests/test_periods_scope.py)."""
@@ -247,7 +293,7 @@ def parse_file_month(value: object, f: Field, serials: bool) -> CellResult:
     match = re.fullmatch(r"([a-z]+)\.?(?:\s+de)?[\s-]+(\d{4})", text) if text else None
     if match and match.group(1) in _MONTH_NAMES:
         return dt.date(int(match.group(2)), _MONTH_NAMES[match.group(1)], 1), None
-    date, error = parse_date(value, f, serials)
+    date, error = parse_date(value, f, serials, month_first)
     if error:
         return None, ("data.err.month", {"value": _shown(value)})
     return date.replace(day=1), None
@@ -280,11 +326,14 @@ def parse_codes(value: object, f: Field, formulas: bool = True) -> CellResult:
 
 
 def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool,
-                 formulas: bool = True, text_only: bool = False) -> tuple[pd.Series, pd.Series]:
+                 formulas: bool = True, text_only: bool = False,
+                 style: FileStyle | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse one column. Returns (values, errors); each distinct raw value is parsed once. `text_only`
     (CSV) says every cell is a str or None: distinct values are then found by pd.factorize, in C, where
     other formats need a key that keeps 1, 1.0, "1" and True apart (_cache_key, in Python)."""
     lookup = _choice_lookup(f) if f.type == "choice" else None
+    style = style or FileStyle(decimal_comma=decimal_comma)
+    month_first = style.month_first
 
     def one(value: object) -> CellResult:
         if _blank(value):
@@ -301,11 +350,11 @@ def parse_column(raw: pd.Series, f: Field, *, decimal_comma: bool, serials: bool
                 return _err("data.err.choice", value=_shown(value), allowed=", ".join(f.choices))
             return found, None
         if f.type in ("int", "number", "coord", "money"):
-            return parse_numeric(value, f, decimal_comma)
+            return parse_numeric(value, f, decimal_comma, style)
         if f.type == "date":
-            return parse_date(value, f, serials)
+            return parse_date(value, f, serials, month_first)
         if f.type == "month":
-            return parse_file_month(value, f, serials)
+            return parse_file_month(value, f, serials, month_first)
         if f.type == "bool":
             return parse_bool(value, f)
         if f.type == "codes":
@@ -336,6 +385,105 @@ def _cache_key(value: object) -> Any:
     if _blank(value):
         return ("blank",)
     return (type(value).__name__, value if isinstance(value, str | int | float | bool) else repr(value))
+
+
+# ------------------------------------------------------------------------------------------ a file's style
+Evidence = tuple[int, str, str]  # (row as the person sees it, column, the cell as written)
+
+
+@dataclass(frozen=True)
+class FileStyle:
+    """How one file writes numbers and dates, decided for the whole file (a file read in chunks: from its
+    first chunk, each later chunk adding its evidence, geo.io.imports), never cell by cell:
+
+    - decimal_comma: decimals written 12,5 (see _decimal_comma);
+    - the thousands mark of whole-number columns: "." when its whole numbers show only 1.000-style grouping
+      and its decimal columns do not write decimals with a point, "," likewise; both marks in one file, or
+      the mark its decimals use, leave every grouped cell reported ("1.000" is never read as 1);
+    - dates such as 03/04/2025: day first (the region's way) unless its unambiguous dates (a part above 12)
+      show the month first; a file with unambiguous dates both ways is reported (dates_mixed)."""
+
+    decimal_comma: bool = False
+    dot_grouped: Evidence | None = None  # the first whole number written 1.000
+    comma_grouped: Evidence | None = None  # the first written 1,000
+    point_decimal: bool = False  # a decimal column writes 12.5
+    comma_decimal: bool = False  # a decimal column writes 12,5
+    day_first: Evidence | None = None  # the first date that can only be read day first (25/03/2025)
+    month_first_seen: Evidence | None = None  # ... only month first (03/25/2025)
+
+    @property
+    def grouping_mixed(self) -> bool:
+        return self.dot_grouped is not None and self.comma_grouped is not None
+
+    @property
+    def grouping(self) -> str | None:
+        if self.grouping_mixed:
+            return None
+        if self.dot_grouped is not None and not self.point_decimal:
+            return "."
+        if self.comma_grouped is not None and not self.comma_decimal:
+            return ","
+        return None
+
+    @property
+    def dates_mixed(self) -> bool:
+        return self.day_first is not None and self.month_first_seen is not None
+
+    @property
+    def month_first(self) -> bool:
+        return self.month_first_seen is not None and self.day_first is None
+
+    def adding(self, later: FileStyle) -> FileStyle:
+        """This file's style with a later chunk's evidence added (the decimal mark stays the first chunk's)."""
+        return FileStyle(self.decimal_comma, self.dot_grouped or later.dot_grouped,
+                         self.comma_grouped or later.comma_grouped, self.point_decimal or later.point_decimal,
+                         self.comma_decimal or later.comma_decimal, self.day_first or later.day_first,
+                         self.month_first_seen or later.month_first_seen)
+
+
+def _first_matching(table: Table, index: int, label: str, test: Any, limit: int | None = None) -> Evidence | None:
+    """(row, column, cell) of the first text cell of column `index` for which `test(text)` holds. Each
+    distinct cell is tested once (a column of counts holds few distinct values: pd.unique runs in C)."""
+    records = table.values[:limit] if limit else table.values
+    column = [r[index] if len(r) > index else None for r in records]
+    for value in pd.unique(np.array(column, dtype=object)):
+        if isinstance(value, str) and test(value.strip()):
+            return int(table.rows[column.index(value)]), label, value.strip()
+    return None
+
+
+def _slashed_order(text: str, day_first: bool) -> bool:
+    match = _SLASHED.fullmatch(text)
+    if not match:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    return (first > 12 >= second) if day_first else (second > 12 >= first)
+
+
+def file_style(table: Table, columns: dict[str, int], spec: KindSpec, decimal_comma: bool | None = None,
+               labels: dict[str, str] | None = None) -> FileStyle:
+    """The FileStyle of `table` (a whole file, or one chunk: then give the file's `decimal_comma`)."""
+    if decimal_comma is None:
+        decimal_comma = _decimal_comma(table, columns, spec)
+    labels = labels or {}
+    dot = comma = day = month = None
+    point_decimal = comma_decimal = False
+    for f in spec.fields:
+        if f.name not in columns:
+            continue
+        index, label = columns[f.name], labels.get(f.name, f.name)
+        if f.type == "int":
+            dot = dot or _first_matching(table, index, label, lambda v: _grouped_mark(v) == ".")
+            comma = comma or _first_matching(table, index, label, lambda v: _grouped_mark(v) == ",")
+        elif f.type in ("money", "number"):
+            point_decimal = point_decimal or _first_matching(
+                table, index, label, lambda v: bool(re.fullmatch(r"-?\d+\.(\d{1,2}|\d{4,})", v)), 2000) is not None
+            comma_decimal = comma_decimal or _first_matching(
+                table, index, label, lambda v: bool(re.fullmatch(r"-?\d+,(\d{1,2}|\d{4,})", v)), 2000) is not None
+        elif f.type == "date":
+            day = day or _first_matching(table, index, label, lambda v: _slashed_order(v, day_first=True))
+            month = month or _first_matching(table, index, label, lambda v: _slashed_order(v, day_first=False))
+    return FileStyle(decimal_comma, dot, comma, point_decimal, comma_decimal, day, month)
 
 
 def _decimal_comma(table: Table, columns: dict[str, int], spec: KindSpec) -> bool:

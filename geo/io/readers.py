@@ -9,7 +9,7 @@ import math
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -68,7 +68,43 @@ def _formulas_without_values(archive: zipfile.ZipFile, path: str) -> list[tuple[
     return found
 
 
-def _read_xlsx(data: bytes, kind: str, max_bytes: int, out: _Collector) -> Table | None:
+# Does a header row name any of the kind's columns? (given by the pipeline, which knows the kind's fields)
+Recognised = Callable[[list[Any]], bool]
+_HEADER_ROWS_LOOKED_AT = 30  # a sheet's header is its first non-blank row, looked for this far down
+
+
+def _first_row(sheet: Any) -> list[Any]:
+    for record in sheet.iter_rows(min_row=1, max_row=_HEADER_ROWS_LOOKED_AT, values_only=True):
+        if not all(_blank(v) for v in record):
+            return list(record)
+    return []
+
+
+def _pick_sheet(book: Any, kind: str, recognised: Recognised | None, out: _Collector) -> Any:
+    """The sheet named after the kind, else the first whose header names the kind's columns, else the
+    first; said in a note when the workbook has more than one sheet (a first sheet of notes is common)."""
+    sheets = book.worksheets
+    wanted = {header_key(kind), header_key(t(f"data.kind.{kind}", "es")), header_key(t(f"data.kind.{kind}", "en"))}
+    named = next((s for s in sheets if header_key(s.title) in wanted), None)
+    if named is not None or len(sheets) == 1:
+        chosen = named or sheets[0]
+        if len(sheets) > 1:
+            out.note("data.note.sheet", sheet=chosen.title, sheets=", ".join(s.title for s in sheets))
+        return chosen
+    fitting = next((s for s in sheets if recognised is not None and recognised(_first_row(s))), None)
+    if fitting is None:
+        out.note("data.note.sheet_none", sheet=sheets[0].title, sheets=", ".join(s.title for s in sheets))
+        return sheets[0]
+    skipped = sheets[:sheets.index(fitting)]
+    if skipped:
+        out.note("data.note.sheet_skipped", sheet=fitting.title, skipped=", ".join(s.title for s in skipped))
+    else:
+        out.note("data.note.sheet", sheet=fitting.title, sheets=", ".join(s.title for s in sheets))
+    return fitting
+
+
+def _read_xlsx(data: bytes, kind: str, max_bytes: int, out: _Collector,
+               recognised: Recognised | None = None) -> Table | None:
     import openpyxl
 
     try:
@@ -91,8 +127,7 @@ def _read_xlsx(data: bytes, kind: str, max_bytes: int, out: _Collector) -> Table
         if not sheets:
             out.add(None, None, "data.err.empty")
             return None
-        wanted = {header_key(kind), header_key(t(f"data.kind.{kind}", "es")), header_key(t(f"data.kind.{kind}", "en"))}
-        sheet = next((s for s in sheets if header_key(s.title) in wanted), sheets[0])
+        sheet = _pick_sheet(book, kind, recognised, out)
         unsaved = _formulas_without_values(archive, str(getattr(sheet, "_worksheet_path", "")))
         header: list[str] | None = None
         values: list[list[Any]] = []
@@ -126,7 +161,7 @@ def _read_xlsx(data: bytes, kind: str, max_bytes: int, out: _Collector) -> Table
         out.add(row, name, "data.err.formula_no_value", cell=f"{_column_letters(column)}{row}")
     if out:
         return None
-    return Table(header, values, rows, "xlsx", text_numbers=False)
+    return Table(header, values, rows, "xlsx", text_numbers=False, sheet=sheet.title)
 
 
 def _column_letters(index: int) -> str:
@@ -315,14 +350,15 @@ def _open_checks(data: bytes | BinaryIO, name: str, out: _Collector, max_bytes: 
 
 
 def read_table(data: bytes | BinaryIO, name: str, kind: str, out: _Collector,
-               max_bytes: int | None = None) -> Table | None:
-    """Read any supported file into a Table; problems that make it unreadable go to `out`."""
+               max_bytes: int | None = None, recognised: Recognised | None = None) -> Table | None:
+    """Read any supported file into a Table; problems that make it unreadable go to `out`. `recognised`
+    tells a header that names the kind's columns (an XLSX's sheet is chosen by it)."""
     fmt = _open_checks(data, name, out, max_bytes)
     if fmt is None:
         return None
     limit = max_bytes if max_bytes is not None else int(settings().import_max_mb * 1_000_000)
     if fmt == "xlsx":
-        table = _read_xlsx(_read_all(data), kind, limit, out)
+        table = _read_xlsx(_read_all(data), kind, limit, out, recognised)
     elif fmt == "gpkg":
         table = _read_gpkg(_read_all(data), kind, out)
     elif fmt == "geojson":
@@ -344,8 +380,10 @@ class TableChunks:
     the file was unreadable (its problems are in `out`, as read_table reports them)."""
 
     def __init__(self, data: bytes | BinaryIO, name: str, kind: str, out: _Collector, *,
-                 max_bytes: int | None = None, chunk_rows: int = CHUNK_ROWS) -> None:
+                 max_bytes: int | None = None, chunk_rows: int = CHUNK_ROWS,
+                 recognised: Recognised | None = None) -> None:
         self.data, self.name, self.kind, self.out = data, name, kind, out
+        self.recognised = recognised
         self.max_bytes, self.chunk_rows = max_bytes, chunk_rows
         self.failed = False
         self.rows_read = 0
@@ -368,7 +406,7 @@ class TableChunks:
         if not self.open():
             return
         if self._format != "csv":
-            table = read_table(self.data, self.name, self.kind, self.out, self.max_bytes)
+            table = read_table(self.data, self.name, self.kind, self.out, self.max_bytes, self.recognised)
             if table is None:
                 self.failed = True
                 return

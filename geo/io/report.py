@@ -58,6 +58,9 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
+    # What the reader chose and the person should know, shown with the outcome whatever it is (which sheet of
+    # a workbook was read): Problems without a row, worded the same way.
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +100,10 @@ class _Collector:
             self.report.problems.append(Problem(self.report.file, row, column, key, params))
         else:
             self.report.more_problems += 1
+
+    def note(self, key: str, **params: Any) -> None:
+        """Something the reader decided that is not a problem (which sheet was read)."""
+        self.report.notes.append(Problem(self.report.file, None, None, key, params))
 
     def __bool__(self) -> bool:
         return bool(self.report.problems)

@@ -41,6 +41,7 @@ class Table:
     geometry: list[Any] | None = None
     text_numbers: bool = True  # numbers arrive as text (CSV) and may use a decimal comma
     separator: str | None = None
+    sheet: str | None = None  # the workbook's sheet that was read (XLSX)
 
 
 def _blank(value: object) -> bool:

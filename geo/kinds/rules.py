@@ -7,12 +7,29 @@ and the imports (at the row and column of the file) report the same key for the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from geo import reference
 from geo.io.schema import KindSpec, shown_number
 
 Problem = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CountryName:
+    """A country in a message's parameters, worded in the reader's language when shown (names, not codes):
+    geo.io.report.Problem and the forms' problem lines call text(lang)."""
+
+    iso3: str | None
+
+    def text(self, lang: str) -> str:
+        from geo.i18n import t
+
+        return reference.country_name(self.iso3, lang) if self.iso3 else t("rule.no_country", lang)
+
+    def __str__(self) -> str:
+        return self.iso3 or "-"
 
 
 def range_problems(spec: KindSpec, values: Mapping[str, Any], names: tuple[str, ...] | None = None

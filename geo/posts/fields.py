@@ -28,6 +28,10 @@ POSTS = KindSpec("posts", (
     Field("lat", "coord", True, ("lat", "latitude", "latitud", "y"), "#geo+lat"),
     Field("placement", "text", False, ("placement", "ubicacion", "emplazamiento", "location_note",
                                        "nota_de_ubicacion"), "#meta+placement", 4000, multiline=True),
+    # Not stored: a row's declaration that its new lon/lat corrects the post's place (a move beyond
+    # geo.posts.records.MAX_MOVE_KM is refused without it, and audited as a correction with it).
+    Field("moved", "bool", False, ("moved", "movido", "correccion", "correction", "position_corrected",
+                                   "ubicacion_corregida"), "#meta+moved"),
     SAMPLE,
 ), key=("code",), point=("lon", "lat"))
 

@@ -22,7 +22,7 @@ from geo.posts.crossings import crossing_problems
 from geo.posts.fields import POSTS
 from geo.posts.records import save_post, validate_post
 
-_COORDINATE_KEYS = ("data.err.swapped", "data.err.lon_sign", "data.err.outside_region")
+_COORDINATE_KEYS = ("data.err.swapped", "data.err.lon_sign", "data.err.outside_region", "data.err.post_moved")
 
 
 def checks(ctx: Context) -> FileCheck:
@@ -35,10 +35,12 @@ def checks(ctx: Context) -> FileCheck:
         exists(parsed, "country_iso3", ctx.countries, out, "data.err.unknown_country")
         exists(parsed, "neighbour_iso3", ctx.countries, out, "data.err.unknown_country")
         numbers = parsed.rows.tolist()
+        stored = {r["code"]: r for r in ctx.posts.to_dict("records")}  # where each post is now
         for position, row in enumerate(frame.to_dict("records")):
             if position in parsed.bad:
                 continue
-            for name, (key, params) in validate_post(row).items():  # the rules save_post applies
+            # the rules save_post applies (a move judged against the stored place, `moved` a correction)
+            for name, (key, params) in validate_post(row, stored.get(row["code"])).items():
                 column = coordinate_columns(key, labels, "lon", "lat") if key in _COORDINATE_KEYS \
                     else labels.get(name, name)
                 out.add(int(numbers[position]), column, key, **params)
@@ -67,9 +69,10 @@ def save_row(conn: Connection, actor: Actor, ctx: Context, record: Mapping[str, 
 
 def export_rows(conn: Connection) -> ExportRows:
     rows = [dict(r) for r in conn.execute(
-        select(*(getattr(Post, n) for n in POSTS.names)).order_by(Post.code)).mappings()]
+        select(*(getattr(Post, n) for n in POSTS.names if n != "moved")).order_by(Post.code)).mappings()]
     return rows, [None if r["lon"] is None or r["lat"] is None else (float(r["lon"]), float(r["lat"])) for r in rows]
 
 
 KIND = RecordKind("posts", POSTS, checks=checks, export_rows=export_rows, save_row=save_row,
-                  columns_of={"lon": ("lon", "lat")}, stored_rows=lambda _conn, ctx: ctx.posts)
+                  columns_of={"lon": ("lon", "lat")},
+                  stored_rows=lambda _conn, ctx: ctx.posts)

@@ -20,7 +20,7 @@ from geo.access.audit import as_text
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
-from geo.kinds.rules import point_problem
+from geo.kinds.rules import CountryName, point_problem
 from geo.models import (
     AGENCIES,
     SEXES,
@@ -38,6 +38,7 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,23}$")
 # The fields an editor sets on the workshop row itself (children: participants, posts).
 EDIT_FIELDS = ("title", "topic", "start_date", "end_date", "venue_name", "venue_geonameid", "venue_country_iso3",
                "venue_lon", "venue_lat", "scope", "pair_a", "pair_b", "organisers")
+VENUE_BORDER_KM = 5.0  # a venue's stated country may be the one across a border this near its point
 PARTICIPANT_KEYS = tuple(f"{a}.{s}" for a in AGENCIES for s in SEXES)  # "migration.F", ...
 
 
@@ -139,6 +140,10 @@ def validate_workshop(record: Mapping[str, Any]) -> dict[str, Any]:
             problems["venue"] = where
         elif not record.get("venue_name"):
             problems["venue"] = "ws.err.venue_name"
+        else:
+            wrong = venue_country_problem(record.get("venue_country_iso3"), float(lon), float(lat))
+            if wrong:
+                problems["venue_country_iso3"] = wrong
     participants = record.get("participants")
     if participants is not None:
         bad = [k for k, v in participants.items() if k not in PARTICIPANT_KEYS or not _count_ok(v)]
@@ -151,6 +156,19 @@ def validate_workshop(record: Mapping[str, Any]) -> dict[str, Any]:
         elif bad:
             problems["participants"] = "ws.err.participants"
     return problems
+
+
+def venue_country_problem(country: object, lon: float, lat: float) -> tuple[str, dict[str, Any]] | None:
+    """THE rule of a venue's country: the country its point lies in, or, within VENUE_BORDER_KM of a border,
+    the country across it (the gazetteer's towns near a border sit up to 3.4 km on the other side of Natural
+    Earth's generalised line). A blank country is filled from the point (normalise)."""
+    if not country:
+        return None
+    inside = reference.country_of_point(lon, lat)
+    if inside == country or reference.distance_to_country_m(lon, lat, str(country)) <= VENUE_BORDER_KM * 1000:
+        return None
+    return "ws.err.venue_country", {"country": CountryName(str(country)), "inside": CountryName(inside),
+                                    "limit": f"{VENUE_BORDER_KM:g}"}
 
 
 def _count_ok(value: object) -> bool:

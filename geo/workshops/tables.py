@@ -49,7 +49,11 @@ def problem_lines(problems: Mapping[str, str], lang: str,
                   params: Mapping[str, Mapping[str, object]] | None = None) -> list[str]:
     """'Field: message' for every broken rule of a refused save (`params`: a key's placeholders, by field)."""
     params = params or {}
-    return [f"{field_label(name, lang)}: {t(key, lang, **params.get(name, {})) if has(key) else key}"
+
+    def worded(values: Mapping[str, object]) -> dict[str, object]:  # a country named in the reader's language
+        return {k: v.text(lang) if callable(getattr(v, "text", None)) else v for k, v in values.items()}
+
+    return [f"{field_label(name, lang)}: {t(key, lang, **worded(params.get(name, {}))) if has(key) else key}"
             for name, key in problems.items()]
 
 
