@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -60,6 +61,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     rank = {name: position for position, name in enumerate(SLOW_FIRST)}
     # sorted() is stable: tests keep their order within a file, unlisted files theirs among themselves
     items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Each new AppTest scans every installed distribution's metadata for Streamlit components (Streamlit 1.67:
+    ~150 packages, 0.3-1 s a page run, most of a cached page's run). The installed packages do not change
+    during a test run, so the scan's answer is kept for the session. Only the tests' harness is touched: a
+    served app scans once at its start anyway."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    pass  # AB-OFF
+    yield
+    manifest_scanner.scan_component_manifests = scan
 
 
 @pytest.fixture(scope="session", autouse=True)
