@@ -72,7 +72,7 @@ def components_scanned_once() -> Iterator[None]:
     from streamlit.components.v2 import manifest_scanner
 
     scan = manifest_scanner.scan_component_manifests
-    pass  # AB-OFF
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
     yield
     manifest_scanner.scan_component_manifests = scan
 
