@@ -216,3 +216,13 @@ def test_the_audit_logs_date_filter_takes_the_regions_days(tmp_path: Path) -> No
     assert len(audit_entries(engine, AuditFilters(since=dt.date(2026, 12, 1)))) == 0
     assert len(audit_entries(engine, AuditFilters(since=dt.date(2026, 11, 30), until=dt.date(2026, 11, 30)))) == 1
     engine.dispose()
+
+
+def test_numbers_written_into_the_spanish_texts_follow_the_region() -> None:
+    """Figures typed into the catalog's sentences (not through the formatter) are written as in Guatemala,
+    El Salvador, Honduras and Nicaragua: 0.5 and 1,000, never Spain's 0,5 and 1.000."""
+    from geo.i18n import STRINGS
+
+    spain = re.compile(r"\d,\d(?!\d{2})|\b\d{1,3}\.\d{3}\b")
+    wrong = {key: texts["es"] for key, texts in STRINGS.items() if spain.search(re.sub(r"\{[^}]*\}", "", texts["es"]))}
+    assert wrong == {}
