@@ -226,3 +226,15 @@ def test_numbers_written_into_the_spanish_texts_follow_the_region() -> None:
     spain = re.compile(r"\d,\d(?!\d{2})|\b\d{1,3}\.\d{3}\b")
     wrong = {key: texts["es"] for key, texts in STRINGS.items() if spain.search(re.sub(r"\{[^}]*\}", "", texts["es"]))}
     assert wrong == {}
+
+
+def test_the_status_matrix_writes_progress_with_the_one_formatter() -> None:
+    """Its cells read '45 %' like every other percentage on the page (they read '45%')."""
+    from geo.upgrades.charts import status_matrix
+
+    frame = pd.DataFrame({"post_code": ["P1", "P1"], "post_name": ["Post", "Post"], "component_code": ["A", "B"],
+                          "name_es": ["a", "b"], "name_en": ["a", "b"], "sort_order": [1, 2],
+                          "status": ["operational", "delayed"], "progress": [100, 45], "overdue": [False, True]})
+    for lang in ("es", "en"):
+        cells = status_matrix(frame, lang, "t").data[0].text.tolist()[0]
+        assert cells == ["100 %", "⚠ 45 %"], cells

@@ -47,8 +47,9 @@ def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     for r in frame.itertuples():
         i, j = r_of[r.post_code], c_of[r.component_code]
         z[i, j] = index[r.status]
-        text[i, j] = ("⚠ " if r.overdue else "") + f"{r.progress}%"
-        hover[i, j] = f"{t(f'status.{r.status}', lang)} · {r.progress}%" + (
+        progress = fmt_percent(r.progress, lang)  # "45 %": the one formatter, as every other percentage
+        text[i, j] = ("⚠ " if r.overdue else "") + progress
+        hover[i, j] = f"{t(f'status.{r.status}', lang)} · {progress}" + (
             f" · {t('infra.gantt.overdue', lang)}" if r.overdue else "")
     n = len(COMPONENT_STATUSES)
     scale = []
