@@ -129,6 +129,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from geo import kinds
+
+    if kinds.get(args.kind).export_chunks is not None and not getattr(args, "parts", False):
+        return cmd_export_streamed(args)  # millions of rows (flows): written as read, in bounded memory
     from pathlib import Path
 
     from geo.io.exports import ExactOnly, export_bytes, export_checked, export_parts
@@ -242,6 +246,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     worst = run_bench(args.flows_rows, args.seed, repeat=args.repeat)
     print(f"BENCH rows={args.flows_rows} worst_page_p50_ms={worst:.1f}")
+    return 0
+
+
+def cmd_export_streamed(args: argparse.Namespace) -> int:
+    """A large kind's export written as it is read (geo.io.streaming): memory bounded by one chunk of rows,
+    the same file as export_bytes builds (CSV, GeoJSON; XLSX continues on more sheets past Excel's limit)."""
+    from pathlib import Path
+
+    from geo.io.exports import ExactOnly
+    from geo.io.streaming import export_to_path
+
+    engine = _migrated_engine()
+    if engine is None:
+        return 1
+    try:
+        export_to_path(engine, args.kind, args.format, Path(args.output), hxl=args.hxl, exact=args.exact)
+    except ExactOnly:
+        print(f"error: {args.kind} holds exact counts of vulnerable people and is exported only with --exact "
+              "(a restricted file, for programme staff)", file=sys.stderr)
+        return 2
+    restricted = " RESTRICTED: exact counts of vulnerable people" if args.exact else ""
+    print(f"{args.kind} exported to {args.output} ({Path(args.output).stat().st_size} bytes){restricted}")
     return 0
 
 

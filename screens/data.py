@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import datasets, disclosure
+from geo import datasets, disclosure, kinds
 from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
+from geo.api.routes import export_path
 from geo.config import settings
 from geo.flows import mirror, mirror_view
 from geo.i18n import t
@@ -107,13 +108,20 @@ with tab_export:
     hxl = right.checkbox(t("data.hxl", lang), value=False, disabled=export_format != "csv", key="export_hxl")
     wanted = (export_kind, export_format, hxl and export_format == "csv")
     exact = disclosure.can_see_exact(actor)  # staff get exact files (geo.disclosure), everyone else public ones
-    if st.button(t("data.prepare", lang), key="export_prepare"):
+    # Millions of rows (flows): the app's own route writes the file as the browser downloads it (geo.io.streaming),
+    # nothing is built in this session; the sign-in cookie makes a staff member's file the exact one.
+    streamed = export_kind is not None and kinds.get(export_kind).export_chunks is not None
+    if streamed:
+        st.link_button(t("data.export.streamed", lang, name=file_name(export_kind, export_format)),
+                       export_path(*wanted), type="primary", icon=":material/download:")
+        st.caption(t("data.export.streamed_help", lang))
+    if not streamed and st.button(t("data.prepare", lang), key="export_prepare"):
         # A file the import would refuse is not built: said, with CSV or parts offered (geo.io.exports).
         data, too_large = export_checked(engine, *wanted[:2], hxl=wanted[2], exact=exact)
         st.session_state["export_file"] = (wanted, data, file_name(export_kind, export_format),
                                            MEDIA_TYPES[export_format], too_large)
     prepared = st.session_state.get("export_file")
-    if prepared and prepared[0] == wanted:
+    if not streamed and prepared and prepared[0] == wanted:
         _, data, name, mime, too_large = prepared
         if too_large is not None:
             st.warning(ui.plain(too_large.message(lang)), icon=":material/warning:")

@@ -2,7 +2,8 @@
 
 OGC API - Features (core + GeoJSON): `/api/v1/` (landing), `/conformance`, `/collections`,
 `/collections/{id}`, `/collections/{id}/items` (bbox, limit, offset, next links), `/collections/{id}/items/{fid}`;
-plus `/api/v1/flows` (the flows page's aggregate, JSON or CSV) and `/api/v1/datasets` (each dataset's last load).
+plus `/api/v1/flows` (the flows page's aggregate, JSON or CSV), `/api/v1/datasets` (each dataset's last load) and
+`/api/v1/export/{kind}.{format}` (a kind's whole file, streamed as it is written: geo.io.streaming).
 QGIS, GDAL (`OAPIF:http://host/api/v1`) and ArcGIS read it natively.
 
 Every error is JSON ({"code", "description"}) with its HTTP status, never a traceback; each client has a request
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from geo.api import features as ft
@@ -66,14 +67,14 @@ def _base(request: Request) -> str:
 
 
 def _staff(request: Request, engine: Engine) -> bool:
-    """Whether the request carries the sign-in token of an editor or admin (Authorization: Bearer ...)."""
+    """Whether the request carries the sign-in token of an editor or admin: `Authorization: Bearer ...`, or
+    the app's own sign-in cookie (a signed-in browser following the page's download link)."""
     from geo import disclosure
     from geo.access import sessions
 
     header = request.headers.get("authorization", "")
-    if not header.lower().startswith("bearer "):
-        return False
-    return disclosure.can_see_exact(sessions.verify(engine, header[7:].strip()))
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(sessions.COOKIE_NAME)
+    return bool(token) and disclosure.can_see_exact(sessions.verify(engine, token))
 
 
 def _datasets(engine: Engine) -> dict[str, dict[str, Any]]:
@@ -178,6 +179,32 @@ def flows(request: Request, engine: Engine) -> Response:
     return _json(api_flows.as_json(engine, query, _dataset_of(engine, "flows"), _base(request)))
 
 
+def export_path(kind: str, fmt: str, hxl: bool = False) -> str:
+    """The address of a kind's whole export, streamed (the data page links to it)."""
+    return f"{PREFIX}/export/{kind}.{fmt}" + ("?hxl=1" if hxl and fmt == "csv" else "")
+
+
+def export(request: Request, engine: Engine) -> Response:
+    """A kind's whole file (geo.io.streaming), sent as it is written: the process holds one chunk of rows,
+    never the file. Staff (sign-in cookie or Bearer token) get the exact file, as on the data page."""
+    from geo.io.exports import MEDIA_TYPES, STAFF_ONLY_KINDS, file_name
+    from geo.io.schema import FORMATS
+    from geo.io.streaming import stream_export
+    from geo.kinds import KINDS
+
+    kind, _, fmt = request.path_params["file"].partition(".")
+    if kind not in KINDS or fmt not in FORMATS:
+        raise ft.ApiError(404, "NotFound", f"no export {request.path_params['file']!r}: KIND.FORMAT, a kind of "
+                                           f"{', '.join(KINDS)} and a format of {', '.join(FORMATS)}")
+    exact = _staff(request, engine)
+    if kind in STAFF_ONLY_KINDS and not exact:
+        raise ft.ApiError(403, "Forbidden", f"{kind} holds exact counts of vulnerable people: staff only")
+    hxl = fmt == "csv" and request.query_params.get("hxl", "") in ("1", "true", "yes")
+    blocks = stream_export(engine, kind, fmt, hxl=hxl, exact=exact)
+    headers = {"Content-Disposition": f'attachment; filename="{file_name(kind, fmt)}"', "Cache-Control": "no-store"}
+    return StreamingResponse(blocks, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
 def datasets(request: Request, engine: Engine) -> Response:
     return _json({"datasets": _datasets(engine)})
 
@@ -192,6 +219,7 @@ def api_routes() -> list[Route]:
         ("", landing), ("/", landing), ("/conformance", conformance), ("/collections", collections),
         ("/collections/{collection}", one_collection), ("/collections/{collection}/items", items),
         ("/collections/{collection}/items/{fid}", one_item), ("/flows", flows), ("/datasets", datasets),
+        ("/export/{file}", export),
         ("/{rest:path}", not_found),
     ]
     return [Route(PREFIX + path, endpoint(handler), methods=["GET"]) for path, handler in table]

@@ -5,6 +5,7 @@ Registered in geo.kinds. Flows have no form: their one write path is the bulk lo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -152,18 +153,31 @@ class FlowKeys:
             parsed.bad.add(int(positions[index]))
 
 
-def export_rows(conn: Connection) -> ExportRows:
+def _export_query():
     fields = [n for n in FLOWS.names if n != "post_code"]
-    result = conn.execute(
-        select(Post.code.label("post_code"), Post.lon, Post.lat, *(getattr(FlowCount, n) for n in fields))
-        .join(Post, Post.id == FlowCount.post_id)
-        .order_by(FlowCount.day, Post.code, FlowCount.direction, FlowCount.nationality, FlowCount.sex,
-                  FlowCount.age_band, FlowCount.prev_country, FlowCount.next_country)
-    ).mappings().all()
+    return (select(Post.code.label("post_code"), Post.lon, Post.lat, *(getattr(FlowCount, n) for n in fields))
+            .join(Post, Post.id == FlowCount.post_id)
+            .order_by(FlowCount.day, Post.code, FlowCount.direction, FlowCount.nationality, FlowCount.sex,
+                      FlowCount.age_band, FlowCount.prev_country, FlowCount.next_country))
+
+
+def _with_points(rows) -> ExportRows:
     # each row carries its post's point, for mapping
-    return [dict(r) for r in result], [(float(r["lon"]), float(r["lat"])) for r in result]
+    return [dict(r) for r in rows], [(float(r["lon"]), float(r["lat"])) for r in rows]
 
 
-KIND = RecordKind("flows", FLOWS, checks=checks, export_rows=export_rows,
+def export_rows(conn: Connection) -> ExportRows:
+    return _with_points(conn.execute(_export_query()).mappings().all())
+
+
+def export_chunks(conn: Connection, size: int) -> Iterator[ExportRows]:
+    """The same rows in the same order, `size` at a time, read as they are written (a server-side cursor on
+    PostgreSQL): a streamed export of millions of rows holds one chunk (geo.io.streaming)."""
+    result = conn.execution_options(stream_results=True, yield_per=size).execute(_export_query()).mappings()
+    for part in result.partitions(size):
+        yield _with_points(part)
+
+
+KIND = RecordKind("flows", FLOWS, checks=checks, export_rows=export_rows, export_chunks=export_chunks,
                   bulk_writer=lambda conn, ctx, write, present: FlowWriter(conn, ctx.post_ids, write, present),
                   chunked=True, staff_only_columns=("unaccompanied_minors",))

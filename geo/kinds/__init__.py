@@ -15,7 +15,7 @@ Adding a kind: write its package's fields.py, records.py and kind.py, and add on
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -87,6 +87,9 @@ class RecordKind:
     # columns a public file of the kind leaves out.
     exact_only: bool = False
     staff_only_columns: tuple[str, ...] = ()
+    # The same rows as export_rows, `size` at a time as they are read (a large kind: a streamed export holds
+    # one chunk, geo.io.streaming); None: export_rows is read whole.
+    export_chunks: Callable[[Connection, int], Iterator[ExportRows]] | None = None
 
 
 def get(name: str) -> RecordKind:
