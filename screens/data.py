@@ -125,14 +125,13 @@ with tab_export:
         _, data, name, mime, too_large = prepared
         if too_large is not None:
             st.warning(ui.plain(too_large.message(lang)), icon=":material/warning:")
-            as_csv, in_parts, anyway = st.columns(3)
+            offered = {"csv": t("data.export.as_csv", lang)} if export_format != "csv" else {}
+            offered |= {"parts": t("data.export.in_parts", lang, parts=too_large.parts),
+                        "anyway": t("data.export.anyway", lang)}
             choice = None
-            if export_format != "csv" and as_csv.button(t("data.export.as_csv", lang), key="export_as_csv"):
-                choice = "csv"
-            if in_parts.button(t("data.export.in_parts", lang, parts=too_large.parts), key="export_in_parts"):
-                choice = "parts"
-            if anyway.button(t("data.export.anyway", lang), key="export_anyway"):
-                choice = "anyway"
+            for column, (option, label) in zip(st.columns(len(offered)), offered.items(), strict=True):
+                if column.button(label, key=f"export_{option}", width="stretch"):
+                    choice = option
             if choice == "csv":
                 data, too_large = export_checked(engine, export_kind, "csv", hxl=False, exact=exact)
                 name, mime = file_name(export_kind, "csv"), MEDIA_TYPES["csv"]

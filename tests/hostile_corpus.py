@@ -314,6 +314,7 @@ def post_far_from_partner(kind: str, fmt: str, rng: random.Random) -> HostileFil
     header, rows = base_table(kind)
     lon, lat = far_along_the_border()
     rows[0][7], rows[0][8] = str(lon), str(lat)
+    with_column(header, rows, "moved", "sí")  # declared a correction of its place: the partner rule still holds
     return HostileFile(f"{kind}-{fmt}-post_far_from_partner", kind, fmt, encode(fmt, kind, header, rows),
                        f"far.{fmt}", "reject", row_of(fmt, 0), "lon", "data.err.crossing_partner_far")
 

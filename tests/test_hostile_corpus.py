@@ -258,7 +258,7 @@ def _import_page_with_upload() -> None:
 
 
 PAGE_CASES = ["flows-csv-int_64bit", "posts-csv-markdown_text", "flows-csv-mixed_encoding", "assistance-xlsx-zip_bomb",
-              "flows-geojson-unknown_nationality"]
+              "flows-geojson-unknown_nationality", "flows-csv-random_bytes", "flows-xlsx-notes_sheet_first"]
 
 
 @pytest.mark.parametrize("case_id", PAGE_CASES)
@@ -285,3 +285,8 @@ def test_through_the_import_page(db: Database, tmp_path: Path, monkeypatch: pyte
         assert any("File rejected" in e.value for e in at.error), [e.value for e in at.error]
         assert at.dataframe, "the problems table"
         assert fingerprint(make_engine(url)) == before
+        if f.only:  # a file-level cause: one line, in the reader's language
+            problems = at.dataframe[0].value
+            assert len(problems) == 1 and "binary content" in problems.iloc[0, -1], problems
+    if f.note:  # which sheet of the workbook was read, said on the page
+        assert any("Hoja2" in c.value and "Sheet read" in c.value for c in at.caption), [c.value for c in at.caption]

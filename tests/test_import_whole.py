@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -20,6 +21,8 @@ from sqlalchemy import Engine, select
 from geo import reference
 from geo.access.auth import Actor
 from geo.access.editing import ValidationFailed
+from geo.db import make_engine
+from geo.i18n import t
 from geo.io.exports import ImportLimits, export_bytes, export_checked, export_parts
 from geo.io.imports import import_data
 from geo.io.parsers import mojibake_fix
@@ -415,3 +418,36 @@ def test_the_apps_own_exports_import_back_under_the_new_rules(engine: Engine, ki
     report = import_data(engine, EDITOR, kind, data, f"ca4_{kind}.{fmt}", dry_run=True)
     assert report.ok and report.added == report.updated == 0, located(report)[:3]
 
+
+
+def test_the_export_tab_says_when_a_file_would_not_import_and_offers_parts(app_env: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page (AppTest): over the import's limit (CA4_IMPORT_MAX_MB=0.01 here) the posts CSV is not built;
+    the warning says why, and the parts button gives a ZIP whose parts each import."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CA4_IMPORT_MAX_MB", "0.01")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens" / "data.py"), default_timeout=90)
+    at.query_params["lang"] = "es"
+    at.session_state["actor"] = EDITOR
+    at.run()
+    at.selectbox(key="export_kind").set_value("posts").run()
+    at.selectbox(key="export_format").set_value("csv").run()
+    at.button(key="export_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    warning = next(w.value for w in at.warning if "ca4\\_posts.csv" in w.value or "ca4_posts.csv" in w.value)
+    assert "0.01 MB" in warning and "partes" in warning
+    assert not at.get("download_button")  # nothing offered that would not import back
+    labels = [b.label for b in at.button]
+    assert t("data.export.as_csv", "es") not in labels  # it is a CSV already
+    at.button(key="export_parts").click().run()
+    assert not at.exception
+    assert at.get("download_button"), "the ZIP of parts"
+    _, data, name, mime, _ = at.session_state["export_file"]
+    assert name == "ca4_posts_csv_parts.zip" and mime == "application/zip"
+    engine = make_engine(app_env)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [archive.read(n) for n in archive.namelist()]
+    assert len(parts) >= 2 and all(len(p) <= 10_000 for p in parts)
+    assert all(imported(engine, "posts", p).ok for p in parts)
+    engine.dispose()

@@ -315,6 +315,12 @@ class TooLarge:
         return t(self.key, lang, **self.params)
 
 
+def _mb(size: float) -> str:
+    """Megabytes as a message shows them: 75, 2.5, 0.02 (never "0 MB" for a small file)."""
+    mb = size / 1e6
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}" if mb >= 1 else f"{mb:.2f}"
+
+
 def _unpacked(data: bytes) -> int:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return sum(info.file_size for info in archive.infolist())
@@ -352,11 +358,10 @@ def _too_large(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: Kind
         verdict = ("data.export.too_many_rows", {"rows": len(rows), "limit": limits.max_rows},
                    parts(len(rows), limits.max_rows))
     elif fmt == "xlsx" and unpacked > limits.xlsx_unpacked:
-        verdict = ("data.export.too_large_xlsx", {"size": f"{unpacked / 1e6:.0f}",
-                                                  "limit": f"{limits.xlsx_unpacked / 1e6:g}"},
+        verdict = ("data.export.too_large_xlsx", {"size": _mb(unpacked), "limit": f"{limits.xlsx_unpacked / 1e6:g}"},
                    max(parts(unpacked, limits.xlsx_unpacked), parts(size, limits.max_bytes)))
     elif size > limits.max_bytes:
-        verdict = ("data.export.too_large", {"size": f"{size / 1e6:.0f}", "limit": f"{limits.max_bytes / 1e6:g}"},
+        verdict = ("data.export.too_large", {"size": _mb(size), "limit": f"{limits.max_bytes / 1e6:g}"},
                    parts(size, limits.max_bytes))
     if verdict is None:
         return None
