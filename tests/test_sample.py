@@ -35,7 +35,7 @@ from geo.flows.generate import (
 from geo.flows.load import load_flows
 from geo.posts.checks import database_problems
 from geo.programme.catalogue import EU_PROJECT_CODE
-from geo.sample import _post_profiles, load_reference
+from geo.sample import BUDGET_EUR, _post_profiles, load_reference
 from geo.upgrades.workflow import overall_status
 
 
@@ -300,6 +300,31 @@ def test_budgets_are_the_programmes_scale_in_euros(engine: Engine) -> None:
     assert 1_000_000 < total < 5_000_000  # a few million EUR under a project of "over EUR 1 million"
     currency = frame(engine, f"SELECT currency FROM projects WHERE code = '{EU_PROJECT_CODE}'")["currency"][0]
     assert currency == "EUR"
+
+
+def test_each_component_budget_is_in_its_declared_range(engine: Engine) -> None:
+    c = frame(engine, "SELECT component_code, status, budget_planned, budget_committed FROM post_components")
+    low = c["component_code"].map({k: v[0] for k, v in BUDGET_EUR.items()})
+    high = c["component_code"].map({k: v[1] for k, v in BUDGET_EUR.items()})
+    assert ((c["budget_planned"] >= low) & (c["budget_planned"] <= high)).all()
+    started = c[c["status"] != "planned"]
+    share = started["budget_committed"] / started["budget_planned"]
+    assert share.between(0.84, 1.0).all() and (c.loc[c["status"] == "planned", "budget_committed"] == 0).all()
+
+
+def test_workshops_follow_the_declared_pattern(engine: Engine) -> None:
+    p = frame(engine, "SELECT sex, SUM(count) AS n FROM workshop_participants GROUP BY sex").set_index("sex")["n"]
+    assert p["F"] / p.sum() == pytest.approx(0.42, abs=0.05)  # 42 % women
+    w = frame(engine, "SELECT scope, start_date FROM workshops")
+    years = pd.to_datetime(w["start_date"]).dt.year
+    assert set(years) == {2024, 2025, 2026}
+    assert (w.loc[w["scope"] == "regional"].groupby(years).size() == 1).all()  # one regional meeting a year
+
+
+def test_seaports_are_mostly_nationals(flows_150k: pd.DataFrame) -> None:
+    sea = flows_150k[flows_150k["type"] == "sea"]
+    nationals = sea[sea["nationality"] == sea["country"]]["count"].sum() / sea["count"].sum()
+    assert nationals == pytest.approx(0.58 / 0.936, abs=0.04)  # the weight, normalised (weights sum to 0.936)
 
 
 def test_assisted_returns_are_on_the_programmes_scale(engine: Engine) -> None:
