@@ -96,8 +96,8 @@ def shown_text(at: AppTest) -> str:
         proto = getattr(node, "proto", None)
         if proto is not None:
             parts.append(json_format.MessageToJson(proto, ensure_ascii=False))
-    # The maps' font family is not a label.
-    return "\n".join(parts).replace("Source Sans Pro", "")
+    # The maps' font family ('Source Sans', 'Source Sans Pro', ...) is not a label.
+    return re.sub(r"Source Sans(?: Pro)?", "", "\n".join(parts))
 
 
 def run_page(page: str, lang: str) -> AppTest:
