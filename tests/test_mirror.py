@@ -140,9 +140,11 @@ def test_a_post_profile_shows_its_mirror(sample: Engine) -> None:
     assert partner is None and table.empty
 
 
-def test_the_highlights_of_the_sample_mention_no_new_gap(sample: Engine) -> None:
-    result = hl.find_highlights(sample, dt.date(2026, 10, 1))
-    assert not [h for h in result.items if h.kind == "mirror_gap"]
+def test_the_sample_has_no_new_gap_for_the_highlights(sample: Engine) -> None:
+    # what the highlights' mirror item reads (hl._mirror_items): nothing in the sample's months, the planted
+    # gap's first month aside (it has no month before it)
+    assert mirror.new_gaps(sample, dt.date(2026, 10, 1)) == []
+    assert mirror.new_gaps(sample, dt.date(2025, 1, 1)) == []  # the gap ended; none began
 
 
 # ------------------------------------------------------------------------------------------ an import
@@ -209,5 +211,5 @@ def test_the_highlights_mention_the_new_gap(imported) -> None:
     sentence = words.sentence(gaps[0], "en")
     assert sentence.startswith("Mirror gap at GTM-SLV-02 in May 2026: Las Chinamas (SLV-CHI) recorded ")
     assert words.sentence(gaps[0], "es").startswith("Brecha espejo en GTM-SLV-02 en mayo de 2026")
-    # The month after, the gap is no longer new: nothing to say.
-    assert not [h for h in hl.find_highlights(engine, dt.date(2026, 6, 1)).items if h.kind == "mirror_gap"]
+    # The month after, there is no gap (the file changed May only): nothing to say.
+    assert mirror.new_gaps(engine, dt.date(2026, 6, 1)) == []
