@@ -19,7 +19,7 @@ import pydeck as pdk
 
 from geo import reference
 from geo.config import REPO_ROOT
-from geo.i18n import fmt_number, t
+from geo.i18n import fmt_number, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.placement import (
     COUNTRY_LABEL_STYLE,
@@ -30,7 +30,15 @@ from geo.placement import (
     place_labels,
     world_px,
 )
-from geo.upgrades.workflow import OVERALL_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, status_colour
+from geo.upgrades.workflow import (
+    OVERALL_ORDER,
+    SHARE_CLASSES,
+    SHARE_COLOURS,
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    share_class,
+    status_colour,
+)
 
 # pydeck turns every plain string into a JavaScript expression; constants must be wrapped.
 PIXELS = pdk.types.String("pixels")
@@ -263,8 +271,10 @@ def post_size_px(flow: pd.Series) -> pd.Series:
     return 12 + 22 * (flow.clip(lower=0) / top).map(math.sqrt)
 
 
-def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The columns the post layers and tooltips need, with labels in `lang`."""
+def posts_map_frame(posts: pd.DataFrame, lang: str, shares: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
+    """The columns the post layers and tooltips need, with labels in `lang`. With `shares` (post code ->
+    (operational components, components), geo.upgrades.workflow.operational_share) the programme's posts are
+    coloured by the share of their components that are operational instead of by their overall status."""
     frame = posts.copy()
     frame["country_name"] = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
     frame["type_label"] = frame["type"].map(lambda v: t(f"post_type.{v}", lang))
@@ -275,7 +285,15 @@ def posts_map_frame(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame["colour"] = [status_colour(s) if ca4 else NEIGHBOUR_MARK
                        for s, ca4 in zip(frame["status"], frame["programme"], strict=True)]
     frame["size"] = post_size_px(frame["recent_flow"]).where(frame["programme"], 11.0).round(1)
-    flagged = frame["programme"] & frame["status"].isin(list(STATUS_SYMBOLS))
+    if shares is not None:
+        counts = [shares.get(code, (0, 0)) for code in frame["code"]]
+        frame["share_label"] = [
+            t("share.label", lang, operational=fmt_number(done, lang), total=fmt_number(total, lang),
+              pct=fmt_percent(100 * done / total, lang)) if total else t("share.none", lang)
+            for done, total in counts]
+        frame["colour"] = [[*SHARE_COLOURS[share_class(*count)], 230] if ca4 else NEIGHBOUR_MARK
+                           for count, ca4 in zip(counts, frame["programme"], strict=True)]
+    flagged = frame["programme"] & frame["status"].isin(list(STATUS_SYMBOLS)) & (shares is None)
     frame["icon"] = frame["type"].where(frame["programme"], frame["type"] + "-hollow").where(
         ~flagged, frame["type"] + "-" + frame["status"])
     frame["lon"] = frame["lon"].round(5)
@@ -418,16 +436,17 @@ def selected_view(posts: pd.DataFrame, code: str | None, zoom: float = SELECTED_
 
 def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected: str | None = None,
                 view: dict | None = None, canvas: tuple[float, float] | None = None,
-                label_style: LabelStyle = POST_LABEL_STYLE) -> list[pdk.Layer]:
+                label_style: LabelStyle = POST_LABEL_STYLE,
+                shares: dict[str, tuple[int, int]] | None = None) -> list[pdk.Layer]:
     """Posts as marks (shape by type, colour by status, size by flow) and optional name labels.
 
     Neighbours' posts (Mexico, Belize, Costa Rica) are drawn first, hollow and grey: context under the
     programme's posts, which come after and so on top. Labels are placed for `view` (default: the initial
     view) in a canvas of `canvas` pixels (default: a desktop map's), by the crossing's traffic.
     """
-    frame = posts_map_frame(posts, lang)
+    frame = posts_map_frame(posts, lang, shares)
     columns = ["code", "name", "country_name", "type_label", "status_label", "flow_label", "road",
-               "lon", "lat", "colour", "size", "icon"]
+               "lon", "lat", "colour", "size", "icon", *(["share_label"] if shares is not None else [])]
     data = frame[columns].fillna({"road": "–"})
     atlas = {"icon_atlas": pdk.types.String(_icon_atlas()), "icon_mapping": ICON_MAPPING}
     marks = {"get_position": ["lon", "lat"], "get_icon": "icon", "get_size": "size", "size_units": PIXELS,
@@ -451,12 +470,14 @@ def post_layers(posts: pd.DataFrame, lang: str, *, labels: bool = True, selected
     return layers
 
 
-def post_tooltip(lang: str) -> dict:
-    """Tooltip template: static text from i18n, data only through {placeholders}."""
+def post_tooltip(lang: str, shares: bool = False) -> dict:
+    """Tooltip template: static text from i18n, data only through {placeholders} (`shares`: the layers carry
+    share_label, post_layers(shares=...))."""
+    share_line = f"{t('map.tooltip.share', lang)}: {{share_label}}<br/>" if shares else ""
     return {
         "html": (
             "<b>{name}</b><br/>{country_name} · {type_label}<br/>"
-            f"{t('map.tooltip.status', lang)}: {{status_label}}<br/>"
+            f"{share_line}{t('map.tooltip.status', lang)}: {{status_label}}<br/>"
             f"{t('map.tooltip.flow', lang)}: {{flow_label}}"
         ),
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},
@@ -530,6 +551,11 @@ def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = Fals
     )
     _DECK_LANG[deck] = lang
     return deck
+
+
+def share_legend_items(lang: str) -> list[tuple[str, str]]:
+    """(label, css colour) for the legend of posts coloured by their operational share."""
+    return [(t(f"share.{key}", lang), "rgb({},{},{})".format(*SHARE_COLOURS[key])) for key in SHARE_CLASSES]
 
 
 def legend_items(lang: str) -> list[tuple[str, str, str]]:

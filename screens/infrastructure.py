@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from geo import datasets, maps, reference
-from geo.i18n import fmt_count, fmt_date, t
+from geo.i18n import fmt_count, fmt_date, fmt_number, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.periods import today
 from geo.posts.queries import PostFilters, posts_frame
@@ -17,7 +17,7 @@ from geo.sample import sample_seed
 from geo.upgrades import charts as infra_charts
 from geo.upgrades import maps as infra_maps
 from geo.upgrades import records as up
-from geo.upgrades import tables
+from geo.upgrades import tables, workflow
 from views import infra_edit
 
 ui.guard()
@@ -100,20 +100,34 @@ tab_map, tab_matrix, tab_time, tab_budget, tab_exchange, tab_changes, tab_edit =
     t("infra.tab.edit", lang),
 ], key="infra_tab", on_change="rerun")  # lazy: only the open tab runs (and pays for its charts)
 
-# ------------------------------------------------------------------ map by overall status
+# ------------------------------------------------------------------ map: operational share or overall status
 with tab_map:
     if tab_map.open:
+        # What a programme reports (the share of each post's components that are operational, as the headline
+        # figure counts them) by default; the overall status (its least advanced component) on request.
+        colour_by = st.segmented_control(
+            t("infra.map.colour_by", lang), ["share", "status"], default="share", key="infra_colour_by",
+            format_func=lambda v: t(f"infra.map.by.{v}", lang)) or "share"
         a, b = st.columns(2)
         show_lines = a.toggle(t("infra.map.lines", lang), value=True, key="infra_lines")
         show_labels = b.toggle(t("map.layer.post_labels", lang), value=False, key="infra_labels")
         posts = load_posts(URL, countries)
+        shares = (workflow.operational_share(zip(components["post_code"], components["status"], strict=True))
+                  if colour_by == "share" else None)
         layers = maps.base_layers(lang)
         if show_lines:
             layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
-        layers += maps.post_layers(posts, lang, labels=show_labels)
-        st.pydeck_chart(maps.make_deck(layers, lang), height=560, key="infra_status_map")
-        st.caption(t("infra.map.caption", lang))
-        ui.status_legend(lang)
+        layers += maps.post_layers(posts, lang, labels=show_labels, shares=shares)
+        st.pydeck_chart(maps.make_deck(layers, lang, tooltip=maps.post_tooltip(lang, shares=shares is not None)),
+                        height=560, key="infra_status_map")
+        if shares is None:
+            st.caption(t("infra.map.caption", lang))
+            ui.status_legend(lang)
+        else:
+            done, total = workflow.share_totals(shares)
+            st.caption(t("infra.map.caption_share", lang, operational=fmt_number(done, lang),
+                         total=fmt_number(total, lang), pct=fmt_percent(100 * done / total if total else None, lang)))
+            ui.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
         if show_lines:
             st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
         st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)

@@ -18,7 +18,7 @@ from geo.posts.queries import read_posts_csv
 from geo.programme import projects
 from geo.upgrades import maps as infra_maps
 from geo.upgrades.charts import BUDGET_COLOURS
-from geo.upgrades.workflow import STATUS_COLOURS, STATUS_SYMBOLS
+from geo.upgrades.workflow import SHARE_COLOURS, STATUS_COLOURS, STATUS_SYMBOLS
 from geo.workshops import maps as workshop_maps
 
 # CIEDE2000 of about 10 is "clearly different at a glance" in a legend swatch; 12 leaves a margin.
@@ -46,6 +46,7 @@ def _legends() -> dict[str, dict[str, tuple[int, int, int]]]:
     return {
         "status": dict(STATUS_COLOURS),
         "status legend": {label: cv.parse_css(css) for label, css, _ in maps.legend_items("es")},
+        "operational share": {label: cv.parse_css(css) for label, css in maps.share_legend_items("es")},
         "workshops": {label: cv.parse_css(css) for label, css in workshop_maps.legend_items("es")},
         "exchange": {key: cv.parse_css(css) for key, css, _ in infra_maps.legend_items()},
         "projects": {"one": projects.BENEFIT_FILL, "several": projects.BENEFIT_BOTH_FILL, "none": projects.OTHER_FILL},
@@ -67,7 +68,7 @@ def test_every_legend_stays_distinguishable(vision: str) -> None:
 @pytest.mark.parametrize("vision", cv.VISIONS)
 def test_status_marks_stand_out_from_the_land_they_sit_on(vision: str) -> None:
     for land in (maps.CA4_FILL, maps.NEIGHBOUR_FILL):
-        for status, colour in STATUS_COLOURS.items():
+        for status, colour in [*STATUS_COLOURS.items(), *SHARE_COLOURS.items()]:
             assert cv.difference(colour, land, vision) >= 15, (status, land, vision)
 
 

@@ -43,3 +43,41 @@ def overall_status(statuses: Iterable[str]) -> str:
 
 def status_colour(status: str, alpha: int = 230) -> list[int]:
     return [*STATUS_COLOURS.get(status, STATUS_COLOURS["none"]), alpha]
+
+
+# What a programme reports beside the worst component: the share of each post's components that are operational,
+# in four classes (none, under half, half or more, all), on the same orange -> sand -> blue scale as coverage.
+SHARE_CLASSES = ("all", "most", "some", "nothing", "none")
+SHARE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "all": (0, 90, 160),
+    "most": (110, 165, 215),
+    "some": (225, 185, 120),
+    "nothing": (213, 94, 0),
+    "none": STATUS_COLOURS["none"],
+}
+
+
+def operational_share(components: Iterable[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Per post, (operational components, components) from (post code, component status) pairs."""
+    counts: dict[str, list[int]] = {}
+    for post, status in components:
+        tally = counts.setdefault(post, [0, 0])
+        tally[0] += status == "operational"
+        tally[1] += 1
+    return {post: (done, total) for post, (done, total) in counts.items()}
+
+
+def share_class(operational: int, total: int) -> str:
+    """The class of a post with `operational` of `total` components operational ("none": no components)."""
+    if total <= 0:
+        return "none"
+    if operational >= total:
+        return "all"
+    if operational == 0:
+        return "nothing"
+    return "most" if operational * 2 >= total else "some"
+
+
+def share_totals(shares: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """(operational components, components) over the posts of `shares`: the headline's count."""
+    return sum(done for done, _ in shares.values()), sum(total for _, total in shares.values())

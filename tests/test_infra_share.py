@@ -1,0 +1,42 @@
+"""The infrastructure map offers what a programme reports (issue 27, part D): each post coloured by the share
+of its components that are operational, the same count as the page's headline figure, beside the overall
+status (the least advanced component)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import maps
+from geo.posts.queries import read_posts_csv
+from geo.upgrades import workflow
+
+
+def test_operational_share_counts_each_posts_components() -> None:
+    shares = workflow.operational_share([("A", "operational"), ("A", "delayed"), ("A", "operational"),
+                                         ("B", "planned"), ("C", "operational")])
+    assert shares == {"A": (2, 3), "B": (0, 1), "C": (1, 1)}
+    assert workflow.share_totals(shares) == (3, 5)
+    assert [workflow.share_class(*shares[p]) for p in "ABC"] == ["most", "nothing", "all"]
+    assert workflow.share_class(1, 3) == "some" and workflow.share_class(0, 0) == "none"
+    # The worst component decides the overall status: A is "delayed" though two of its three work.
+    assert workflow.overall_status(["operational", "delayed", "operational"]) == "delayed"
+
+
+def test_the_share_map_colours_by_share_and_says_it_in_the_tooltip() -> None:
+    posts = read_posts_csv()
+    posts = posts.assign(status="delayed", recent_flow=100, is_sample=False)
+    programme = posts[posts["country_iso3"].isin(["GTM", "SLV", "HND", "NIC"])]["code"].tolist()
+    shares = {programme[0]: (3, 3), programme[1]: (1, 4), programme[2]: (0, 2)}
+    layers = {layer.id: layer for layer in maps.post_layers(posts, "es", labels=False, shares=shares)}
+    marks = pd.DataFrame(layers["posts"].data).set_index("code")
+    assert marks.loc[programme[0], "colour"][:3] == list(workflow.SHARE_COLOURS["all"])
+    assert marks.loc[programme[1], "colour"][:3] == list(workflow.SHARE_COLOURS["some"])
+    assert marks.loc[programme[2], "colour"][:3] == list(workflow.SHARE_COLOURS["nothing"])
+    assert marks.loc[programme[3], "colour"][:3] == list(workflow.SHARE_COLOURS["none"])  # no components
+    assert marks.loc[programme[1], "share_label"] == "1 de 4 (25 %)"
+    assert not marks["icon"].str.contains("delayed").any()  # the status symbols belong to the status view
+    tooltip = maps.post_tooltip("es", shares=True)["html"]
+    assert "Componentes operativos: {share_label}" in tooltip and "{status_label}" in tooltip
+    by_status = pd.DataFrame(next(layer for layer in maps.post_layers(posts, "es", labels=False)
+                                  if layer.id == "posts").data)
+    assert "share_label" not in by_status and by_status["icon"].str.endswith("-delayed").all()
