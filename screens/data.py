@@ -38,6 +38,15 @@ from geo.quality_view import (
 from geo.sample import sample_seed
 
 ui.guard()
+
+
+@ui.cached
+def mirror_frames() -> tuple:
+    """The posts and the mirror table of every crossing (geo.flows.mirror), read once per data version."""
+    posts = mirror.read_posts(ui.engine())
+    return posts, mirror.mirror_table(posts, mirror.read_monthly(ui.engine()))
+
+
 lang = ui.lang()
 engine = ui.engine()
 actor = ui.current_actor()
@@ -171,8 +180,7 @@ with tab_quality:
     # Mirror statistics (geo.flows.mirror: THE rule): both sides of each crossing, month by month.
     st.subheader(t("mirror.title", lang))
     st.caption(mirror_view.caption(lang))
-    mirror_posts = mirror.read_posts(engine)
-    mirrored = mirror.mirror_table(mirror_posts, mirror.read_monthly(engine))
+    mirror_posts, mirrored = mirror_frames()
     if mirrored.empty:
         st.info(t("mirror.no_data", lang))
     else:

@@ -36,6 +36,17 @@ lang = ui.lang()
 engine = ui.engine()
 
 
+@ui.cached
+def post_mirror(code: str) -> tuple:
+    """A post's partner across its crossing and their mirror table (geo.flows.mirror), per data version."""
+    return mirror.post_mirror(ui.engine(), code)
+
+
+@ui.cached
+def mirror_posts():
+    return mirror.read_posts(ui.engine())
+
+
 def link_to(page: str, label: str, icon: str, params: dict[str, str]) -> None:
     """A link to another page of the app with its filters in the URL (page_link keeps the session)."""
     try:
@@ -159,11 +170,11 @@ with panel_column:
         if ident["type"] != "land":
             st.caption(t("mirror.profile.not_land", lang))
         else:
-            partner, mirrored = mirror.post_mirror(engine, selected)
+            partner, mirrored = post_mirror(selected)
             if partner is None:
                 st.caption(t("mirror.profile.alone", lang))
             else:
-                partner_names = mirror_view.post_names(mirror.read_posts(engine), lang)
+                partner_names = mirror_view.post_names(mirror_posts(), lang)
                 title = t("mirror.profile.title", lang, post=partner_names.get(partner, partner))
                 st.markdown(f"**{ui.plain(title)}**")  # a post's name is text from data
                 st.caption(mirror_view.profile_status(mirrored, lang))

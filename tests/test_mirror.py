@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -213,3 +214,26 @@ def test_the_highlights_mention_the_new_gap(imported) -> None:
     assert words.sentence(gaps[0], "es").startswith("Brecha espejo en GTM-SLV-02 en mayo de 2026")
     # The month after, there is no gap (the file changed May only): nothing to say.
     assert mirror.new_gaps(engine, dt.date(2026, 6, 1)) == []
+
+
+# ------------------------------------------------------------------------------------------ the pages
+def test_the_panel_and_the_profile_show_the_mirror(app_env: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    repo = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(repo / "screens/data.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "Crossing" in d.value.columns)
+    assert list(table.iloc[0][["Crossing", "Direction", "Gap months / compared"]]) == [
+        "HND-NIC-03 (Las Manos)", "Nicaragua → Honduras", "24 / 46"]
+    assert (table["Gap months / compared"].iloc[1:].str.startswith("0 / ")).all()  # only the planted gap
+    assert at.selectbox(key="mirror_crossing").value == "HND-NIC-03"  # charted first
+    at = AppTest.from_file(str(repo / "screens/map.py"), default_timeout=90)
+    at.query_params.update({"lang": "es", "post": "HND-MAN"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any(s.startswith("**Espejo: Las Manos") and "Nicaragua" in s for s in said), said
+    assert "24 de 46 meses fuera de la tolerancia (25 % y 500 personas)." in said
