@@ -254,13 +254,16 @@ def cmd_export_streamed(args: argparse.Namespace) -> int:
     the same file as export_bytes builds (CSV, GeoJSON; XLSX continues on more sheets past Excel's limit)."""
     from pathlib import Path
 
-    from geo.io.exports import ExactOnly
+    from geo.io.exports import ExactOnly, export_estimate
     from geo.io.streaming import export_to_path
 
     engine = _migrated_engine()
     if engine is None:
         return 1
     try:
+        too_large = export_estimate(engine, args.kind, args.format, hxl=args.hxl, exact=args.exact)
+        if too_large is not None:  # said before the stream starts; written as asked (it will not import back)
+            print(t("cli.export_too_large", "en", message=too_large.message("en")), file=sys.stderr)
         export_to_path(engine, args.kind, args.format, Path(args.output), hxl=args.hxl, exact=args.exact)
     except ExactOnly:
         print(f"error: {args.kind} holds exact counts of vulnerable people and is exported only with --exact "

@@ -16,8 +16,10 @@ from geo.i18n import t
 from geo.io.exports import (
     MEDIA_TYPES,
     ZIP_MEDIA_TYPE,
+    TooLarge,
     export_bytes,
     export_checked,
+    export_estimate,
     export_parts,
     exportable_kinds,
     file_name,
@@ -53,6 +55,11 @@ actor = ui.current_actor()
 
 st.title(t("data.title", lang))
 ui.sample_notice(sample_seed(engine))
+
+
+@ui.cached
+def streamed_too_large(kind: str, fmt: str, hxl: bool, exact: bool) -> TooLarge | None:
+    return export_estimate(ui.engine(), kind, fmt, hxl=hxl, exact=exact)
 
 
 def kind_label(kind: str) -> str:
@@ -121,8 +128,25 @@ with tab_export:
     # nothing is built in this session; the sign-in cookie makes a staff member's file the exact one.
     streamed = export_kind is not None and kinds.get(export_kind).export_chunks is not None
     if streamed:
+        # A streamed file the import would refuse (the flows XLSX past 60 MB unpacked) says so first, from the
+        # rows' count and a sample (geo.io.exports.export_estimate), and offers CSV or parts.
+        too_large = streamed_too_large(*wanted, exact)
+        if too_large is not None:
+            st.warning(ui.plain(too_large.message(lang)), icon=":material/warning:")
+            if export_format != "csv":
+                st.link_button(t("data.export.as_csv", lang), export_path(export_kind, "csv", False),
+                               icon=":material/download:")
+            if st.button(t("data.export.in_parts", lang, parts=too_large.parts), key="export_streamed_parts"):
+                st.session_state["export_parts"] = (wanted, export_parts(engine, *wanted[:2], hxl=wanted[2],
+                                                                         exact=exact))
+            parts = st.session_state.get("export_parts")
+            if parts and parts[0] == wanted:
+                name = parts_file_name(export_kind, export_format)
+                st.download_button(t("data.download", lang, name=name), parts[1], file_name=name,
+                                   mime=ZIP_MEDIA_TYPE, key="export_parts_download")
         st.link_button(t("data.export.streamed", lang, name=file_name(export_kind, export_format)),
-                       export_path(*wanted), type="primary", icon=":material/download:")
+                       export_path(*wanted), type="primary" if too_large is None else "secondary",
+                       icon=":material/download:")
         st.caption(t("data.export.streamed_help", lang))
     if not streamed and st.button(t("data.prepare", lang), key="export_prepare"):
         # A file the import would refuse is not built: said, with CSV or parts offered (geo.io.exports).

@@ -451,3 +451,41 @@ def test_the_export_tab_says_when_a_file_would_not_import_and_offers_parts(app_e
     assert len(parts) >= 2 and all(len(p) <= 10_000 for p in parts)
     assert all(imported(engine, "posts", p).ok for p in parts)
     engine.dispose()
+    # flows are streamed by a link (never built in the session): the same warning first, and parts offered (a
+    # limit of 0.5 MB: the 20,000 rows' XLSX takes about 7 MB unpacked, over its 5 MB)
+    monkeypatch.setenv("CA4_IMPORT_MAX_MB", "0.5")
+    at.selectbox(key="export_kind").set_value("flows").run()
+    at.selectbox(key="export_format").set_value("xlsx").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ca4\\_flows.xlsx" in w.value or "ca4_flows.xlsx" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert any(b.key == "export_streamed_parts" for b in at.button)  # (the ZIP itself: tested above)
+
+
+def test_a_streamed_export_is_estimated_before_it_is_written(engine: Engine, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Flows are exported as a stream (never built whole): the import's limit is checked from the rows' count
+    and a sample, with the same verdict as the whole file gives, and the command line says it."""
+    from geo.cli import main
+    from geo.io.exports import export_estimate, export_too_large
+
+    full = export_bytes(engine, "flows", "xlsx", exact=True)
+    with zipfile.ZipFile(io.BytesIO(full)) as archive:
+        unpacked = sum(i.file_size for i in archive.infolist())
+    limits = ImportLimits(max_bytes=10_000_000, xlsx_unpacked=unpacked // 3)
+    estimated = export_estimate(engine, "flows", "xlsx", exact=True, limits=limits)
+    measured = export_too_large(engine, "flows", "xlsx", exact=True, limits=limits)
+    assert estimated is not None and estimated.key == measured.key == "data.export.too_large_xlsx"
+    assert 0.7 <= float(estimated.params["size"]) / (unpacked / 1e6) <= 1.4, (estimated.params, unpacked)
+    assert export_estimate(engine, "flows", "xlsx", exact=True) is None  # within the real limits
+    monkeypatch.setenv("DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("CA4_IMPORT_MAX_MB", "0.01")
+    output = tmp_path / "flows.csv"
+    assert main(["export", "flows", "--format", "csv", "--exact", "-o", str(output)]) == 0
+    said = capsys.readouterr().err
+    assert "warning:" in said and "--parts" in said and output.stat().st_size > 10_000
+    assert main(["export", "flows", "--format", "csv", "--exact", "--parts", "-o", str(tmp_path / "p.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        sizes = [i.file_size for i in archive.infolist()]
+    assert len(sizes) >= 2 and max(sizes) <= 10_000

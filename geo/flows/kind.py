@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from geo.access.auth import may_change
 from geo.flows.fields import FLOWS, NATIONALITY_CODES
@@ -178,6 +178,11 @@ def export_chunks(conn: Connection, size: int) -> Iterator[ExportRows]:
         yield _with_points(part)
 
 
+def count_rows(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(FlowCount)).scalar_one())
+
+
 KIND = RecordKind("flows", FLOWS, checks=checks, export_rows=export_rows, export_chunks=export_chunks,
+                  count_rows=count_rows,
                   bulk_writer=lambda conn, ctx, write, present: FlowWriter(conn, ctx.post_ids, write, present),
                   chunked=True, staff_only_columns=("unaccompanied_minors",))

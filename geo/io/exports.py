@@ -327,36 +327,37 @@ def _unpacked(data: bytes) -> int:
 
 
 def _measure(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: KindSpec, fmt: str, hxl: bool,
-             located: bool) -> tuple[float, float]:
-    """(bytes, unpacked bytes for XLSX) the whole export would take: exact for a small export, else from a
-    sample of rows spread over the table (so a column that fills later is seen)."""
-    if len(rows) <= _SAMPLE_ROWS * 2:
+             located: bool, total: int | None = None) -> tuple[float, float]:
+    """(bytes, unpacked bytes for XLSX) an export of `total` rows (default: these rows) would take: exact when
+    these are all its rows and few, else from a sample of them spread over the table."""
+    total = len(rows) if total is None else total
+    if total == len(rows) and len(rows) <= _SAMPLE_ROWS * 2:
         data = _WRITERS[fmt](rows, points, spec, hxl, located)
         return len(data), (_unpacked(data) if fmt == "xlsx" else len(data))
-    step = len(rows) / _SAMPLE_ROWS
-    picks = [int(i * step) for i in range(_SAMPLE_ROWS)]
+    step = max(len(rows) / _SAMPLE_ROWS, 1)
+    picks = sorted({min(int(i * step), len(rows) - 1) for i in range(min(_SAMPLE_ROWS, len(rows)))})
+    if not picks:
+        return 0, 0
     empty = _WRITERS[fmt]([], [], spec, hxl, located)
     sample = _WRITERS[fmt]([rows[i] for i in picks], [points[i] for i in picks], spec, hxl, located)
-    per_row = (len(sample) - len(empty)) / _SAMPLE_ROWS
-    size = len(empty) + per_row * len(rows) * _MARGIN
+    per_row = (len(sample) - len(empty)) / len(picks)
+    size = len(empty) + per_row * total * _MARGIN
     if fmt != "xlsx":
         return size, size
-    per_row_unpacked = (_unpacked(sample) - _unpacked(empty)) / _SAMPLE_ROWS
-    return size, _unpacked(empty) + per_row_unpacked * len(rows) * _MARGIN
+    per_row_unpacked = (_unpacked(sample) - _unpacked(empty)) / len(picks)
+    return size, _unpacked(empty) + per_row_unpacked * total * _MARGIN
 
 
-def _too_large(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: KindSpec, fmt: str, hxl: bool,
-               located: bool, limits: ImportLimits) -> TooLarge | None:
-    name = file_name(spec.kind, fmt)
-    size, unpacked = _measure(rows, points, spec, fmt, hxl, located)
+def _verdict(name: str, fmt: str, total: int, size: float, unpacked: float, limits: ImportLimits) -> TooLarge | None:
+    """Would the import refuse a file of `total` rows, `size` bytes (`unpacked` for an XLSX)?"""
 
-    def parts(total: float, limit: float) -> int:
-        return max(2, math.ceil(total / (0.9 * limit)))
+    def parts(amount: float, limit: float) -> int:
+        return max(2, math.ceil(amount / (0.9 * limit)))
 
     verdict: tuple[str, dict[str, Any], int] | None = None
-    if len(rows) > limits.max_rows:
-        verdict = ("data.export.too_many_rows", {"rows": len(rows), "limit": limits.max_rows},
-                   parts(len(rows), limits.max_rows))
+    if total > limits.max_rows:
+        verdict = ("data.export.too_many_rows", {"rows": total, "limit": limits.max_rows},
+                   parts(total, limits.max_rows))
     elif fmt == "xlsx" and unpacked > limits.xlsx_unpacked:
         verdict = ("data.export.too_large_xlsx", {"size": _mb(unpacked), "limit": f"{limits.xlsx_unpacked / 1e6:g}"},
                    max(parts(unpacked, limits.xlsx_unpacked), parts(size, limits.max_bytes)))
@@ -367,6 +368,12 @@ def _too_large(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: Kind
         return None
     key, params, count = verdict
     return TooLarge(key, {"name": name, "parts": count, **params}, count)
+
+
+def _too_large(rows: Sequence[dict[str, Any]], points: Sequence[Any], spec: KindSpec, fmt: str, hxl: bool,
+               located: bool, limits: ImportLimits) -> TooLarge | None:
+    size, unpacked = _measure(rows, points, spec, fmt, hxl, located)
+    return _verdict(file_name(spec.kind, fmt), fmt, len(rows), size, unpacked, limits)
 
 
 def _prepared(engine: Engine, kind: str, fmt: str, exact: bool) -> tuple[list, list, KindSpec, bool]:
@@ -397,33 +404,68 @@ def export_checked(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, ex
     return _WRITERS[fmt](rows, points, spec, hxl, located), None
 
 
+def export_estimate(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False,
+                    limits: ImportLimits | None = None) -> TooLarge | None:
+    """export_too_large without reading every row, for a kind exported as a stream (RecordKind.count_rows and
+    export_chunks: millions of flow rows): its row count and its first rows' bytes. Other kinds: read whole."""
+    unit = kinds.get(kind)
+    if unit.count_rows is None or unit.export_chunks is None:
+        return export_too_large(engine, kind, fmt, hxl=hxl, exact=exact, limits=limits)
+    spec = export_spec(kind, exact)
+    if kind in STAFF_ONLY_KINDS and not exact:
+        raise ExactOnly(f"{kind} holds exact counts of vulnerable people: staff export it as exact")
+    names = unit.spec.names
+    with engine.connect() as conn:
+        total = unit.count_rows(conn)
+        rows, points = next(iter(unit.export_chunks(conn, _SAMPLE_ROWS * 5)), ([], []))
+    rows = [{n: r.get(n) for n in names} for r in rows]
+    size, unpacked = _measure(rows, points, spec, fmt, hxl, unit.located, total=total)
+    return _verdict(file_name(kind, fmt), fmt, total, size, unpacked, limits or ImportLimits.current())
+
+
+def _fits(data: bytes, fmt: str, rows: int, limits: ImportLimits) -> bool:
+    return len(data) <= limits.max_bytes and rows <= limits.max_rows and \
+        (fmt != "xlsx" or _unpacked(data) <= limits.xlsx_unpacked)
+
+
 def export_parts(engine: Engine, kind: str, fmt: str, *, hxl: bool = False, exact: bool = False,
                  limits: ImportLimits | None = None) -> bytes:
     """The export as a ZIP of parts (ca4_flows_part1.xlsx, ...), each within the import's limits: rows in
-    key order, split into as many parts as needed (each part imports by itself; the key keeps them apart)."""
+    key order, as many to a part as the estimate allows (a part that still does not fit is halved), read a
+    part at a time (geo.io.streaming.row_chunks: a kind of millions of rows is never held whole). Each part
+    imports by itself; the key keeps them apart."""
+    from geo.io.streaming import row_chunks
+
     limits = limits or ImportLimits.current()
-    rows, points, spec, located = _prepared(engine, kind, fmt, exact)
-    verdict = _too_large(rows, points, spec, fmt, hxl, located, limits)
-    count = verdict.parts if verdict is not None else 1
-    while True:
-        size = math.ceil(len(rows) / count) if rows else 0
-        files = []
-        for number in range(count):
-            chunk = slice(number * size, (number + 1) * size)
-            data = _WRITERS[fmt](rows[chunk], points[chunk], spec, hxl, located)
-            files.append((f"ca4_{kind}_part{number + 1}.{fmt}", data))
-        fits = all(len(d) <= limits.max_bytes and (fmt != "xlsx" or _unpacked(d) <= limits.xlsx_unpacked)
-                   and size <= limits.max_rows for _, d in files)
-        if fits or size <= 1:
-            break
-        count += max(1, count // 4)  # the estimate was short: more, smaller parts
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    spec, located = export_spec(kind, exact), kinds.get(kind).located
+    verdict = export_estimate(engine, kind, fmt, hxl=hxl, exact=exact, limits=limits)
+    unit = kinds.get(kind)
+    with engine.connect() as conn:
+        total = unit.count_rows(conn) if unit.count_rows is not None else len(unit.export_rows(conn)[0])
+    per_part = max(1, math.ceil(total / (verdict.parts if verdict is not None else 1)))
     out = io.BytesIO()
+    number = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_STORED if fmt == "xlsx" else zipfile.ZIP_DEFLATED  # XLSX is a zip
+
+        def write(rows: list[dict[str, Any]], points: list[Any]) -> None:
+            nonlocal number
+            data = _WRITERS[fmt](rows, points, spec, hxl, located)
+            if not _fits(data, fmt, len(rows), limits) and len(rows) > 1:  # the estimate was short: halve
+                half = len(rows) // 2
+                write(rows[:half], points[:half])
+                write(rows[half:], points[half:])
+                return
+            number += 1
+            entry = zipfile.ZipInfo(f"ca4_{kind}_part{number}.{fmt}", date_time=FIXED_TIME)
             entry.external_attr = 0o600 << 16
+            entry.compress_type = zipfile.ZIP_STORED if fmt == "xlsx" else zipfile.ZIP_DEFLATED  # XLSX is a zip
             archive.writestr(entry, data)
+
+        for rows, points in row_chunks(engine, kind, per_part):
+            for start in range(0, len(rows), per_part):
+                write(rows[start:start + per_part], list(points[start:start + per_part]))
     return out.getvalue()
 
 
@@ -452,6 +494,7 @@ __all__ = [
     "TooLarge",
     "export_bytes",
     "export_checked",
+    "export_estimate",
     "export_frame",
     "export_parts",
     "export_records",

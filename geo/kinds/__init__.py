@@ -90,6 +90,9 @@ class RecordKind:
     # The same rows as export_rows, `size` at a time as they are read (a large kind: a streamed export holds
     # one chunk, geo.io.streaming); None: export_rows is read whole.
     export_chunks: Callable[[Connection, int], Iterator[ExportRows]] | None = None
+    # Its rows' number, read without reading them (a kind with export_chunks): an export's size is estimated
+    # from it and a sample, before a file of millions of rows is streamed (geo.io.exports.export_estimate).
+    count_rows: Callable[[Connection], int] | None = None
 
 
 def get(name: str) -> RecordKind:
