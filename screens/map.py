@@ -86,8 +86,25 @@ ui.set_query_list("country", chosen_countries)
 ui.set_query_list("type", chosen_types)
 ui.set_query_list("status", chosen_statuses)
 
-every_post = posts_frame(engine)
-posts = posts_frame(engine, PostFilters(tuple(chosen_countries), tuple(chosen_types), tuple(chosen_statuses)))
+
+
+@ui.cached
+def posts_shown(countries: tuple[str, ...], types: tuple[str, ...], statuses: tuple[str, ...]):
+    """The posts of a filter (geo.posts.queries.posts_frame), read once per filter and data version."""
+    return posts_frame(ui.engine(), PostFilters(countries, types, statuses))
+
+
+@ui.cached
+def post_marks(filters: tuple, language: str, labels: bool, chosen: str | None, view: dict, canvas: tuple) -> list:
+    """The posts' deck layers, per filter, view, canvas and data version: placing the labels without overlaps
+    is the page's costliest step (about half its run, measured), and a room opening one link needs it once."""
+    return maps.post_layers(posts_shown(*filters), language, labels=labels, selected=chosen, view=view,
+                            canvas=canvas)
+
+
+filters = (tuple(chosen_countries), tuple(chosen_types), tuple(chosen_statuses))
+every_post = posts_shown((), (), ())
+posts = posts_shown(*filters)
 names = every_post.set_index("code")["name"].to_dict()
 
 # The selected post, decided before the map is drawn so the map can centre on it. Three sources: a link
@@ -138,7 +155,7 @@ with map_column:
         layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
         layers += workshop_maps.venue_layers(held, lang, pickable=False) if show_venues else []
     if show_posts and len(posts):
-        layers += maps.post_layers(posts, lang, labels=show_labels, selected=selected, view=view, canvas=canvas)
+        layers += post_marks(filters, lang, show_labels, selected, view, canvas)
     st.pydeck_chart(
         maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=map_height,
         on_select="rerun", selection_mode="single-object", key=MAP_KEY,
