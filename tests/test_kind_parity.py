@@ -125,6 +125,9 @@ WORKSHOP_RULES: dict[str, Callable[[st.DataObject, dict], dict]] = {
     "scope": lambda d, w: {"scope": d.draw(st.sampled_from(WORKSHOP_SCOPES)),
                            "pair_a": d.draw(st.sampled_from(CA4)), "pair_b": d.draw(st.sampled_from(CA4))},
     "title": lambda d, w: {"title": d.draw(st.one_of(letters, st.none()))},  # data.err.required
+    # the venue's country is its point's, or the one across a border within 5 km (ws.err.venue_country)
+    "venue_country": lambda d, w: {"venue_country_iso3": d.draw(st.sampled_from((*CA4, *OTHERS))),
+                                   "venue_lon": w["venue_lon"], "venue_lat": w["venue_lat"]},
     # the posts whose staff attended must exist (data.err.unknown_post)
     "posts": lambda d, w: {"posts": sorted(d.draw(st.sets(st.sampled_from(("GTM-TUM", "SLV-AMA", "HND-AMA", "NOPE-1")),
                                                           max_size=3)))},

@@ -53,7 +53,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     ignored_columns: list[str] = field(default_factory=list)
-    # Data worth a look in a file that was saved (a crossing whose two sides now disagree: geo.flows.mirror):
+    # Data worth a look in a file that was saved (a crossing whose two sides now disagree, as its kind says):
     # warnings, never problems; Problems without a row, worded the same way.
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
