@@ -316,9 +316,9 @@ class TooLarge:
 
 
 def _mb(size: float) -> str:
-    """Megabytes as a message shows them: 75, 2.5, 0.02 (never "0 MB" for a small file)."""
+    """Megabytes as a message shows them: 75, 2.5, 0.013 (never "0 MB" for a small file)."""
     mb = size / 1e6
-    return f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}" if mb >= 1 else f"{mb:.2f}"
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}" if mb >= 1 else f"{mb:.2g}"
 
 
 def _unpacked(data: bytes) -> int:
