@@ -27,6 +27,9 @@ NAMES = {
     "script": f"<script>fetch('http://{OUTSIDE}/s')</script> :red[red] $x^2$ # heading",
 }
 PAGES = ["overview", "map", "flows", "infrastructure", "workshops", "projects", "data", "audit", "admin"]
+# An island airport (nothing else nearby, so a click on its point opens it) named with a payload that would
+# set a flag if it ran: hovering shows the map's tooltip, the click opens the panel.
+ISLAND, ISLAND_NAME = "HND-RTB", '<img src=x onerror="window.__xss=1">'
 
 
 def _csv_with(data: bytes, column: str, values: dict[int, str]) -> bytes:
@@ -43,9 +46,11 @@ def injected_db(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
     engine = make_engine(url)
     posts = pd.read_csv(io.BytesIO(export_bytes(engine, "posts", "csv")), dtype=str, keep_default_na=False,
                         encoding="utf-8-sig")
-    picked = [int(i) for i in posts.index[:len(NAMES)]]
+    picked = [int(i) for i in posts.index if posts.loc[i, "code"] != ISLAND][:len(NAMES)]
     codes = [posts.loc[i, "code"] for i in picked]
-    renamed = _csv_with(export_bytes(engine, "posts", "csv"), "name", dict(zip(picked, NAMES.values(), strict=True)))
+    island = int(posts.index[posts["code"] == ISLAND][0])
+    renamed = _csv_with(export_bytes(engine, "posts", "csv"), "name",
+                        {**dict(zip(picked, NAMES.values(), strict=True)), island: ISLAND_NAME})
     noted = _csv_with(renamed, "placement", dict(zip(picked, NAMES.values(), strict=True)))
     for kind, data, column in (("posts", noted, None), ("upgrades", export_bytes(engine, "upgrades", "csv"), "notes"),
                                ("workshops", export_bytes(engine, "workshops", "csv"), "title")):
@@ -78,36 +83,62 @@ def _check_page(page, what: str) -> None:
     assert "heading" not in [h.strip() for h in headings], what  # "# heading" inside a name made no heading
 
 
-def test_hostile_text_stays_text_on_every_page(browser, injected_db: tuple[str, list[str]]) -> None:
-    url, codes = injected_db
+@pytest.fixture(scope="module")
+def hostile_base(injected_db: tuple[str, list[str]]) -> Iterator[str]:
+    """A server of its own: the data carries the injected text."""
+    with running_app(injected_db[0]) as base:
+        yield base
+
+
+def test_hostile_text_stays_text_on_every_page(browser, injected_db: tuple[str, list[str]], hostile_base: str) -> None:
+    _url, codes = injected_db
+    base = hostile_base
     outside: list[str] = []
-    with running_app(url) as base:  # a server of its own: the data carries the injected text
-        context = browser.new_context(viewport={"width": 1280, "height": 1400})
-        page = context.new_page()
-        page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
-        for name in PAGES:
-            page.goto(f"{base}/{name}?lang=en")
-            _check_page(page, name)
-            tabs = page.locator('[data-testid="stTab"]')
-            for index in range(tabs.count()):  # lazy tabs only run when opened: open each
-                tabs.nth(index).click()
-                _check_page(page, f"{name} tab {index + 1}")
-        page.goto(f"{base}/?present=1&lang=en")
-        _check_page(page, "presentation")
-        seen_as_typed = 0
-        for code in codes:
-            page.goto(f"{base}/map?post={code}&lang=en")
-            _check_page(page, f"profile {code}")
-            text = page.locator("main").inner_text().replace("\u2060", "")  # the invisible autolink breaker
-            seen_as_typed += sum(value.split(" ")[0] in text for value in NAMES.values())
-        page.goto(f"{base}/map?post={codes[0]}&lang=es")
-        _check_page(page, "profile es")
-        heading = page.locator("main h3").first.inner_text().replace("\u2060", "")
-        assert heading.strip() == NAMES["image"], heading
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "hostile-profile.png"), full_page=False)
-        page.goto(f"{base}/workshops?lang=en")
-        _check_page(page, "workshops again")
-        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
+    for name in PAGES:
+        page.goto(f"{base}/{name}?lang=en")
+        _check_page(page, name)
+        tabs = page.locator('[data-testid="stTab"]')
+        for index in range(tabs.count()):  # lazy tabs only run when opened: open each
+            tabs.nth(index).click()
+            _check_page(page, f"{name} tab {index + 1}")
+    page.goto(f"{base}/?present=1&lang=en")
+    _check_page(page, "presentation")
+    seen_as_typed = 0
+    for position, code in enumerate(codes):  # each profile once, the first in Spanish
+        lang = "es" if position == 0 else "en"
+        page.goto(f"{base}/map?post={code}&lang={lang}")
+        _check_page(page, f"profile {code} ({lang})")
+        text = page.locator("main").inner_text().replace("\u2060", "")  # the invisible autolink breaker
+        seen_as_typed += sum(value.split(" ")[0] in text for value in NAMES.values())
+        if position == 0:
+            heading = page.locator("main h3").first.inner_text().replace("\u2060", "")
+            assert heading.strip() == NAMES["image"], heading
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "hostile-profile.png"), full_page=False)
+    page.goto(f"{base}/workshops?lang=en")
+    _check_page(page, "workshops again")
+    context.close()
     assert not outside, outside[:5]
     assert seen_as_typed >= len(codes), seen_as_typed
+
+
+def test_a_post_named_with_html_is_text_in_the_tooltip_and_the_panel(browser, hostile_base: str) -> None:
+    from geo.posts.queries import read_posts_csv
+    from tests.test_browser import _click_post, _open_map
+
+    island = read_posts_csv().set_index("code").loc[ISLAND]
+    context, page = _open_map(browser, f"{hostile_base}/map?lang=en")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _click_post(page, island.lon, island.lat)  # hovering shows the tooltip, the click opens the panel
+    page.get_by_role("heading", name=ISLAND_NAME).wait_for(timeout=20_000)
+    wait_idle(page)
+    assert page.evaluate("window.__xss") is None, "the payload ran"
+    assert dialogs == []
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.get_by_text(ISLAND_NAME).count() >= 1  # shown as text
+    page.screenshot(path=str(SCREENSHOTS / "map_hostile.png"), full_page=True)
+    context.close()
