@@ -67,7 +67,7 @@ History
 Both sides of a crossing (mirror statistics, geo.flows.mirror)
     - A crossing's flow from A to B is recorded as exits at A's post and as entries at B's post, each side
       with its own monthly recording noise (RECORDING_SD, 1.2 %) on top of counting (Poisson) noise, so the
-      two figures of a month differ by a few percent: about 2 % at the median, under 9 % at worst.
+      two figures of a month differ by a few percent: about 2 % at the median, about 10 % at worst.
     - Entries and exits of a post differ: each crossing leans one way by DIRECTION_TILT_SD (4 %) lastingly
       and DIRECTION_MONTH_SD (3 %) month to month; the surge and the transit run one way.
     - THE planted gap: Las Manos (HND-NIC-03). The extra-regional transit that Honduras registered on entry
