@@ -182,7 +182,8 @@ def country_label_points(lang: str) -> pd.DataFrame:
     points = frame.geometry.representative_point()
     labels = pd.DataFrame({
         "iso3": frame["iso3"],
-        "label": names_column(frame, lang, "country", "iso3").str.upper(),
+        # Capitals, a word space doubled: at 14 px a single one read "COSTARICA" between wide capitals.
+        "label": names_column(frame, lang, "country", "iso3").str.upper().str.replace(" ", "  "),
         "lon": points.x,
         "lat": points.y,
     })
