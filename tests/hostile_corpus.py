@@ -52,8 +52,8 @@ def base_table(kind: str) -> tuple[list[str], list[list[object]]]:
     header, good = BASES[kind]
     if kind == "posts":
         return list(POST_HEADER), [list(LAND_ROW), list(good)]
-    if kind == "upgrades":  # a component stored "in installation" in the seed: the row is a legal edit
-        good = [*good[:1], "biometrics", *good[2:]]
+    if kind == "upgrades":  # two components stored "in installation" in the seed: each row is a legal edit
+        good = ["GTM-PQZ", "biometrics", *good[2:]]  # (and the other row's doc_readers, test_hostile_inputs)
     return list(header), [_other_key(kind, list(good)), list(good)]
 
 
