@@ -6,7 +6,6 @@ Only UI concerns live here; every rule and query is in geo/.
 from __future__ import annotations
 
 import functools
-import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from sqlalchemy import Engine
 from geo.config import SettingsError, settings
 from geo.db import data_version, ensure_database, get_engine
 from geo.i18n import language_name, languages, normalise_lang, t
+from views.framework import framework_words
 
 
 @st.cache_resource(show_spinner=False)
@@ -383,48 +383,6 @@ def page_config() -> None:
     framework_words(language)
 
 
-def _css_text(text: str) -> str:
-    """A catalog string as a CSS string literal (content: "..."): quotes, backslashes and line ends escaped."""
-    return '"' + "".join(c if c.isalnum() or c in " .,;:·()%-/" else f"\\{ord(c):06x}" for c in text) + '"'
-
-
-def upload_limit_mb() -> int:
-    """The largest upload the uploader accepts, in whole MB: CA4_IMPORT_MAX_MB rounded up (the import itself
-    checks the exact limit and says so)."""
-    try:
-        return max(1, math.ceil(settings().import_max_mb))
-    except SettingsError:
-        return 50
-
-
-def framework_words(language: str) -> None:
-    """Streamlit's own words that no argument sets, in the page's language: the file uploader's button and its
-    size line (which said "200MB per file" against the app's CA4_IMPORT_MAX_MB), and an empty date field's
-    year placeholder ("aaaa" in Spanish). Streamlit 1.67 writes them in English in its frontend, so each is
-    hidden and drawn again from the catalog by a style rule (texts from the catalog and settings, never from
-    data). Selectboxes and multiselects get theirs through `placeholder=` (tests/test_framework_words.py)."""
-    try:
-        limit = f"{settings().import_max_mb:g}"
-    except SettingsError:
-        limit = "50"
-    upload = _css_text(t("widget.upload", language))
-    per_file = _css_text(t("widget.upload_limit", language, limit=limit))
-    year = _css_text(t("widget.date_year", language))
-    st.html(
-        "<style>"
-        "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p{font-size:0}"
-        f"[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p::after{{content:{upload};"
-        "font-size:14px}"
-        "[data-testid=stFileUploaderDropzoneInstructions] span{font-size:0}"
-        "[data-testid=stFileUploaderDropzoneInstructions] div>span:last-child::after"
-        f"{{content:{per_file};font-size:14px}}"
-        "[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]{font-size:0}"
-        f"[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]::after{{content:{year};"
-        "font-size:14px}"
-        "</style>"
-    )
-
-
 def navigation(language: str, *, menu: bool = True):
     """THE app's navigation: app.py declares it and runs the page it returns.
 
@@ -520,46 +478,6 @@ def month_range(label: str, months: list, default: tuple, language: str, key: st
     return first, last
 
 
-def status_legend(language: str) -> None:
-    """The infrastructure-status legend of the post maps (its text comes from the i18n module only)."""
-    from geo.maps import legend_items
-
-    colour_legend(t("map.legend.status", language), legend_items(language))
-    st.caption(t("map.legend.shape", language))
-
-
 def present_mode() -> bool:
     """True when the URL asks for presentation mode (?present=1)."""
     return st.query_params.get("present", "") in ("1", "true", "yes")
-
-
-def colour_legend(title: str, items: list[tuple[str, ...]]) -> None:
-    """A row of colour swatches: (label, css colour) or (label, css colour, symbol the marks carry). Labels,
-    colours and symbols come from i18n and constants, never from data."""
-    def swatch(colour: str, symbol: str) -> str:
-        # The map cuts a symbol out of the mark (the land shows through): the same light symbol here, with a
-        # dark edge on a light swatch.
-        edge = "" if _dark(colour) else "text-shadow:0 0 1px #3c2800,0 0 1px #3c2800;"
-        return (f"<span style='display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #777;"
-                f"margin-right:4px;vertical-align:middle;text-align:center;font:700 11px/14px sans-serif;"
-                f"color:#faf8f0;{edge}'>{symbol}</span>")
-
-    legend = " ".join(
-        f"<span style='display:inline-block;margin-right:12px'>{swatch(item[1], item[2] if len(item) > 2 else '')}"
-        f"{item[0]}</span>" for item in items
-    )
-    st.markdown(f"**{title}**<br/>{legend}" if title else legend, unsafe_allow_html=True)
-
-
-def _dark(css: str) -> bool:
-    """True for a swatch colour dark enough to carry a white symbol (relative luminance under 0.25)."""
-    from geo.colour_vision import parse_css
-
-    r, g, b = (c / 255 for c in parse_css(css))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.25
-
-
-def wrapping_metric(label: str, value: str, **kwargs) -> None:
-    """st.metric whose label wraps on a narrow screen instead of being cut (labels come from i18n)."""
-    st.markdown(f"**{label}**")
-    st.metric(label, value, label_visibility="collapsed", **kwargs)

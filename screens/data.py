@@ -38,6 +38,7 @@ from geo.quality_view import (
     record_counts_table,
 )
 from geo.sample import sample_seed
+from views import framework
 
 ui.guard()
 
@@ -78,7 +79,7 @@ with tab_import:
         upload = st.file_uploader(
             t("data.upload", lang), type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"],
             help=t("data.upload_help", lang, limit=f"{settings().import_max_mb:g}"), key="import_file",
-            max_upload_size=ui.upload_limit_mb(),  # the import's limit, not Streamlit's 200 MB
+            max_upload_size=framework.upload_limit_mb(),  # the import's limit, not Streamlit's 200 MB
         )
         left, right = st.columns(2)
         dry = left.button(t("data.check", lang), disabled=upload is None, width="stretch")

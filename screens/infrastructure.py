@@ -18,7 +18,7 @@ from geo.upgrades import charts as infra_charts
 from geo.upgrades import maps as infra_maps
 from geo.upgrades import records as up
 from geo.upgrades import tables, workflow
-from views import infra_edit
+from views import infra_edit, legends
 
 ui.guard()
 lang = ui.lang()
@@ -122,12 +122,12 @@ with tab_map:
                         height=560, key="infra_status_map")
         if shares is None:
             st.caption(t("infra.map.caption", lang))
-            ui.status_legend(lang)
+            legends.status_legend(lang)
         else:
             done, total = workflow.share_totals(shares)
             st.caption(t("infra.map.caption_share", lang, operational=fmt_number(done, lang),
                          total=fmt_number(total, lang), pct=fmt_percent(100 * done / total if total else None, lang)))
-            ui.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
+            legends.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
         if show_lines:
             st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
         st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)

@@ -25,6 +25,7 @@ from geo.workshops import maps as workshop_maps
 from geo.workshops.coverage import DEFAULT_REACH_KM
 from geo.workshops.queries import workshops_held
 from views import alerts as alerts_view
+from views import legends
 
 REACH_KM = int(DEFAULT_REACH_KM)
 MAP_KEY = "post_map"
@@ -174,7 +175,7 @@ with panel_column:
         figures = post_profile_tables.crossings_figures(profile.crossings, lang)
         help_text = (t("panel.crossings.help", lang, previous=figures["previous"]) if figures["previous"]
                      else t("panel.crossings.no_previous", lang))
-        ui.wrapping_metric(t("panel.crossings", lang), figures["value"], delta=figures["delta"], help=help_text)
+        legends.wrapping_metric(t("panel.crossings", lang), figures["value"], delta=figures["delta"], help=help_text)
         st.caption(figures["period"])
         if profile.monthly_flows.empty:
             st.caption(t("panel.no_flows", lang))
@@ -223,7 +224,7 @@ with panel_column:
         alerts_view.subscribe_box(lang, "post", selected, key="map_post")  # alerts for this post by e-mail
 
 with map_column:
-    ui.status_legend(lang)
+    legends.status_legend(lang)
     st.caption(f"{t('map.legend.size', lang)}. {t('map.legend.neighbours', lang)}")
     if show_arcs:
         st.caption(t("map.legend.arcs", lang))

@@ -15,6 +15,7 @@ from geo.periods import Period
 from geo.sample import sample_seed
 from views import alerts as alerts_view
 from views import highlights as highlights_view
+from views import legends
 
 ui.guard()
 lang = ui.lang()
@@ -65,7 +66,7 @@ cards = ov.kpi_cards(figures, lang, seed)
 for row in (cards[:4], cards[4:]):
     for column, card in zip(st.columns(len(row)), row, strict=True):
         with column.container(border=True):
-            ui.wrapping_metric(card.label, card.value)
+            legends.wrapping_metric(card.label, card.value)
             st.caption(card.detail)
             st.caption(f"{t('ov.kpi.period', lang)}: {card.period}  \n{t('ov.kpi.source', lang)}: {card.source}")
 
@@ -73,7 +74,7 @@ st.subheader(t("ov.map.title", lang))
 layers = maps.base_layers(lang) + maps.post_layers(figures.map_posts, lang, labels=False)
 st.pydeck_chart(maps.make_deck(layers, lang), height=480, key="overview_map")
 st.caption(t("ov.map.caption", lang))
-ui.status_legend(lang)
+legends.status_legend(lang)
 st.caption(t("app.real_posts_notice", lang))
 
 st.subheader(t("ov.brief", lang))

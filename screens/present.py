@@ -18,6 +18,7 @@ from geo.upgrades import records as up
 from geo.workshops import coverage
 from geo.workshops import maps as workshop_maps
 from views import highlights as highlights_view
+from views import legends
 
 ui.guard()
 lang = ui.lang()
@@ -98,13 +99,13 @@ with st.container(key="present_stage"):
             st.pydeck_chart(coverage_deck(URL, period.start, period.end, lang), height=600, key="present_map")
     if slide == "map":
         with right:
-            ui.status_legend(lang)
+            legends.status_legend(lang)
             st.metric(t("ov.kpi.posts", lang), fmt_number(figures.posts, lang))
             st.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
     elif slide == "coverage":
         map_title.markdown(f"**{t('present.coverage.map', lang)}**")
         with left:
-            ui.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
+            legends.colour_legend(t("present.legend", lang), workshop_maps.legend_items(lang))
         report = load_coverage(URL, period.start, period.end)
         by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
         right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",

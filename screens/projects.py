@@ -18,6 +18,7 @@ from geo.programme import projects as pj
 from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
 from geo.sample import sample_seed
+from views import legends
 
 ui.guard()
 lang = ui.lang()
@@ -74,7 +75,7 @@ map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     st.markdown(f"**{t('proj.map.title', lang)}**")
     st.pydeck_chart(pj.choropleth_deck(pj.benefit_frame(portfolio, codes), lang), height=440, key="projects_map")
-    ui.colour_legend(t("proj.legend.title", lang), [
+    legends.colour_legend(t("proj.legend.title", lang), [
         (t("proj.legend.one", lang), css(pj.BENEFIT_FILL)), (t("proj.legend.both", lang), css(pj.BENEFIT_BOTH_FILL)),
         (t("proj.legend.none", lang), css(pj.OTHER_FILL)),
     ])
@@ -101,7 +102,7 @@ totals = rt.public_category_totals(returns, lang, exact)
 for column, key in zip(st.columns(4), ["total", *RETURN_CATEGORIES], strict=True):
     label = t("ov.kpi.returns", lang) if key == "total" else t(f"returns.category.{key}", lang)
     with column.container(border=True):
-        ui.wrapping_metric(label, totals[key])
+        legends.wrapping_metric(label, totals[key])
 st.info(t("returns.reported", lang, n=fmt_number(REPORTED_RETURNS, lang)), icon=":material/article:")
 
 if returns.empty:

@@ -17,7 +17,7 @@ from geo.scope import figure_caption
 from geo.workshops import charts as workshop_charts
 from geo.workshops import coverage, tables
 from geo.workshops import maps as workshop_maps
-from views import workshop_edit
+from views import legends, workshop_edit
 
 ui.guard()
 lang = ui.lang()
@@ -93,7 +93,7 @@ with tab_map:
                                         show_labels=show_labels),
             height=560, key="ws_map",
         )
-        ui.colour_legend("", workshop_maps.legend_items(lang))
+        legends.colour_legend("", workshop_maps.legend_items(lang))
         st.caption(t("ws.map.caption", lang, km=reach_km))
 
         st.subheader(t("ws.uncovered.title", lang))
