@@ -4,7 +4,6 @@ meaning checks of each kind (geography, codes) are in its package's kind.py (geo
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,6 +84,7 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
         _points_from_geometry(spec, table, frame, rows, labels, bad, out)
     return Parsed(frame, rows, labels, bad)
 
+
 def report_style(style: FileStyle, out: _Collector) -> None:
     """A file whose dates show the day first in one place and the month first in another cannot be read:
     one problem naming a cell of each (its ambiguous dates, 03/04/2025, could be either)."""
@@ -92,7 +92,6 @@ def report_style(style: FileStyle, out: _Collector) -> None:
         (day_row, day_column, day_cell), (month_row, month_column, month_cell) = style.day_first, style.month_first_seen
         out.add(None, day_column, "data.err.date_order_mixed", day=day_cell, day_row=day_row, month=month_cell,
                 month_row=month_row, month_column=month_column)
-
 
 
 def _points_from_geometry(spec: KindSpec, table: Table, frame: pd.DataFrame, rows: pd.Series,
@@ -169,7 +168,9 @@ def exists(parsed: Parsed, name: str, known: Iterable[str], out: _Collector, key
 
 def dates_in_range(parsed: Parsed, name: str, out: _Collector) -> None:
     values = parsed.frame[name]
-    today = dt.date.today()
+    from geo.periods import today as region_today
+
+    today = region_today()  # the region's date, not the server's
     # Few distinct days in a file: look at each once, and walk the rows only when one is out of range.
     distinct = set(values.dropna().tolist()) if len(values) else set()
     if all(EARLIEST <= value <= today for value in distinct):
