@@ -13,7 +13,7 @@ import pandas as pd
 # Labels are chosen on the server, in screen pixels at the initial view: deck.gl draws every label it is
 # given, so two that would collide are never both sent. A label's box is estimated from its font size and
 # text length, in Web Mercator pixels as deck.gl projects them (512-px world). Map text is Streamlit's own
-# "Source Sans" (geo.maps.text_layer), measured in Chromium (2026-12): at most 0.49 em a glyph in the posts'
+# "Source Sans" (geo.map_text.text_layer), measured in Chromium (2026-12): at most 0.49 em a glyph in the posts'
 # names at weight 600 and 0.63 em in the country names' bold capitals; the estimates err wide of both.
 TILE_PX = 512
 
@@ -28,7 +28,7 @@ class LabelStyle:
     padding_px: float = 2.0  # outline and breathing room around the text
 
 
-POST_LABEL_STYLE = LabelStyle(size_px=13.0, padding_px=3.0)  # 2-px halo (geo.maps.text_layer) and a pixel
+POST_LABEL_STYLE = LabelStyle(size_px=13.0, padding_px=3.0)  # 2-px halo (geo.map_text.text_layer) and a pixel
 COUNTRY_LABEL_STYLE = LabelStyle(size_px=14.0, char_em=0.68, padding_px=3.0)
 
 

@@ -1,4 +1,4 @@
-"""Map text that keeps every letter (issue 27): one way to draw text on a map (geo.maps.text_layer), an SDF
+"""Map text that keeps every letter (issue 27): one way to draw text on a map (geo.map_text.text_layer), an SDF
 atlas in a font the app serves itself, a halo, and a glyph set holding every character of every label; names
 for the busiest posts first, airports by name, a name two posts share with its country. Pure: no browser."""
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import streamlit
 
-from geo import maps, placement
+from geo import map_text, maps, placement
 from geo.overview import slides
 from geo.posts.queries import read_posts_csv
 from geo.programme import projects
@@ -51,7 +51,7 @@ def test_every_map_text_layer_is_drawn_by_the_one_helper() -> None:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"[\"']TextLayer[\"']", line):
                 places.append(f"{path.relative_to(REPO)}:{n}")
-    assert len(places) == 1 and places[0].startswith("geo/maps.py:"), places
+    assert len(places) == 1 and places[0].startswith("geo/map_text.py:"), places
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -65,7 +65,7 @@ def test_map_text_keeps_thin_glyphs_accents_and_a_halo(lang: str) -> None:
         assert int(layer["fontWeight"]) >= 600, layer["id"]
         assert layer["fontFamily"].startswith("'Source Sans'"), layer["id"]
         size = float(layer["getSize"])
-        # The halo as drawn: 0.75 * outlineWidth atlas pixels beyond each stroke (see geo.maps.TEXT_ATLAS),
+        # The halo as drawn: 0.75 * outlineWidth atlas pixels beyond each stroke (see geo.map_text.TEXT_ATLAS),
         # at least 1.5 screen pixels, and within what the atlas's field and buffer can hold.
         halo_atlas_px = 0.75 * float(layer["outlineWidth"])
         assert halo_atlas_px * size / atlas["fontSize"] >= 1.5, layer["id"]
@@ -89,26 +89,26 @@ def test_the_map_font_is_served_by_the_app_itself() -> None:
 
 
 def test_halo_width_follows_the_text_size() -> None:
-    assert maps.halo_width(13, 2) > maps.halo_width(26, 2)  # the same 2 px is more of a small glyph
-    assert maps.halo_width(6, 4) == pytest.approx(0.95 * maps.TEXT_ATLAS["radius"])  # capped by the field
+    assert map_text.halo_width(13, 2) > map_text.halo_width(26, 2)  # the same 2 px is more of a small glyph
+    assert map_text.halo_width(6, 4) == pytest.approx(0.95 * map_text.TEXT_ATLAS["radius"])  # capped by the field
 
 
 def test_airports_by_name_never_by_code() -> None:
-    assert maps.airport_label("Aeropuerto Internacional La Aurora") == "La Aurora"
-    assert maps.airport_label("Aeropuerto Internacional de Palmerola") == "Palmerola"
+    assert map_text.airport_label("Aeropuerto Internacional La Aurora") == "La Aurora"
+    assert map_text.airport_label("Aeropuerto Internacional de Palmerola") == "Palmerola"
     long = "Aeropuerto Internacional de El Salvador San Óscar Arnulfo Romero y Galdámez"
-    assert maps.airport_label(long, "El Salvador") == "San Óscar Arnulfo Romero"
+    assert map_text.airport_label(long, "El Salvador") == "San Óscar Arnulfo Romero"
     candidates = maps.label_candidates(maps.posts_map_frame(_posts(), "es"))
     airports = candidates[candidates["code"].isin(_posts().query("type == 'air'")["code"])]
     assert len(airports) >= 8
     assert not airports["label"].str.fullmatch(r"[A-Z]{3}").any()
-    assert airports["label"].str.len().max() <= maps.SHORT_NAME_CHARS
+    assert airports["label"].str.len().max() <= map_text.SHORT_NAME_CHARS
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_name_two_posts_share_carries_the_country(lang: str) -> None:
     frame = maps.posts_map_frame(_posts(), lang)
-    names = maps.post_display_names(frame, lang).set_axis(frame["code"])
+    names = map_text.post_display_names(frame, lang).set_axis(frame["code"])
     guatemala, honduras = ("Guatemala", "Honduras")
     assert names["GTM-FLO"] == f"El Florido ({guatemala})" and names["HND-FLO"] == f"El Florido ({honduras})"
     assert names["GTM-PDA"] == "Pedro de Alvarado"  # a name of its own stands alone

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from geo import maps, placement, reference
+from geo import map_text, maps, placement, reference
 from geo.charts import DIRECTION_COLOURS
 from geo.i18n import fmt_month_short, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
@@ -69,7 +69,7 @@ def projector_labels(layers: list, lang: str) -> list:
     in place had no effect on screen."""
     out = [layer for layer in layers if getattr(layer, "id", None) != "country-labels"]
     names = maps.country_label_points(lang)
-    out.append(maps.text_layer("projector-country-labels", names, size_px=PROJECTOR_COUNTRY_LABELS.size_px,
+    out.append(map_text.text_layer("projector-country-labels", names, size_px=PROJECTOR_COUNTRY_LABELS.size_px,
                                colour=[80, 80, 80], weight=700, halo_px=3.0))
     return out
 
@@ -93,7 +93,7 @@ def placed_labels(candidates: pd.DataFrame, view: dict, canvas: tuple[float, flo
 
 
 def label_layer(labels: pd.DataFrame, layer_id: str, colour: list[int]) -> pdk.Layer:
-    return maps.text_layer(layer_id, labels, size_px=PROJECTOR_POST_LABELS.size_px, colour=colour, placed=True,
+    return map_text.text_layer(layer_id, labels, size_px=PROJECTOR_POST_LABELS.size_px, colour=colour, placed=True,
                            halo_px=3.0)
 
 

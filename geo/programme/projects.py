@@ -16,7 +16,8 @@ from sqlalchemy import Engine, func, select
 from geo import reference
 from geo.i18n import MISSING, fmt_money, fmt_number, t
 from geo.i18n.names import names_column
-from geo.maps import SEA, text_layer
+from geo.map_text import text_layer
+from geo.maps import SEA
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
 from geo.programme.catalogue import PROJECTS
 

@@ -15,7 +15,8 @@ import pydeck as pdk
 
 from geo import reference
 from geo.i18n import t
-from geo.maps import PIXELS, make_deck, text_layer
+from geo.map_text import text_layer
+from geo.maps import PIXELS, make_deck
 from geo.upgrades.workflow import STATUS_COLOURS
 
 NATIONAL_LINE = [60, 60, 70, 120]

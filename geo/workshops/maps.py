@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pydeck as pdk
 
-from geo import maps, placement, reference
+from geo import map_text, maps, placement, reference
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.workshops.coverage import CoverageReport, venue_groups
 
@@ -163,7 +163,7 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
     if show_labels:
         labels = uncovered_labels(report, lang)
         if len(labels):
-            layers.append(maps.text_layer("ws-uncovered-labels", labels, size_px=UNCOVERED_LABELS.size_px,
+            layers.append(map_text.text_layer("ws-uncovered-labels", labels, size_px=UNCOVERED_LABELS.size_px,
                                           colour=[120, 40, 0], placed=True))
     return layers
 
