@@ -28,7 +28,7 @@ def write_flows_csv(path: Path, rows: int, seed: int = 2026) -> int:
     from sqlalchemy import select
 
     from geo.db import make_engine, migrate
-    from geo.flows.generate import iter_flow_frames
+    from geo.flows.draw import iter_flow_frames
     from geo.models import Post
     from geo.sample import _post_profiles, load_reference
 

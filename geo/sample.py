@@ -47,7 +47,8 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from geo import reference
 from geo.datasets import record_load
-from geo.flows.generate import SAMPLE_END, SAMPLE_START, PostProfile, iter_flow_frames
+from geo.flows.draw import iter_flow_frames
+from geo.flows.generate import SAMPLE_END, SAMPLE_START, PostProfile
 from geo.flows.load import insert_flows, refresh_monthly
 from geo.models import (
     AGENCIES,

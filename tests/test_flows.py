@@ -15,7 +15,8 @@ from sqlalchemy import Engine, text
 from geo import periods
 from geo.db import make_engine, migrate
 from geo.flows import queries as flows
-from geo.flows.generate import PostProfile, generate_flows
+from geo.flows.draw import generate_flows
+from geo.flows.generate import PostProfile
 from geo.flows.load import NARROW_ROLLUPS, load_flows, rollup_mismatches
 from geo.models import FlowDayNat, FlowDayPost, FlowMonthDemo, FlowMonthly, FlowMonthRoute
 from geo.sample import _post_profiles, load_reference

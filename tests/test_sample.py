@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geo.db import make_engine
+from geo.flows.draw import generate_flows, iter_flow_frames
 from geo.flows.generate import (
     AGE_SHARE,
     CA4,
@@ -27,8 +28,6 @@ from geo.flows.generate import (
     UAM_PER_YEAR,
     YEARLY_CROSSINGS,
     PostProfile,
-    generate_flows,
-    iter_flow_frames,
     silent_months,
     surge_month,
 )
