@@ -135,7 +135,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return cmd_export_streamed(args)  # millions of rows (flows): written as read, in bounded memory
     from pathlib import Path
 
-    from geo.io.exports import ExactOnly, export_bytes, export_checked, export_parts
+    from geo.io.export_limits import export_checked, export_parts
+    from geo.io.exports import ExactOnly, export_bytes
 
     engine = _migrated_engine()
     if engine is None:
@@ -254,7 +255,8 @@ def cmd_export_streamed(args: argparse.Namespace) -> int:
     the same file as export_bytes builds (CSV, GeoJSON; XLSX continues on more sheets past Excel's limit)."""
     from pathlib import Path
 
-    from geo.io.exports import ExactOnly, export_estimate
+    from geo.io.export_limits import export_estimate
+    from geo.io.exports import ExactOnly
     from geo.io.streaming import export_to_path
 
     engine = _migrated_engine()

@@ -13,18 +13,8 @@ from geo.api.routes import export_path
 from geo.config import settings
 from geo.flows import mirror, mirror_view
 from geo.i18n import t
-from geo.io.exports import (
-    MEDIA_TYPES,
-    ZIP_MEDIA_TYPE,
-    TooLarge,
-    export_bytes,
-    export_checked,
-    export_estimate,
-    export_parts,
-    exportable_kinds,
-    file_name,
-    parts_file_name,
-)
+from geo.io.export_limits import TooLarge, export_checked, export_estimate, export_parts, parts_file_name
+from geo.io.exports import MEDIA_TYPES, ZIP_MEDIA_TYPE, export_bytes, exportable_kinds, file_name
 from geo.io.imports import import_data, progress_text
 from geo.io.schema import FORMATS
 from geo.kinds import KINDS
@@ -130,7 +120,7 @@ with tab_export:
     streamed = export_kind is not None and kinds.get(export_kind).export_chunks is not None
     if streamed:
         # A streamed file the import would refuse (the flows XLSX past 60 MB unpacked) says so first, from the
-        # rows' count and a sample (geo.io.exports.export_estimate), and offers CSV or parts.
+        # rows' count and a sample (geo.io.export_limits.export_estimate), and offers CSV or parts.
         too_large = streamed_too_large(*wanted, exact)
         if too_large is not None:
             st.warning(ui.plain(too_large.message(lang)), icon=":material/warning:")

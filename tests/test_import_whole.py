@@ -23,7 +23,8 @@ from geo.access.auth import Actor
 from geo.access.editing import ValidationFailed
 from geo.db import make_engine
 from geo.i18n import t
-from geo.io.exports import ImportLimits, export_bytes, export_checked, export_parts
+from geo.io.export_limits import ImportLimits, export_checked, export_parts
+from geo.io.exports import export_bytes
 from geo.io.imports import import_data
 from geo.io.parsers import mojibake_fix
 from geo.io.report import ImportReport
@@ -468,7 +469,7 @@ def test_a_streamed_export_is_estimated_before_it_is_written(engine: Engine, tmp
     """Flows are exported as a stream (never built whole): the import's limit is checked from the rows' count
     and a sample, with the same verdict as the whole file gives, and the command line says it."""
     from geo.cli import main
-    from geo.io.exports import export_estimate, export_too_large
+    from geo.io.export_limits import export_estimate, export_too_large
 
     full = export_bytes(engine, "flows", "xlsx", exact=True)
     with zipfile.ZipFile(io.BytesIO(full)) as archive:

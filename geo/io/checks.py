@@ -13,9 +13,10 @@ import pandas as pd
 import shapely
 
 from geo.io.columns import column_label
-from geo.io.parsers import EARLIEST, FileStyle, _decimal_comma, _shown, file_style, parse_column
+from geo.io.parsers import EARLIEST, _decimal_comma, _shown, file_style, parse_column
 from geo.io.report import _Collector
 from geo.io.schema import KindSpec
+from geo.io.style import FileStyle
 from geo.io.table import Table, _blank
 
 

@@ -34,10 +34,11 @@ from geo.access.auth import Actor, require
 from geo.datasets import record_load
 from geo.io.checks import Parsed, parse_table, report_style
 from geo.io.columns import column_label, map_columns, recognises
-from geo.io.parsers import FileStyle, file_style
+from geo.io.parsers import file_style
 from geo.io.readers import TableChunks, read_table
 from geo.io.report import ImportProgress, ImportReport, Problem, Progress, Rejected, _Collector
 from geo.io.schema import KindSpec
+from geo.io.style import FileStyle
 from geo.io.table import CHUNK_ROWS
 from geo.io.writers import save_rows
 from geo.kinds import FileCheck, RecordKind, load_context

@@ -91,7 +91,7 @@ class RecordKind:
     # one chunk, geo.io.streaming); None: export_rows is read whole.
     export_chunks: Callable[[Connection, int], Iterator[ExportRows]] | None = None
     # Its rows' number, read without reading them (a kind with export_chunks): an export's size is estimated
-    # from it and a sample, before a file of millions of rows is streamed (geo.io.exports.export_estimate).
+    # from it and a sample, before a file of millions of rows is streamed (geo.io.export_limits.export_estimate).
     count_rows: Callable[[Connection], int] | None = None
 
 
