@@ -26,9 +26,10 @@ from typing import TypeVar
 import numpy as np
 
 from bench.database import ensure_bench_database
+from geo.reference import CA4
 
 PAGES = ("flows", "map", "overview")
-COUNTRIES = ("GTM", "SLV", "HND", "NIC")
+COUNTRIES = CA4  # the programme's countries (geo.reference, defined once)
 POSTS = ("GTM-TUM", "GTM-PDA", "SLV-ANG", "HND-AGC", "NIC-GUA", "HND-TGU")
 VIEW_TIMEOUT_S = 300
 T = TypeVar("T")

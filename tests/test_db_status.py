@@ -59,6 +59,7 @@ COMMANDS = {  # top-level command -> an argv that reaches the database
     "users": ["users", "list"],
     "highlights": ["highlights"],
     "alerts": ["alerts", "list"],
+    "serve": ["serve", "--replicas", "1", "--port", "65530"],  # the database is checked before any replica starts
 }
 NOT_ON_DATABASE_URL = {"bench": "builds and reads databases of its own under CA4_VAR_DIR/bench"}
 
