@@ -123,6 +123,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.ignored_columns:
         print(t("data.report.ignored", args.lang, columns=", ".join(report.ignored_columns)))
     print(report.summary(args.lang))
+    for note in report.notes:  # what the reader decided: the sheet read, dates read day first
+        print(f"{t('cli.note', args.lang)} {note.line(args.lang)}")
     for warning in report.warnings:  # saved: data worth a look, not a problem (exit 0)
         print(f"{t('cli.warning', args.lang)} {warning.line(args.lang)}")
     return 0

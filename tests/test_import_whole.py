@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from geo import reference
 from geo.access.auth import Actor
 from geo.access.editing import ValidationFailed
+from geo.cli import main as cli_main
 from geo.db import make_engine
 from geo.i18n import t
 from geo.io.export_limits import ImportLimits, export_checked, export_parts
@@ -299,6 +300,31 @@ def test_a_file_with_dates_in_both_orders_is_reported_once(engine: Engine, chunk
     assert mixed[0].params["day"] == "25/03/2024" and mixed[0].params["month"] == "03/26/2024"
     assert mixed[0].params["day_row"] == 2 and mixed[0].params["month_row"] == 4
     assert "2025-04-03" in mixed[0].message("es")
+
+
+@pytest.mark.parametrize("chunk_rows", [50_000, 1])
+def test_a_file_whose_dates_all_read_either_way_is_read_day_first_and_says_so(
+        engine: Engine, chunk_rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """03/04/2024 and 05/06/2024 read either way: the region's day first, and a note says so (not a problem:
+    the file is saved); a date that shows the order, even in the file's last chunk, leaves no note."""
+    data = flows_file(["8", "9"], ["03/04/2024", "05/06/2024"])
+    report = imported(engine, "flows", data, dry_run=False, chunk_rows=chunk_rows)
+    assert report.ok, located(report)
+    assert stored_counts(engine, [dt.date(2024, 4, 3), dt.date(2024, 6, 5)]) == [8, 9]
+    notes = [n for n in report.notes if n.key == "data.note.dates_day_first"]
+    assert len(notes) == 1 and (notes[0].params["cell"], notes[0].params["row"]) == ("03/04/2024", 2), notes
+    assert "2025-04-03" in notes[0].message("es") and "dd/mm/aaaa" in notes[0].message("es")
+    shown = imported(engine, "flows", flows_file(["1", "2", "3"], ["03/04/2024", "05/06/2024", "25/06/2024"]),
+                     chunk_rows=chunk_rows)
+    assert shown.ok and not [n for n in shown.notes if n.key == "data.note.dates_day_first"]
+    # The command line prints the note after the summary (exit 0).
+    path = tmp_path / "flows.csv"
+    path.write_bytes(data)
+    monkeypatch.setenv("DATABASE_URL", str(engine.url))
+    assert cli_main(["import", "flows", str(path), "--dry-run", "--chunk-rows", str(chunk_rows)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("NOTE flows.csv") and "03/04/2024" in line for line in printed), printed
 
 
 def test_workshop_dates_follow_the_file(engine: Engine) -> None:

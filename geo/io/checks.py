@@ -88,11 +88,19 @@ def parse_table(spec: KindSpec, table: Table, columns: dict[str, int], out: _Col
 
 def report_style(style: FileStyle, out: _Collector) -> None:
     """A file whose dates show the day first in one place and the month first in another cannot be read:
-    one problem naming a cell of each (its ambiguous dates, 03/04/2025, could be either)."""
+    one problem naming a cell of each (its ambiguous dates, 03/04/2025, could be either). A file whose dates
+    all read either way is read day first, the region's way, and says so (a note, not a problem)."""
+    note_dates_assumed(style, out)
     if style.dates_mixed:
         (day_row, day_column, day_cell), (month_row, month_column, month_cell) = style.day_first, style.month_first_seen
         out.add(None, day_column, "data.err.date_order_mixed", day=day_cell, day_row=day_row, month=month_cell,
                 month_row=month_row, month_column=month_column)
+
+
+def note_dates_assumed(style: FileStyle, out: _Collector) -> None:
+    if style.dates_assumed:
+        row, column, cell = style.either_way
+        out.note("data.note.dates_day_first", cell=cell, row=row, column=column)
 
 
 def _points_from_geometry(spec: KindSpec, table: Table, frame: pd.DataFrame, rows: pd.Series,

@@ -32,7 +32,7 @@ from geo import kinds
 from geo.access.audit import now, record_event
 from geo.access.auth import Actor, require
 from geo.datasets import record_load
-from geo.io.checks import Parsed, parse_table, report_style
+from geo.io.checks import Parsed, note_dates_assumed, parse_table, report_style
 from geo.io.columns import column_label, map_columns, recognises
 from geo.io.parsers import file_style
 from geo.io.readers import TableChunks, read_table
@@ -230,6 +230,7 @@ def _import_chunked(engine: Engine, actor: Actor, unit: RecordKind, data: bytes 
                     report.ignored_columns = checked.ignored_columns
                     raise Rejected
                 report.ignored_columns = checked.ignored_columns
+                report.notes += checked.notes
                 tracker("rollups", 0.9)
                 writer.finish()
                 # What the kind found worth a warning in what it wrote (data, not a problem: it is saved).
@@ -283,6 +284,8 @@ class _ChunkChecks:
             self.check(parsed, self.out)
             self.rows_checked += len(table.values)
             yield (None if self.out else parsed.frame.reset_index(drop=True)), chunks.rows_read, self.rows_checked
+        if style is not None:  # decided on the whole file: a later chunk may have shown the order
+            note_dates_assumed(style, self.out)
 
 
 _DONE = object()

@@ -415,13 +415,20 @@ def _slashed_order(text: str, day_first: bool) -> bool:
     return (first > 12 >= second) if day_first else (second > 12 >= first)
 
 
+def _slashed_either_way(text: str) -> bool:
+    """03/04/2025: a date that reads as 3 April or 4 March (12/12/2025 reads the same both ways)."""
+    match = _SLASHED.fullmatch(text)
+    return bool(match) and int(match.group(1)) <= 12 and int(match.group(2)) <= 12 \
+        and match.group(1).lstrip("0") != match.group(2).lstrip("0")
+
+
 def file_style(table: Table, columns: dict[str, int], spec: KindSpec, decimal_comma: bool | None = None,
                labels: dict[str, str] | None = None) -> FileStyle:
     """The FileStyle of `table` (a whole file, or one chunk: then give the file's `decimal_comma`)."""
     if decimal_comma is None:
         decimal_comma = _decimal_comma(table, columns, spec)
     labels = labels or {}
-    dot = comma = day = month = None
+    dot = comma = day = month = either = None
     point_decimal = comma_decimal = False
     for f in spec.fields:
         if f.name not in columns or f.type not in ("int", "money", "number", "date"):
@@ -443,7 +450,8 @@ def file_style(table: Table, columns: dict[str, int], spec: KindSpec, decimal_co
             day = day or _first_matching(table, column, slashed, label, lambda v: _slashed_order(v, day_first=True))
             month = month or _first_matching(table, column, slashed, label,
                                              lambda v: _slashed_order(v, day_first=False))
-    return FileStyle(decimal_comma, dot, comma, point_decimal, comma_decimal, day, month)
+            either = either or _first_matching(table, column, slashed, label, _slashed_either_way)
+    return FileStyle(decimal_comma, dot, comma, point_decimal, comma_decimal, day, month, either)
 
 
 def _decimal_comma(table: Table, columns: dict[str, int], spec: KindSpec) -> bool:

@@ -19,7 +19,8 @@ class FileStyle:
       and its decimal columns do not write decimals with a point, "," likewise; both marks in one file, or
       the mark its decimals use, leave every grouped cell reported ("1.000" is never read as 1);
     - dates such as 03/04/2025: day first (the region's way) unless its unambiguous dates (a part above 12)
-      show the month first; a file with unambiguous dates both ways is reported (dates_mixed)."""
+      show the month first; a file with unambiguous dates both ways is reported (dates_mixed); a file
+      whose dates could all be read either way is read day first and says so in a note (dates_assumed)."""
 
     decimal_comma: bool = False
     dot_grouped: Evidence | None = None  # the first whole number written 1.000
@@ -28,6 +29,7 @@ class FileStyle:
     comma_decimal: bool = False  # a decimal column writes 12,5
     day_first: Evidence | None = None  # the first date that can only be read day first (25/03/2025)
     month_first_seen: Evidence | None = None  # ... only month first (03/25/2025)
+    either_way: Evidence | None = None  # the first date that reads either way (03/04/2025)
 
     @property
     def grouping_mixed(self) -> bool:
@@ -48,6 +50,11 @@ class FileStyle:
         return self.day_first is not None and self.month_first_seen is not None
 
     @property
+    def dates_assumed(self) -> bool:
+        """Dates that read either way and none that shows the order: read day first, said in a note."""
+        return self.either_way is not None and self.day_first is None and self.month_first_seen is None
+
+    @property
     def month_first(self) -> bool:
         return self.month_first_seen is not None and self.day_first is None
 
@@ -56,4 +63,4 @@ class FileStyle:
         return FileStyle(self.decimal_comma, self.dot_grouped or later.dot_grouped,
                          self.comma_grouped or later.comma_grouped, self.point_decimal or later.point_decimal,
                          self.comma_decimal or later.comma_decimal, self.day_first or later.day_first,
-                         self.month_first_seen or later.month_first_seen)
+                         self.month_first_seen or later.month_first_seen, self.either_way or later.either_way)
