@@ -83,13 +83,14 @@ def test_the_benchmark_leaves_the_domain_layer_and_patches_nothing() -> None:
 @pytest.mark.browser
 def test_e2e_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: object,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """One user action on every page (the first of each page's list: each page's actions still work), timed
-    until drawn in Chromium; the output has the agreed shape."""
-    from bench.e2e import PAGES, run_e2e, summary_line
+    """One user action on two pages (a filter pick on the flows page, a button on the slides), timed until
+    drawn in Chromium; the output has the agreed shape. Every page's action list is checked against the pages'
+    widgets below without a browser (a full run of every page is `python -m bench e2e`)."""
+    from bench.e2e import run_e2e, summary_line
 
     monkeypatch.setenv("CA4_VAR_DIR", str(tmp_path / "var"))
-    results, cold_ms = run_e2e(300, 3, changes=1, browser=browser)
-    assert [r.name for r in results] == list(PAGES) and cold_ms > 0
+    results, cold_ms = run_e2e(300, 3, changes=1, pages=("flows", "present"), browser=browser)
+    assert [r.name for r in results] == ["flows", "present"] and cold_ms > 0
     for result in results:
         assert len(result.changes) == 1 and result.first_load_ms > 0
         # every change made the server send something (the rerun's deltas) and was drawn after the action
@@ -103,3 +104,30 @@ def test_e2e_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.Monkey
     assert re.search(r"present change 1 \(button present_next\): drawn \d+ ms", out), out
     assert re.fullmatch(r"E2E rows=300 worst_change_drawn_p50_ms=\d+ first_load_drawn_s=\d+\.\d\d",
                         summary_line(300, results))
+
+
+@pytest.mark.parametrize("name", ["flows", "map", "infrastructure", "workshops", "present"])
+def test_every_e2e_action_names_a_widget_its_page_has(app_env: str, name: str) -> None:
+    """The e2e benchmark finds its widgets by label (or key): each action of each page's list names a widget
+    the page draws, so a renamed label breaks this test, not a benchmark run later."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.e2e import ACTIONS, PAGES
+    from geo.i18n import t
+
+    assert name in PAGES
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "screens" / f"{name}.py"), default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    picks = {w.label for w in at.multiselect}
+    toggles = {w.label for w in [*at.toggle, *at.checkbox]}
+    buttons = {w.key for w in at.button}
+    for kind, key, _option in ACTIONS[name]:
+        if kind == "pick":
+            assert t(key, "en") in picks, (name, key, picks)
+        elif kind == "toggle":
+            prefix = t(key, "en").split("{")[0].strip()
+            assert any(label.startswith(prefix) for label in toggles), (name, key, toggles)
+        else:
+            assert key in buttons, (name, key, buttons)

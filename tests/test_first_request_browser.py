@@ -141,10 +141,10 @@ def test_every_first_request_shows_the_menus_names(browser, fresh_servers: dict)
             for (lang, login), page in tabs.items():
                 _check_menu(page, lang, login, f"/{url} ({lang}, login={login})")
                 page.close()
-        # 3. Signed in, the sign-in servers show the same menu.
+        # 3. Signed in, the sign-in servers show the same menu (on the admin page: light, and the user's own).
         for lang in ("es", "en"):
             page = contexts[lang, True].new_page()
-            page.goto(f"{fresh_servers[lang, True]}/map")
+            page.goto(f"{fresh_servers[lang, True]}/admin")
             sidebar = page.locator('[data-testid="stSidebar"]')
             sidebar.get_by_label(t("signin.user", lang), exact=True).fill(USER)
             sidebar.get_by_label(t("signin.password", lang), exact=True).fill(PASSWORD)

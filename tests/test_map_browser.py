@@ -93,7 +93,7 @@ def test_the_first_view_then_four_successive_filter_changes_on_the_map(browser, 
     context.close()
 
 
-@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "en"), ("phone", "es")])
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "en")])  # the phone: on the map, above
 def test_four_successive_filter_changes_all_take_effect_on_the_flows_page(browser, app_url: str, viewport: str,
                                                                           lang: str) -> None:
     context, page = _open(browser, f"{app_url}/flows?lang={lang}", VIEWPORTS[viewport])
@@ -237,10 +237,9 @@ def _signed_in_as(page) -> bool:
 def test_a_reload_keeps_an_editor_signed_in_and_sign_out_ends_it(browser, app_url: str, editor: str) -> None:
     from geo.access.sessions import COOKIE_NAME
 
-    # The home page first: a fresh server may serve its first deep links without app.py's sidebar.
-    context, page = _open(browser, f"{app_url}/?lang=es", VIEWPORTS["desktop"])
-    page.goto(f"{app_url}/map?lang=es")
-    wait_idle(page)
+    # Straight to a deep link: page scripts live in screens/, so every request runs app.py and its sidebar
+    # (tests/test_first_request_browser.py), and the shared server has served its first page already.
+    context, page = _open(browser, f"{app_url}/map?lang=es", VIEWPORTS["desktop"])
     page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
     page.get_by_label("Usuario").fill(editor)
     page.get_by_label("Contraseña").fill(PASSWORD)
