@@ -82,7 +82,7 @@ def freshness(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
     def add(dataset: str, kind: str, country: str | None, as_of: dt.date | None) -> None:
         load = last.get(kind, {})
         loaded_at = load.get("loaded_at")
-        dated = as_of if kind in DATED_BY_DATA else (loaded_at.date() if loaded_at is not None else None)
+        dated = as_of if kind in DATED_BY_DATA else _local_day(loaded_at)
         age = (today - dated).days if dated is not None else None
         rows.append({"dataset": dataset, "kind": kind, "country": country, "data_as_of": as_of,
                      "loaded_at": loaded_at, "source": load.get("source"), "username": load.get("username"),
@@ -99,8 +99,16 @@ def freshness(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
     add("assistance", "assistance", None, returns_end)
     for kind in ("upgrades", "workshops", "posts"):
         loaded_at = last.get(kind, {}).get("loaded_at")
-        add(kind, kind, None, loaded_at.date() if loaded_at is not None else None)
+        add(kind, kind, None, _local_day(loaded_at))
     return pd.DataFrame(rows)
+
+
+def _local_day(stored: dt.datetime | None) -> dt.date | None:
+    """The region's day of a stored (UTC) time: a load at 18:51 in Guatemala on 4 December is stored as
+    00:51 on the 5th, and is data as of the 4th."""
+    from geo.i18n import local_time
+
+    return local_time(stored).date() if stored is not None else None
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -74,3 +74,17 @@ def test_the_data_page_shows_every_datasets_freshness(app_env: str) -> None:
     assert len(table) == 8 and "Flows: Guatemala" in set(table["Dataset"])
     assert set(table["State"]) <= {"fresh", "due", "overdue", "no data"}
     assert any("Fresh: within the expected interval" in c.value for c in at.caption)
+
+
+def test_a_load_is_dated_by_the_regions_day(db: Engine) -> None:
+    """A load at 18:51 in Guatemala on 4 December is stored as 00:51 UTC on the 5th: its data is as of the 4th
+    (it read 05/12/2026 beside a 'last load' of 04/12/2026 18:51)."""
+    from sqlalchemy import update
+
+    from geo.models import DatasetLoad
+
+    with db.begin() as conn:
+        conn.execute(update(DatasetLoad).where(DatasetLoad.kind == "workshops")
+                     .values(loaded_at=dt.datetime(2026, 12, 5, 0, 51)))
+    row = datasets.freshness(db, today=dt.date(2026, 12, 4)).set_index("dataset").loc["workshops"]
+    assert row["data_as_of"] == dt.date(2026, 12, 4) and row["age_days"] == 0
