@@ -5,7 +5,7 @@ and the app opens by itself once it is back.
 Why a few servers are enough. The wrong menu came from Streamlit's old pages/-folder mode: with a `pages/`
 folder beside app.py, a new server served its first runs by running pages/<name>.py alone under a menu of
 file names, process-wide, until some run of app.py called st.navigation. That state is decided by the
-folder's presence (PagesManager.uses_pages_directory) and is per process, not per page. The scripts now
+folder's presence and is per process, not per page. The scripts now
 live in screens/, so no run is ever in that mode: a server's first request and any later session's first
 request go through the same app.py. So each (language, sign-in) pair gets ONE fresh server whose first request
 is a deep link (a different page for each), and then every page is opened as a new session's first request

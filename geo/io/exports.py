@@ -133,31 +133,37 @@ def to_csv(rows: Sequence[dict[str, Any]], spec: KindSpec, hxl: bool = False) ->
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def xlsx_cells(sheet: Any, row: dict[str, Any], names: Sequence[str], types: Sequence[str]) -> list[Any]:
+    """One row's cells for a write-only sheet: text never a formula, dates as dates (both XLSX writers)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells: list[Any] = []
+    for name, type_ in zip(names, types, strict=True):
+        value = _native(row[name], type_)
+        if type_ in _TEXT_TYPES:
+            value = spreadsheet_safe(value)
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)  # text, never a formula
+            cell.data_type = "s"
+            cells.append(cell)
+        elif isinstance(value, dt.date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
+
+
 def to_xlsx(rows: Sequence[dict[str, Any]], spec: KindSpec) -> bytes:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(spec.kind)
     sheet.append(spec.names)
     types = [f.type for f in spec.fields]
     for row in rows:
-        cells = []
-        for name, type_ in zip(spec.names, types, strict=True):
-            value = _native(row[name], type_)
-            if type_ in _TEXT_TYPES:
-                value = spreadsheet_safe(value)
-            if isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)  # text, never a formula
-                cell.data_type = "s"
-                cells.append(cell)
-            elif isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+        sheet.append(xlsx_cells(sheet, row, spec.names, types))
     raw = io.BytesIO()
     book.save(raw)
     return _reproducible_zip(raw.getvalue())

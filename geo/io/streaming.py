@@ -34,6 +34,7 @@ from geo.io.exports import (
     export_spec,
     file_name,
     spreadsheet_safe,
+    xlsx_cells,
 )
 from geo.io.schema import FORMATS, KindSpec
 
@@ -101,7 +102,6 @@ def _geojson_lines(chunks, spec: KindSpec) -> Iterator[bytes]:
 # ------------------------------------------------------------------------------------------ file formats
 def _write_xlsx(chunks, spec: KindSpec, out: BinaryIO) -> None:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)  # rows go to a temporary file as they are appended
     types = [f.type for f in spec.fields]
@@ -113,22 +113,7 @@ def _write_xlsx(chunks, spec: KindSpec, out: BinaryIO) -> None:
                 sheet = book.create_sheet(spec.kind if number == 1 else f"{spec.kind}_{number}")
                 sheet.append(spec.names)
                 used = 1
-            cells = []
-            for name, type_ in zip(spec.names, types, strict=True):
-                value = _native(row[name], type_)
-                if type_ in _TEXT_TYPES:
-                    value = spreadsheet_safe(value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell = WriteOnlyCell(sheet, value=value)  # text, never a formula
-                    cell.data_type = "s"
-                    cells.append(cell)
-                elif isinstance(value, dt.date):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd"
-                    cells.append(cell)
-                else:
-                    cells.append(value)
-            sheet.append(cells)
+            sheet.append(xlsx_cells(sheet, row, spec.names, types))
             used += 1
     if sheet is None:  # no rows: the header alone
         book.create_sheet(spec.kind).append(spec.names)
