@@ -8,6 +8,9 @@ import plotly.graph_objects as go
 from geo.i18n import fmt_date, fmt_month, month_ticks, plotly_separators, t
 
 DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
+# Every st.plotly_chart passes this: plotly's toolbar (modebar) sits in a figure's top right corner, over titles
+# and top legends whenever the pointer is on the chart; Streamlit's own toolbar (full screen) stays, above it.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
 def layout_defaults(fig: go.Figure, lang: str, height: int = 260) -> go.Figure:

@@ -7,14 +7,16 @@ import streamlit as st
 
 import ui
 from geo import datasets, disclosure, periods, reference
+from geo.charts import CHART_CONFIG
 from geo.flows import charts
 from geo.flows import queries as flows
 from geo.flows.maps import flow_deck
-from geo.i18n import MISSING, fmt_compact, fmt_month, t
+from geo.i18n import MISSING, fmt_compact, fmt_month, fmt_percent, t
 from geo.models import DIRECTIONS, POST_TYPES
 from geo.periods import Period
 from geo.sample import sample_seed
 from geo.scope import DEFAULT_SCOPE, SCOPES, figure_caption, scope_countries
+from views import legends
 
 PLAY_SECONDS = 1.5
 
@@ -176,7 +178,7 @@ grain = st.segmented_control(t("flows.filter.grain", lang), flows.GRAINS, defaul
 ui.set_query_value("grain", grain if grain != "week" else None)
 if not comparing:  # when comparing, each period's series is drawn below on a shared scale
     st.plotly_chart(charts.series_figure(query("series", filters, grain), grain, lang),
-                    width="stretch")
+                    width="stretch", config=CHART_CONFIG)
 
 
 def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stacked: bool = False,
@@ -187,22 +189,29 @@ def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stac
     if "top" in parts:
         places = [st.container() for _ in range(2)] if stacked else st.columns(2)
         top = flows.top_with_other(flows.breakdown(data, "nationality"), "nationality", top_n, charts.OTHER)
-        places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch")
+        places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch",
+                               config=CHART_CONFIG)
         places[1].plotly_chart(charts.posts_figure(flows.breakdown(data, "post"), lang, x_max=scales.get("post")),
-                               width="stretch")
+                               width="stretch", config=CHART_CONFIG)
     if "profile" in parts:
         places = [st.container() for _ in range(3)] if stacked else st.columns(3)
         for place, dim, figure in zip(places, ("sex", "age_band", "direction"),
                                       (charts.sex_figure, charts.age_figure, charts.direction_figure), strict=True):
-            place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch")
+            place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch",
+                               config=CHART_CONFIG)
 
 
 def routes() -> None:
     """Country to country (Sankey) and the flow map, side by side."""
     sankey_column, map_column = st.columns(2)
     with sankey_column:
-        st.plotly_chart(charts.sankey_figure(flows.country_routes(now), lang), width="stretch")
+        routes_now = flows.country_routes(now)
+        st.plotly_chart(charts.sankey_figure(routes_now, lang), width="stretch", config=CHART_CONFIG)
+        legends.colour_legend(t("flows.sankey.key.title", lang), charts.sankey_legend_items(lang))
         st.caption(t("flows.sankey.caption", lang))
+        unrecorded = charts.unrecorded_share(routes_now)
+        if unrecorded:
+            st.caption(t("flows.sankey.unrecorded_note", lang, pct=fmt_percent(unrecorded, lang)))
     with map_column:
         st.markdown(f"**{t('flows.map.title', lang)}**")
         st.pydeck_chart(flow_deck(flows.post_routes(now), lang), height=420, key="flow_map")
@@ -225,7 +234,7 @@ def comparison() -> None:
                 st.info(t("flows.empty", lang))
                 continue
             kpi_row(key_figures(filters.with_period(first, last), summary.routes), per_row=3)
-            st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch")
+            st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch", config=CHART_CONFIG)
             breakdown_charts(summary, scales, stacked=True)
 
 

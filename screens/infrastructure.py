@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from geo import datasets, maps, reference
+from geo.charts import CHART_CONFIG
 from geo.i18n import fmt_count, fmt_date, fmt_number, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.periods import today
@@ -130,7 +131,11 @@ with tab_map:
             legends.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
         if show_lines:
             st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
-        st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
+        if shares is None:
+            st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
+        else:
+            programme = posts.loc[posts["country_iso3"].isin(reference.CA4), "code"].tolist()
+            st.dataframe(tables.share_counts_table(shares, programme, lang), hide_index=True)
 
 # ------------------------------------------------------------------ post × component matrix
 with tab_matrix:
@@ -143,7 +148,8 @@ with tab_matrix:
             st.info(t("infra.matrix.empty", lang))
         else:
             st.plotly_chart(infra_charts.status_matrix(
-                part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch")
+                part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch",
+                config=CHART_CONFIG)
 
 # ------------------------------------------------------------------ timeline and overdue items
 with tab_time:
@@ -159,7 +165,7 @@ with tab_time:
         if part.empty:
             st.info(t("infra.gantt.empty", lang))
         else:
-            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch")
+            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch", config=CHART_CONFIG)
         st.caption(t("infra.gantt.note", lang))
         st.subheader(t("infra.overdue.title", lang))
         late_table = tables.overdue_table(components, type_names, lang)
@@ -180,7 +186,7 @@ with tab_budget:
         names = tables.budget_group_names(budget, by, type_names, lang)
         st.plotly_chart(infra_charts.budget_bars(
             budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
-            width="stretch")
+            width="stretch", config=CHART_CONFIG)
         st.dataframe(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ information exchange

@@ -11,7 +11,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 import browser_bridge
 import ui
 from geo import maps, reference
-from geo.charts import post_monthly_flows
+from geo.charts import CHART_CONFIG, post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows import mirror, mirror_view
 from geo.flows.queries import recent_routes
@@ -150,7 +150,8 @@ with map_column:
     layers = maps.base_layers(lang)
     if show_arcs:
         routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types))
-        layers += [flow_maps.arc_layer(routes, lang, pickable=False)] if len(routes) else []
+        if len(routes):  # under the country names (geo.flows.maps.under_country_names)
+            layers = flow_maps.under_country_names(layers, [flow_maps.arc_layer(routes, lang, pickable=False)])
     if show_venues or show_reach:
         held = workshops_held(engine)
         layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
@@ -183,7 +184,7 @@ with panel_column:
             chart = post_monthly_flows(profile.monthly_flows, lang)
             # A side panel holds about four month names across: label every third month.
             chart.update_xaxes(**month_ticks(profile.monthly_flows["month"], lang, every=3))
-            st.plotly_chart(chart, width="stretch")
+            st.plotly_chart(chart, width="stretch", config=CHART_CONFIG)
         # Its mirror (geo.flows.mirror: THE rule): the post across the border counts the same people.
         if ident["type"] != "land":
             st.caption(t("mirror.profile.not_land", lang))
@@ -198,7 +199,7 @@ with panel_column:
                 st.caption(mirror_view.profile_status(mirrored, lang))
                 if not mirrored.empty:
                     st.plotly_chart(mirror_view.crossing_chart(mirrored, partner_names, lang, height=260, every=12),
-                                    width="stretch", key="post_mirror_chart")
+                                    width="stretch", key="post_mirror_chart", config=CHART_CONFIG)
         st.markdown(f"**{t('panel.components', lang)}**")
         if profile.components.empty:
             st.caption(t("panel.no_components", lang))

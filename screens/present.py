@@ -9,12 +9,14 @@ import streamlit as st
 
 import ui
 from geo import reference
+from geo.charts import CHART_CONFIG
 from geo.i18n import fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
 from geo.overview import slides as pr
 from geo.periods import Period
 from geo.sample import sample_seed
 from geo.upgrades import records as up
+from geo.upgrades import workflow
 from geo.workshops import coverage
 from geo.workshops import maps as workshop_maps
 from views import highlights as highlights_view
@@ -109,7 +111,7 @@ with st.container(key="present_stage"):
         report = load_coverage(URL, period.start, period.end)
         by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
         right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
-                           key="present_coverage", theme=None)
+                           key="present_coverage", theme=None, config=CHART_CONFIG)
 
 if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
     highlights_view.show(highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4))), lang)
@@ -124,7 +126,7 @@ elif slide == "flows":
     left, right = st.columns([3, 1])
     monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
-                      theme=None)
+                      theme=None, config=CHART_CONFIG)
     right.metric(t("present.flows.total", lang), fmt_number(figures.flows["total"], lang))
     change = figures.flows_change_pct
     if change is not None:
@@ -133,8 +135,16 @@ elif slide == "flows":
                         previous=period.previous().label(lang)))
 elif slide == "infrastructure":
     left, right = st.columns([3, 1])
-    left.plotly_chart(pr.infrastructure_figure(load_components(URL), lang, height=680), width="stretch",
-                      key="present_infra", theme=None)
+    components = load_components(URL)
+    left.plotly_chart(pr.infrastructure_figure(components, lang, height=680), width="stretch",
+                      key="present_infra", theme=None, config=CHART_CONFIG)
+    # The posts as the infrastructure map colours them (geo.upgrades.workflow: the share of each post's
+    # components that are operational), beside the components' figure.
+    by_share = workflow.posts_by_share(workflow.operational_share(
+        zip(components["post_code"], components["status"], strict=True)))
+    right.metric(t("present.infra.posts_all", lang),
+                 f"{fmt_number(by_share['all'], lang)} / {fmt_number(sum(by_share.values()), lang)}")
+    right.caption(t("present.infra.posts_all.detail", lang, most=fmt_number(by_share["most"], lang)))
     right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
     right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
                     total=fmt_number(figures.components, lang)))

@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from geo import disclosure, reference
+from geo.charts import CHART_CONFIG
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
 from geo.overview import brief
@@ -117,7 +118,8 @@ else:
     st.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
                                           lambda m: fmt_month(m, lang), exact),
                  hide_index=True, width="stretch", height="content")
-    st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns, exact), lang, exact), width="stretch")
+    st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns, exact), lang, exact), width="stretch",
+                    config=CHART_CONFIG)
     st.caption(t("returns.chart.suppressed", lang))
     st.download_button(t("returns.download.exact" if exact else "returns.download", lang),
                        data=rt.public_csv(returns, exact=exact), mime="text/csv", icon=":material/download:",

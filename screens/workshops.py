@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from geo import datasets
+from geo.charts import CHART_CONFIG
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
 from geo.overview import figures as ov
@@ -134,15 +135,15 @@ with tab_people:
         p1, p2 = st.columns(2)
         with p1:
             st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "agency", start, end),
-                            width="stretch")
+                            width="stretch", config=CHART_CONFIG)
         with p2:
             st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "sex", start, end),
-                            width="stretch")
+                            width="stretch", config=CHART_CONFIG)
 
         st.subheader(t("ws.matrix.title", lang))
         m1, m2 = st.columns([3, 2])
         with m1:
-            st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch")
+            st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch", config=CHART_CONFIG)
         with m2:
             st.dataframe(tables.pairs_table(report, lang), hide_index=True, width="stretch")
 

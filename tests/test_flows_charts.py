@@ -68,7 +68,10 @@ def test_sankey_keeps_every_person() -> None:
     sankey = charts.sankey_figure(routes, "en").to_plotly_json()["data"][0]
     assert sum(sankey["link"]["value"]) == 100
     labels = sankey["node"]["label"]
-    assert "from El Salvador" in labels and "to Mexico" in labels and "from Not recorded" in labels
+    assert "from El Salvador" in labels and "to Mexico" in labels
+    # The blank country is named for what it is, and drawn in the key's own colour, not a country's.
+    unrecorded = labels.index("from a country not recorded")
+    assert sankey["node"]["color"][unrecorded] == charts.UNRECORDED_NODE != sankey["node"]["color"][0]
     for source, target in zip(sankey["link"]["source"], sankey["link"]["target"], strict=True):
         assert labels[source].startswith("from ") and labels[target].startswith("to ")
 
@@ -116,7 +119,8 @@ def test_flow_deck_serialises_like_a_plain_deck_and_draws_no_basemap() -> None:
     assert json.loads(deck.to_json()) == json.loads(plain.to_json())
     assert deck.map_provider is None
     ids = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
-    assert ids == ["sea", "countries", "borders", "country-labels", "flow-posts", "flow-arcs"]
+    # Arcs and circles under the country names: the names stay readable where the routes cross them.
+    assert ids == ["sea", "countries", "borders", "flow-arcs", "flow-posts", "country-labels"]
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -143,7 +147,8 @@ def test_incomplete_weeks_are_marked_not_read_as_a_fall(app_env: str, lang: str)
     figure = charts.series_figure(frame, "week", lang).to_plotly_json()
     for trace in figure["data"]:
         symbols = trace["marker"]["symbol"]
-        assert symbols[0] == symbols[-1] == "circle-open" and set(symbols[1:-1]) == {"circle"}
+        shape = charts.SERIES_STYLE["entry" if trace["name"] in ("Entrada", "Entry") else "exit"]["symbol"]
+        assert symbols[0] == symbols[-1] == f"{shape}-open" and set(symbols[1:-1]) == {shape}
         note = {"es": " (semana incompleta: 2 de 7 días en el período)",
                 "en": " (incomplete week: 2 of 7 days in the period)"}[lang]
         assert trace["customdata"][0] == note and trace["customdata"][1] == ""
@@ -151,3 +156,29 @@ def test_incomplete_weeks_are_marked_not_read_as_a_fall(app_env: str, lang: str)
     months = queries.series(make_engine(app_env), filters, "month")
     assert (months["days"] == months["full_days"]).all()  # whole months: nothing marked
     assert "○" not in charts.series_figure(months, "month", lang).to_plotly_json()["layout"]["title"]["text"]
+
+
+def test_coinciding_entries_and_exits_stay_visible_and_are_said() -> None:
+    """Two directions with the same counts: exits dashed with diamonds over wider entries, and the title says
+    they coincide; a real difference says nothing."""
+    periods = pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"]).date
+    same = pd.DataFrame({"period": [*periods, *periods], "direction": ["entry"] * 3 + ["exit"] * 3,
+                         "count": [500, 520, 480, 500, 521, 480], "days": 7, "full_days": 7})
+    figure = charts.series_figure(same, "week", "en").to_plotly_json()
+    entry, exit_ = figure["data"]
+    assert entry["line"]["width"] > exit_["line"]["width"] and exit_["line"]["dash"] == "dash"
+    assert set(exit_["marker"]["symbol"]) == {"diamond"} and set(entry["marker"]["symbol"]) == {"circle"}
+    assert "Entries and exits coincide" in figure["layout"]["title"]["text"]
+    apart = same.assign(count=[500, 520, 480, 400, 430, 380])
+    assert "coincide" not in charts.series_figure(apart, "week", "en").to_plotly_json()["layout"]["title"]["text"]
+    # The legend sits under the chart, away from the title and its subtitle.
+    assert figure["layout"]["legend"]["y"] < 0 and figure["layout"]["legend"]["yanchor"] == "top"
+
+
+def test_sankey_key_and_unrecorded_share() -> None:
+    routes = pd.DataFrame({"source": ["SLV", "", "GTM"], "target": ["GTM", "HND", ""],
+                           "direction": ["entry", "entry", "exit"], "count": [60, 30, 10]})
+    assert charts.unrecorded_share(routes) == pytest.approx(40.0)
+    assert charts.unrecorded_share(routes.iloc[:0]) is None
+    key = dict(charts.sankey_legend_items("es"))
+    assert key["País no registrado"] == charts.UNRECORDED_NODE and key["Entrada"] != key["Salida"]

@@ -40,3 +40,23 @@ def test_the_share_map_colours_by_share_and_says_it_in_the_tooltip() -> None:
     by_status = pd.DataFrame(next(layer for layer in maps.post_layers(posts, "es", labels=False)
                                   if layer.id == "posts").data)
     assert "share_label" not in by_status and by_status["icon"].str.endswith("-delayed").all()
+
+
+def test_posts_by_share_is_the_one_count_of_the_table_and_the_slide() -> None:
+    """Posts per share class: a programme post without components counts as 'none'; the map's table lists
+    every class in the legend's order with these counts."""
+    from geo.upgrades import tables
+
+    shares = {"A": (3, 3), "B": (2, 3), "C": (1, 3), "D": (0, 2)}
+    counts = workflow.posts_by_share(shares, ["A", "B", "E"])
+    assert counts == {"all": 1, "most": 1, "some": 1, "nothing": 1, "none": 1}
+    table = tables.share_counts_table(shares, ["A", "B", "E"], "es")
+    assert table.iloc[:, 0].tolist() == ["Todos", "La mitad o más", "Menos de la mitad", "Ninguno", "Sin componentes"]
+    assert table.iloc[:, 1].tolist() == [1, 1, 1, 1, 1]
+    # The headline's counts go through the formatter: 1,234 / 2,000, never 1234 / 2000.
+    summary = {"operational": 1234, "components": 2000, "mean_progress": 50.0, "overdue": 3, "spent": 1.0,
+               "planned": 2.0}
+    posts = pd.DataFrame({"national": [True, False]})
+    crossings = pd.DataFrame({"interconnected": [True]})
+    figures = dict(tables.headline_figures(summary, posts, crossings, "es"))
+    assert figures["operational"] == "1,234 / 2,000"

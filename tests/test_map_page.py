@@ -130,6 +130,8 @@ def test_flow_arcs_follow_the_country_filter(app_env: str) -> None:
     at.run()
     assert not at.exception
     drawn = _deck_layers(at)["flow-arcs"]["data"]
+    order = list(_deck_layers(at))
+    assert order.index("flow-arcs") < order.index("country-labels")  # under the country names
     expected = arc_frame(recent_routes(make_engine(app_env), ("HND",)), "en")
     assert len(drawn) == len(expected) > 0
     assert {arc["to_lon"] for arc in drawn} | {arc["from_lon"] for arc in drawn} >= set(expected["to_lon"])

@@ -77,12 +77,30 @@ def _figure(traces: list[dict], layout: dict, lang: str, height: int) -> go.Figu
     return go.Figure(data=traces, layout=_merge(_base_layout(lang, height), layout))
 
 
+# Entries and exits often run close (a border's two directions): exits are drawn dashed with diamonds over a wider
+# solid line of entries, so where they coincide both stay visible, and the title says so.
+SERIES_STYLE = {"entry": {"width": 3.2, "dash": "solid", "symbol": "circle"},
+                "exit": {"width": 1.8, "dash": "dash", "symbol": "diamond"}}
+COINCIDE_SHARE = 0.01  # lines closer than 1 % of the chart's highest value read as one line
+
+
+def series_coincide(frame: pd.DataFrame) -> bool:
+    """True when entries and exits coincide in every period (within COINCIDE_SHARE of the highest figure)."""
+    wide = frame.pivot_table(index="period", columns="direction", values="count", aggfunc="sum")
+    if not set(DIRECTIONS) <= set(wide.columns) or wide.empty:
+        return False
+    wide = wide[list(DIRECTIONS)].dropna()
+    top = float(wide.to_numpy().max()) if len(wide) else 0.0
+    return bool(len(wide)) and float((wide["entry"] - wide["exit"]).abs().max()) <= COINCIDE_SHARE * max(top, 1.0)
+
+
 def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | None = None) -> go.Figure:
     """Lines of entries and exits per day, week or month (`frame` as geo.flows.queries.series makes it)."""
     traces = []
     partial_any = False
     for direction in DIRECTIONS:
         part = frame[frame["direction"] == direction]
+        style = SERIES_STYLE[direction]
         # A week cut by the period's edges holds only its days inside the period: a hollow, larger mark and
         # the days in its hover, so a short first or last week does not read as a fall in crossings.
         partial = (part["days"] < part["full_days"]).tolist()
@@ -92,25 +110,29 @@ def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | Non
         traces.append({
             "type": "scatter", "x": pd.to_datetime(part["period"]), "y": part["count"],
             "mode": "lines" if grain == "day" else "lines+markers", "name": t(f"direction.{direction}", lang),
-            "line": {"color": DIRECTION_COLOURS[direction], "width": 1.8,
+            "line": {"color": DIRECTION_COLOURS[direction], "width": style["width"], "dash": style["dash"],
                      "shape": "hv" if grain == "month" else "linear"},
-            "marker": {"symbol": ["circle-open" if cut else "circle" for cut in partial],
+            "marker": {"symbol": [style["symbol"] + ("-open" if cut else "") for cut in partial],
                        "size": [9 if cut else 6 for cut in partial], "line": {"width": 2}},
             "customdata": notes, "hovertemplate": "%{y:,.0f}%{customdata}",
         })
     title = t("flows.chart.series", lang, grain=t(f"flows.chart.series.{grain}", lang))
-    if partial_any:
-        title += f"<br><sup>{t('flows.chart.partial.legend', lang)}</sup>"
+    notes = ([t("flows.chart.coincide", lang)] if series_coincide(frame) else []) + (
+        [t("flows.chart.partial.legend", lang)] if partial_any else [])
+    if notes:
+        title += "<br><sup>" + " · ".join(notes) + "</sup>"
     return _figure(traces, {
         "title": {"text": title},
-        "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 1, "y": 1.02,
-                   "xanchor": "right", "yanchor": "bottom"},
+        # Under the chart, not beside the title: a subtitle (partial weeks, coinciding lines) never runs into it.
+        "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 0, "y": -0.28,
+                   "xanchor": "left", "yanchor": "top"},
+        "margin": {"t": 56 if notes else 36},
         "hovermode": "x unified",
         "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee",
                   **date_axis(frame["period"], lang)},
         "yaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5", "rangemode": "tozero",
                   "range": _axis_range(y_max)},
-    }, lang, 300)
+    }, lang, 330)
 
 
 def _bars(labels: list[str], values: list[int], colours: list[str] | str, title: str, lang: str,
@@ -168,30 +190,58 @@ def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | Non
                  height=max(220, 30 * len(top) + 90))
 
 
+UNRECORDED_NODE = "#D9D4C7"  # a pale sand: not a country, so not a country's colour
+SANKEY_LINKS = {"entry": "rgba(11,83,148,0.35)", "exit": "rgba(230,159,0,0.40)"}
+
+
+def _sankey_label(code: str, side: str, lang: str) -> str:
+    if not code:  # '' is a movement whose previous (entries) or next (exits) country the record leaves blank
+        return t(f"flows.sankey.{side}_unrecorded", lang)
+    return t(f"flows.sankey.{side}", lang, country=country_label(code, lang))
+
+
 def sankey_figure(routes: pd.DataFrame, lang: str) -> go.Figure:
-    """Country-to-country Sankey (frame: geo.flows.queries.country_routes): origins left, destinations right."""
+    """Country-to-country Sankey (frame: geo.flows.queries.country_routes): origins left, destinations right.
+    Colours as sankey_legend_items says; an unrecorded country is named for what it is, last in each column."""
     sources = sorted(set(routes["source"]), key=lambda c: (c == "", c))
     targets = sorted(set(routes["target"]), key=lambda c: (c == "", c))
-    labels = [t("flows.sankey.from", lang, country=country_label(c, lang)) for c in sources]
-    labels += [t("flows.sankey.to", lang, country=country_label(c, lang)) for c in targets]
-    colours = [CA4_NODE if c in reference.CA4 else OTHER_NODE for c in (*sources, *targets)]
+    labels = [_sankey_label(c, "from", lang) for c in sources] + [_sankey_label(c, "to", lang) for c in targets]
+    colours = [UNRECORDED_NODE if not c else CA4_NODE if c in reference.CA4 else OTHER_NODE
+               for c in (*sources, *targets)]
     index_source = {c: i for i, c in enumerate(sources)}
     index_target = {c: len(sources) + i for i, c in enumerate(targets)}
-    link_colours = {"entry": "rgba(11,83,148,0.35)", "exit": "rgba(230,159,0,0.40)"}
     sankey = {
         "type": "sankey", "arrangement": "snap",
-        "node": {"label": labels, "color": colours, "pad": 12, "thickness": 14},
+        "node": {"label": labels, "color": colours, "pad": 12, "thickness": 14,
+                 "line": {"color": "#777777", "width": 0.5},
+                 "hovertemplate": "%{label}<br>%{value:,.0f}<extra></extra>"},
         "link": {
             "source": [index_source[c] for c in routes["source"]],
             "target": [index_target[c] for c in routes["target"]],
             "value": routes["count"].tolist(),
-            "color": [link_colours[d] for d in routes["direction"]],
+            "color": [SANKEY_LINKS[d] for d in routes["direction"]],
             "customdata": [t(f"direction.{d}", lang) for d in routes["direction"]],
             "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}: %{value:,.0f}<extra></extra>",
         },
     }
     height = max(360, 26 * max(len(sources), len(targets)) + 80)
     return _figure([sankey], {"title": {"text": t("flows.chart.sankey", lang)}}, lang, height)
+
+
+def sankey_legend_items(lang: str) -> list[tuple[str, str]]:
+    """(label, css colour) of the Sankey's colour key: its nodes' kinds, then its links' directions."""
+    return [(t("flows.sankey.key.ca4", lang), CA4_NODE), (t("flows.sankey.key.other", lang), OTHER_NODE),
+            (t("flows.sankey.key.unrecorded", lang), UNRECORDED_NODE),
+            *[(t(f"direction.{d}", lang), DIRECTION_COLOURS[d]) for d in DIRECTIONS]]
+
+
+def unrecorded_share(routes: pd.DataFrame) -> float | None:
+    """Percent of the movements (country_routes) whose previous or next country is not recorded."""
+    total = float(routes["count"].sum())
+    if not total:
+        return None
+    blank = (routes["source"] == "") | (routes["target"] == "")
+    return 100.0 * float(routes.loc[blank, "count"].sum()) / total
 
 
 def fmt_change(value: float | None, lang: str) -> str | None:

@@ -14,7 +14,8 @@ from geo.charts import DIRECTION_COLOURS
 from geo.flows.charts import country_label
 from geo.i18n import fmt_number, t
 
-ARC_MAX_PX = 14.0
+ARC_MAX_PX = 8.0  # thin and translucent (ARC_ALPHA): many routes cross the same countries
+ARC_ALPHA = 120
 ARC_TILT = 25.0  # degrees
 FLOW_VIEW = {**maps.INITIAL_VIEW, "zoom": 4.9}  # the whole region in half the page's width
 POST_MAX_PX = 18.0
@@ -51,7 +52,7 @@ def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
         "from_lon": np.where(entry, other_lon, post_lon), "from_lat": np.where(entry, other_lat, post_lat),
         "to_lon": np.where(entry, post_lon, other_lon), "to_lat": np.where(entry, post_lat, other_lat),
         "width": _scaled(data["count"], float(data["count"].max()), 1.0, ARC_MAX_PX).to_numpy(),
-        "colour": [_rgb(DIRECTION_COLOURS[d], 170) for d in data["direction"]],
+        "colour": [_rgb(DIRECTION_COLOURS[d], ARC_ALPHA) for d in data["direction"]],
         # Entries and exits of a post share their ends: tilted apart, both stay visible.
         "tilt": np.where(entry, ARC_TILT, -ARC_TILT),
         "route": [f"{words[d]}: {names[o]} → {n}" if d == "entry" else f"{words[d]}: {n} → {names[o]}"
@@ -81,17 +82,23 @@ def flow_tooltip(lang: str) -> dict:
     }
 
 
+def under_country_names(layers: list[pdk.Layer], extra: list[pdk.Layer]) -> list[pdk.Layer]:
+    """`layers` (starting with geo.maps.base_layers) with `extra` drawn before the country names, so arcs
+    pass under the names and their halo instead of tangling over them."""
+    at = next((i for i, layer in enumerate(layers) if layer.id == "country-labels"), len(layers))
+    return [*layers[:at], *extra, *layers[at:]]
+
+
 def flow_layers(post_routes: pd.DataFrame, lang: str) -> list[pdk.Layer]:
-    """The region (geo.maps.base_layers), post circles and arcs."""
-    layers = maps.base_layers(lang)
+    """The region (geo.maps.base_layers), arcs and post circles, the country names on top."""
+    layers = [arc_layer(post_routes, lang)]
     layers.append(pdk.Layer(
         "ScatterplotLayer", data=post_volume_frame(post_routes, lang), id="flow-posts",
         get_position=["lon", "lat"], get_radius="radius", radius_units=maps.PIXELS,
         get_fill_color=[40, 60, 80, 140], stroked=True, get_line_color=[255, 255, 255],
         line_width_min_pixels=1, pickable=True,
     ))
-    layers.append(arc_layer(post_routes, lang))
-    return layers
+    return under_country_names(maps.base_layers(lang), layers)
 
 
 def arc_layer(post_routes: pd.DataFrame, lang: str, *, pickable: bool = True) -> pdk.Layer:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import reference
 from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_percent, fmt_yes_no, has, t
-from geo.upgrades.workflow import OVERALL_ORDER
+from geo.upgrades.workflow import OVERALL_ORDER, SHARE_CLASSES, posts_by_share
 
 
 def field_label(name: str, lang: str) -> str:
@@ -68,12 +68,13 @@ def headline_figures(summary: Mapping[str, float], posts: pd.DataFrame, crossing
     posts and the CA4 crossings (geo.upgrades.records.info_exchange)."""
     spent = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
     return [
-        ("operational", f"{summary['operational']} / {summary['components']}"),
+        ("operational", f"{fmt_number(summary['operational'], lang)} / {fmt_number(summary['components'], lang)}"),
         ("progress", fmt_percent(summary["mean_progress"], lang)),
         ("overdue", fmt_number(summary["overdue"], lang)),
         ("spent", fmt_percent(spent, lang)),
-        ("connected", f"{int(posts['national'].sum())} / {len(posts)}"),
-        ("interconnected", f"{int(crossings['interconnected'].sum())} / {len(crossings)}"),
+        ("connected", f"{fmt_number(int(posts['national'].sum()), lang)} / {fmt_number(len(posts), lang)}"),
+        ("interconnected",
+         f"{fmt_number(int(crossings['interconnected'].sum()), lang)} / {fmt_number(len(crossings), lang)}"),
     ]
 
 
@@ -83,6 +84,16 @@ def status_counts_table(posts: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("infra.map.status_counts", lang): [t(f"status.{s}", lang) for s in OVERALL_ORDER],
         t("infra.col.posts", lang): [int(counts.get(s, 0)) for s in OVERALL_ORDER],
+    })
+
+
+def share_counts_table(shares: Mapping[str, tuple[int, int]], programme: list[str], lang: str) -> pd.DataFrame:
+    """Posts by the share of their components that are operational (geo.upgrades.workflow.posts_by_share), every
+    class listed, in the share legend's order: what the map shows when it colours by that share."""
+    counts = posts_by_share(dict(shares), programme)
+    return pd.DataFrame({
+        t("infra.map.share_counts", lang): [t(f"share.{key}", lang) for key in SHARE_CLASSES],
+        t("infra.col.posts", lang): [counts[key] for key in SHARE_CLASSES],
     })
 
 

@@ -81,3 +81,11 @@ def share_class(operational: int, total: int) -> str:
 def share_totals(shares: dict[str, tuple[int, int]]) -> tuple[int, int]:
     """(operational components, components) over the posts of `shares`: the headline's count."""
     return sum(done for done, _ in shares.values()), sum(total for _, total in shares.values())
+
+
+def posts_by_share(shares: dict[str, tuple[int, int]], posts: Iterable[str] = ()) -> dict[str, int]:
+    """Posts per share class (SHARE_CLASSES order), from operational_share; `posts` adds the programme's posts
+    without components ("none"). The one count the map's table, the page's figure and the slide read."""
+    classes = {post: share_class(*count) for post, count in shares.items()}
+    classes.update({post: "none" for post in posts if post not in classes})
+    return {key: sum(1 for c in classes.values() if c == key) for key in SHARE_CLASSES}
