@@ -4,6 +4,8 @@ posts share with its country)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import pydeck as pdk
 
@@ -89,10 +91,22 @@ def airport_label(name: str, country: str = "") -> str:
     return " ".join(words) or short[:SHORT_NAME_CHARS]
 
 
-def post_display_names(frame: pd.DataFrame, lang: str) -> pd.Series:
+def post_display_names(frame: pd.DataFrame, lang: str, among: Iterable[str] | None = None,
+                       airports: bool = False) -> pd.Series:
     """Each post's name as a map or a list shows it: a name that two posts share (both sides of "El Florido",
-    "Agua Caliente") carries its country, "El Florido (Guatemala)"; other names stand alone."""
+    "Agua Caliente") carries its country, "El Florido (Guatemala)"; other names stand alone. `among`: every name
+    the reader meets beside these (default the frame's own), so a list holding one side of a shared name still
+    says which. `airports` (lists and charts, where long names are cut): an airport by its short name and its
+    country, "Aeropuerto La Aurora (Guatemala)", never three alike "Aeropuerto Internacional…"."""
     names = frame["name"].astype(str)
-    shared = names.map(names.value_counts()) > 1
+    counts = pd.Series(list(among) if among is not None else names).astype(str).value_counts()
+    shared = names.map(counts).fillna(0).astype(int).clip(lower=1).gt(1) | names.map(names.value_counts()).gt(1)
     countries = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
-    return names.where(~shared, names + " (" + countries + ")")
+    shown = names.where(~shared, names + " (" + countries + ")")
+    if airports:
+        from geo.i18n import t
+
+        airport = names.str.lower().str.startswith(_AIRPORT_PREFIXES[-1])
+        shown = shown.where(~airport, [t("post.airport_name", lang, name=airport_label(n, c), country=c)
+                                       for n, c in zip(names, countries, strict=True)])
+    return shown

@@ -450,7 +450,7 @@ def test_the_alerts_page_and_the_post_profile(db_url: str, monkeypatch: pytest.M
     at = page("screens/alerts.py", ana)
     assert not at.exception, [e.value for e in at.exception]
     shown = " ".join(m.value for m in at.markdown)
-    assert "Surge at Agua Caliente \\(GTM-AGC\\)" in shown or "Surge at Agua Caliente (GTM-AGC)" in shown
+    assert "Surge at Agua Caliente \\(Guatemala\\)" in shown or "Surge at Agua Caliente (Guatemala)" in shown
     assert "(./map?post=GTM-AGC&lang=en)" in shown
     profile = page("screens/map.py", ana, post=SURGE_POST)
     assert not profile.exception, [e.value for e in profile.exception]
@@ -493,7 +493,7 @@ def test_an_import_of_new_flow_data_brings_its_alerts_on_the_next_run(env: str, 
     assert code == 0, out + err
     code, out, _ = cli("alerts", "run")
     assert code == 0 and "sent 1 mail(s)" in out
-    assert "Surge at Agua Caliente (GTM-AGC)" in text_of(inbox.messages[-1])
+    assert "Surge at Agua Caliente (Guatemala)" in text_of(inbox.messages[-1])
     engine.dispose()
 
 

@@ -86,7 +86,7 @@ def test_subscribe_from_a_post_profile_and_see_the_alert_after_a_run(browser, al
     # The next visit (a reload: a new session, signed in from the cookie) lists it, with its link.
     page.reload()
     page.get_by_text("New alerts since your last visit").wait_for(timeout=60_000)
-    page.get_by_text("Surge at Agua Caliente (GTM-AGC)").first.wait_for(timeout=60_000)
+    page.get_by_text("Surge at Agua Caliente (Guatemala)").first.wait_for(timeout=60_000)
     wait_idle(page)
     box = page.locator(".st-key-new_alerts_page")
     assert words.sentence(surge, "en").split(":")[0] in box.inner_text()

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, delete, event, insert, select
 
-from geo import disclosure, periods
+from geo import disclosure, periods, reference
 from geo.access.auth import Actor
 from geo.db import make_engine
 from geo.flows import queries as fq
@@ -122,7 +122,8 @@ def test_an_imported_4x_spike_is_the_first_highlight_in_both_languages(spiked, l
     text = words.render(result, lang)
     sentences = words.parse_text(text)
     assert sentences[0].startswith("Alza en " if lang == "es" else "Surge at ")
-    assert f"({codes[2]})" in sentences[0]
+    # The post by its name and country, never its code (GTM-BET).
+    assert f"({reference.country_name(codes[2][:3], lang)})" in sentences[0] and codes[2] not in sentences[0]
     assert ("en octubre de 2026" if lang == "es" else "in October 2026") in sentences[0]
     assert 3 <= len(sentences) <= hl.SHOWN
     # No other post is flagged: the other five follow their own seasonal pattern.
@@ -135,7 +136,9 @@ def test_the_post_that_stopped_reporting_is_named(spiked) -> None:
     result = hl.find_highlights(engine, LAST)
     silent = [h for h in result.items if h.kind == "silent_posts"]
     assert [p["code"] for p in silent[0].figures["posts"]] == [codes[4]]
-    assert codes[4] in words.sentence(silent[0], "es") and "no reportó" in words.sentence(silent[0], "es")
+    sentence = words.sentence(silent[0], "es")
+    assert f"({reference.country_name(codes[4][:3], 'es')})" in sentence and codes[4] not in sentence
+    assert "no reportó" in sentence
 
 
 def test_december_peaks_that_repeat_every_year_are_not_flagged(spiked) -> None:

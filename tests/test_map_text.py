@@ -138,3 +138,24 @@ def test_the_busiest_posts_are_named_first_on_a_desktop_map() -> None:
     placed = placement.place_labels(candidates, {"longitude": 0, "latitude": 0, "zoom": 6}, canvas=(600, 400),
                                     ranked_obstacles=everywhere)
     assert placed["label"].tolist() == ["Busy"]
+
+
+def test_lists_and_charts_name_posts_not_codes() -> None:
+    """One rule for a post's name in a list or a chart (geo.map_text.post_display_names): a name the other side
+    of its crossing shares carries its country even when the list holds one side; airports by short name and
+    country, so three 'Aeropuerto Internacional…' bars stay apart; never a post code."""
+    from geo.flows import charts
+
+    frame = pd.DataFrame({
+        "post_code": ["GTM-FLO", "GTM-AUR", "HND-TON", "SLV-AIR", "HND-FLO"],
+        "post_name": ["El Florido", "Aeropuerto Internacional La Aurora", "Aeropuerto Internacional Toncontín",
+                      "Aeropuerto Internacional de El Salvador San Óscar Arnulfo Romero y Galdámez", "El Florido"],
+        "post_country": ["GTM", "GTM", "HND", "SLV", "HND"], "count": [5, 4, 3, 2, 1]})
+    bars = list(charts.posts_figure(frame, "es", n=4).to_plotly_json()["data"][0]["y"])
+    assert bars == ["El Florido (Guatemala)", "Aeropuerto La Aurora (Guatemala)", "Aeropuerto Toncontín (Honduras)",
+                    "Aeropuerto San Óscar Arnulfo Romero (El Salvador)"]
+    assert not any("-" in bar.split("(")[-1] for bar in bars)  # no GTM-FLO style code anywhere
+    named = frame.rename(columns={"post_name": "name", "post_country": "country_iso3"})
+    alone = map_text.post_display_names(named.iloc[:1], "en")
+    assert alone.tolist() == ["El Florido"]  # without `among` the one side seen alone is unambiguous
+    assert map_text.post_display_names(named.iloc[:1], "en", among=named["name"]).tolist() == ["El Florido (Guatemala)"]

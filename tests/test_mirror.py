@@ -210,8 +210,11 @@ def test_the_highlights_mention_the_new_gap(imported) -> None:
     assert [(h.subject, h.figures["exit_post"]) for h in gaps] == [("GTM-SLV-02", TRIPLED_POST)]
     assert gaps[0] in result.shown()
     sentence = words.sentence(gaps[0], "en")
-    assert sentence.startswith("Mirror gap at GTM-SLV-02 in May 2026: Las Chinamas (SLV-CHI) recorded ")
-    assert words.sentence(gaps[0], "es").startswith("Brecha espejo en GTM-SLV-02 en mayo de 2026")
+    # Names, never codes: the crossing by its posts, each post with its country.
+    assert sentence.startswith("Mirror gap at Las Chinamas – Valle Nuevo in May 2026: Las Chinamas (El Salvador) "
+                               "recorded ")
+    assert words.sentence(gaps[0], "es").startswith("Brecha espejo en Las Chinamas – Valle Nuevo en mayo de 2026")
+    assert "GTM-" not in sentence and "SLV-" not in sentence
     # The month after, there is no gap (the file changed May only): nothing to say.
     assert mirror.new_gaps(engine, dt.date(2026, 6, 1)) == []
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from geo import reference
 from geo.charts import DIRECTION_COLOURS, date_axis, layout_defaults
 from geo.i18n import fmt_number, has, t
+from geo.map_text import post_display_names
 from geo.models import AGE_BANDS, DIRECTIONS, SEXES
 
 BAR_COLOUR = "#3B6E8F"
@@ -46,11 +47,6 @@ def country_label(iso3: str, lang: str) -> str:
         return reference.country_name(iso3, lang)
     # Codes come from data (previous/next country have no check constraint): shown as text, never markup.
     return t(f"nationality.{iso3}", lang) if has(f"nationality.{iso3}") else data_text(iso3)
-
-
-def _short(text: str, limit: int = 26) -> str:
-    """Long names (airports) cut so the bars keep their room; the code next to them identifies the post."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _axis_range(top: float | None) -> list[float] | None:
@@ -184,8 +180,10 @@ def direction_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None)
 def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | None = None) -> go.Figure:
     """The `n` busiest posts (frame: geo.flows.queries.breakdown(..., "post"))."""
     top = frame.head(n)
-    labels = [data_text(f"{_short(name)} ({code})") for name, code in zip(top["post_name"], top["post_code"],
-                                                                        strict=True)]
+    # Names, never codes: a name both sides of a crossing share carries its country, an airport its short name
+    # and country (geo.map_text.post_display_names, the maps' rule).
+    named = top.rename(columns={"post_name": "name", "post_country": "country_iso3"})
+    labels = [data_text(name) for name in post_display_names(named, lang, among=frame["post_name"], airports=True)]
     return _bars(labels, top["count"].tolist(), BAR_COLOUR, t("flows.chart.posts", lang), lang, x_max,
                  height=max(220, 30 * len(top) + 90))
 

@@ -43,6 +43,18 @@ def _country(iso3: str | None, lang: str) -> str:
     return name
 
 
+def _post_country(code: str, lang: str) -> str:
+    """The country a post's sentence names beside it (its code's first part, 'GTM-AGC' -> Guatemala): both sides
+    of a crossing often share a name ('Agua Caliente'), and a reader knows countries, not codes."""
+    iso3 = str(code).split("-", 1)[0]
+    name = reference.country_name(iso3, lang)
+    return name if name != iso3 else str(code)
+
+
+def _post(post: dict, lang: str) -> str:
+    return f"{post['name']} ({_post_country(post['code'], lang)})"
+
+
 def _count(value: int | str | None, lang: str) -> str:
     """A published count (geo.disclosure.public_value): 'sin datos' for no record, '<5' as it is."""
     if isinstance(value, str):
@@ -83,7 +95,8 @@ def sentence(item: Highlight, lang: str) -> str:
             "vs_year": _vs(f["count"], c["year_ago"], c["year_ago_month"], lang),
         }
         if dimension == "post":
-            return t(f"hl.{direction}.post", lang, name=f["name"], code=item.subject, **values)
+            return t(f"hl.{direction}.post", lang, name=f["name"], country=_post_country(item.subject, lang),
+                     **values)
         what = {
             "country": lambda: t("hl.what.country", lang, country=_country(item.subject, lang)),
             "direction": lambda: t(f"hl.what.{item.subject}", lang),
@@ -96,15 +109,18 @@ def sentence(item: Highlight, lang: str) -> str:
                  vs_prev=_vs(f["count"], c["previous"], c["previous_month"], lang),
                  vs_year=_vs(f["count"], c["year_ago"], c["year_ago_month"], lang))
     if item.kind == "silent_posts":
-        posts = [f"{p['name']} ({p['code']})" for p in f["posts"]]
+        posts = [_post(p, lang) for p in f["posts"]]
         need, window = USUALLY_REPORTS
         return t(_plural("hl.silent_posts", len(posts)), lang, n=fmt_number(len(posts), lang),
                  posts=_listing(posts, lang), month=month, need=need, window=window)
     if item.kind == "mirror_gap":
-        return t("hl.mirror_gap", lang, crossing=f["crossing"], month=month,
-                 exit_post=f"{f['exit_name']} ({f['exit_post']})", exits=fmt_number(f["exits"], lang),
+        # The crossing by its two posts' names, never its code (GTM-SLV-02).
+        return t("hl.mirror_gap", lang, crossing=f"{f['exit_name']} – {f['entry_name']}", month=month,
+                 exit_post=_post({"name": f["exit_name"], "code": f["exit_post"]}, lang),
+                 exits=fmt_number(f["exits"], lang),
                  destination=_country(f["destination"], lang),
-                 entry_post=f"{f['entry_name']} ({f['entry_post']})", entries=fmt_number(f["entries"], lang),
+                 entry_post=_post({"name": f["entry_name"], "code": f["entry_post"]}, lang),
+                 entries=fmt_number(f["entries"], lang),
                  origin=_country(f["origin"], lang), ratio=fmt_number(f["ratio"], lang, 1))
     if item.kind == "minors":
         return t("hl.minors", lang, month=month, count=_count(f["count"], lang),
@@ -117,16 +133,16 @@ def sentence(item: Highlight, lang: str) -> str:
                  prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang))
     if item.kind.startswith("upgrade_"):
         names = [t("hl.at", lang, component=display_name("component_type", x["component"], lang, x),
-                   post=x["post_name"], code=x["post"]) for x in f["components"]]
+                   post=x["post_name"], country=_post_country(x["post"], lang)) for x in f["components"]]
         return t(_plural(f"hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
                  items=_listing(names, lang))
     if item.kind == "workshops":
-        posts = [f"{p['name']} ({p['code']})" for p in f["new_posts"]]
+        posts = [_post(p, lang) for p in f["new_posts"]]
         return t(_plural("hl.workshops", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
                  participants=fmt_number(f["participants"], lang), posts=_listing(posts, lang))
     if item.kind == "where_next":
         venue = t("hl.where_next.venue", lang, venue=f["venue"]) if f.get("venue") else ""
-        posts = [f"{p['name']} ({p['code']})" for p in f["posts"]]
+        posts = [_post(p, lang) for p in f["posts"]]
         return t("hl.where_next", lang, pair=pair_name(f["pair"], lang), n=fmt_number(f["uncovered"], lang),
                  posts=_listing(posts, lang), venue=venue)
     raise ValueError(f"unknown highlight kind {item.kind!r}")

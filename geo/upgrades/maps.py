@@ -105,7 +105,8 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
         ))
     rings = inter.assign(
         detail=t("infra.tooltip.crossing", lang),
-        name=inter["name"] + " (" + inter["crossing_code"] + ")",
+        name=inter["name"] + " (" + inter["country_a"].map(lambda c: reference.country_name(c, lang)) + " – "
+        + inter["country_b"].map(lambda c: reference.country_name(c, lang)) + ")",  # its countries, not its code
     )[["name", "detail", "lon", "lat"]]
     layers.append(pdk.Layer(
         "ScatterplotLayer", data=rings, id="crossing-rings", get_position=["lon", "lat"], get_radius=11,
@@ -127,9 +128,10 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
     return layers
 
 
-def exchange_deck(layers: list[pdk.Layer], lang: str) -> pdk.Deck:
-    """A deck for the exchange view: offline, with a tooltip of {name} and {detail} placeholders only."""
-    return make_deck(layers, lang, view=EXCHANGE_VIEW, tooltip={
+def exchange_deck(layers: list[pdk.Layer], lang: str, view: dict | None = None) -> pdk.Deck:
+    """A deck for the exchange view: offline, with a tooltip of {name} and {detail} placeholders only; `view`: the
+    page's, fitted to the CA4 (views.map_fit), so Petén and southern Nicaragua show at every width."""
+    return make_deck(layers, lang, view=view or EXCHANGE_VIEW, tooltip={
         "html": "<b>{name}</b><br/>{detail}",
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"}})
 

@@ -147,7 +147,7 @@ def crossings_table(crossings: pd.DataFrame, lang: str) -> pd.DataFrame:
     listed = crossings.sort_values(["interconnected", "regional_sides", "crossing_code"],
                                    ascending=[False, False, True])
     return pd.DataFrame({
-        t("infra.col.crossing", lang): listed["name"] + " (" + listed["crossing_code"] + ")",
+        t("infra.col.crossing", lang): listed["name"],  # its sides are named beside it, in words
         t("infra.col.sides", lang): listed["country_a"].map(lambda c: _country(c, lang)) + " – "
         + listed["country_b"].map(lambda c: _country(c, lang)),
         t("infra.col.regional_sides", lang): listed["regional_sides"],

@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo import reference
 from geo.i18n import MISSING, fmt_date, fmt_number, fmt_value, fmt_yes_no, has, t
+from geo.map_text import post_display_names
 from geo.models import WORKSHOP_SCOPES
 from geo.workshops.coverage import CoverageReport, next_reason
 
@@ -62,7 +63,7 @@ def uncovered_table(report: CoverageReport, lang: str) -> pd.DataFrame:
     posts = report.posts
     uncovered = posts[~posts["covered"]].sort_values(["country_iso3", "code"])
     return pd.DataFrame({
-        t("ws.col.post", lang): uncovered["name"] + " (" + uncovered["code"] + ")",
+        t("ws.col.post", lang): post_display_names(uncovered, lang, among=posts["name"]),  # names, not codes
         t("ws.col.country", lang): uncovered["country_iso3"].map(lambda c: _country(c, lang)),
         t("ws.col.segment", lang): uncovered["segment"].map(lambda p: _segment(p, lang)),
         t("ws.col.in_reach", lang): uncovered["reached"].map(lambda v: _yes_no(v, lang)),
