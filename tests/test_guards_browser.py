@@ -3,8 +3,11 @@
 A new Streamlit server once served its very first run in the old pages/-folder mode (/admin ran
 pages/admin.py alone, without app.py's navigation or sign-in gate); the scripts now live in screens/, but
 a page's safety must not depend on how it is reached. So each case below starts its own server (the point
-of the test) and makes that deep link its first request; the page must stop at its own `ui.guard`, with
-CA4_REQUIRE_LOGIN=1 and without.
+of the test) and makes that deep link its first request; the page must stop at its own `ui.guard`.
+
+With CA4_REQUIRE_LOGIN=1 no page is reached at all: app.py draws the sign-in form before its navigation, for
+every page and every process alike. That gate is checked on fresh servers' first requests (a restricted page
+and the map among them: no name, table, tab, map or canvas drawn) in test_first_request_browser.py.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ pytestmark = pytest.mark.browser
 
 ADMIN = "guardadmin"  # a user (and, through its creation, an audit entry) that must not leak
 PASSWORD = "correct horse battery staple"
-SIGN_IN_REQUIRED = "Sign in in the sidebar to use the monitor."
 LOCKS = {  # what a signed-out visitor sees instead of the page, without CA4_REQUIRE_LOGIN
     "admin": "This page is for administrators only.",
     "audit": "This page is for editors and administrators: sign in with an editor account.",
@@ -46,7 +48,7 @@ def guarded_db_url(app_db_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     return url
 
 
-CASES = [(path, login) for path in ("admin", "audit", "data") for login in (True, False)] + [("map", True)]
+CASES = [(path, False) for path in ("admin", "audit", "data")]  # (path, CA4_REQUIRE_LOGIN)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def fresh_servers(guarded_db_url: str) -> Iterator[dict[tuple[str, bool], str]]:
 @pytest.fixture(scope="module")
 def first_visits(browser, fresh_servers: dict[tuple[str, bool], str]) -> Iterator[dict[tuple[str, bool], object]]:
     """Each case's deep link opened as its server's first request, all before any is checked, so the
-    seven first runs (each server's own process) overlap; each test then waits for its page's state."""
+    first runs (each server's own process) overlap; each test then waits for its page's state."""
     contexts = []
     pages = {}
     try:
@@ -86,17 +88,14 @@ def first_visits(browser, fresh_servers: dict[tuple[str, bool], str]) -> Iterato
             context.close()
 
 
-@pytest.mark.parametrize("require_login", [True, False], ids=["login", "open"])
 @pytest.mark.parametrize("path", ["admin", "audit", "data"])
-def test_restricted_page_first_on_a_fresh_server_shows_no_restricted_data(
-        first_visits: dict, path: str, require_login: bool) -> None:
-    page = first_visits[path, require_login]
-    lock = SIGN_IN_REQUIRED if require_login else LOCKS[path]
+def test_restricted_page_first_on_a_fresh_server_shows_no_restricted_data(first_visits: dict, path: str) -> None:
+    page = first_visits[path, False]
+    lock = LOCKS[path]
     # Wait for the run to draw something (its lock, or what it must not show), then for it to end.
     page.get_by_text(lock).or_(page.locator(DRAWN)).first.wait_for(timeout=30_000)
     wait_idle(page)
-    page.screenshot(path=str(SCREENSHOTS / f"guard_{path}_{'login' if require_login else 'open'}.png"),
-                    full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"guard_{path}_open.png"), full_page=True)
     body = page.locator("body").inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert ADMIN not in body
@@ -105,16 +104,11 @@ def test_restricted_page_first_on_a_fresh_server_shows_no_restricted_data(
         # the user table (/admin) and the audit rows (/audit) are both st.dataframe grids
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
         assert "Role" not in body and "Change" not in body  # their column headers
+        assert page.get_by_text("Sign in", exact=True).count() >= 1  # the page stopped: the way in is offered
     if path == "data":
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
         assert page.locator('input[type="file"]').count() == 0
-    if require_login:  # nothing of any page beyond the sign-in form
-        assert page.locator('[data-testid="stDataFrame"], [data-testid="stTabs"]').count() == 0
-        # the sidebar is there (drawn once): the language switch and the way in
-        assert page.get_by_text("Language", exact=True).count() == 1
-    if require_login or path in HEADINGS:  # the page stopped: the way in is offered right there
-        assert page.get_by_text("Sign in", exact=True).count() >= 1
-    else:  # /data is public (export, quality): only the staff-only kinds must not be offered
+        # /data is public (export, quality): only the staff-only kinds must not be offered
         _assert_public_export_kinds_only(page)
     assert page.get_by_text(lock).count() >= 1, "the page did not stop at its guard"
 
@@ -135,15 +129,3 @@ def _assert_public_export_kinds_only(page) -> None:
     assert staff_only, "no staff-only kind to check"
     assert shown == public
     page.keyboard.press("Escape")
-
-
-def test_map_first_on_a_fresh_server_with_required_sign_in_shows_no_map(first_visits: dict) -> None:
-    page = first_visits["map", True]
-    page.get_by_text(SIGN_IN_REQUIRED).or_(page.locator(f'{DRAWN}, [data-testid="stDeckGlJsonChart"]')).first.wait_for(
-        timeout=30_000)
-    wait_idle(page)
-    assert page.get_by_text(SIGN_IN_REQUIRED).count() >= 1
-    page.screenshot(path=str(SCREENSHOTS / "guard_map_login.png"), full_page=True)
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
-    assert page.locator("canvas").count() == 0

@@ -94,7 +94,7 @@ def test_hostile_text_stays_text_on_every_page(browser, injected_db: tuple[str, 
     _url, codes = injected_db
     base = hostile_base
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # the DOM is checked, not pixels
     page = context.new_page()
     page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
     for name in PAGES:

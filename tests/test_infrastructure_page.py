@@ -256,11 +256,9 @@ def test_two_coordinators_in_two_browsers_the_second_save_is_refused(browser, pa
     contexts = []
 
     def open_edit_tab(url: str, name: str):
-        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1600}))  # one user each
+        contexts.append(browser.new_context(viewport={"width": 1280, "height": 1200}))  # one user each
         page = contexts[-1].new_page()
-        page.goto(f"{url}/?lang=en")
-        wait_idle(page)
-        page.goto(f"{url}/infrastructure?lang=en")
+        page.goto(f"{url}/infrastructure?lang=en")  # straight to the page: every request runs app.py
         wait_idle(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Sign in").first.click()
