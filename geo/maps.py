@@ -18,15 +18,14 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import reference
+from geo.cartography import country_label_points, country_labels_in_view, fitted_view, mark_size_px
 from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, fmt_percent, t
-from geo.i18n.names import names_column
 from geo.map_text import airport_label, post_display_names, text_layer
 from geo.placement import (
     COUNTRY_LABEL_STYLE,
     POST_LABEL_STYLE,
     LabelStyle,
-    fit_view,
     label_boxes,
     place_labels,
     world_px,
@@ -172,29 +171,16 @@ def region_data(kind: str, served: bool | None = None) -> str | dict:
     return f"app/static/{REGION_FILES[kind]}?v={version}"
 
 
-@lru_cache(maxsize=2)
-def country_label_points(lang: str) -> pd.DataFrame:
-    frame = reference.countries(display=True)
-    # Label points inside each country (representative_point, not the centroid, stays on land); nudged
-    # for Mexico and Panama, whose clipped shapes would otherwise put the label at the frame's edge.
-    points = frame.geometry.representative_point()
-    labels = pd.DataFrame({
-        "iso3": frame["iso3"],
-        # Capitals, a word space doubled: at 14 px a single one read "COSTARICA" between wide capitals.
-        "label": names_column(frame, lang, "country", "iso3").str.upper().str.replace(" ", "  "),
-        "lon": points.x,
-        "lat": points.y,
-    })
-    # El Salvador's name sits offshore, in the Pacific: its land is full of post marks at regional zoom.
-    overrides = {"SLV": (-89.1, 12.95), "MEX": (-91.3, 18.5), "PAN": (-80.3, 8.4), "CRI": (-84.1, 9.95),
-                 "BLZ": (-88.7, 17.3)}
-    for iso3, (lon, lat) in overrides.items():
-        labels.loc[labels["iso3"] == iso3, ["lon", "lat"]] = (lon, lat)
-    return labels
+def country_labels(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None) -> pd.DataFrame:
+    """The country names a map prints: at their regional points, or for a `view` in a `canvas`, on the visible
+    part of each country's land (geo.cartography.country_labels_in_view)."""
+    if view is None or canvas is None:
+        return country_label_points(lang)
+    return country_labels_in_view(lang, view, canvas)
 
 
-def base_layers(lang: str) -> list[pdk.Layer]:
-    """Sea, countries, border lines and country labels."""
+def base_layers(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None) -> list[pdk.Layer]:
+    """Sea, countries, border lines and country labels (for `view` in `canvas` when given: country_labels)."""
     minx, miny, maxx, maxy = reference.REGION_BOUNDS
     sea = pdk.Layer(
         "PolygonLayer",
@@ -211,15 +197,16 @@ def base_layers(lang: str) -> list[pdk.Layer]:
         "GeoJsonLayer", data=region_data("borders"), id="borders", stroked=True, filled=False,
         get_line_color=BORDER_COLOUR, line_width_min_pixels=1.6, pickable=False,
     )
-    labels = text_layer("country-labels", country_label_points(lang), size_px=COUNTRY_LABEL_STYLE.size_px,
+    labels = text_layer("country-labels", country_labels(lang, view, canvas), size_px=COUNTRY_LABEL_STYLE.size_px,
                         colour=COUNTRY_INK, weight=700, halo_px=2.5)
+    if view is not None and canvas is not None:  # a view's own names: sent as they are, not the cached regional ones
+        _VIEW_LABELS.add(labels)
     return [sea, countries, borders, labels]
 
 
 def post_size_px(flow: pd.Series) -> pd.Series:
     """Mark size in pixels, by area: proportional to the square root of recent flow volume."""
-    top = float(flow.max()) if len(flow) and flow.max() > 0 else 1.0
-    return 12 + 22 * (flow.clip(lower=0) / top).map(math.sqrt)
+    return mark_size_px(flow, float(flow.max()) if len(flow) else 0.0)
 
 
 def posts_map_frame(posts: pd.DataFrame, lang: str, shares: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
@@ -256,16 +243,13 @@ def posts_map_frame(posts: pd.DataFrame, lang: str, shares: dict[str, tuple[int,
 # to the width the browser reports (region_view), and to a phone's until it knows.
 INITIAL_VIEW = {"longitude": -87.7, "latitude": 14.3, "zoom": 5.3, "pitch": 0, "bearing": 0}
 DESKTOP_CANVAS = (900.0, float(MAP_HEIGHT_PX))
-PHONE_VIEW = fit_view(CA4_BOUNDS, *PHONE_CANVAS, padding_px=10)  # the CA4 whole on the narrowest screen
+PHONE_VIEW = fitted_view(CA4_BOUNDS, PHONE_CANVAS)  # the CA4 whole on the narrowest screen
 
 
-def region_view(canvas: tuple[float, float]) -> dict:
-    """The first view for a map canvas of `canvas` (width, height) pixels: the CA4 whole, as close as fits
-    (zoom in tenths, so a few pixels' difference in width does not change the view)."""
-    if canvas == PHONE_CANVAS:
-        return PHONE_VIEW
-    view = fit_view(CA4_BOUNDS, *canvas, padding_px=10)
-    return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
+def region_view(canvas: tuple[float, float] | None, bounds: tuple[float, float, float, float] = CA4_BOUNDS) -> dict:
+    """The first view of a map canvas of `canvas` (width, height) pixels, `bounds` whole (default: the CA4) by
+    THE fitting rule (geo.cartography.fitted_view); a canvas not yet measured (None) is a phone's."""
+    return fitted_view(bounds, canvas or PHONE_CANVAS)
 
 
 def mark_boxes(frame: pd.DataFrame, zoom: float, inset: float = 0.3) -> pd.DataFrame:
@@ -327,7 +311,7 @@ def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "e
         frame = frame.assign(programme=frame["country_iso3"].isin(reference.CA4))
     if "size" not in frame:
         frame = frame.assign(size=post_size_px(frame["recent_flow"]))
-    countries = country_label_points(lang)
+    countries = country_labels(lang, view if canvas else None, canvas)
     programme = frame[frame["programme"]]
     candidates = label_candidates(frame, selected, lang)
     # A programme mark is kept clear of the names of quieter posts only: in El Salvador and the trifinio, where
@@ -402,6 +386,7 @@ def post_tooltip(lang: str, shares: bool = False) -> dict:
 # The region layers of base_layers: the same data on every run, and most of a deck's JSON.
 REGION_LAYER_IDS = ("sea", "countries", "borders", "country-labels")
 _DECK_LANG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # deck -> language of its region
+_VIEW_LABELS: weakref.WeakSet = weakref.WeakSet()  # country-label layers placed for a view (base_layers(view=...))
 
 
 @lru_cache(maxsize=4)
@@ -422,46 +407,60 @@ class RegionDeck(pdk.Deck):
     # A deck cached by a page (st.cache_data) comes back as an unpickled copy: its language travels with it,
     # else the copy would fall back to pydeck's own JSON (indented: three times the bytes on every run).
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_region_lang": _DECK_LANG.get(self)}
+        return {**self.__dict__, "_region_lang": _DECK_LANG.get(self),
+                "_view_labels": [i for i, layer in enumerate(self.layers) if layer in _VIEW_LABELS]}
 
     def __setstate__(self, state: dict) -> None:
         lang = state.pop("_region_lang", None)
+        view_labels = state.pop("_view_labels", [])
         self.__dict__.update(state)
         if lang:
             _DECK_LANG[self] = lang
+        for i in view_labels:
+            _VIEW_LABELS.add(self.layers[i])
 
     def to_json(self) -> str:
         lang = _DECK_LANG.get(self)
         layers = list(self.layers)
-        if not lang or not any(layer.id in REGION_LAYER_IDS for layer in layers):
+        regional = [layer.id in REGION_LAYER_IDS and layer not in _VIEW_LABELS for layer in layers]
+        if not lang or not any(regional):
             return json.dumps(json.loads(super().to_json()), sort_keys=True, separators=(",", ":"))
-        self.layers = [layer for layer in layers if layer.id not in REGION_LAYER_IDS]
+        self.layers = [layer for layer, region in zip(layers, regional, strict=True) if not region]
         try:
             spec = json.loads(super().to_json())
         finally:
             self.layers = layers
         others = iter(spec["layers"])
-        spec["layers"] = [f"@@region:{layer.id}@@" if layer.id in REGION_LAYER_IDS else next(others)
-                          for layer in layers]
+        spec["layers"] = [f"@@region:{layer.id}@@" if region else next(others)
+                          for layer, region in zip(layers, regional, strict=True)]
         text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
         cached = _region_json(lang)
-        for layer in layers:
-            if layer.id in REGION_LAYER_IDS:
+        for layer, region in zip(layers, regional, strict=True):
+            if region:
                 text = text.replace(json.dumps(f"@@region:{layer.id}@@"), cached[layer.id], 1)
         return text
 
 
+# The map page's controller: dragged, never zoomed by the wheel, a pinch or a key, so that the view's zoom is the
+# one the page chose (its +/- buttons; deck.gl's zoom widget is not in Streamlit's deck.gl) and the scale bar
+# under the map, computed for that zoom, stays true.
+PAN_ONLY = {"dragPan": True, "scrollZoom": False, "doubleClickZoom": False, "touchZoom": False, "keyboard": False,
+            "dragRotate": False, "touchRotate": False}
+
+
 def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = False,
-              view: dict | None = None, tooltip: dict | None = None) -> pdk.Deck:
+              view: dict | None = None, tooltip: dict | None = None, controller: bool | dict = True) -> pdk.Deck:
     """A deck with no basemap (offline) unless `online_basemap` is asked for.
 
-    `tooltip` defaults to the posts' template; any other must use {field} placeholders only.
+    `tooltip` defaults to the posts' template; any other must use {field} placeholders only. `controller`:
+    deck.gl's MapView controller (True: drag, wheel, pinch and keys; PAN_ONLY: drag only).
     """
     kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
     deck = RegionDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
         tooltip=tooltip or post_tooltip(lang),
+        views=[pdk.View(type="MapView", controller=controller)],
         **kwargs,
     )
     _DECK_LANG[deck] = lang

@@ -81,6 +81,25 @@ class Period:
                  months=self.months)
 
 
+    def words(self, lang: str) -> str:
+        """The months by name: "septiembre–noviembre de 2026", "noviembre de 2025–enero de 2026",
+        "noviembre de 2026" (for "the last 3 months", which never says which)."""
+        from babel import dates
+
+        from geo.i18n import babel_locale, t
+
+        def name(month: dt.date) -> str:
+            return dates.format_date(month, "LLLL", locale=babel_locale(lang))
+
+        first, last = month_start(self.first), month_start(self.last)
+        if first == last:
+            return t("period.words.month", lang, month=name(last), year=last.year)
+        if first.year == last.year:
+            return t("period.words.months", lang, first=name(first), last=name(last), year=last.year)
+        return t("period.words.years", lang, first=name(first), first_year=first.year, last=name(last),
+                 last_year=last.year)
+
+
 def today() -> dt.date:
     """Today in the region (CA4_TIMEZONE, default America/Guatemala), not the server's date: at 20:00 in
     Guatemala it is already tomorrow in UTC. Every rule that needs "today" (freshness, overdue, defaults,

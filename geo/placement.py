@@ -54,6 +54,19 @@ def fit_view(bounds: tuple[float, float, float, float], width_px: float, height_
             "pitch": 0, "bearing": 0}
 
 
+def view_bounds(view: dict, canvas: tuple[float, float]) -> tuple[float, float, float, float]:
+    """What a canvas of `canvas` (width, height) pixels shows at `view`, as lon/lat bounds (minx, miny, maxx,
+    maxy): the inverse of fit_view, in deck.gl's Web Mercator."""
+    zoom = float(view["zoom"])
+    cx, cy = world_px([view["longitude"]], [view["latitude"]], zoom)
+    scale = TILE_PX * 2 ** zoom / (2 * math.pi)
+    xs = np.array([cx[0] - canvas[0] / 2, cx[0] + canvas[0] / 2])
+    ys = np.array([cy[0] + canvas[1] / 2, cy[0] - canvas[1] / 2])
+    lon = np.degrees(xs / scale - math.pi)
+    lat = np.degrees(2 * np.arctan(np.exp(math.pi - ys / scale)) - math.pi / 2)
+    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])
+
+
 def _box(x: float, y: float, chars: int, anchor: str, baseline: str, style: LabelStyle) -> tuple:
     """The box of one label whose anchor point is at pixel (x, y) (the mark plus the pixel offset)."""
     width = chars * style.char_em * style.size_px

@@ -19,7 +19,8 @@ from geo.upgrades import charts as infra_charts
 from geo.upgrades import maps as infra_maps
 from geo.upgrades import records as up
 from geo.upgrades import tables, workflow
-from views import infra_edit, legends
+from views import infra_edit, legends, map_fit
+from views.tables import table as show_table
 
 ui.guard()
 lang = ui.lang()
@@ -115,11 +116,13 @@ with tab_map:
         posts = load_posts(URL, countries)
         shares = (workflow.operational_share(zip(components["post_code"], components["status"], strict=True))
                   if colour_by == "share" else None)
-        layers = maps.base_layers(lang)
+        view, canvas = map_fit.fitted_view("infra_map_width", 560)
+        layers = maps.base_layers(lang, view, canvas)
         if show_lines:
             layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
-        layers += maps.post_layers(posts, lang, labels=show_labels, shares=shares)
-        st.pydeck_chart(maps.make_deck(layers, lang, tooltip=maps.post_tooltip(lang, shares=shares is not None)),
+        layers += maps.post_layers(posts, lang, labels=show_labels, shares=shares, view=view, canvas=canvas)
+        st.pydeck_chart(maps.make_deck(layers, lang, view=view,
+                                       tooltip=maps.post_tooltip(lang, shares=shares is not None)),
                         height=560, key="infra_status_map")
         if shares is None:
             st.caption(t("infra.map.caption", lang))
@@ -132,10 +135,10 @@ with tab_map:
         if show_lines:
             st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
         if shares is None:
-            st.dataframe(tables.status_counts_table(posts, lang), hide_index=True)
+            show_table(tables.status_counts_table(posts, lang), hide_index=True)
         else:
             programme = posts.loc[posts["country_iso3"].isin(reference.CA4), "code"].tolist()
-            st.dataframe(tables.share_counts_table(shares, programme, lang), hide_index=True)
+            show_table(tables.share_counts_table(shares, programme, lang), hide_index=True)
 
 # ------------------------------------------------------------------ post × component matrix
 with tab_matrix:
@@ -172,7 +175,7 @@ with tab_time:
         if late_table.empty:
             st.success(t("infra.overdue.none", lang))
         else:
-            st.dataframe(late_table, hide_index=True, width="stretch")
+            show_table(late_table, hide_index=True, width="stretch")
             st.download_button(t("common.download_csv", lang), late_table.to_csv(index=False).encode("utf-8"),
                                file_name=f"overdue_{as_of}.csv", mime="text/csv", key="infra_overdue_csv")
 
@@ -187,7 +190,7 @@ with tab_budget:
         st.plotly_chart(infra_charts.budget_bars(
             budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
             width="stretch", config=CHART_CONFIG)
-        st.dataframe(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
+        show_table(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ information exchange
 with tab_exchange:
@@ -195,16 +198,18 @@ with tab_exchange:
         st.markdown(t("infra.exchange.intro", lang))
         exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
             exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
-        st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang), height=520, key="infra_exchange_map")
+        exchange_view, _ = map_fit.fitted_view("infra_exchange_width", 520)  # Petén to southern Nicaragua
+        st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang, exchange_view), height=520,
+                        key="infra_exchange_map")
         st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
                    + " · " + t("infra.exchange.legend.post", lang))
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('infra.exchange.crossings', lang)}**")
-            st.dataframe(tables.crossings_table(ca4_crossings, lang), hide_index=True, width="stretch")
+            show_table(tables.crossings_table(ca4_crossings, lang), hide_index=True, width="stretch")
         with right:
             st.markdown(f"**{t('infra.exchange.posts', lang)}**")
-            st.dataframe(tables.national_links_table(programme_posts, lang), hide_index=True, width="stretch")
+            show_table(tables.national_links_table(programme_posts, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ what changed since <date>
 with tab_changes:
@@ -219,7 +224,7 @@ with tab_changes:
             post_names = load_posts(URL, ()).set_index("code")["name"].to_dict()
             st.caption(fmt_count(len(changes), "infra.changes.since", lang, date=fmt_date(since, lang)))
             listing = tables.changes_table(changes, post_names, type_names, lang)
-            st.dataframe(listing, hide_index=True, width="stretch")
+            show_table(listing, hide_index=True, width="stretch")
             st.download_button(t("common.download_csv", lang), listing.to_csv(index=False).encode("utf-8"),
                                file_name=f"changes_since_{since}.csv", mime="text/csv", key="infra_changes_csv")
 

@@ -10,13 +10,14 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import browser_bridge
 import ui
-from geo import maps, reference
+from geo import cartography, map_image, maps, periods, reference
 from geo.charts import CHART_CONFIG, post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows import mirror, mirror_view
-from geo.flows.queries import recent_routes
-from geo.i18n import month_ticks, t
+from geo.flows.queries import recent_period, recent_routes
+from geo.i18n import fmt_date, month_ticks, t
 from geo.models import POST_TYPES
+from geo.overview.figures import data_as_of
 from geo.posts import profile as post_profile_tables
 from geo.posts.queries import PostFilters, post_profile, posts_frame
 from geo.sample import sample_seed
@@ -25,12 +26,14 @@ from geo.workshops import maps as workshop_maps
 from geo.workshops.coverage import DEFAULT_REACH_KM
 from geo.workshops.queries import workshops_held
 from views import alerts as alerts_view
-from views import legends
+from views import legends, map_keys
 
 REACH_KM = int(DEFAULT_REACH_KM)
 MAP_KEY = "post_map"
 POST_KEY = "map_post"
 POST_LAYERS = ("posts", "neighbour-posts")
+ZOOM_KEY = "map_zoom_steps"  # the +/- buttons' steps from the fitted (or selected post's) view
+ZOOM_LIMITS = (-2, 6)
 
 ui.guard()
 lang = ui.lang()
@@ -41,6 +44,24 @@ engine = ui.engine()
 def post_mirror(code: str) -> tuple:
     """A post's partner across its crossing and their mirror table (geo.flows.mirror), per data version."""
     return mirror.post_mirror(ui.engine(), code)
+
+
+@ui.cached
+def dating() -> tuple:
+    """(the data's date, the recent window of the marks' sizes and arcs), per data version."""
+    return data_as_of(ui.engine()), recent_period(ui.engine())
+
+
+@ui.cached
+def view_png(filters: tuple, language: str, labels: bool, chosen: str | None, view: dict, canvas: tuple,
+             words: map_image.ViewImage) -> bytes:
+    """The current view as a PNG (geo.map_image), made when asked for, per view and data version."""
+    return map_image.render(posts_shown(*filters), view, canvas, language, words, labels=labels, selected=chosen)
+
+
+def zoom_by(step: int) -> None:
+    low, high = ZOOM_LIMITS
+    st.session_state[ZOOM_KEY] = 0 if step == 0 else min(max(st.session_state.get(ZOOM_KEY, 0) + step, low), high)
 
 
 @ui.cached
@@ -147,11 +168,20 @@ with map_column:
     map_width = width * MAP_SHARE - 8 if width and selected and width >= STACKED_BELOW_PX else width
     canvas = (float(map_width), float(map_height)) if map_width else maps.PHONE_CANVAS
     view = maps.selected_view(every_post, selected) or maps.region_view(canvas)
-    layers = maps.base_layers(lang)
-    if show_arcs:
-        routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types))
-        if len(routes):  # under the country names (geo.flows.maps.under_country_names)
-            layers = flow_maps.under_country_names(layers, [flow_maps.arc_layer(routes, lang, pickable=False)])
+    view = {**view, "zoom": round(view["zoom"] + st.session_state.get(ZOOM_KEY, 0), 2)}
+    with st.container(horizontal=True, gap="small", key="map_zoom"):  # zoom buttons beside the map
+        low, high = ZOOM_LIMITS
+        steps = st.session_state.get(ZOOM_KEY, 0)
+        st.button("", icon=":material/add:", help=t("map.zoom.in", lang), key="map_zoom_in", on_click=zoom_by,
+                  args=(1,), disabled=steps >= high)
+        st.button("", icon=":material/remove:", help=t("map.zoom.out", lang), key="map_zoom_out", on_click=zoom_by,
+                  args=(-1,), disabled=steps <= low)
+        st.button(t("map.zoom.reset", lang), icon=":material/fit_screen:", key="map_zoom_reset", on_click=zoom_by,
+                  args=(0,), disabled=steps == 0)
+    layers = maps.base_layers(lang, view, canvas)
+    routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types)) if show_arcs else None
+    if show_arcs and len(routes):  # under the country names (geo.flows.maps.under_country_names)
+        layers = flow_maps.under_country_names(layers, [flow_maps.arc_layer(routes, lang, pickable=False)])
     if show_venues or show_reach:
         held = workshops_held(engine)
         layers += workshop_maps.reach_layers(held, REACH_KM, lang) if show_reach else []
@@ -159,12 +189,37 @@ with map_column:
     if show_posts and len(posts):
         layers += post_marks(filters, lang, show_labels, selected, view, canvas)
     st.pydeck_chart(
-        maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=map_height,
+        maps.make_deck(layers, lang, online_basemap=basemap, view=view, controller=maps.PAN_ONLY), height=map_height,
         on_select="rerun", selection_mode="single-object", key=MAP_KEY,
     )
-    st.caption(f"{t('map.caption', lang)} {t('map.count', lang, n=len(posts))}. {t('panel.more_labels', lang)}")
+    # The keys under the map: its scale at this view, what a mark's size and an arc's width mean, and when.
+    as_of, recent = dating()
+    period_words = recent.words(lang) if recent else "—"
+    keys = [map_keys.scale(cartography.scale_bar(view, lang), t("map.key.scale", lang))]
+    if show_posts and len(posts):
+        keys.append(map_keys.sizes(cartography.size_key(posts["recent_flow"], lang),
+                                   t("map.key.size", lang, period=period_words)))
+    if show_arcs and len(routes):
+        keys.append(map_keys.lines(flow_maps.arc_key(routes, lang), flow_maps.direction_key(lang),
+                                   t("map.key.arcs", lang, period=period_words)))
+    map_keys.show(*keys)
+    dated = t("map.dated", lang, date=fmt_date(as_of, lang), period=period_words)
+    st.caption(f"{dated} {t('map.caption', lang)} {t('map.count', lang, n=len(posts))}. "
+               f"{t('panel.more_labels', lang)}")
     if posts.empty:
         st.info(t("map.no_posts", lang))
+    filter_words = ", ".join(
+        [reference.country_name(c, lang) for c in chosen_countries] + [t(f"post_type.{v}", lang) for v in chosen_types]
+        + [t(f"status.{v}", lang) for v in chosen_statuses]) or t("filter.all", lang)
+    words = map_image.ViewImage(
+        title=t("map.title", lang), lines=[dated, t("map.image.filters", lang, filters=filter_words)],
+        legend_title=t("map.legend.status", lang), size_title=t("map.key.size", lang, period=period_words),
+        source=t("brief.source", lang),
+        notice=t("app.sample_notice", lang, seed=sample_seed(engine)) if sample_seed(engine) is not None else None)
+    st.download_button(
+        t("map.image.button", lang), icon=":material/image:", help=t("map.image.help", lang), mime="image/png",
+        data=lambda: view_png(filters, lang, show_labels, selected, view, canvas, words),
+        file_name=f"ca4-map-{lang}-{periods.today().isoformat()}.png", key="map_image", on_click="ignore")
 
 with panel_column:
     profile = post_profile(engine, selected) if selected else None
@@ -226,7 +281,7 @@ with panel_column:
 
 with map_column:
     legends.status_legend(lang)
-    st.caption(f"{t('map.legend.size', lang)}. {t('map.legend.neighbours', lang)}")
+    st.caption(t("map.legend.neighbours", lang))
     if show_arcs:
         st.caption(t("map.legend.arcs", lang))
     if show_venues or show_reach:

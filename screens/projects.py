@@ -19,7 +19,8 @@ from geo.programme import projects as pj
 from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
 from geo.sample import sample_seed
-from views import legends
+from views import legends, map_fit
+from views.tables import table as show_table
 
 ui.guard()
 lang = ui.lang()
@@ -75,7 +76,8 @@ st.table(ui.plain_table(portfolio_view.set_index(portfolio_view.columns[0]).T))
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     st.markdown(f"**{t('proj.map.title', lang)}**")
-    st.pydeck_chart(pj.choropleth_deck(pj.benefit_frame(portfolio, codes), lang), height=440, key="projects_map")
+    view, _ = map_fit.fitted_view("projects_map_width", 440, pj.fit_bounds())  # Mexico to the Dominican Republic
+    st.pydeck_chart(pj.choropleth_deck(pj.benefit_frame(portfolio, codes), lang, view), height=440, key="projects_map")
     legends.colour_legend(t("proj.legend.title", lang), [
         (t("proj.legend.one", lang), css(pj.BENEFIT_FILL)), (t("proj.legend.both", lang), css(pj.BENEFIT_BOTH_FILL)),
         (t("proj.legend.none", lang), css(pj.OTHER_FILL)),
@@ -111,11 +113,11 @@ if returns.empty:
 else:
     # One above the other at full width: side by side, each showed three of its five columns at 1280 px.
     st.markdown(f"**{t('returns.by_country', lang)}**")
-    st.dataframe(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
+    show_table(rt.labelled_public_table(returns, "country_iso3", lang, t("returns.col.country", lang),
                                           lambda c: reference.country_name(c, lang), exact),
                  hide_index=True, width="stretch")
     st.markdown(f"**{t('returns.by_month', lang)}**")
-    st.dataframe(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
+    show_table(rt.labelled_public_table(returns, "month", lang, t("returns.col.month", lang),
                                           lambda m: fmt_month(m, lang), exact),
                  hide_index=True, width="stretch", height="content")
     st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns, exact), lang, exact), width="stretch",

@@ -18,7 +18,8 @@ from geo.scope import figure_caption
 from geo.workshops import charts as workshop_charts
 from geo.workshops import coverage, tables
 from geo.workshops import maps as workshop_maps
-from views import legends, workshop_edit
+from views import legends, map_fit, workshop_edit
+from views.tables import table as show_table
 
 ui.guard()
 lang = ui.lang()
@@ -89,9 +90,10 @@ with tab_map:
     if tab_map.open:
         # The map and every table at full width, one under the other: beside the map, the uncovered posts
         # showed one of their five columns; side by side, the coverage tables cut theirs at 1280 px.
+        view, canvas = map_fit.fitted_view("ws_map_width", 560)
         st.pydeck_chart(
             workshop_maps.workshop_deck(report, lang, show_reach=show_reach, show_suggested=show_suggested,
-                                        show_labels=show_labels),
+                                        show_labels=show_labels, view=view, canvas=canvas),
             height=560, key="ws_map",
         )
         legends.colour_legend("", workshop_maps.legend_items(lang))
@@ -102,7 +104,7 @@ with tab_map:
         if uncovered.empty:
             st.success(t("ws.uncovered.none", lang))
         else:
-            st.dataframe(uncovered, hide_index=True, width="stretch", height=min(36 * len(uncovered) + 38, 400),
+            show_table(uncovered, hide_index=True, width="stretch", height=min(36 * len(uncovered) + 38, 400),
                          column_config={t("ws.col.nearest_km", lang): st.column_config.NumberColumn(format="%.1f")})
             st.caption(t("ws.uncovered.count", lang, n=len(uncovered), total=total))
 
@@ -113,15 +115,15 @@ with tab_map:
                                                                        width=120)
                         for key in tables.PERCENT_KEYS}
         st.markdown(f"**{t('ws.coverage.by_country', lang)}**")
-        st.dataframe(tables.by_country_table(report, lang), hide_index=True, width="stretch",
+        show_table(tables.by_country_table(report, lang), hide_index=True, width="stretch",
                      column_config=percent_bars)
         st.markdown(f"**{t('ws.coverage.by_agency', lang)}**")
-        st.dataframe(tables.by_agency_table(report, lang), hide_index=True, width="stretch",
+        show_table(tables.by_agency_table(report, lang), hide_index=True, width="stretch",
                      column_config=percent_bars)
         st.caption(t("ws.coverage.agency_definition", lang))
 
         st.markdown(f"**{t('ws.coverage.by_segment', lang)}**")
-        st.dataframe(tables.by_segment_table(report, lang), hide_index=True, width="stretch",
+        show_table(tables.by_segment_table(report, lang), hide_index=True, width="stretch",
                      column_config={**percent_bars, t("ws.col.segment", lang): st.column_config.TextColumn(width=190),
                                     # printf-style: 249.3 in any browser (a browser locale would not decide)
                                     t("ws.col.line_km", lang): st.column_config.NumberColumn(format="%.1f"),
@@ -145,7 +147,7 @@ with tab_people:
         with m1:
             st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch", config=CHART_CONFIG)
         with m2:
-            st.dataframe(tables.pairs_table(report, lang), hide_index=True, width="stretch")
+            show_table(tables.pairs_table(report, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ where next
 with tab_next:
@@ -163,7 +165,7 @@ with tab_table:
     if tab_table.open:
         st.subheader(t("ws.table.title", lang))
         shown = tables.workshops_table(report, lang)
-        st.dataframe(shown, hide_index=True, width="stretch",
+        show_table(shown, hide_index=True, width="stretch",
                      column_config={t(key, lang): st.column_config.DateColumn(format=tables.DATE_FORMAT)
                                     for key in tables.DATE_KEYS})
         st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8"),

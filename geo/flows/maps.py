@@ -10,6 +10,7 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import maps
+from geo.cartography import key_values
 from geo.charts import DIRECTION_COLOURS
 from geo.flows.charts import country_label
 from geo.i18n import fmt_number, t
@@ -59,6 +60,22 @@ def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
                   for d, o, n in zip(data["direction"], data["other_country"], data["post_name"], strict=True)],
         "persons": [fmt_number(v, lang) for v in data["count"]],
     })
+
+
+def arc_key(post_routes: pd.DataFrame, lang: str) -> list[tuple[float, str]]:
+    """(line width in pixels, persons in the page's number style) for the key of the arcs' widths: round values
+    (geo.cartography.key_values) drawn as arc_frame draws them, against the same busiest route."""
+    anchors = country_anchors(lang)
+    counts = post_routes.loc[post_routes["other_country"].isin(anchors.index), "count"]
+    top = float(counts.max()) if len(counts) else 0.0
+    values = key_values(top)
+    widths = _scaled(pd.Series(values, dtype=float), top, 1.0, ARC_MAX_PX)
+    return [(round(float(w), 1), fmt_number(v, lang)) for w, v in zip(widths, values, strict=True)]
+
+
+def direction_key(lang: str) -> list[tuple[str, str]]:
+    """(direction, css colour) of the arcs, from the catalogs and constants."""
+    return [(t(f"direction.{d}", lang), DIRECTION_COLOURS[d]) for d in ("entry", "exit")]
 
 
 def post_volume_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -111,6 +128,15 @@ def arc_layer(post_routes: pd.DataFrame, lang: str, *, pickable: bool = True) ->
     )
 
 
-def flow_deck(post_routes: pd.DataFrame, lang: str) -> pdk.Deck:
-    """An offline deck like geo.maps.make_deck's (no basemap), with the flow layers and their tooltip."""
-    return maps.make_deck(flow_layers(post_routes, lang), lang, view=FLOW_VIEW, tooltip=flow_tooltip(lang))
+def flow_bounds(lang: str = "es") -> tuple[float, float, float, float]:
+    """What the flow map must show: the CA4 and every point its arcs start or end at (country_anchors)."""
+    anchors = country_anchors(lang)
+    minx, miny, maxx, maxy = maps.CA4_BOUNDS
+    return (min(minx, float(anchors["lon"].min())), min(miny, float(anchors["lat"].min())),
+            max(maxx, float(anchors["lon"].max())), max(maxy, float(anchors["lat"].max())))
+
+
+def flow_deck(post_routes: pd.DataFrame, lang: str, view: dict | None = None) -> pdk.Deck:
+    """An offline deck like geo.maps.make_deck's (no basemap), with the flow layers and their tooltip, at `view`
+    (the page's, fitted to flow_bounds: views.map_fit)."""
+    return maps.make_deck(flow_layers(post_routes, lang), lang, view=view or FLOW_VIEW, tooltip=flow_tooltip(lang))

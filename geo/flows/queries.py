@@ -167,6 +167,14 @@ def aggregate(engine: Engine, filters: FlowFilters, by: tuple[str, ...], time: s
 
 
 # ------------------------------------------------------------------------------------------ queries
+def recent_period(engine: Engine, months: int = 3) -> periods.Period | None:
+    """THE recent window of the maps (mark sizes, arcs): the last `months` months holding flow data."""
+    span = month_range(engine)
+    if span is None:
+        return None
+    return periods.Period(periods.add_months(span[1], 1 - months), span[1])
+
+
 def month_range(engine: Engine) -> tuple[dt.date, dt.date] | None:
     """First and last month holding flow data (None when there is none)."""
     # Two subqueries: SQLite answers a lone MIN or MAX from the key, but scans the table for both at once.
@@ -387,10 +395,10 @@ def post_routes(data: PeriodSummary) -> pd.DataFrame:
 def recent_routes(engine: Engine, countries: tuple[str, ...] = (), types: tuple[str, ...] = (),
                   months: int = 3) -> pd.DataFrame:
     """post_routes over the last `months` months holding data (the window of the map's mark sizes)."""
-    span = month_range(engine)
-    if span is None:
+    recent = recent_period(engine, months)
+    if recent is None:
         return pd.DataFrame(columns=[*POST_KEYS, "direction", "other_country", "count"])
-    filters = FlowFilters(start=periods.add_months(span[1], 1 - months), end=span[1], countries=countries, types=types)
+    filters = FlowFilters(start=recent.first, end=recent.last, countries=countries, types=types)
     return post_routes(summary(engine, filters))
 
 

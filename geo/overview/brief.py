@@ -151,10 +151,16 @@ def _labels(ax, frame: gpd.GeoDataFrame, lang: str, bounds: tuple[float, float, 
                     fontweight="bold", zorder=4, path_effects=[withStroke(linewidth=2.5, foreground="white")])
 
 
-def draw_region(ax, posts: pd.DataFrame | None = None, lang: str = "es") -> None:
-    """The regional frame (sea, countries, CA4 highlighted, border lines) and posts coloured by status."""
+def draw_region(ax, posts: pd.DataFrame | None = None, lang: str = "es", *,
+                bounds: tuple[float, float, float, float] | None = None,
+                country_labels: pd.DataFrame | None = None) -> None:
+    """The regional frame (sea, countries, CA4 highlighted, border lines) and posts coloured by status.
+
+    With `bounds` (a view's, geo.placement.view_bounds) the frame is that view's, stretched like the map's own
+    Web Mercator canvas, and `country_labels` (iso3, label, lon, lat: geo.cartography.country_labels_in_view)
+    name the countries; posts with a `size_pt` column are drawn at that size (the map's proportional marks)."""
     countries = reference.countries(display=True)
-    minx, miny, maxx, maxy = -92.9, 10.5, -82.6, 18.2
+    minx, miny, maxx, maxy = bounds or (-92.9, 10.5, -82.6, 18.2)
     ax.set_facecolor(SEA)
     countries.plot(ax=ax, color=[CA4_FILL if c else OTHER_FILL for c in countries["is_ca4"]],
                    edgecolor="#A0A096", linewidth=0.4)
@@ -164,15 +170,22 @@ def draw_region(ax, posts: pd.DataFrame | None = None, lang: str = "es") -> None
             part = posts[posts["type"] == post_type]
             if part.empty:
                 continue
-            ax.scatter(part["lon"], part["lat"], marker=marker, s=34, zorder=5, linewidths=0.5,
+            ax.scatter(part["lon"], part["lat"], marker=marker, zorder=5, linewidths=0.5,
+                       s=part["size_pt"] ** 2 * 0.6 if "size_pt" in part else 34,
                        c=[_rgb(STATUS_COLOURS.get(s, STATUS_COLOURS["none"])) for s in part["status"]],
                        edgecolors="#222222")
-    _labels(ax, countries, lang, (minx, miny, maxx, maxy),
-            {"MEX": (-91.6, 17.7), "BLZ": (-88.75, 17.4), "CRI": (-84.0, 10.75), "GTM": (-90.3, 15.9),
-             "HND": (-86.9, 14.9), "NIC": (-85.1, 12.6), "SLV": (-89.0, 13.45)})
+    if country_labels is not None:
+        for row in country_labels.itertuples(index=False):
+            ax.text(row.lon, row.lat, row.label, fontsize=8, color="#333333", ha="center", va="center",
+                    fontweight="bold", zorder=4, path_effects=[withStroke(linewidth=2.5, foreground="white")])
+    else:
+        _labels(ax, countries, lang, (minx, miny, maxx, maxy),
+                {"MEX": (-91.6, 17.7), "BLZ": (-88.75, 17.4), "CRI": (-84.0, 10.75), "GTM": (-90.3, 15.9),
+                 "HND": (-86.9, 14.9), "NIC": (-85.1, 12.6), "SLV": (-89.0, 13.45)})
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
-    ax.set_aspect(1 / 0.97)  # about 1/cos(14°): keeps shapes right at this latitude
+    # A view's frame has the canvas's shape already; the brief's keeps shapes right at about 14°.
+    ax.set_aspect("auto" if bounds else 1 / 0.97)
 
 
 def draw_wide(ax, wide: gpd.GeoDataFrame, colours: list[str], lang: str = "es") -> None:
@@ -202,7 +215,7 @@ def overview_brief(fig_data, lang: str, seed: int | None, highlights=None) -> Br
     from geo.overview import highlight_text
     from geo.overview.figures import filters_text, kpi_cards
 
-    cards = kpi_cards(fig_data, lang, seed)
+    cards = kpi_cards(fig_data, lang)
     posts = fig_data.map_posts
     return BriefSpec(
         lang=lang, title=t("app.title", lang), view=t("brief.view.overview", lang),

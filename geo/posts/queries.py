@@ -54,10 +54,10 @@ class PostFilters:
 
 def recent_post_flows(engine: Engine, months: int = 3) -> pd.DataFrame:
     """post_id, recent_flow: persons through each post over the last `months` months holding flow data."""
-    span = flows.month_range(engine)
-    if span is None:
+    recent = flows.recent_period(engine, months)
+    if recent is None:
         return pd.DataFrame({"post_id": pd.Series(dtype=int), "recent_flow": pd.Series(dtype="int64")})
-    window = flows.FlowFilters(start=periods.add_months(span[1], 1 - months), end=span[1])
+    window = flows.FlowFilters(start=recent.first, end=recent.last)
     frame = flows.aggregate(engine, window, ("post_id",))
     return frame[["post_id", "count"]].rename(columns={"count": "recent_flow"})
 

@@ -150,8 +150,17 @@ def benefit_colour(projects: int) -> list[int]:
     return [*(BENEFIT_BOTH_FILL if projects > 1 else BENEFIT_FILL), 220]
 
 
-def choropleth_deck(wide: gpd.GeoDataFrame, lang: str) -> pdk.Deck:
-    """Benefiting member states on the wide frame, drawn offline (no basemap). Tooltip by placeholders."""
+def fit_bounds() -> tuple[float, float, float, float]:
+    """What the projects map must show, as its caption promises: Mexico to the Dominican Republic (and Panama)."""
+    frame = reference.countries_wide()
+    shown = frame[frame["iso3"].isin(["MEX", "DOM", "PAN", *reference.CA4])]
+    minx, miny, maxx, maxy = shown.total_bounds
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def choropleth_deck(wide: gpd.GeoDataFrame, lang: str, view: dict | None = None) -> pdk.Deck:
+    """Benefiting member states on the wide frame, drawn offline (no basemap), at `view` (the page's, fitted to
+    fit_bounds: views.map_fit). Tooltip by placeholders."""
     data = wide.copy()
     data["name"] = names_column(data, lang, "country", "iso3")
     data["colour"] = data["projects"].map(benefit_colour)
@@ -173,7 +182,7 @@ def choropleth_deck(wide: gpd.GeoDataFrame, lang: str) -> pdk.Deck:
         "html": f"<b>{{name}}</b><br/>{t('proj.map.tooltip', lang)}: {{projects_label}}",
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},
     }
-    return pdk.Deck(layers=[sea, countries, text], initial_view_state=pdk.ViewState(**WIDE_VIEW),
+    return pdk.Deck(layers=[sea, countries, text], initial_view_state=pdk.ViewState(**(view or WIDE_VIEW)),
                     tooltip=tooltip, map_provider=None)
 
 

@@ -123,8 +123,10 @@ def venue_layers(workshops: pd.DataFrame, lang: str, *, pickable: bool = True) -
 
 
 def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = True,
-                    show_suggested: bool = True, show_labels: bool = True) -> list[pdk.Layer]:
-    """Layers above maps.base_layers: segments, reach discs, venues, posts, labels of uncovered posts."""
+                    show_suggested: bool = True, show_labels: bool = True, view: dict | None = None,
+                    canvas: tuple[float, float] = maps.DESKTOP_CANVAS) -> list[pdk.Layer]:
+    """Layers above maps.base_layers: segments, reach discs, venues, posts, labels of uncovered posts (placed for
+    `view` in `canvas`)."""
     layers: list[pdk.Layer] = []
     segments = _segment_paths(report, lang)
     layers.append(pdk.Layer(
@@ -161,7 +163,7 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
         radius_units=PIXELS, get_fill_color="colour", stroked=False, pickable=True, auto_highlight=True,
     ))
     if show_labels:
-        labels = uncovered_labels(report, lang)
+        labels = uncovered_labels(report, lang, view, canvas)
         if len(labels):
             layers.append(map_text.text_layer("ws-uncovered-labels", labels, size_px=UNCOVERED_LABELS.size_px,
                                           colour=[120, 40, 0], placed=True))
@@ -198,10 +200,12 @@ def tooltip() -> dict:
     }
 
 
-def workshop_deck(report: CoverageReport, lang: str, *, online_basemap: bool = False, **options: bool) -> pdk.Deck:
-    """The deck for the workshops page: the region drawn offline, then the coverage layers."""
-    layers = maps.base_layers(lang) + workshop_layers(report, lang, **options)
-    return maps.make_deck(layers, lang, online_basemap=online_basemap, tooltip=tooltip())
+def workshop_deck(report: CoverageReport, lang: str, *, online_basemap: bool = False, view: dict | None = None,
+                  canvas: tuple[float, float] = maps.DESKTOP_CANVAS, **options: bool) -> pdk.Deck:
+    """The deck for the workshops page: the region drawn offline, then the coverage layers, at `view` (the page
+    fits it to its canvas: views.map_fit)."""
+    layers = maps.base_layers(lang) + workshop_layers(report, lang, view=view, canvas=canvas, **options)
+    return maps.make_deck(layers, lang, online_basemap=online_basemap, view=view, tooltip=tooltip())
 
 
 def legend_items(lang: str) -> list[tuple[str, str]]:

@@ -1,0 +1,160 @@
+"""A map's cartographic basics, decided on the server: the scale bar of a view, the size key of proportional
+marks, round values for any key, where a country's name goes (on the visible part of its land) and THE rule
+that fits a map to its region. Pure functions of views and frames; tested without a browser
+(tests/test_cartography.py). geo.maps, the map page and the map image (geo.map_image) draw what this decides.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import shapely
+
+from geo import reference
+from geo.i18n import fmt_number
+from geo.i18n.names import names_column
+from geo.placement import COUNTRY_LABEL_STYLE, TILE_PX, LabelStyle, fit_view, view_bounds
+
+# Web Mercator at zoom 0 on the equator, for 256-px tiles: 2πR / 256 metres a pixel. deck.gl counts zoom on a
+# 512-px world (geo.placement.TILE_PX), so its zoom z draws 256-px tiles' zoom z + 1: half the metres a pixel.
+EQUATOR_M_PER_PX_256 = 156543.03392
+
+
+def metres_per_pixel(latitude: float, zoom: float) -> float:
+    """Ground metres per CSS pixel of a deck.gl map at `latitude` and deck.gl `zoom`."""
+    return EQUATOR_M_PER_PX_256 * math.cos(math.radians(latitude)) / 2 ** zoom / (TILE_PX / 256)
+
+
+def nice_below(value: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above `value` (0 for 0 or less)."""
+    if value <= 0:
+        return 0.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (5, 2, 1) if step * power <= value * (1 + 1e-9))
+
+
+@dataclass(frozen=True)
+class ScaleBar:
+    metres: float
+    length_px: float
+    label: str
+
+
+def distance_label(metres: float, lang: str) -> str:
+    """50 km, 500 m: a round distance in the page's number style."""
+    if metres >= 1000:
+        return f"{fmt_number(metres / 1000, lang)} km"
+    return f"{fmt_number(metres, lang)} m"
+
+
+def scale_bar(view: dict, lang: str, max_px: float = 140.0) -> ScaleBar:
+    """The longest round distance (1, 2 or 5 times a power of ten) drawn in at most `max_px` pixels at the
+    view's centre latitude and zoom."""
+    per_px = metres_per_pixel(float(view["latitude"]), float(view["zoom"]))
+    metres = nice_below(per_px * max_px)
+    return ScaleBar(metres, metres / per_px, distance_label(metres, lang))
+
+
+def key_values(top: float, count: int = 3) -> list[float]:
+    """Round values for a key of quantities up to `top`: the largest round value not above it, then about a
+    quarter and a twenty-fifth of it (distinct, above zero), largest first."""
+    values: list[float] = []
+    for divisor in (1, 4, 25)[:count]:
+        value = nice_below(top / divisor)
+        if value > 0 and value not in values:
+            values.append(value)
+    return values
+
+
+# The posts' proportional marks: by area, the square root of a post's flow over the busiest one's.
+MARK_MIN_PX = 12.0
+MARK_RANGE_PX = 22.0
+
+
+def mark_size_px(values: pd.Series, top: float) -> pd.Series:
+    """Mark size in pixels of `values` when the busiest shown is `top`."""
+    return MARK_MIN_PX + MARK_RANGE_PX * (values.clip(lower=0) / (top if top > 0 else 1.0)).map(math.sqrt)
+
+
+def size_key(flows: pd.Series, lang: str) -> list[tuple[float, str]]:
+    """(mark size in pixels, persons in the page's number style) for the size key of marks sized by
+    `flows` (mark_size_px): what a mark of a given size means."""
+    top = float(flows.max()) if len(flows) else 0.0
+    values = key_values(top)
+    sizes = mark_size_px(pd.Series(values, dtype=float), top)
+    return [(round(float(size), 1), fmt_number(value, lang)) for size, value in zip(sizes, values, strict=True)]
+
+
+# ------------------------------------------------------------------------------------------- fitting
+def fitted_view(bounds: tuple[float, float, float, float], canvas: tuple[float, float],
+                padding_px: float = 10.0) -> dict:
+    """THE fitting rule of every regional map: `bounds` whole in a canvas of `canvas` (width, height) pixels,
+    as close as fits, zoom rounded down to tenths (a few pixels' difference in width keeps the view)."""
+    view = fit_view(bounds, *canvas, padding_px=padding_px)
+    return {**view, "zoom": math.floor(view["zoom"] * 10) / 10}
+
+
+def contains(outer: tuple[float, float, float, float], inner: tuple[float, float, float, float]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+
+
+# ------------------------------------------------------------------------------------ country names
+# Preferred points for the names the representative point places badly: Mexico's and Panama's clipped shapes
+# would put theirs at the frame's edge; the others sit where the posts' marks leave room. Each is on land
+# (tests/test_cartography.py checks every one against the full-resolution boundaries).
+_PREFERRED = {"SLV": (-88.85, 13.8), "MEX": (-91.5, 17.9), "PAN": (-80.3, 8.4), "CRI": (-84.1, 9.95),
+              "BLZ": (-88.7, 17.3)}
+
+
+@lru_cache(maxsize=2)
+def country_label_points(lang: str) -> pd.DataFrame:
+    """Each display country's name (capitals, word space doubled: at 14 px a single one read "COSTARICA")
+    at a point on its land."""
+    frame = reference.countries(display=True)
+    points = frame.geometry.representative_point()  # inside the polygon, unlike the centroid
+    labels = pd.DataFrame({
+        "iso3": frame["iso3"],
+        "label": names_column(frame, lang, "country", "iso3").str.upper().str.replace(" ", "  "),
+        "lon": points.x,
+        "lat": points.y,
+    })
+    for iso3, (lon, lat) in _PREFERRED.items():
+        labels.loc[labels["iso3"] == iso3, ["lon", "lat"]] = (lon, lat)
+    return labels
+
+
+@lru_cache(maxsize=1)
+def _land() -> dict[str, shapely.Geometry]:
+    frame = reference.countries(display=True)
+    return dict(zip(frame["iso3"], frame.geometry, strict=True))
+
+
+def country_labels_in_view(lang: str, view: dict, canvas: tuple[float, float],
+                           style: LabelStyle = COUNTRY_LABEL_STYLE) -> pd.DataFrame:
+    """The country names a view shows, each on the visible part of its land, whole inside the canvas: at its
+    preferred point when that shows, else at a point inside the part of its polygon the canvas shows (with room
+    for the name), else left out (zoomed to San Salvador's airport, "EL SALVADOR" goes inland, not to sea)."""
+    rows = []
+    land = _land()
+    for row in country_label_points(lang).itertuples(index=False):
+        width = len(row.label) * style.char_em * style.size_px + 2 * style.padding_px
+        height = style.line_em * style.size_px + 2 * style.padding_px
+        inner = (canvas[0] - width, canvas[1] - height)
+        if inner[0] <= 0 or inner[1] <= 0:
+            continue
+        box = shapely.box(*view_bounds(view, inner))  # where the name's centre keeps the name in the canvas
+        visible = land[row.iso3].intersection(box)
+        if visible.is_empty:
+            continue
+        point = shapely.Point(row.lon, row.lat)
+        if not visible.contains(point):
+            part = max(getattr(visible, "geoms", [visible]), key=lambda piece: piece.area)
+            degrees_per_px = 360 / (TILE_PX * 2 ** float(view["zoom"]))
+            if part.bounds[2] - part.bounds[0] < 0.5 * width * degrees_per_px:
+                continue  # a sliver of the country: its name would print mostly over the sea or a neighbour
+            point = part.representative_point()
+        rows.append({"iso3": row.iso3, "label": row.label, "lon": round(point.x, 4), "lat": round(point.y, 4)})
+    return pd.DataFrame(rows, columns=["iso3", "label", "lon", "lat"])

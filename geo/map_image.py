@@ -1,0 +1,123 @@
+"""Save this view as an image: the map page's current view as a PNG, drawn on the server by the brief's renderer
+(geo.overview.brief.draw_region: matplotlib, no browser, no network), with the title, the lines that date it
+(the data's date, the period in words), the status legend and size key, a scale bar, the posts' names placed as
+the page places them, and the source."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patheffects import withStroke
+from pyproj import Geod
+
+from geo import cartography, maps
+from geo.overview import brief
+from geo.placement import view_bounds
+
+DPI = 150
+MAP_WIDTH_IN = 10.4
+MAP_MAX_HEIGHT_IN = 7.6
+_GEOD = Geod(ellps="WGS84")
+_HA = {"start": "left", "middle": "center", "end": "right"}
+_VA = {"top": "top", "center": "center", "bottom": "bottom"}
+
+
+@dataclass(frozen=True)
+class ViewImage:
+    """The words of an image, already in the page's language (the caller takes them from the catalogs)."""
+
+    title: str
+    lines: list[str]  # the data's date and period, the filters
+    legend_title: str
+    size_title: str
+    source: str
+    notice: str | None = None
+
+
+def map_size_in(canvas: tuple[float, float]) -> tuple[float, float]:
+    """The map's size in inches: the canvas's shape, at most MAP_WIDTH_IN wide and MAP_MAX_HEIGHT_IN tall."""
+    width, height = canvas
+    scale = min(MAP_WIDTH_IN / width, MAP_MAX_HEIGHT_IN / height)
+    return width * scale, height * scale
+
+
+def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: str, words: ViewImage, *,
+           labels: bool = True, selected: str | None = None) -> bytes:
+    """The PNG of `posts` (geo.posts.queries.posts_frame) as the map shows them at `view` in `canvas` pixels."""
+    bounds = view_bounds(view, canvas)
+    map_w, map_h = map_size_in(canvas)
+    pt_per_px = map_w * 72 / canvas[0]
+    narrow = map_w < 7.0  # a phone's tall view: the size key goes under the status legend, not beside it
+    header, footer = 1.15, 2.2 if narrow else 1.5
+    fig = Figure(figsize=(max(map_w, 7.5) + 0.8, map_h + header + footer))
+    fig.patch.set_facecolor("white")
+    width_in, height_in = fig.get_size_inches()
+    frame = maps.posts_map_frame(posts, lang)
+    ax = fig.add_axes((0.4 / width_in, footer / height_in, map_w / width_in, map_h / height_in))
+    brief.draw_region(ax, frame.assign(size_pt=frame["size"] * pt_per_px), lang, bounds=bounds,
+                      country_labels=maps.country_labels(lang, view, canvas))
+    if labels and len(frame):
+        placed = maps.post_labels(frame, view, lang=lang, selected=selected, canvas=canvas)
+        for row in placed.itertuples(index=False):
+            ax.annotate(row.label, (row.lon, row.lat), xytext=(row.dx * pt_per_px, -row.dy * pt_per_px),
+                        textcoords="offset points", ha=_HA[row.anchor], va=_VA[row.baseline], zorder=6,
+                        fontsize=13 * pt_per_px * 0.85, color="#14202F", annotation_clip=True,
+                        path_effects=[withStroke(linewidth=2.2, foreground="white")])
+    ax.set_xlabel("")  # geopandas labels the axes with the CRS's names, in English
+    ax.set_ylabel("")
+    for side in ax.spines.values():
+        side.set_color("#999999")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _scale_bar(ax, view, bounds, canvas, lang)
+    # Header: title, the lines that date it; footer: legend, size key, source.
+    top = 1 - 0.25 / height_in
+    fig.text(0.4 / width_in, top, words.title, fontsize=16, fontweight="bold", color=brief.NAVY, va="top")
+    fig.text(0.4 / width_in, top - 0.38 / height_in, "\n".join(words.lines), fontsize=9.5, color="#333333",
+             va="top", linespacing=1.3)
+    handles = [Line2D([0], [0], marker=e.marker, color="none", markerfacecolor=e.colour, markeredgecolor="#333333",
+                      markersize=7, label=e.label)
+               for e in brief.status_legend(lang, sorted(set(frame.loc[frame["programme"], "status"])))]
+    left, below = 0.4 / width_in, (footer - 0.08) / height_in
+    fig.legend(handles=handles, title=words.legend_title, loc="upper left", bbox_to_anchor=(left, below),
+               ncol=4, fontsize=7.5, title_fontsize=8, frameon=False, alignment="left")
+    key = cartography.size_key(frame.loc[frame["programme"], "recent_flow"], lang)
+    sizes = [Line2D([0], [0], marker="o", color="none", markerfacecolor="#BBBBBB", markeredgecolor="#333333",
+                    markersize=size * pt_per_px * 0.8125, label=label) for size, label in key]
+    if sizes:
+        tallest = max(size for size, _ in key) * pt_per_px * 0.8125
+        place = ({"loc": "upper left", "bbox_to_anchor": (left, below - 0.78 / height_in)} if narrow else
+                 {"loc": "upper right", "bbox_to_anchor": ((0.4 + map_w) / width_in, below)})
+        fig.legend(handles=sizes, title=words.size_title, ncol=len(sizes), fontsize=7.5, title_fontsize=8,
+                   frameon=False, alignment="left", handleheight=tallest / 7.5, handlelength=tallest / 7.5,
+                   borderaxespad=0, **place)
+    foot = [words.source] + ([words.notice] if words.notice else [])
+    fig.text(0.4 / width_in, 0.12 / height_in, "\n".join(textwrap.fill(line, 150) for line in foot), fontsize=6.8,
+             color="#555555", va="bottom")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _scale_bar(ax, view: dict, bounds: tuple[float, float, float, float], canvas: tuple[float, float],
+               lang: str) -> None:
+    """The scale bar of the view (geo.cartography.scale_bar), drawn geodesically at the bar's own latitude in
+    the lower left corner."""
+    minx, miny, maxx, maxy = bounds
+    bar = cartography.scale_bar(view, lang, max_px=min(160.0, canvas[0] * 0.3))
+    lon0 = minx + (maxx - minx) * 0.04
+    lat0 = miny + (maxy - miny) * 0.04
+    lon1, _, _ = _GEOD.fwd(lon0, lat0, 90.0, bar.metres)
+    halo = [withStroke(linewidth=3, foreground="white")]
+    ax.plot([lon0, lon1], [lat0, lat0], color="#1A1A1A", linewidth=2.2, solid_capstyle="butt", zorder=7,
+            path_effects=halo)
+    tick = (maxy - miny) * 0.008
+    for lon in (lon0, lon1):
+        ax.plot([lon, lon], [lat0 - tick, lat0 + tick], color="#1A1A1A", linewidth=1.2, zorder=7)
+    ax.text((lon0 + lon1) / 2, lat0 + tick * 1.6, bar.label, ha="center", va="bottom", fontsize=8, zorder=7,
+            color="#1A1A1A", path_effects=halo)
