@@ -36,6 +36,13 @@ def load_brief(url: str, first: dt.date, last: dt.date, countries: tuple[str, ..
     return brief.render(brief.overview_brief(figures, language, sample_seed(ui.engine()), highlights), fmt)
 
 
+@ui.cached
+def load_post_marks(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...], language: str) -> list:
+    """The headline map's post marks, per filter, language and data version (built anew on every view
+    before: a tenth of the page's run at 2M rows, profiled for issue 23)."""
+    return maps.post_layers(load_figures(url, first, last, countries).map_posts, language, labels=False)
+
+
 seed = sample_seed(engine)
 st.title(t("ov.title", lang))
 st.caption(t("ov.intro", lang))
@@ -71,7 +78,7 @@ for row in (cards[:4], cards[4:]):
             st.caption(f"{t('ov.kpi.period', lang)}: {card.period}  \n{t('ov.kpi.source', lang)}: {card.source}")
 
 st.subheader(t("ov.map.title", lang))
-layers = maps.base_layers(lang) + maps.post_layers(figures.map_posts, lang, labels=False)
+layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
 st.pydeck_chart(maps.make_deck(layers, lang), height=480, key="overview_map")
 st.caption(t("ov.map.caption", lang))
 legends.status_legend(lang)

@@ -1,0 +1,52 @@
+"""Issue 23's caches per filter and data version: what a new session on a shared link no longer rebuilds is
+never stale after a write (the write bumps the data version, geo.db.data_version, which keys every cache)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from geo.access.auth import Actor
+from geo.io.imports import import_data
+from geo.posts.queries import PostFilters, posts_frame
+from tests.data_helpers import seeded_sqlite
+
+REPO = Path(__file__).resolve().parent.parent
+NEW_NAME = "Puesto Renombrado Prueba"
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    engine = seeded_sqlite(tmp_path, flows_rows=300)
+    monkeypatch.setenv("DATABASE_URL", str(engine.url))
+    return engine
+
+
+def overview_map_json() -> str:
+    at = AppTest.from_file(str(REPO / "screens" / "overview.py"), default_timeout=90)
+    at.query_params["lang"] = "es"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    decks = [e.proto.json for e in at.get("deck_gl_json_chart")]
+    assert decks
+    return decks[0]
+
+
+def test_the_overview_maps_cached_posts_follow_a_write(seeded: Engine) -> None:
+    """The headline map's post marks are cached per filter and data version: a second session gets them
+    from the cache, and a posts import renaming a post shows its new name at the next session's run."""
+    first = overview_map_json()
+    posts = posts_frame(seeded, PostFilters(("GTM",), (), ()))
+    shown = posts[[f'"code":"{code}"' in first for code in posts["code"]]]
+    assert len(shown) >= 3 and NEW_NAME not in first
+    code, old_name = shown.iloc[0]["code"], str(shown.iloc[0]["name"])
+    assert overview_map_json() == first  # the same marks from the cache
+    report = import_data(seeded, Actor("ana", "editor"), "posts", f"code,name\n{code},{NEW_NAME}\n".encode(),
+                         "rename.csv")
+    assert report.ok, [p.line("en") for p in report.problems]
+    after = overview_map_json()
+    assert f'"code":"{code}"' in after and f'"name":"{NEW_NAME}"' in after
+    assert after.count(f'"name":"{old_name}"') == first.count(f'"name":"{old_name}"') - 1
