@@ -65,6 +65,13 @@ def zoom_by(step: int) -> None:
 
 
 @ui.cached
+def profile_of(code: str):
+    """A post's profile (geo.posts.queries.post_profile), per data version: a room opening a link with ?post=
+    reads it once (its queries were a sixth of the page's run at 2M rows, profiled for issue 23)."""
+    return post_profile(ui.engine(), code)
+
+
+@ui.cached
 def mirror_posts():
     return mirror.read_posts(ui.engine())
 
@@ -222,7 +229,7 @@ with map_column:
         file_name=f"ca4-map-{lang}-{periods.today().isoformat()}.png", key="map_image", on_click="ignore")
 
 with panel_column:
-    profile = post_profile(engine, selected) if selected else None
+    profile = profile_of(selected) if selected else None
     if profile is None:
         st.info(t("panel.hint", lang))
     else:

@@ -50,3 +50,24 @@ def test_the_overview_maps_cached_posts_follow_a_write(seeded: Engine) -> None:
     after = overview_map_json()
     assert f'"code":"{code}"' in after and f'"name":"{NEW_NAME}"' in after
     assert after.count(f'"name":"{old_name}"') == first.count(f'"name":"{old_name}"') - 1
+
+
+def map_profile_title(code: str) -> str:
+    at = AppTest.from_file(str(REPO / "screens" / "map.py"), default_timeout=90)
+    at.query_params["lang"] = "es"
+    at.query_params["post"] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return next(s.value for s in at.subheader)
+
+
+def test_the_maps_cached_post_profile_follows_a_write(seeded: Engine) -> None:
+    """A post's profile (the panel a link with ?post= opens) is cached per data version: a posts import
+    renaming the post shows its new name in the panel at the next session's run."""
+    posts = posts_frame(seeded, PostFilters(("SLV",), (), ()))
+    code, old_name = str(posts.iloc[0]["code"]), str(posts.iloc[0]["name"])
+    assert map_profile_title(code) == old_name
+    report = import_data(seeded, Actor("ana", "editor"), "posts", f"code,name\n{code},{NEW_NAME}\n".encode(),
+                         "rename.csv")
+    assert report.ok, [p.line("en") for p in report.problems]
+    assert map_profile_title(code) == NEW_NAME
