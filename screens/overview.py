@@ -15,12 +15,27 @@ from geo.periods import Period
 from geo.sample import sample_seed
 from views import alerts as alerts_view
 from views import highlights as highlights_view
-from views import legends
+from views import legends, map_fit
 
 ui.guard()
 lang = ui.lang()
 engine = ui.engine()
 URL = str(engine.url)
+KPI_HEIGHT_PX = 112  # every card one height, whatever its label's length or its trend
+MAP_HEIGHT_PX = 4 * KPI_HEIGHT_PX + 3 * 8  # the map beside the figures: four rows of cards high
+# Two cards a row on a phone too; a card's label wraps instead of being cut ("Puestos cubiertos por capacit…").
+# Static CSS, no data inside.
+KPI_CSS = """<style>
+.st-key-ov_kpis [data-testid="stMetricLabel"], .st-key-ov_kpis [data-testid="stMetricLabel"] *
+  { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.st-key-ov_kpis [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; }
+.st-key-ov_kpis [data-testid="stColumn"] { min-width: 0 !important; }
+.st-key-ov_kpis [data-testid="stMetricLabel"] p { font-size: 0.8rem; line-height: 1.2; }
+.st-key-ov_kpis [data-testid="stMetric"] { padding: 0 !important; }
+.st-key-ov_kpis [data-testid="stMetric"] > div { padding: 0.45rem 0.75rem !important; }
+.st-key-ov_kpis [data-testid="stMetricValue"] { font-size: 1.85rem !important; line-height: 1.3 !important;
+  padding-bottom: 0 !important; }
+</style>"""
 
 
 @ui.cached
@@ -44,10 +59,6 @@ def load_post_marks(url: str, first: dt.date, last: dt.date, countries: tuple[st
 
 
 seed = sample_seed(engine)
-st.title(t("ov.title", lang))
-st.caption(t("ov.intro", lang))
-ui.sample_notice(seed)
-
 months = ov.available_months(engine)
 default = ov.default_period(engine)
 with st.sidebar:
@@ -58,10 +69,35 @@ with st.sidebar:
     )
 ui.set_query_list("country", chosen)
 countries = tuple(chosen)
-
 figures = load_figures(URL, first, last, countries)
-st.markdown(f"**{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}** · "
-            + ov.filters_text(figures, lang))
+
+# The first screen (1280x800): the title, what the figures cover, the sample notice once, the headline figures
+# with their trends, and the map; the highlights, each figure's detail and source, and the brief follow.
+# The title and what the figures cover beside the sample notice (said once on the page, not on each card).
+title_column, notice_column = st.columns([3, 2], gap="medium", vertical_alignment="center")
+title_column.title(t("ov.title", lang))
+title_column.caption(f"**{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}** · "
+                     + ov.filters_text(figures, lang))
+with notice_column:
+    ui.sample_notice(seed)
+
+# The headline figures (two a row) beside the map: both above the fold at 1280x800; on a phone the figures
+# come first and the map under them.
+cards = ov.kpi_cards(figures, lang)
+st.html(KPI_CSS)
+figures_column, map_column = st.columns(2, gap="small")
+with figures_column.container(key="ov_kpis"):
+    for pair in (cards[i:i + 2] for i in range(0, len(cards), 2)):
+        for column, card in zip(st.columns(2, gap="small"), pair, strict=True):
+            column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, border=True,
+                          height=KPI_HEIGHT_PX)
+with map_column:
+    layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
+    map_view, _ = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width
+    st.pydeck_chart(maps.make_deck(layers, lang, view=map_view), height=MAP_HEIGHT_PX, key="overview_map")
+st.caption(ov.trend_caption(figures, lang))
+legends.status_legend(lang)
+st.caption(t("ov.map.caption", lang) + " " + t("app.real_posts_notice", lang))
 
 # What changed in the period's last complete month, each line linking to the view that proves it.
 with st.container(border=True, key="highlights"):
@@ -69,20 +105,10 @@ with st.container(border=True, key="highlights"):
     alerts_view.subscribe_box(lang, "highlights", None, key="overview_highlights")
 alerts_view.new_alerts(lang, compact=True)  # a signed-in person's alerts since their last visit
 
-cards = ov.kpi_cards(figures, lang, seed)
-for row in (cards[:4], cards[4:]):
-    for column, card in zip(st.columns(len(row)), row, strict=True):
-        with column.container(border=True):
-            legends.wrapping_metric(card.label, card.value)
-            st.caption(card.detail)
-            st.caption(f"{t('ov.kpi.period', lang)}: {card.period}  \n{t('ov.kpi.source', lang)}: {card.source}")
-
-st.subheader(t("ov.map.title", lang))
-layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
-st.pydeck_chart(maps.make_deck(layers, lang), height=480, key="overview_map")
-st.caption(t("ov.map.caption", lang))
-legends.status_legend(lang)
-st.caption(t("app.real_posts_notice", lang))
+# Each figure's detail, period and source, in one table (plain text; the cards keep only value and trend).
+st.subheader(t("ov.details", lang))
+st.caption(t("ov.intro", lang))
+st.table(ui.plain_table(ov.kpi_table(cards, lang)), hide_index=True)
 
 st.subheader(t("ov.brief", lang))
 st.caption(t("ov.brief.help", lang))

@@ -116,7 +116,7 @@ with st.container(key="present_stage"):
 if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
     highlights_view.show(highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4))), lang)
 elif slide == "kpis":
-    cards = ov.kpi_cards(figures, lang, seed)
+    cards = ov.kpi_cards(figures, lang)
     for row in (cards[:4], cards[4:]):
         for column, card in zip(st.columns(4), row, strict=True):
             with column.container(border=True, height=300):

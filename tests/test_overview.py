@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from geo import reference
 from geo.db import make_engine, migrate
-from geo.i18n import fmt_compact
+from geo.i18n import fmt_compact, fmt_signed, t
 from geo.overview import figures as ov
 from geo.periods import Period
-from geo.sample import sample_seed, seed_all
+from geo.sample import seed_all
 from tests.conftest import fresh_postgres
 
 FLOW_ROWS = 12_000
@@ -74,6 +74,7 @@ def independent(engine: Engine, period: Period, countries: tuple[str, ...]) -> d
     def crossings(p: Period) -> int:
         return int(flows.loc[(flows["day"] >= p.start) & (flows["day"] <= p.end), "count"].sum())
 
+    completed = _as_date(comps.loc[comps["status"] == "operational", "completion_date"])
     returns = raw(engine, "assisted_returns")
     returns["month"] = _as_date(returns["month"])
     returns = returns[(returns["month"] >= period.start) & (returns["month"] <= period.end)
@@ -82,6 +83,7 @@ def independent(engine: Engine, period: Period, countries: tuple[str, ...]) -> d
         "posts": len(mine),
         "components": len(comps),
         "operational": int((comps["status"] == "operational").sum()),
+        "completed_since": {period.start: int((completed >= period.start).sum())},
         "planned": float(comps["budget_planned"].astype(float).sum()),
         "spent": float(comps["budget_spent"].astype(float).sum()),
         "workshops": len(held),
@@ -121,6 +123,15 @@ def test_kpis_equal_independent_computations(seeded: Engine, countries: tuple[st
                                                      / want["flows_previous"])
     assert fig.returns.groupby("category")["count"].sum().to_dict() == want["returns"]
     assert want["flows"] > 0 and want["workshops"] > 0  # the sample exercises every figure
+    # The trends: the same figures over the previous period of the same length, counted independently.
+    before = independent(seeded, period.previous(), countries)
+    assert fig.workshops_previous == before["workshops"]
+    assert fig.trained_previous == before["trained"]
+    assert fig.posts_covered_previous == before["covered"]
+    assert fig.returns_previous.groupby("category")["count"].sum().to_dict() == before["returns"]
+    # Operational when the period began: operational now, less those completed since it began.
+    assert fig.operational_before == want["operational"] - want["completed_since"][period.start]
+    assert 0 <= fig.operational_before < fig.operational
 
 
 def test_period_arithmetic() -> None:
@@ -142,22 +153,49 @@ def test_default_period_is_the_last_twelve_months_with_data(seeded: Engine) -> N
     assert period.months == 12
 
 
-def test_kpi_cards_carry_period_source_and_language(seeded: Engine) -> None:
+def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> None:
     period = ov.default_period(seeded)
     fig = ov.overview_figures(seeded, period)
-    seed = sample_seed(seeded)
-    es = {k.key: k for k in ov.kpi_cards(fig, "es", seed)}
-    en = {k.key: k for k in ov.kpi_cards(fig, "en", seed)}
+    es = {k.key: k for k in ov.kpi_cards(fig, "es")}
+    en = {k.key: k for k in ov.kpi_cards(fig, "en")}
     assert list(es) == ["posts", "operational", "budget", "workshops", "trained", "covered", "flows", "returns"]
     assert es["flows"].value == fmt_compact(fig.flows["total"], "es")  # the region writes 33.18 M, 1,234
     assert en["flows"].value == fmt_compact(fig.flows["total"], "en")
     assert es["workshops"].period == period.label("es") and en["workshops"].period == period.label("en")
     assert "(12 meses)" in es["workshops"].period and "(12 months)" in en["workshops"].period
     assert es["operational"].period.startswith("situación al ")
-    for key in ("operational", "workshops", "flows", "returns"):
-        assert f"semilla {seed}" in es[key].source and f"seed {seed}" in en[key].source
+    # The sample notice is said once on the page, not on each card.
+    assert not any("semilla" in k.source or "muestra" in k.source for k in es.values())
     assert "ubicaciones reales" in es["posts"].source and "data/" not in es["posts"].source  # no file paths
     assert "Mujeres" in es["trained"].detail and "Women" in en["trained"].detail
+    # Every figure with a history has a trend against the previous period of the same length, through the
+    # one number formatter (a count's in %, a share's in percentage points); the post register and spending
+    # carry no dates, so no trend.
+    assert es["posts"].delta is None and es["budget"].delta is None
+    flows_change = 100 * (fig.flows["total"] - fig.flows_previous["total"]) / fig.flows_previous["total"]
+    assert es["flows"].delta == fmt_signed(flows_change, "es", 1, "percent")
+    assert es["workshops"].delta == fmt_signed(100 * (fig.workshops - fig.workshops_previous)
+                                               / fig.workshops_previous, "es", 1, "percent")
+    covered_pp = 100 * (fig.posts_covered - fig.posts_covered_previous) / fig.programme_posts
+    assert es["covered"].delta == fmt_signed(covered_pp, "es", 1, "points")
+    assert es["covered"].delta.endswith(" p. p.") and en["covered"].delta.endswith(" pp")
+    operational_pp = 100 * (fig.operational - fig.operational_before) / fig.components
+    assert es["operational"].delta == fmt_signed(operational_pp, "es", 1, "points")
+    assert es["operational"].delta.startswith("+")  # components only become operational in the sample
+    assert es["operational"].delta_color == "normal" and es["flows"].delta_color == "off"
+    table = ov.kpi_table(list(es.values()), "es")
+    assert list(table["Tendencia"]) == [k.delta or "—" for k in es.values()]
+    assert list(table["Fuente"]) == [k.source for k in es.values()]
+
+
+def test_a_trend_reads_in_the_region_style() -> None:
+    """fmt_signed: the sign Streamlit reads (a leading '-' is a fall), the region's 1,234.5, no '-0.0'."""
+    assert fmt_signed(1234.56, "es", 1) == "+1,234.6" and fmt_signed(-3.24, "en", 1, "percent") == "-3.2 %"
+    assert fmt_signed(2.5, "es", 1, "points") == "+2.5 p. p." and fmt_signed(2.5, "en", 1, "points") == "+2.5 pp"
+    assert fmt_signed(-0.04, "es", 1, "percent") == "0.0 %" and fmt_signed(None, "es") == "—"
+    assert ov.count_delta(110, 100, "es") == "+10.0 %" and ov.count_delta(90, 100, "en") == "-10.0 %"
+    assert ov.count_delta(5, 0, "es") is None and ov.count_delta(None, 4, "es") is None  # nothing to compare
+    assert ov.share_delta(35.0, 17.5, "es") == "+17.5 p. p." and ov.share_delta(35.0, None, "es") is None
 
 
 def test_returns_kpi_never_shows_a_small_count(seeded: Engine) -> None:
@@ -178,6 +216,14 @@ def test_returns_kpi_never_shows_a_small_count(seeded: Engine) -> None:
     assert published in (0, 5) and f"Victims of trafficking {int(small['count'])}" not in card.detail
 
 
+def _element_types(node, out: list[str]) -> list[str]:
+    """The page's elements in the order a reader meets them (depth first through columns and containers)."""
+    for child in getattr(node, "children", {}).values():
+        out.append(child.type)
+        _element_types(child, out)
+    return out
+
+
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -> None:
     from pathlib import Path
@@ -190,9 +236,23 @@ def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -
     assert not at.exception, [e.value for e in at.exception]
     engine = make_engine(app_env)
     fig = ov.overview_figures(engine, ov.default_period(engine))
-    cards = ov.kpi_cards(fig, lang, sample_seed(engine))
+    cards = ov.kpi_cards(fig, lang)
     engine.dispose()
-    assert [(m.label, m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
-    assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
-    assert any(m.value.startswith("**" + ("Datos al " if lang == "es" else "Data as of ")) for m in at.markdown)
+    assert [(m.label, m.value, m.delta) for m in at.metric] == [(c.label, c.value, c.delta or "") for c in cards]
+    assert sum(bool(m.delta) for m in at.metric) == 6  # every figure with a history shows its trend
+    # The sample notice once on the page.
+    assert [w.value for w in at.warning if ("muestra" if lang == "es" else "Sample data") in w.value] != []
+    assert len([w for w in at.warning if "(semilla" in w.value or "(seed" in w.value]) == 1
+    assert any(c.value.startswith("**" + ("Datos al " if lang == "es" else "Data as of ")) for c in at.caption)
     assert len(at.get("download_button")) == 2  # the brief as PDF and PNG
+    # The first screen's order: title, notice, the eight figures, the map; the highlights and each figure's
+    # detail and source below them (they pushed the figures to ~1,060 px and the map to ~1,900 px).
+    order = _element_types(at.main, [])
+    first_of = {kind: order.index(kind) for kind in ("title", "warning", "metric", "deck_gl_json_chart", "table")}
+    assert first_of["title"] < first_of["warning"] < first_of["metric"] < first_of["deck_gl_json_chart"]
+    last_metric = len(order) - 1 - order[::-1].index("metric")
+    assert last_metric < first_of["deck_gl_json_chart"] < first_of["table"]
+    highlights = t("hl.title", lang, month="")[:8]
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders[0].startswith(highlights) and subheaders[1] == t("ov.details", lang), subheaders
+    assert order.index("subheader") > first_of["deck_gl_json_chart"]

@@ -193,6 +193,21 @@ def fmt_percent(value: float | None, lang: str, decimals: int = 0) -> str:
                                   locale=babel_locale(lang), decimal_quantization=True)
 
 
+def fmt_signed(value: float | int | None, lang: str, decimals: int = 0, style: str = "number") -> str:
+    """A change with its sign, for a metric's delta: '+1,234', '-3.2 %' (style 'percent'), '+2.5 p. p.'
+    (style 'points': percentage points). Nothing to the precision shown reads '0' with no sign ('-0.0' never),
+    and Streamlit reads a delta starting with '-' as a fall."""
+    if _missing(value):
+        return MISSING
+    value = round(float(value), decimals)  # type: ignore[arg-type]
+    if value == 0:
+        value = 0.0
+    text = fmt_percent(value, lang, decimals) if style == "percent" else fmt_number(value, lang, decimals)
+    if style == "points":
+        text += " " + t("format.points", lang)
+    return ("+" if value > 0 else "") + text
+
+
 def fmt_money(value: float | int | None, lang: str, currency: str = "EUR", decimals: int = 0) -> str:
     """USD 81,500 / EUR 12,345.50: the ISO code in both languages ("$" would be ambiguous in a region with
     several dollar and peso currencies), the number in the language's style."""

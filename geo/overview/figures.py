@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 
 from geo import kinds, periods
 from geo.flows import queries as flows
-from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, local_time, t
+from geo.i18n import MISSING, fmt_compact, fmt_date, fmt_number, fmt_percent, fmt_signed, local_time, t
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
 from geo.periods import DEFAULT_MONTHS, Period
 from geo.posts.queries import PostFilters, posts_frame
@@ -118,6 +118,13 @@ class OverviewFigures:
     flows_previous: dict[str, int]
     returns: pd.DataFrame  # raw rows: only ever shown through geo.programme.returns
     map_posts: pd.DataFrame = field(repr=False)
+    # The previous period of the same length (geo.periods.Period.previous), for the trends: the same figures
+    # counted over it; the operational components as they stood when this period began.
+    operational_before: int = 0
+    workshops_previous: int = 0
+    trained_previous: int = 0
+    posts_covered_previous: int = 0
+    returns_previous: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def operational_pct(self) -> float | None:
@@ -140,21 +147,39 @@ class OverviewFigures:
     def trained(self) -> int:
         return int(self.participants["count"].sum())
 
+    @property
+    def operational_pct_before(self) -> float | None:
+        return 100.0 * self.operational_before / self.components if self.components else None
 
-def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] = (),
-                     reach_km: float = coverage.DEFAULT_REACH_KM) -> OverviewFigures:
-    """Every headline figure for the period and CA4 countries (all four when `countries` is empty)."""
-    chosen = programme_countries(countries)  # THE scope rule (geo.scope)
-    posts = posts_frame(engine, PostFilters(chosen))
-    summary = up.programme_summary(engine, chosen)
+    @property
+    def covered_pct_previous(self) -> float | None:
+        return 100.0 * self.posts_covered_previous / self.programme_posts if self.programme_posts else None
+
+
+def _training(engine: Engine, period: Period, chosen: tuple[str, ...], programme: pd.DataFrame,
+              reach_km: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The period's workshops involving `chosen`, their participants, and the programme's posts they covered."""
     workshops = workshops_involving(wq.workshops_frame(engine, period.start, period.end), chosen)
     participants = participants_of(engine, [int(i) for i in workshops["id"]])
-    programme = wq.programme_posts(engine, chosen)
     ids = workshops["id"]
     attendance = wq.attendance(engine, period.start, period.end)
     agencies = wq.agencies_present(engine, period.start, period.end)
     post_cov = coverage.post_coverage(programme, attendance[attendance["workshop_id"].isin(ids)],
                                       agencies[agencies["workshop_id"].isin(ids)], workshops, reach_km)
+    return workshops, participants, post_cov
+
+
+def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] = (),
+                     reach_km: float = coverage.DEFAULT_REACH_KM) -> OverviewFigures:
+    """Every headline figure for the period and CA4 countries (all four when `countries` is empty), and the
+    same figures over the previous period of the same length (the trends)."""
+    chosen = programme_countries(countries)  # THE scope rule (geo.scope)
+    previous = period.previous()
+    posts = posts_frame(engine, PostFilters(chosen))
+    summary = up.programme_summary(engine, chosen, since=period.start)
+    programme = wq.programme_posts(engine, chosen)
+    workshops, participants, post_cov = _training(engine, period, chosen, programme, reach_km)
+    workshops_before, participants_before, post_cov_before = _training(engine, previous, chosen, programme, reach_km)
     return OverviewFigures(
         period=period, countries=chosen, as_of=data_as_of(engine),
         posts=len(posts), posts_by_type=posts["type"].value_counts().to_dict(),
@@ -162,9 +187,13 @@ def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] 
         budget_planned=summary["planned"], budget_spent=summary["spent"],
         workshops=len(workshops), participants=participants,
         programme_posts=len(post_cov), posts_covered=int(post_cov["covered"].sum()),
-        flows=flow_total(engine, period, chosen), flows_previous=flow_total(engine, period.previous(), chosen),
+        flows=flow_total(engine, period, chosen), flows_previous=flow_total(engine, previous, chosen),
         returns=rt.returns_frame(engine, period.start, period.end, chosen),
         map_posts=posts,
+        operational_before=summary["operational"] - summary["operational_since"],
+        workshops_previous=len(workshops_before), trained_previous=int(participants_before["count"].sum()),
+        posts_covered_previous=int(post_cov_before["covered"].sum()),
+        returns_previous=rt.returns_frame(engine, previous.start, previous.end, chosen),
     )
 
 
@@ -176,11 +205,33 @@ class Kpi:
     detail: str
     period: str
     source: str
+    # The trend against the previous period of the same length (None: the figure has no history to compare:
+    # the post register and spending are not dated); a count's change in %, a share's in percentage points.
+    delta: str | None = None
+    delta_color: str = "off"  # "normal": a rise is progress (green); "off": a rise is neither good nor bad
 
 
-def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -> list[Kpi]:
-    """The KPIs as text in `lang`: label, value, detail, period and source line."""
-    sample = t("ov.source.sample", lang, seed=sample_seed) if sample_seed is not None else ""
+def relative_change(current: float | None, previous: float | None) -> float | None:
+    """The change from `previous` to `current` in percent (None when there is nothing to compare with)."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return 100.0 * (current - previous) / previous
+
+
+def count_delta(current: float | None, previous: float | None, lang: str) -> str | None:
+    """A count's trend: '+4.9 %' (geo.i18n.fmt_signed)."""
+    change = relative_change(current, previous)
+    return None if change is None else fmt_signed(change, lang, 1, "percent")
+
+
+def share_delta(current: float | None, previous: float | None, lang: str) -> str | None:
+    """A share's trend in percentage points: '+3.2 p. p.'."""
+    return None if current is None or previous is None else fmt_signed(current - previous, lang, 1, "points")
+
+
+def kpi_cards(fig: OverviewFigures, lang: str) -> list[Kpi]:
+    """The KPIs as text in `lang`: label, value, detail, period and source line, and the trend. The sample
+    notice is not repeated on each card: a page shows it once (ui.sample_notice)."""
     now = t("ov.period.current", lang, date=fmt_date(fig.as_of, lang))
     period = fig.period.label(lang)
     women = int(fig.participants.loc[fig.participants["sex"] == "F", "count"].sum())
@@ -188,38 +239,58 @@ def kpi_cards(fig: OverviewFigures, lang: str, sample_seed: int | None = None) -
     by_agency = fig.participants.groupby("agency")["count"].sum()
     agencies = ", ".join(f"{t(f'agency.{a}', lang)} {fmt_number(int(by_agency.get(a, 0)), lang)}" for a in AGENCIES)
     returns = rt.public_category_totals(fig.returns, lang)
-    change = fig.flows_change_pct
-    change_text = (t("ov.flows.change", lang, pct=("+" if change >= 0 else "") + fmt_number(change, lang, 1),
-                     previous=fig.period.previous().label(lang)) if change is not None else t("ov.flows.no_prev", lang))
+    # Vulnerable counts: the trend compares published figures only (geo.disclosure: a change between two
+    # published figures is itself a sum of published cells).
+    published_now = rt.category_values(fig.returns)["total"]
+    published_before = (rt.category_values(fig.returns_previous)["total"] if fig.returns_previous is not None
+                        else None)
     types = ", ".join(f"{t(f'post_type.{k}', lang)} {fmt_number(v, lang)}"
                       for k, v in sorted(fig.posts_by_type.items(), key=lambda kv: ("land", "air", "sea").index(kv[0])))
     return [
         Kpi("posts", t("ov.kpi.posts", lang), fmt_number(fig.posts, lang), types, now, t("ov.source.posts", lang)),
         Kpi("operational", t("ov.kpi.operational", lang), fmt_percent(fig.operational_pct, lang),
             t("ov.kpi.operational.detail", lang, n=fmt_number(fig.operational, lang),
-              total=fmt_number(fig.components, lang)), now, " ".join([t("ov.source.upgrades", lang), sample]).strip()),
+              total=fmt_number(fig.components, lang)), now, t("ov.source.upgrades", lang),
+            share_delta(fig.operational_pct, fig.operational_pct_before, lang), "normal"),
         Kpi("budget", t("ov.kpi.budget", lang), fmt_percent(fig.spent_pct, lang),
             t("ov.kpi.budget.detail", lang, spent=fmt_number(fig.budget_spent, lang),
-              planned=fmt_number(fig.budget_planned, lang)), now,
-            " ".join([t("ov.source.upgrades", lang), sample]).strip()),
+              planned=fmt_number(fig.budget_planned, lang)), now, t("ov.source.upgrades", lang)),
         Kpi("workshops", t("ov.kpi.workshops", lang), fmt_number(fig.workshops, lang),
-            t("ov.kpi.workshops.detail", lang), period, " ".join([t("ov.source.workshops", lang), sample]).strip()),
+            t("ov.kpi.workshops.detail", lang), period, t("ov.source.workshops", lang),
+            count_delta(fig.workshops, fig.workshops_previous, lang), "normal"),
         Kpi("trained", t("ov.kpi.trained", lang), fmt_number(fig.trained, lang),
             t("ov.kpi.trained.detail", lang, women=fmt_number(women, lang), men=fmt_number(men, lang),
               pct=fmt_percent(100 * women / fig.trained if fig.trained else None, lang), agencies=agencies),
-            period, " ".join([t("ov.source.workshops", lang), sample]).strip()),
+            period, t("ov.source.workshops", lang), count_delta(fig.trained, fig.trained_previous, lang), "normal"),
         Kpi("covered", t("ov.kpi.covered", lang), fmt_percent(fig.covered_pct, lang),
             t("ov.kpi.covered.detail", lang, n=fmt_number(fig.posts_covered, lang),
-              total=fmt_number(fig.programme_posts, lang)), period,
-            " ".join([t("ov.source.workshops", lang), sample]).strip()),
+              total=fmt_number(fig.programme_posts, lang)), period, t("ov.source.workshops", lang),
+            share_delta(fig.covered_pct, fig.covered_pct_previous, lang), "normal"),
         Kpi("flows", t("ov.kpi.flows", lang), fmt_compact(fig.flows["total"], lang),
             t("ov.kpi.flows.detail", lang, entry=fmt_number(fig.flows["entry"], lang),
-              exit=fmt_number(fig.flows["exit"], lang)) + " · " + change_text, period,
-            " ".join([t("ov.source.flows", lang), sample]).strip()),
+              exit=fmt_number(fig.flows["exit"], lang)), period, t("ov.source.flows", lang),
+            count_delta(fig.flows["total"], fig.flows_previous["total"], lang)),
         Kpi("returns", t("ov.kpi.returns", lang), returns["total"],
             " · ".join(f"{t(f'returns.category.{c}', lang)} {returns[c]}" for c in RETURN_CATEGORIES), period,
-            " ".join([t("ov.source.returns", lang), sample]).strip()),
+            t("ov.source.returns", lang), count_delta(published_now, published_before, lang)),
     ]
+
+
+def kpi_table(cards: list[Kpi], lang: str) -> pd.DataFrame:
+    """The cards' detail, trend, period and source, one row a figure (what the cards leave out)."""
+    return pd.DataFrame({
+        t("ov.details.figure", lang): [c.label for c in cards],
+        t("ov.details.value", lang): [c.value for c in cards],
+        t("ov.details.trend", lang): [c.delta or MISSING for c in cards],
+        t("ov.details.detail", lang): [c.detail for c in cards],
+        t("ov.kpi.period", lang): [c.period for c in cards],
+        t("ov.kpi.source", lang): [c.source for c in cards],
+    })
+
+
+def trend_caption(fig: OverviewFigures, lang: str) -> str:
+    """What the arrows compare with, said once under the figures."""
+    return t("ov.trend.caption", lang, previous=fig.period.previous().label(lang))
 
 
 def filters_text(fig: OverviewFigures, lang: str) -> str:

@@ -226,13 +226,19 @@ def projects(engine: Engine) -> pd.DataFrame:
 
 
 def programme_summary(engine: Engine, countries: tuple[str, ...] = (), as_of: dt.date | None = None,
-                      components: tuple[str, ...] = ()) -> dict:
-    """Headline figures, aggregated in SQL: components, operational, overdue, mean progress, budgets."""
+                      components: tuple[str, ...] = (), since: dt.date | None = None) -> dict:
+    """Headline figures, aggregated in SQL: components, operational, overdue, mean progress, budgets;
+    `operational_since`: operational components completed on or after `since` (none without it), what the
+    operational figure gained since then (a component's status has no history: one that fell back since is
+    not known)."""
     as_of = as_of or periods.today()
+    completed_since = (and_(PostComponent.status == "operational", PostComponent.completion_date >= since)
+                       if since is not None else literal(False))
     query = _country_filter(
         select(
             func.count().label("components"),
             func.sum(case((PostComponent.status == "operational", 1), else_=0)).label("operational"),
+            func.sum(case((completed_since, 1), else_=0)).label("operational_since"),
             func.sum(case((overdue_clause(as_of), 1), else_=0)).label("overdue"),
             func.avg(PostComponent.progress).label("mean_progress"),
             func.sum(PostComponent.budget_planned).label("planned"),
@@ -245,7 +251,7 @@ def programme_summary(engine: Engine, countries: tuple[str, ...] = (), as_of: dt
     with engine.connect() as conn:
         row = conn.execute(query).mappings().one()
     out = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
-    for key in ("components", "operational", "overdue", "posts"):
+    for key in ("components", "operational", "operational_since", "overdue", "posts"):
         out[key] = int(out[key] or 0)
     for key in ("mean_progress", "planned", "committed", "spent"):
         out[key] = float(out[key] or 0.0)
