@@ -1,0 +1,244 @@
+"""A map's cartographic basics without a browser: the scale bar against geodesic distances, the size and arc
+keys against the marks and arcs drawn, the period in words, every map's fitted view holding its region at a
+phone's, a laptop's and a wide screen's width, country names on land (point in polygon against the Natural
+Earth boundaries in data/), the saved image; and the map page under AppTest (zoom buttons, keys, image)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+from PIL import Image
+from pyproj import Geod
+
+from geo import cartography, map_image, maps, placement, reference
+from geo.flows import maps as flow_maps
+from geo.periods import Period
+from geo.programme import projects as pj
+from tests.test_maps import posts_for_map
+
+REPO = Path(__file__).resolve().parent.parent
+GEOD = Geod(ellps="WGS84")
+# The map columns a page gives at a browser width of 390 (phone), 1280 and 1920 px: the whole page less the
+# sidebar and margins (measured in Chromium), a half or three fifths of it for the maps beside something.
+SCREENS = {390: 358.0, 1280: 820.0, 1920: 1460.0}
+SHARES = {"whole": 1.0, "flows (half)": 0.5, "projects (3/5)": 0.6, "overview (3/5)": 0.6, "map beside a profile": 0.63}
+HEIGHTS = (420.0, 440.0, 520.0, 560.0, 528.0, 760.0)
+PETEN_NORTH = (-89.6, 17.75)  # the northern edge of Petén, Guatemala
+SOUTHERN_NICARAGUA = (-83.7, 10.92)  # San Juan de Nicaragua
+DOMINICAN_REPUBLIC = [(-68.4, 18.6), (-71.7, 17.7)]  # Punta Cana, the south-west coast
+
+
+def canvases() -> list[tuple[float, float]]:
+    return [(max(width * share, 300.0) if width > 400 else width, height)
+            for width in SCREENS.values() for share in SHARES.values() for height in HEIGHTS]
+
+
+# ------------------------------------------------------------------------------------------- scale
+@pytest.mark.parametrize(("latitude", "zoom"), [(14.3, 5.6), (13.44, 7.0), (17.0, 9.3), (0.0, 3.0)])
+def test_metres_per_pixel_match_the_ground_distance(latitude: float, zoom: float) -> None:
+    """Two points 200 px apart on a deck.gl map are 200 × metres_per_pixel apart on the ground (geodesic)."""
+    view = {"longitude": -88.0, "latitude": latitude, "zoom": zoom}
+    minx, _, maxx, _ = placement.view_bounds(view, (200.0, 2.0))
+    _, _, ground = GEOD.inv(minx, latitude, maxx, latitude)
+    assert 200 * cartography.metres_per_pixel(latitude, zoom) == pytest.approx(ground, rel=0.005)
+    # The brief's formula is for 256-px tiles: deck.gl's zoom z is their z + 1, half the metres a pixel.
+    assert cartography.metres_per_pixel(latitude, zoom) == pytest.approx(
+        156543.03 * math.cos(math.radians(latitude)) / 2 ** zoom / 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_scale_bar_is_a_round_distance_drawn_at_its_true_length(lang: str) -> None:
+    for zoom in (4.6, 5.6, 6.1, 7.0, 8.0, 9.0, 12.0):
+        view = {"longitude": -88.0, "latitude": 14.3, "zoom": zoom}
+        bar = cartography.scale_bar(view, lang, max_px=140)
+        assert 140 / 2.5 < bar.length_px <= 140  # 1-2-5 steps: never less than 2/5 of the room
+        assert bar.length_px * cartography.metres_per_pixel(14.3, zoom) == pytest.approx(bar.metres)
+        digits = f"{bar.metres / 1000:g}" if bar.metres >= 1000 else f"{bar.metres:g}"
+        assert digits[0] in "125" and set(digits[1:]) <= {"0", "."}
+        assert re.fullmatch(r"[\d,.]+ k?m", bar.label)
+    # One zoom step in halves the distance a bar of the same length means.
+    near = cartography.scale_bar({"latitude": 14.3, "zoom": 6.0}, lang)
+    far = cartography.scale_bar({"latitude": 14.3, "zoom": 5.0}, lang)
+    assert far.metres / far.length_px == pytest.approx(2 * near.metres / near.length_px)
+    assert cartography.distance_label(1_000_000, lang) == "1,000 km"  # the region's 1,234.5 in both languages
+
+
+# -------------------------------------------------------------------------------------------- keys
+def test_size_key_means_what_the_marks_show() -> None:
+    posts = posts_for_map()
+    frame = maps.posts_map_frame(posts, "es")
+    key = cartography.size_key(posts["recent_flow"], "es")
+    assert len(key) == 3 and [size for size, _ in key] == sorted((size for size, _ in key), reverse=True)
+    first = int(frame.index[frame["programme"]][0])  # a programme post (neighbours' marks are fixed context)
+    for size, label in key:
+        value = int(label.replace(",", ""))
+        # A programme post carrying exactly that flow is drawn at exactly that size.
+        drawn = maps.posts_map_frame(posts.assign(recent_flow=posts["recent_flow"].where(
+            posts.index != first, value)), "es")
+        assert drawn.loc[first, "size"] == pytest.approx(size, abs=0.06)
+        assert str(value)[0] in "125" and set(str(value)[1:]) <= {"0"}
+    assert key[0][1] == "20,000"  # the largest round value not above the busiest (49,xxx): the region's style
+    assert frame["size"].max() >= key[0][0]
+
+
+def test_arc_key_means_what_the_arcs_show() -> None:
+    routes = pd.DataFrame({
+        "post_code": ["A", "A", "B"], "post_name": ["Uno", "Uno", "Dos"], "post_country": ["GTM"] * 3,
+        "post_lon": [-90.0] * 3, "post_lat": [14.5] * 3, "direction": ["entry", "exit", "entry"],
+        "other_country": ["MEX", "SLV", "HND"], "count": [54_321, 5_000, 500],
+    })
+    key = flow_maps.arc_key(routes, "en")
+    assert [label for _, label in key] == ["50,000", "10,000", "2,000"]
+    arcs = flow_maps.arc_frame(routes.assign(count=[54_321, 50_000, 2_000]), "en")
+    assert arcs["width"].iloc[1] == pytest.approx(key[0][0], abs=0.06)
+    assert arcs["width"].iloc[2] == pytest.approx(key[2][0], abs=0.06)
+    assert [label for label, _ in flow_maps.direction_key("es")] == ["Entrada", "Salida"]
+
+
+def test_period_in_words_names_its_months() -> None:
+    autumn = Period(dt.date(2026, 9, 1), dt.date(2026, 11, 1))
+    winter = Period(dt.date(2025, 11, 1), dt.date(2026, 1, 1))
+    one = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 1))
+    assert autumn.words("es") == "septiembre–noviembre de 2026"
+    assert winter.words("es") == "noviembre de 2025–enero de 2026"
+    assert one.words("es") == "noviembre de 2026"
+    assert autumn.words("en") == "September–November 2026"
+    assert winter.words("en") == "November 2025–January 2026"
+
+
+# ----------------------------------------------------------------------------------------- fitting
+def every_map() -> dict[str, tuple[float, float, float, float]]:
+    """Each map and what it must show (the bounds its page fits, by views.map_fit or the map page's own)."""
+    return {"posts (map, overview, infrastructure, workshops)": maps.CA4_BOUNDS,
+            "information exchange": maps.CA4_BOUNDS, "flows": flow_maps.flow_bounds(), "projects": pj.fit_bounds()}
+
+
+@pytest.mark.parametrize("name", list(every_map()))
+def test_every_map_shows_its_whole_region_at_every_width(name: str) -> None:
+    bounds = every_map()[name]
+    for canvas in canvases():
+        view = maps.region_view(canvas, bounds)
+        shown = placement.view_bounds(view, canvas)
+        assert cartography.contains(shown, bounds), (name, canvas, view, shown)
+        # Not absurdly far out either: the region takes at least half the canvas's width or height.
+        span_x = (bounds[2] - bounds[0]) / (shown[2] - shown[0])
+        span_y = (bounds[3] - bounds[1]) / (shown[3] - shown[1])
+        assert max(span_x, span_y) > 0.5, (name, canvas)
+    # Before the browser reports a width the view fits a phone's, which any wider canvas shows whole too.
+    phone = maps.region_view((SCREENS[390], 560.0), bounds)
+    assert cartography.contains(placement.view_bounds(phone, (SCREENS[1920], 560.0)), bounds)
+
+
+def test_the_named_places_each_map_promises_are_shown() -> None:
+    def shows(bounds, point) -> bool:
+        return bounds[0] <= point[0] <= bounds[2] and bounds[1] <= point[1] <= bounds[3]
+
+    for width in SCREENS.values():
+        exchange = placement.view_bounds(maps.region_view((width, 520.0)), (width, 520.0))
+        assert shows(exchange, PETEN_NORTH) and shows(exchange, SOUTHERN_NICARAGUA)
+        canvas = (max(width * 0.6, 300.0) if width > 400 else width, 440.0)
+        wide = placement.view_bounds(maps.region_view(canvas, pj.fit_bounds()), canvas)
+        assert all(shows(wide, point) for point in DOMINICAN_REPUBLIC)
+    # The old fixed views did not: the projects map's cut the Dominican Republic at 1280 px.
+    assert not shows(placement.view_bounds(pj.WIDE_VIEW, (SCREENS[1280] * 0.6, 440.0)), DOMINICAN_REPUBLIC[0])
+
+
+def test_every_page_map_uses_the_fitting_rule() -> None:
+    """Each st.pydeck_chart on a page draws a view from the one rule (views.map_fit.fitted_view, or the map
+    page's maps.region_view); the presentation's slides fit theirs in geo.overview.slides.projector_view."""
+    for path in sorted((REPO / "screens").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        charts = text.count("st.pydeck_chart(")
+        if not charts or path.name == "present.py":
+            continue
+        fitted = text.count("fitted_view(") + text.count("region_view(")
+        assert fitted >= charts, f"{path.name}: {charts} maps, {fitted} fitted views"
+
+
+# ------------------------------------------------------------------------------------ names on land
+def on_land(labels: pd.DataFrame) -> list[str]:
+    """The labels whose point is not inside their own country (full-resolution Natural Earth boundaries)."""
+    land = reference.countries(display=False).set_index("iso3").geometry
+    return [f"{row.iso3} at ({row.lon}, {row.lat})" for row in labels.itertuples()
+            if not land[row.iso3].contains(shapely.Point(row.lon, row.lat))]
+
+
+def zoomed_views() -> list[dict]:
+    airport = {"longitude": -89.0557, "latitude": 13.4409, "pitch": 0, "bearing": 0}  # San Salvador's airport
+    return [{**airport, "zoom": zoom} for zoom in (6.0, 7.0, 8.0, 9.0, 10.0)]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_country_names_stay_on_land_and_in_view(lang: str) -> None:
+    assert on_land(cartography.country_label_points(lang)) == []
+    for canvas in canvases()[::9]:
+        for view in [maps.region_view(canvas), *zoomed_views()]:
+            labels = maps.country_labels(lang, view, canvas)
+            assert on_land(labels) == [], (canvas, view)
+            minx, miny, maxx, maxy = placement.view_bounds(view, canvas)
+            assert ((labels["lon"] > minx) & (labels["lon"] < maxx) & (labels["lat"] > miny)
+                    & (labels["lat"] < maxy)).all()
+            if view["zoom"] >= 7.0:  # zoomed to San Salvador's airport the country is named, inland
+                assert "SLV" in labels["iso3"].tolist()
+
+
+def test_a_sliver_of_a_country_gets_no_name() -> None:
+    # Off Guatemala's Pacific coast on a phone, El Salvador shows only as a strip at the right edge: too narrow
+    # for its name, which would print mostly over the sea; Guatemala, which fills the view, is named on land.
+    view, canvas = {"longitude": -90.5, "latitude": 13.0, "zoom": 7.0}, (358.0, 560.0)
+    shown = shapely.box(*placement.view_bounds(view, canvas))
+    assert reference.countries(display=True).set_index("iso3").geometry["SLV"].intersects(shown)
+    labels = maps.country_labels("es", view, canvas)
+    assert "GTM" in set(labels["iso3"]) and "SLV" not in set(labels["iso3"]) and on_land(labels) == []
+
+
+# ------------------------------------------------------------------------------------------ image
+def test_the_saved_view_is_a_png_of_the_map_with_its_words() -> None:
+    canvas = (SCREENS[1280], 560.0)
+    view = maps.region_view(canvas)
+    words = map_image.ViewImage(title="Mapa de puestos fronterizos", lines=["Datos al 4 dic 2026."],
+                                legend_title="Estado", size_title="Personas", source="Fuentes", notice=None)
+    png = map_image.render(posts_for_map(), view, canvas, "es", words)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    map_w, map_h = map_image.map_size_in(canvas)
+    assert image.width == pytest.approx((max(map_w, 7.5) + 0.8) * map_image.DPI, abs=2)
+    assert map_w / map_h == pytest.approx(canvas[0] / canvas[1])
+    colours = set(image.resize((400, 300)).get_flattened_data())
+    assert (0xD6, 0xE9, 0xF5) in colours  # the sea, from the brief's renderer
+    # A phone's view gives a tall map, with the keys under it.
+    tall = Image.open(io.BytesIO(map_image.render(posts_for_map(), maps.region_view(maps.PHONE_CANVAS),
+                                                  maps.PHONE_CANVAS, "en", words)))
+    assert tall.height > tall.width
+
+
+# ------------------------------------------------------------------------------------------ page
+def test_map_page_zooms_by_buttons_and_shows_its_keys(app_env: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "screens" / "map.py"), default_timeout=60)
+    at.query_params["lang"] = "es"
+    at.run()
+    assert not at.exception, at.exception
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert deck["views"][0]["controller"]["scrollZoom"] is False  # zoom only by the buttons: the scale stays true
+    first = deck["initialViewState"]
+    keys = " ".join(m.value for m in at.markdown)
+    assert "Escala" in keys and re.search(r"Personas en [a-z]+–[a-z]+ de \d{4}", keys)
+    assert re.search(r"Datos al .* personas en [a-z]+–[a-z]+ de \d{4}", " ".join(c.value for c in at.caption))
+    bar = cartography.scale_bar(first, "es")
+    assert f"width:{bar.length_px:.0f}px" in keys and bar.label in keys
+    assert len(at.get("download_button")) == 1
+    at.button(key="map_zoom_in").click().run()
+    zoomed = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    assert zoomed["zoom"] == pytest.approx(first["zoom"] + 1)
+    assert cartography.scale_bar(zoomed, "es").label in " ".join(m.value for m in at.markdown)
+    at.button(key="map_zoom_reset").click().run()
+    assert json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]["zoom"] == first["zoom"]
