@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.i18n import fmt_date, fmt_month, month_ticks, plotly_separators, t
+from geo.i18n import fmt_month, month_abbr, month_ticks, plotly_separators, t
 
 DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
 # Every st.plotly_chart passes this: plotly's toolbar (modebar) sits in a figure's top right corner, over titles
@@ -39,7 +39,7 @@ def date_axis(values: object, lang: str) -> dict:
     else:  # a few weeks: a tick a week, day and month
         days = pd.date_range(first, last, freq="7D")
         axis.update(tickvals=[d.date().isoformat() for d in days],
-                    ticktext=[fmt_date(d.date(), lang).rsplit(" ", 1)[0] for d in days])
+                    ticktext=[f"{d.day} {month_abbr(d.month, lang)}" for d in days])  # a tick: '1 ene'
     return axis
 
 

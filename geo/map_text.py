@@ -103,10 +103,8 @@ def post_display_names(frame: pd.DataFrame, lang: str, among: Iterable[str] | No
     shared = names.map(counts).fillna(0).astype(int).clip(lower=1).gt(1) | names.map(names.value_counts()).gt(1)
     countries = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
     shown = names.where(~shared, names + " (" + countries + ")")
-    if airports:
-        from geo.i18n import t
-
+    if airports:  # the name's own first word ('Aeropuerto': data, in the data's language), short name, country
         airport = names.str.lower().str.startswith(_AIRPORT_PREFIXES[-1])
-        shown = shown.where(~airport, [t("post.airport_name", lang, name=airport_label(n, c), country=c)
+        shown = shown.where(~airport, [f"{n.split()[0]} {airport_label(n, c)} ({c})"
                                        for n, c in zip(names, countries, strict=True)])
     return shown

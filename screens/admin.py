@@ -20,6 +20,7 @@ from geo.access.users import (
 )
 from geo.i18n import fmt_datetime, fmt_yes_no, t
 from geo.models import ROLES
+from views.tables import table as show_table
 
 ui.guard("admin")
 lang = ui.lang()
@@ -56,7 +57,7 @@ users = users_frame(engine)
 if users.empty:
     st.info(t("admin.no_users", lang))
 else:
-    st.dataframe({
+    show_table({
         t("admin.h_user", lang): users["username"],
         t("admin.h_role", lang): users["role"].map(role_label),
         t("admin.h_countries", lang): [countries_label(c) for c in users["countries"]],

@@ -11,6 +11,7 @@ from geo.access.audit_view import action_label, entity_label, load_names, readab
 from geo.i18n import fmt_count, t
 from geo.periods import today
 from geo.quality import AuditFilters, audit_entries, audit_options
+from views.tables import table as show_table
 
 ui.guard("editor")
 lang = ui.lang()
@@ -46,6 +47,6 @@ else:
     # Names, translated fields and values, dates in the page's language (geo.access.audit_view).
     # Widths that fit the five columns in 1280 px (the record and the change take what is left).
     widths = {"at": 150, "user": 80, "action": 110, "record": 290, "change": 300}
-    st.dataframe(readable_entries(entries, load_names(engine), lang), hide_index=True, width="stretch",
+    show_table(readable_entries(entries, load_names(engine), lang), hide_index=True, width="stretch",
                  column_config={t(f"audit.h_{name}", lang): st.column_config.TextColumn(width=px)
                                 for name, px in widths.items()})

@@ -30,6 +30,7 @@ from geo.quality_view import (
 )
 from geo.sample import sample_seed
 from views import framework
+from views.tables import table as show_table
 
 ui.guard()
 
@@ -98,7 +99,7 @@ with tab_import:
                     st.caption(t("data.report.ignored", lang, columns=ui.plain(", ".join(report.ignored_columns))))
             else:
                 st.error(t("data.report.rejected", lang, n=report.problem_count))
-                st.dataframe(report.problems_frame(lang), hide_index=True, width="stretch")
+                show_table(report.problems_frame(lang), hide_index=True, width="stretch")
                 st.download_button(t("data.download_report", lang), report.problems_csv(lang),
                                    file_name=f"{report.file}.report.csv", mime="text/csv")
 
@@ -176,23 +177,23 @@ with tab_quality:
     names = load_names(engine)
     st.subheader(t("datasets.title", lang))
     st.caption(t("datasets.caption", lang))
-    st.dataframe(freshness_table(datasets.freshness(engine), lang), hide_index=True, width="stretch")
+    show_table(freshness_table(datasets.freshness(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.last_update", lang))
-    st.dataframe(last_updates_table(last_updates(engine), lang), hide_index=True, width="stretch")
+    show_table(last_updates_table(last_updates(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.counts", lang))
-    st.dataframe(record_counts_table(record_counts(engine), lang), hide_index=True, width="stretch")
+    show_table(record_counts_table(record_counts(engine), lang), hide_index=True, width="stretch")
     st.subheader(t("quality.posts", lang))
     misplaced = post_location_problems(engine, lang)
     if misplaced.empty:
         st.success(t("quality.posts_ok", lang))
     else:
-        st.dataframe(location_problems_table(misplaced, names, lang), hide_index=True, width="stretch")
+        show_table(location_problems_table(misplaced, names, lang), hide_index=True, width="stretch")
     overdue = overdue_components(engine)
     st.subheader(overdue_title(overdue, lang))
     if overdue.empty:
         st.success(t("quality.overdue_none", lang))
     else:
-        st.dataframe(overdue_table(overdue, names, lang), hide_index=True, width="stretch")
+        show_table(overdue_table(overdue, names, lang), hide_index=True, width="stretch")
     # Mirror statistics (geo.flows.mirror: THE rule): both sides of each crossing, month by month.
     st.subheader(t("mirror.title", lang))
     st.caption(mirror_view.caption(lang))
@@ -202,10 +203,10 @@ with tab_quality:
     else:
         if not mirrored["gap"].any():
             st.success(t("mirror.none", lang, n=mirrored["crossing"].nunique()))
-        st.dataframe(mirror_view.summary_table(mirrored, mirror_posts, lang), hide_index=True, width="stretch")
+        show_table(mirror_view.summary_table(mirrored, mirror_posts, lang), hide_index=True, width="stretch")
         ranked = list(dict.fromkeys(mirror_view.summary(mirrored)["crossing"]))  # gaps first
         chosen = st.selectbox(t("mirror.pick", lang), ranked, key="mirror_crossing",
-                              format_func=lambda c: mirror.crossing_label(c, mirror_posts),
+                              format_func=lambda c: mirror.crossing_label(c, mirror_posts, with_code=False),
                               placeholder=t("widget.choose_one", lang))
         st.plotly_chart(mirror_view.crossing_chart(mirrored[mirrored["crossing"] == chosen],
                                                    mirror_view.post_names(mirror_posts, lang), lang),

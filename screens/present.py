@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from geo import reference
 from geo.charts import CHART_CONFIG
-from geo.i18n import fmt_date, fmt_number, fmt_percent, t
+from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
 from geo.overview import slides as pr
 from geo.periods import Period
@@ -127,7 +127,7 @@ elif slide == "flows":
     monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
                       theme=None, config=CHART_CONFIG)
-    right.metric(t("present.flows.total", lang), fmt_number(figures.flows["total"], lang))
+    right.metric(t("present.flows.total", lang), fmt_compact(figures.flows["total"], lang))  # as the KPI cards
     change = figures.flows_change_pct
     if change is not None:
         right.metric(t("present.flows.change", lang), ("+" if change >= 0 else "") + fmt_percent(change, lang, 1))

@@ -43,7 +43,7 @@ def test_values_read_aloud() -> None:
     assert av.value_label("notes", None, NAMES, "es") == "—"
     assert av.value_label("notes", float("nan"), NAMES, "es") == "—"
     assert av.value_label("status", "delayed", NAMES, "es") == "Retrasado"
-    assert av.value_label("target_date", "2027-03-31", NAMES, "es") == "31 mar 2027"
+    assert av.value_label("target_date", "2027-03-31", NAMES, "es") == "31/03/2027"
     assert av.value_label("budget_planned", "12500.5", NAMES, "es") == "12,500.5"
     assert av.value_label("role", "editor", NAMES, "es") == "editor"
     assert av.value_label("code", "1234", NAMES, "es") == "1234"  # a code is not a number
@@ -104,12 +104,12 @@ def test_audit_page_in_spanish_shows_no_codes(edited_db: str) -> None:
     frame = at.dataframe[0].value
     cells = " | ".join(str(v) for v in frame.astype(str).to_numpy().ravel())
     assert not RAW.search(cells), RAW.search(cells)
-    assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates: 31 mar 2027, 28/11/2026 14:05:03
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates: 31/03/2027, 28/11/2026 14:05:03
     assert list(frame.columns) == ["Fecha (hora local)", "Usuario", "Acción", "Registro", "Cambio"]  # fits 1280 px
     edits = frame[frame[t("audit.h_user", "es")] == "ana"]
     assert set(edits["Registro"]) == {"El Amatillo (El Salvador) · Captura biométrica"}
     changes = set(edits["Cambio"])
-    assert any(c.startswith(t("infra.field.target_date", "es") + ": ") and c.endswith(" → 31 mar 2027")
+    assert any(c.startswith(t("infra.field.target_date", "es") + ": ") and c.endswith(" → 31/03/2027")
                for c in changes), changes
     assert any(c.startswith(t("infra.field.notes", "es") + ": — → ") for c in changes), changes
     seeded = frame[(frame["Usuario"] == "system") & (frame["Acción"] == t("audit.action.seed", "es"))]

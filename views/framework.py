@@ -49,5 +49,7 @@ def framework_words(language: str) -> None:
         "[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]{font-size:0}"
         f"[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]::after{{content:{year};"
         "font-size:14px}"
+        # A metric's change is one figure: '+5.5 %' never breaks before its '%' in a narrow card.
+        "[data-testid=stMetricDelta] div,[data-testid=stMetricDelta] p{white-space:nowrap}"
         "</style>"
     )

@@ -20,6 +20,7 @@ from geo.posts.queries import PostFilters, posts_frame
 from geo.upgrades import records as up
 from geo.upgrades import tables
 from views.refusals import REFUSED, attempt
+from views.tables import table as show_table
 
 
 def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame) -> None:
@@ -83,8 +84,9 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                              placeholder=t("widget.choose_one", lang))
                 c1, c2, c3 = st.columns(3)
                 for column, name in zip((c1, c2, c3), up.BUDGET_FIELDS, strict=True):
-                    column.number_input(field_label(name), min_value=0.0, step=500.0, format="%.2f",
-                                        key=f"infra_e_{name}")
+                    # Whole euros ('88900', not '88900.00'): Streamlit's field cannot group thousands.
+                    column.number_input(field_label(name), min_value=0.0, step=500.0, format="%.0f",
+                                        key=f"infra_e_{name}", help=t("infra.form.amount_help", lang))
                 st.text_input(field_label("budget_flag"), key="infra_e_budget_flag")
                 c1, c2, c3 = st.columns(3)
                 for column, name in zip((c1, c2, c3), up.DATE_FIELDS, strict=True):
@@ -118,8 +120,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                                                  format_func=lambda c: type_names.get(c, c),
                                                  placeholder=t("widget.choose_one", lang))
                     c1, c2 = st.columns(2)
-                    planned = c1.number_input(field_label("budget_planned"), min_value=0.0, step=500.0,
-                                              key="infra_add_planned")
+                    planned = c1.number_input(field_label("budget_planned"), min_value=0.0, step=500.0, format="%.0f",
+                                              key="infra_add_planned", help=t("infra.form.amount_help", lang))
                     target_date = c2.date_input(field_label("target_date"), value=None, format="DD/MM/YYYY",
                                                 key="infra_add_target")
                     agency = st.text_input(field_label("agency"), key="infra_add_agency")
@@ -137,7 +139,7 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
 
     if actor.can("admin"):
         with st.expander(t("infra.admin.title", lang)):
-            st.dataframe(tables.catalogue_table(catalogue, lang), hide_index=True, width="stretch")
+            show_table(tables.catalogue_table(catalogue, lang), hide_index=True, width="stretch")
             with st.form("infra_type_form", clear_on_submit=False):
                 c1, c2 = st.columns(2)
                 new_code = c1.text_input(field_label("code"), key="infra_t_code", placeholder="cctv")

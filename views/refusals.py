@@ -1,5 +1,4 @@
 """How every edit form turns a refused save into a message: one place for all of them."""
-
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -11,6 +10,7 @@ import streamlit as st
 from geo.access.auth import PermissionDenied
 from geo.access.editing import NotFound, StaleEdit, ValidationFailed
 from geo.i18n import t
+from views.tables import table as show_table
 
 Result = TypeVar("Result")
 REFUSED: Any = object()  # what `attempt` returns when the save was refused (the message is shown)
@@ -26,7 +26,7 @@ def attempt(save: Callable[[], Result], lang: str, texts: str,
     except StaleEdit as stale:
         st.error(t(f"{texts}.stale", lang, by=stale.by or t("edit.someone", lang)))
         if stale.meanwhile and stale_table is not None:
-            st.dataframe(stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
+            show_table(stale_table(stale.meanwhile, lang), hide_index=True, width="stretch")
     except ValidationFailed as error:
         st.error(t(f"{texts}.invalid", lang))
         for line in problem_lines(error.problems, lang, error.params):  # params: the values a message names

@@ -126,8 +126,9 @@ def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | Non
         "hovermode": "x unified",
         "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee",
                   **date_axis(frame["period"], lang)},
+        # Every digit, grouped (1,250,000): plotly's own ticks would say '1.25M', a third way to write a total.
         "yaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5", "rangemode": "tozero",
-                  "range": _axis_range(y_max)},
+                  "range": _axis_range(y_max), "tickformat": ",d"},
     }, lang, 330)
 
 
@@ -140,7 +141,7 @@ def _bars(labels: list[str], values: list[int], colours: list[str] | str, title:
         "title": {"text": title},
         "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
         "xaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5",
-                  "range": _axis_range(x_max)},
+                  "range": _axis_range(x_max), "tickformat": ",d"},
     }, lang, height)
 
 

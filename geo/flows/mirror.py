@@ -188,10 +188,13 @@ class GapText:
         return self.text("en")
 
 
-def crossing_label(crossing: str, posts: pd.DataFrame) -> str:
-    """'GTM-SLV-02 (Valle Nuevo – Las Chinamas)': a crossing by its code and its posts' names."""
+def crossing_label(crossing: str, posts: pd.DataFrame, with_code: bool = True) -> str:
+    """'GTM-SLV-02 (Valle Nuevo – Las Chinamas)': a crossing by its code and its posts' names (the check's report,
+    read by data officers); `with_code=False`, for the pages: its posts' names only, 'Valle Nuevo – Las Chinamas'."""
     sides = posts[posts["crossing_code"] == crossing].sort_values("code")
     names = list(dict.fromkeys(str(n) for n in sides["name"]))
+    if not with_code:
+        return " – ".join(names) or crossing
     return f"{crossing} ({' – '.join(names)})" if names else crossing
 
 

@@ -48,7 +48,7 @@ def summary_table(table: pd.DataFrame, posts: pd.DataFrame, lang: str) -> pd.Dat
     of the largest difference with both figures and their ratio."""
     frame = summary(table)
     return pd.DataFrame({
-        t("mirror.h_crossing", lang): [crossing_label(c, posts) for c in frame["crossing"]],
+        t("mirror.h_crossing", lang): [crossing_label(c, posts, with_code=False) for c in frame["crossing"]],
         t("mirror.h_direction", lang): [direction_label(o, d, lang) for o, d in
                                         zip(frame["origin"], frame["destination"], strict=True)],
         t("mirror.h_months", lang): [f"{fmt_number(g, lang)} / {fmt_number(m, lang)}" for g, m in

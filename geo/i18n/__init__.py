@@ -231,11 +231,9 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
-    """28 nov 2026 / 28 Nov 2026: day first in both languages, the month unambiguous."""
-    day = _as_date(value)
-    if day is None:
-        return MISSING
-    return dates.format_date(day, "d MMM y", locale=babel_locale(lang))
+    """THE date style: 28/11/2026 in Spanish, 28 Nov 2026 in English (fmt_date_short), in tables, captions and
+    sentences alike, so one record never reads '18 jul 2024' on one screen and '18/07/2024' on another."""
+    return fmt_date_short(value, lang)
 
 
 def fmt_date_short(value: dt.date | dt.datetime | None, lang: str) -> str:

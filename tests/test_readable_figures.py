@@ -1,0 +1,142 @@
+"""Figures as the region reads them, on the pages themselves (issue 27): one percent style ('45 %'), no decimal
+comma or Spain's grouping, no plotly 'M' ticks or '2M' totals, one date style ('18/07/2024', never '18 jul 2024' in
+Spanish), tables whose figures are right-aligned and grouped, and no plotly toolbar over a chart's title."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import fmt_date, fmt_datetime
+from geo.i18n.columns import NUMERIC_TEXT, column_styles
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ("data", "flows", "infrastructure", "projects", "workshops")
+
+PERCENT_GLUED = re.compile(r"\d%")  # '100%': the house style is '100 %' (geo.i18n.fmt_percent)
+DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}")  # '0,5': Spain's decimal comma, never the region's
+SPAIN_GROUPING = re.compile(r"\b\d{1,3}(\.\d{3})+ (hab|personas|cruces)")  # '1.000 hab.'
+GLUED_COMPACT = re.compile(r"\d[MK]\b")  # '2M': a total is '32.56 M' (fmt_compact) or every digit
+SPANISH_MONTH_DATE = re.compile(r"\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.? \d{4}\b")
+
+
+def _texts(at: AppTest) -> list[str]:
+    out = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "success")
+           for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    for frame in at.dataframe:
+        out += [str(c) for c in frame.value.columns]
+        out += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+    return out
+
+
+@pytest.fixture(scope="module")
+def spanish_pages(app_db_url: str) -> dict[str, AppTest]:
+    import os
+
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = app_db_url
+    try:
+        pages = {}
+        for name in PAGES:
+            at = AppTest.from_file(str(REPO / "screens" / f"{name}.py"), default_timeout=120)
+            at.query_params["lang"] = "es"
+            at.run()
+            assert not at.exception, (name, [e.value for e in at.exception])
+            pages[name] = at
+        return pages
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_figures_and_dates_in_one_style(spanish_pages: dict[str, AppTest], name: str) -> None:
+    texts = [text for text in _texts(spanish_pages[name]) if "<span" not in text]  # legends' own CSS
+    assert len(texts) > 5
+    for pattern in (PERCENT_GLUED, DECIMAL_COMMA, SPAIN_GROUPING, GLUED_COMPACT, SPANISH_MONTH_DATE):
+        found = [text for text in texts if pattern.search(text)]
+        assert not found, (name, pattern.pattern, found[:3])
+
+
+def _figure_columns(at: AppTest) -> tuple[int, list[tuple[str, dict]]]:
+    """(columns of figures seen, those neither right-aligned nor a number column) over a run's tables."""
+    seen, misaligned = 0, []
+    for element in at.dataframe:
+        frame, config = element.value, json.loads(element.proto.columns or "{}")
+        for column in frame.columns:
+            values = frame[column].dropna()
+            numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            textual = len(values) and values.astype(str).map(lambda v: bool(NUMERIC_TEXT.match(v))).all()
+            if not (numeric or textual):
+                continue
+            seen += 1
+            setting = config.get(str(column), {})
+            if not (setting.get("type_config", {}).get("type") in ("number", "progress")
+                    or setting.get("alignment") == "right"):
+                misaligned.append((str(column), setting))
+    return seen, misaligned
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_table_figures_are_right_aligned(spanish_pages: dict[str, AppTest], name: str) -> None:
+    """Every column of figures (numbers, or text that is a figure every row: '20,000', '531 días') is right-
+    aligned or a grouped number column: a page table that bypassed views.tables.table would fail here."""
+    seen, misaligned = _figure_columns(spanish_pages[name])
+    assert not misaligned, (name, misaligned)
+    assert seen or name == "flows"  # the flows page shows charts, not tables
+
+
+def test_the_alignment_check_catches_a_plain_dataframe() -> None:
+    def script() -> None:
+        import pandas as pd
+        import streamlit as st
+
+        from views.tables import table
+
+        frame = pd.DataFrame({"Filas": ["20,000", "5"], "Puesto": ["Las Manos", "El Poy"]})
+        st.dataframe(frame, hide_index=True)  # Streamlit's own: the figures as left-aligned text
+        table(frame)
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.run()
+    assert not at.exception
+    plain, through_views = at.dataframe
+    assert _figure_columns(at) == (2, [("Filas", {})])
+    assert json.loads(through_views.proto.columns)["Filas"]["alignment"] == "right"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_chart_toolbar_over_titles(spanish_pages: dict[str, AppTest], name: str) -> None:
+    charts = spanish_pages[name].get("plotly_chart")
+    for chart in charts:
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
+    assert charts or name != "flows"  # the flows page opens on its series chart
+
+
+def test_column_styles_group_and_align() -> None:
+    frame = pd.DataFrame({"count": [1200, 5], "share": [26.3, 4.0], "km": [1.25, 3.0], "rows": ["20,000", "5"],
+                          "late": ["531 días", "3 días"], "pct": ["45 %", "<5"], "of": ["24 / 46", "1 / 2"],
+                          "date": ["04/12/2026", "05/12/2026"], "name": ["Las Manos", "El Poy"],
+                          "ok": [True, False]})
+    assert column_styles(frame) == {
+        "count": ("number", "%,d"), "share": ("number", "%,.1f"), "km": ("number", "%,.2f"), "rows": ("right", ""),
+        "late": ("right", ""), "pct": ("right", ""), "of": ("right", "")}
+
+
+def test_one_date_style() -> None:
+    """fmt_date is THE date style: the numeric day-first date in Spanish, as tables and date fields show it; the
+    same record never reads '18 jul 2024' on one screen and '18/07/2024' on another."""
+    import datetime as dt
+
+    day = dt.date(2024, 7, 18)
+    assert fmt_date(day, "es") == "18/07/2024"
+    assert fmt_datetime(dt.datetime(2024, 7, 18, 20, 5), "es").startswith("18/07/2024 ")
+    assert fmt_date(day, "en") == "18 Jul 2024"
