@@ -30,7 +30,7 @@ posts = posts_frame(engine)
 programme = posts[posts["country_iso3"].isin(reference.CA4)].sort_values("name")
 pairs = sorted({"-".join(sorted((r.country_iso3, r.neighbour_iso3))) for r in programme.itertuples()
                 if isinstance(r.neighbour_iso3, str)})
-names = {**{r.code: f"{r.name} ({r.code})" for r in programme.itertuples()},
+names = {**{r.code: f"{r.name} ({reference.country_name(r.country_iso3, lang)})" for r in programme.itertuples()},
          **{c: reference.country_name(c, lang) for c in reference.CA4},
          **{p: " – ".join(reference.country_name(c, lang) for c in p.split("-")) for p in pairs}}
 topics = {"highlights": [], "post": list(programme["code"]), "country": list(reference.CA4), "border": pairs}

@@ -137,7 +137,7 @@ def test_highlights_and_surge_post_mailed_once_and_pending_mails_retried(env: st
     assert f"{BASE}/map?post={SURGE_POST}&amp;lang=es" in html and "Agua Caliente" in html
     assert "python -m geo alerts unsubscribe 2" in text
     assert attachments(post_mail) == []
-    assert "Monitor de Fronteras CA4" in post_mail["Subject"] and "Agua Caliente (GTM-AGC)" in post_mail["Subject"]
+    assert "Monitor de Fronteras CA4" in post_mail["Subject"] and "Agua Caliente (Guatemala)" in post_mail["Subject"]
 
     # Run again: nothing new, nothing sent.
     code, out, _ = cli("alerts", "run")

@@ -60,13 +60,13 @@ def test_subscribe_from_a_post_profile_and_see_the_alert_after_a_run(browser, al
     page.get_by_text("Alerts for this post by e-mail").click()
     page.get_by_label("E-mail address").fill("vera@example.org", timeout=60_000)
     page.get_by_role("button", name="Subscribe").click()
-    page.get_by_text("Subscribed (no. 1): alerts for post Agua Caliente (GTM-AGC)").wait_for(timeout=60_000)
+    page.get_by_text("Subscribed (no. 1): alerts for post Agua Caliente (Guatemala)").wait_for(timeout=60_000)
 
     # A visit to the alerts page before the run: the subscription, nothing new yet.
     page.goto(f"{url}/alerts?lang=en")
     page.get_by_text("No new alerts.").wait_for(timeout=60_000)
     wait_idle(page)
-    assert page.get_by_text("alerts for post Agua Caliente (GTM-AGC)").count() == 1
+    assert page.get_by_text("alerts for post Agua Caliente (Guatemala)").count() == 1
 
     # The hourly run (as cron would start it), delivering to a real SMTP server.
     inbox = Inbox()

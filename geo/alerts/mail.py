@@ -162,9 +162,9 @@ def topic_label(sub: Subscription, lang: str) -> str:
 
 
 def target_label(sub: Subscription, lang: str) -> str:
-    """The followed post ("Agua Caliente (GTM-AGC)"), country or border, in words."""
+    """The followed post ("Agua Caliente (Guatemala)", as the highlights name it), country or border, in words."""
     if sub.topic == "post":
-        return f"{sub.target_name or sub.target} ({sub.target})"
+        return f"{sub.target_name or sub.target} ({words.post_country(sub.target, lang)})"
     if sub.topic == "country":
         return reference.country_name(sub.target, lang)
     if sub.topic == "border":

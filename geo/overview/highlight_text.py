@@ -43,7 +43,7 @@ def _country(iso3: str | None, lang: str) -> str:
     return name
 
 
-def _post_country(code: str, lang: str) -> str:
+def post_country(code: str, lang: str) -> str:
     """The country a post's sentence names beside it (its code's first part, 'GTM-AGC' -> Guatemala): both sides
     of a crossing often share a name ('Agua Caliente'), and a reader knows countries, not codes."""
     iso3 = str(code).split("-", 1)[0]
@@ -52,7 +52,7 @@ def _post_country(code: str, lang: str) -> str:
 
 
 def _post(post: dict, lang: str) -> str:
-    return f"{post['name']} ({_post_country(post['code'], lang)})"
+    return f"{post['name']} ({post_country(post['code'], lang)})"
 
 
 def _count(value: int | str | None, lang: str) -> str:
@@ -95,7 +95,7 @@ def sentence(item: Highlight, lang: str) -> str:
             "vs_year": _vs(f["count"], c["year_ago"], c["year_ago_month"], lang),
         }
         if dimension == "post":
-            return t(f"hl.{direction}.post", lang, name=f["name"], country=_post_country(item.subject, lang),
+            return t(f"hl.{direction}.post", lang, name=f["name"], country=post_country(item.subject, lang),
                      **values)
         what = {
             "country": lambda: t("hl.what.country", lang, country=_country(item.subject, lang)),
@@ -133,7 +133,7 @@ def sentence(item: Highlight, lang: str) -> str:
                  prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang))
     if item.kind.startswith("upgrade_"):
         names = [t("hl.at", lang, component=display_name("component_type", x["component"], lang, x),
-                   post=x["post_name"], country=_post_country(x["post"], lang)) for x in f["components"]]
+                   post=x["post_name"], country=post_country(x["post"], lang)) for x in f["components"]]
         return t(_plural(f"hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
                  items=_listing(names, lang))
     if item.kind == "workshops":
