@@ -231,7 +231,13 @@ def sankey_legend_items(lang: str) -> list[tuple[str, str]]:
     """(label, css colour) of the Sankey's colour key: its nodes' kinds, then its links' directions."""
     return [(t("flows.sankey.key.ca4", lang), CA4_NODE), (t("flows.sankey.key.other", lang), OTHER_NODE),
             (t("flows.sankey.key.unrecorded", lang), UNRECORDED_NODE),
-            *[(t(f"direction.{d}", lang), DIRECTION_COLOURS[d]) for d in DIRECTIONS]]
+            *[(t(f"direction.{d}", lang), _over_white(SANKEY_LINKS[d])) for d in DIRECTIONS]]
+
+
+def _over_white(rgba: str) -> str:
+    """The colour a translucent link shows on the white page ('rgba(11,83,148,0.35)' -> 'rgb(169,195,217)')."""
+    *rgb, alpha = (float(v) for v in rgba[rgba.index("(") + 1:-1].split(","))
+    return "rgb({},{},{})".format(*(round(c * alpha + 255 * (1 - alpha)) for c in rgb))
 
 
 def unrecorded_share(routes: pd.DataFrame) -> float | None:

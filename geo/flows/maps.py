@@ -125,6 +125,8 @@ def arc_layer(post_routes: pd.DataFrame, lang: str, *, pickable: bool = True) ->
         get_source_position=["from_lon", "from_lat"], get_target_position=["to_lon", "to_lat"],
         get_source_color="colour", get_target_color="colour", get_width="width", width_units=maps.PIXELS,
         get_height=0.4, get_tilt="tilt", pickable=pickable, auto_highlight=pickable,
+        # Arcs rise above the ground: with the depth test they would hide the names drawn after them.
+        parameters={"depthTest": False},
     )
 
 
