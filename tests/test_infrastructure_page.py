@@ -212,9 +212,7 @@ def test_page_draws_in_the_browser(browser, app_url: str) -> None:
         outside: list[str] = []
         local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
         page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
-        # The entry page first: a fresh server opened straight at a page file runs it without app.py.
-        page.goto(f"{url}/?lang=en")
-        wait_idle(page)
+        # Straight to the page: every request runs app.py (tests/test_first_request_browser.py).
         page.goto(f"{url}/infrastructure?lang=en")
         page.wait_for_selector("h1:has-text('Infrastructure of the posts')", timeout=60_000)
         wait_idle(page)

@@ -214,9 +214,7 @@ def test_workshops_page_in_the_browser(browser, app_url: str) -> None:
     outside: list[str] = []
     local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
     page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
-    # The entry page first, where a user starts.
-    page.goto(f"{url}/?lang=en")
-    wait_idle(page)
+    # Straight to the page: every request runs app.py (tests/test_first_request_browser.py).
     page.goto(f"{url}/workshops?lang=en&from=2024-01&to=2026-12")
     page.get_by_role("heading", name="Workshops and border coverage").wait_for(timeout=30_000)
     wait_idle(page)
