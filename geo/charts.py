@@ -8,6 +8,9 @@ import plotly.graph_objects as go
 from geo.i18n import fmt_month, month_abbr, month_ticks, plotly_separators, t
 
 DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
+# The app's own font (Streamlit serves "Source Sans" with the page, no network): charts drawn with theme=None
+# (the slides) name it, or plotly falls back to its "Open Sans"/Arial beside the page's text.
+FONT_FAMILY = "'Source Sans', 'Source Sans Pro', sans-serif"
 # Every st.plotly_chart passes this: plotly's toolbar (modebar) sits in a figure's top right corner, over titles
 # and top legends whenever the pointer is on the chart; Streamlit's own toolbar (full screen) stays, above it.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}

@@ -12,6 +12,7 @@ from geo import reference
 from geo.charts import CHART_CONFIG
 from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
+from geo.overview import highlight_text as words
 from geo.overview import slides as pr
 from geo.periods import Period
 from geo.sample import sample_seed
@@ -114,25 +115,32 @@ with st.container(key="present_stage"):
                            key="present_coverage", theme=None, config=CHART_CONFIG)
 
 if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
-    highlights_view.show(highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4))), lang)
+    result = highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4)))
+    if result is not None:
+        st.subheader(words.title(result, lang))
+        lines = words.short_lines(result, lang)  # a few short lines, posts by name; no links on a slide
+        with st.container(key="present_lines"):
+            st.markdown("\n".join(f"{i}. {words.md_escape(line)}" for i, line in enumerate(lines, 1))
+                        or words.md_escape(t("hl.nothing", lang, month=words.fmt_month(result.month, lang))))
+        with st.container(key="present_footnote"):  # the method, small, under the message
+            st.caption(t("hl.rule", lang))
 elif slide == "kpis":
     cards = ov.kpi_cards(figures, lang)
-    for row in (cards[:4], cards[4:]):
-        for column, card in zip(st.columns(4), row, strict=True):
-            with column.container(border=True, height=300):
-                st.metric(card.label, card.value)
-                st.caption(card.detail)
+    with st.container(key="present_kpis"):
+        for row in (cards[:4], cards[4:]):
+            for column, card in zip(st.columns(4), row, strict=True):
+                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, border=True,
+                              height=250)
+    with st.container(key="present_footnote"):
+        st.caption(ov.trend_caption(figures, lang))
 elif slide == "flows":
     left, right = st.columns([3, 1])
     monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
                       theme=None, config=CHART_CONFIG)
-    right.metric(t("present.flows.total", lang), fmt_compact(figures.flows["total"], lang))  # as the KPI cards
-    change = figures.flows_change_pct
-    if change is not None:
-        right.metric(t("present.flows.change", lang), ("+" if change >= 0 else "") + fmt_percent(change, lang, 1))
-        right.caption(t("ov.flows.change", lang, pct=("+" if change >= 0 else "") + fmt_number(change, lang, 1),
-                        previous=period.previous().label(lang)))
+    right.metric(t("present.flows.total", lang), fmt_compact(figures.flows["total"], lang),  # as the KPI cards
+                 ov.count_delta(figures.flows["total"], figures.flows_previous["total"], lang), delta_color="off")
+    right.caption(t("present.flows.versus", lang, previous=period.previous().label(lang)))
 elif slide == "infrastructure":
     left, right = st.columns([3, 1])
     components = load_components(URL)
@@ -145,28 +153,33 @@ elif slide == "infrastructure":
     right.metric(t("present.infra.posts_all", lang),
                  f"{fmt_number(by_share['all'], lang)} / {fmt_number(sum(by_share.values()), lang)}")
     right.caption(t("present.infra.posts_all.detail", lang, most=fmt_number(by_share["most"], lang)))
-    right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang))
+    right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang),
+                 ov.share_delta(figures.operational_pct, figures.operational_pct_before, lang))
     right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
                     total=fmt_number(figures.components, lang)))
-    right.metric(t("ov.kpi.budget", lang), fmt_percent(figures.spent_pct, lang))
 
-# ------------------------------------------------------------------ navigation and notices
-previous, following, auto_column, exit_column, notice_column = st.columns([1, 1, 2, 1, 4],
-                                                                          vertical_alignment="center")
-previous.button(t("present.previous", lang), icon=":material/arrow_back:", shortcut="Left",
-                on_click=go_to, args=(pr.step(index, -1),), key="present_prev", width="stretch")
-following.button(t("present.next", lang), icon=":material/arrow_forward:", shortcut="Right", type="primary",
-                 on_click=go_to, args=(pr.step(index, 1),), key="present_next", width="stretch")
-auto = auto_column.segmented_control(
-    t("present.auto", lang), pr.AUTO_CHOICES, default=pr.auto_seconds(st.query_params.get("auto")),
-    format_func=lambda n: t("present.auto.seconds", lang, n=n) if n else t("present.auto.off", lang),
-    key="present_auto",
-) or 0
-ui.set_query_value("auto", str(auto) if auto else None)
-exit_column.link_button(t("present.exit", lang), f"./?lang={lang}", icon=":material/close:", width="stretch")
-with notice_column:
+# ------------------------------------------------------------------ the footer, and the controls
+# A small footer: the sample notice (said once), the sources. The controls are no slide's content: a bar at the
+# screen's foot that shows while the pointer is on it or a control has the keyboard's focus (pr.CSS); the
+# arrow keys step through the slides whether it shows or not.
+with st.container(key="present_footer"):
     ui.sample_notice(seed)
-st.caption(t("present.keys", lang) + " · " + t("app.real_posts_notice", lang))
+    st.caption(t("app.real_posts_notice", lang))
+with st.container(key="present_controls"):
+    previous, following, auto_column, exit_column, keys_column = st.columns([1, 1, 2, 1, 3],
+                                                                            vertical_alignment="center")
+    previous.button(t("present.previous", lang), icon=":material/arrow_back:", shortcut="Left",
+                    on_click=go_to, args=(pr.step(index, -1),), key="present_prev", width="stretch")
+    following.button(t("present.next", lang), icon=":material/arrow_forward:", shortcut="Right", type="primary",
+                     on_click=go_to, args=(pr.step(index, 1),), key="present_next", width="stretch")
+    auto = auto_column.segmented_control(
+        t("present.auto", lang), pr.AUTO_CHOICES, default=pr.auto_seconds(st.query_params.get("auto")),
+        format_func=lambda n: t("present.auto.seconds", lang, n=n) if n else t("present.auto.off", lang),
+        key="present_auto",
+    ) or 0
+    ui.set_query_value("auto", str(auto) if auto else None)
+    exit_column.link_button(t("present.exit", lang), f"./?lang={lang}", icon=":material/close:", width="stretch")
+    keys_column.caption(t("present.keys", lang))
 
 # Auto-advance: a timer reruns this fragment; once the slide has shown for `auto` seconds, move on.
 if st.session_state.get("present_shown") != index:

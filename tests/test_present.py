@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
+import pytest
 
 from geo import maps, placement
 from geo.overview import slides as pr
@@ -21,6 +23,80 @@ def test_css_hides_the_chrome_and_holds_no_data() -> None:
     for selector in ('[data-testid="stSidebar"]', 'header[data-testid="stHeader"]', '[data-testid="stToolbar"]'):
         assert selector in pr.CSS
     assert "{" in pr.CSS and "<script" not in pr.CSS
+    # The controls are no slide's content: hidden until the pointer or the keyboard's focus is on them.
+    rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", pr.CSS))
+    hidden = [body for selector, body in rules.items() if selector.strip() == ".st-key-present_controls"]
+    assert hidden and "opacity: 0" in hidden[0] and "position: fixed" in hidden[0]
+    shown = [body for selector, body in rules.items() if ":hover" in selector and ":focus-within" in selector]
+    assert shown and "opacity: 1" in shown[0]
+
+
+def _item(kind: str, subject: str = "", figures: dict | None = None, comparison: dict | None = None):
+    from geo.overview.highlights import Highlight
+
+    return Highlight(kind, "flows", subject, figures or {}, comparison or {}, "/flows")
+
+
+LONG = "San Óscar Arnulfo Romero"  # among the longest post names
+# One highlight of every kind the finder writes, with the figures each carries (geo.overview.highlights).
+EVERY_KIND = [
+    _item("flow_surge.post", "GTM-AGC", {"name": "Agua Caliente", "count": 32460, "ratio": 3.93}),
+    _item("flow_drop.post", "SLV-SOA", {"name": LONG, "count": 1234567, "ratio": 0.41}),
+    _item("flow_surge.country", "HND", {"count": 557628, "ratio": 1.8}),
+    _item("flow_drop.nationality", "SLV", {"count": 557628, "ratio": 0.64}),
+    _item("flow_surge.direction", "entry", {"count": 1360987, "ratio": 1.6}),
+    _item("flow_total", "", {"count": 2703949}, {"previous": 2520000}),
+    _item("silent_posts", "", {"posts": [{"name": "Mapulaca (Mocalempa)", "code": "HND-MAP"},
+                                         {"name": LONG, "code": "SLV-SOA"}, {"name": "El Poy", "code": "SLV-POY"}]}),
+    _item("mirror_gap", "GTM-SLV-02", {"exit_name": "Las Chinamas", "entry_name": "Valle Nuevo", "ratio": 1.4}),
+    _item("minors", "GTM,SLV", {"count": "<5"}),
+    _item("returns", "GTM", {"total": 95}),
+    _item("upgrade_operational", "", {"n": 5, "components": [
+        {"post_name": "Santo Tomás de Castilla", "post": "GTM-STC", "component": "bio"},
+        {"post_name": "Valle Nuevo", "post": "GTM-VNU", "component": "int"},
+        {"post_name": LONG, "post": "SLV-SOA", "component": "doc"}]}),
+    _item("upgrade_overdue", "", {"n": 1, "components": [{"post_name": "El Amatillo", "post": "HND-AMA"}]}),
+    _item("upgrade_suspended", "", {"n": 2, "components": [{"post_name": "Guasaule", "post": "NIC-GUA"}] * 2}),
+    _item("workshops", "", {"n": 3, "participants": 86}),
+    _item("where_next", "GTM-HND", {"pair": "GTM-HND", "uncovered": 4}),
+]
+CODE = re.compile(r"\b[A-Z]{3}-[A-Z0-9]{2,}\b")  # a post or crossing code: GTM-AGC, GTM-SLV-02
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_slide_line_is_one_short_message_naming_posts_not_codes(lang: str) -> None:
+    """Slide 1 read six long sentences at 23 px with post codes: each highlight is now one short line (a name,
+    one figure, how it compares), the post by its name and country, no link, no month, no method."""
+    from geo.overview import highlight_text as words
+
+    for item in EVERY_KIND:
+        line = words.short_line(item, lang)
+        assert len(line) <= 90, line  # a line of type large enough for the back of a room
+        assert not CODE.search(line), line
+        assert ";" not in line and ". " not in line and not line.endswith("."), line  # one message
+        assert "http" not in line and "](" not in line and "2026" not in line, line
+    surge = words.short_line(EVERY_KIND[0], lang)
+    assert surge.startswith("Agua Caliente (Guatemala): 32,460 ")  # the name with its country, 1,234 style
+    assert ("3.9 veces" if lang == "es" else "3.9 times") in surge
+    silent = words.short_line(EVERY_KIND[6], lang)
+    assert "Mapulaca (Mocalempa) (Honduras)" in silent and ("y 2 más" if lang == "es" else "and 2 more") in silent
+    assert words.short_line(EVERY_KIND[5], lang).endswith(("(+7.3 % frente al mes anterior)",
+                                                           "(+7.3 % on the month before)"))
+    assert words.short_line(EVERY_KIND[8], lang).endswith(": <5")  # a published small count, as published
+    upgrades = words.short_line(EVERY_KIND[12], lang)
+    assert upgrades.count("Guasaule") == 1  # a post named once, however many of its components
+
+
+def test_the_slides_charts_use_the_app_font() -> None:
+    from geo.charts import FONT_FAMILY
+
+    monthly = pd.DataFrame({"month": [dt.date(2026, 9, 1)] * 2, "direction": ["entry", "exit"], "count": [5, 6]})
+    components = pd.DataFrame({"country_iso3": ["GTM"], "status": ["operational"]})
+    coverage = pd.DataFrame({"country_iso3": ["GTM"], "posts": [10], "covered": [5], "covered_pct": [50.0]})
+    for fig in (pr.flows_figure(monthly, "es"), pr.infrastructure_figure(components, "es"),
+                pr.coverage_figure(coverage, "es")):
+        assert fig.layout.font.family == FONT_FAMILY and FONT_FAMILY.startswith("'Source Sans'")
+        assert fig.layout.font.size >= 24
 
 
 def test_projector_figures_are_large_and_translated() -> None:
@@ -28,7 +104,7 @@ def test_projector_figures_are_large_and_translated() -> None:
     monthly = pd.DataFrame({"month": months * 2, "direction": ["entry"] * 2 + ["exit"] * 2,
                             "count": [1200, 1300, 1100, 1250]})
     es, en = pr.flows_figure(monthly, "es"), pr.flows_figure(monthly, "en")
-    assert es.layout.font.size >= 20
+    assert es.layout.font.size >= 24
     assert es.layout.title.text == "Cruces por mes: entradas y salidas"
     assert en.layout.title.text == "Crossings per month: entries and exits"
     assert list(es.data[0].x) == ["sep 2026", "oct 2026"] and es.data[0].name == "Entrada"

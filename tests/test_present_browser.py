@@ -42,10 +42,22 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
     assert page.locator('[data-testid="stHeader"]').is_hidden()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _heading(page) == TITLES["en"][0]
-    # The first slide: the month's highlights, numbered sentences (geo.overview.highlights).
-    assert page.locator('[data-testid="stMarkdownContainer"] ol').count() >= 3
-    # The content fits the projector: the navigation buttons are on screen without scrolling.
+    # The first slide: the month's highlights as a few short numbered lines in large type, no links
+    # (geo.overview.highlight_text.short_line), the method in a small footnote.
+    lines = page.locator(".st-key-present_lines li")
+    assert 3 <= lines.count() <= 5
+    assert float(lines.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 36
+    assert page.get_by_role("link", name="See the data").count() == 0
+    assert page.locator(".st-key-present_footnote").inner_text().startswith("A surge or a drop")
+    # No app chrome on the slide: the controls' bar is out of sight until the pointer comes to it (the arrow
+    # keys work without it, test below); it is on screen without scrolling.
+    controls = page.locator(".st-key-present_controls")
+    assert controls.evaluate("e => getComputedStyle(e).opacity") == "0"
     assert page.get_by_role("button", name="Next").bounding_box()["y"] < 1080
+    page.get_by_role("button", name="Next").hover()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.st-key-present_controls')).opacity"
+                           " === '1'", timeout=5_000)
+    page.mouse.move(960, 300)
     # One map for the whole show (geo.overview.slides.stage_map): already there, out of sight, on the first
     # slide; marked here, so a map slide showing a new canvas (a new WebGL map, seconds to build) fails below.
     canvas = page.locator('.st-key-present_stage [data-testid="stDeckGlJsonChart"] canvas').first

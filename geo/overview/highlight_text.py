@@ -14,7 +14,7 @@ from urllib.parse import quote
 from babel import dates
 
 from geo import disclosure, reference
-from geo.i18n import babel_locale, fmt_number, fmt_percent, has, t
+from geo.i18n import babel_locale, fmt_number, fmt_percent, fmt_signed, has, t
 from geo.i18n.names import display_name
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
 from geo.periods import parse_month
@@ -146,6 +146,61 @@ def sentence(item: Highlight, lang: str) -> str:
         return t("hl.where_next", lang, pair=pair_name(f["pair"], lang), n=fmt_number(f["uncovered"], lang),
                  posts=_listing(posts, lang), venue=venue)
     raise ValueError(f"unknown highlight kind {item.kind!r}")
+
+
+# ------------------------------------------------------------------ a slide's short lines
+SHORT_LIST_MAX = 1  # names on a slide's line before "and N more" (two long names overran a line)
+
+
+def _short_listing(names: list[str], lang: str) -> str:
+    shown = ", ".join(names[:SHORT_LIST_MAX])
+    return shown if len(names) <= SHORT_LIST_MAX else t("hl.more", lang, items=shown, n=len(names) - SHORT_LIST_MAX)
+
+
+def short_line(item: Highlight, lang: str) -> str:
+    """One highlight as a slide shows it: a few words read from the back of a room, the post or group by its
+    name (a post with its country, never its code), one figure and how it compares; the month is the slide's
+    title and the method its footnote, so neither is repeated."""
+    f, c = item.figures, item.comparison
+    if item.kind.startswith(("flow_surge", "flow_drop")):
+        direction, dimension = item.kind.split(".")
+        if dimension == "post":
+            what = _post({"name": f["name"], "code": item.subject}, lang)
+        elif dimension == "direction":
+            what = t(f"slide.hl.what.{item.subject}", lang)
+        else:
+            what = t(f"slide.hl.what.{dimension}", lang, country=_country(item.subject, lang))
+        return t(f"slide.hl.{direction}", lang, what=what, count=fmt_number(f["count"], lang),
+                 ratio=fmt_number(f["ratio"], lang, 1), pct=fmt_percent(100.0 * (1 - f["ratio"]), lang))
+    if item.kind == "flow_total":
+        previous = c.get("previous")
+        change = (fmt_signed(100.0 * (f["count"] - previous) / previous, lang, 1, "percent") if previous
+                  else t("slide.hl.no_previous", lang))
+        return t("slide.hl.flow_total", lang, count=fmt_number(f["count"], lang), change=change)
+    if item.kind == "silent_posts":
+        posts = [_post(p, lang) for p in f["posts"]]
+        return t("slide.hl.silent_posts", lang, posts=_short_listing(posts, lang))
+    if item.kind == "mirror_gap":
+        return t("slide.hl.mirror_gap", lang, crossing=f"{f['exit_name']} – {f['entry_name']}",
+                 ratio=fmt_number(f["ratio"], lang, 1))
+    if item.kind in ("minors", "returns"):
+        count = _count(f["count"] if item.kind == "minors" else f["total"], lang)  # published: geo.disclosure
+        return t(f"slide.hl.{item.kind}", lang, count=count)
+    if item.kind.startswith("upgrade_"):
+        posts = list(dict.fromkeys(_post({"name": x["post_name"], "code": x["post"]}, lang) for x in f["components"]))
+        return t(_plural(f"slide.hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang),
+                 posts=_short_listing(posts, lang))
+    if item.kind == "workshops":
+        return t(_plural("slide.hl.workshops", f["n"]), lang, n=fmt_number(f["n"], lang),
+                 participants=fmt_number(f["participants"], lang))
+    if item.kind == "where_next":
+        return t("slide.hl.where_next", lang, pair=pair_name(f["pair"], lang), n=fmt_number(f["uncovered"], lang))
+    raise ValueError(f"unknown highlight kind {item.kind!r}")
+
+
+def short_lines(result: Highlights, lang: str, limit: int = 5) -> list[str]:
+    """The slide's lines: the month's first `limit` highlights, short (short_line)."""
+    return [short_line(item, lang) for item in result.shown(limit)]
 
 
 def href(item: Highlight, lang: str) -> str:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from geo import map_text, maps, placement, reference
-from geo.charts import DIRECTION_COLOURS
+from geo.charts import DIRECTION_COLOURS, FONT_FAMILY
 from geo.i18n import fmt_month_short, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
 SLIDES = ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
 AUTO_CHOICES = (0, 15, 30, 60)  # seconds per slide; 0: manual
-FONT_SIZE = 22
+FONT_SIZE = 24  # chart text at 1920x1080, read from the back of a room
 INK = "#0B1F33"
 
-# Static CSS (no data inside): no sidebar, header or menus; large type; high contrast.
+# Static CSS (no data inside): no sidebar, header or menus; large type, high contrast, read from the back of a
+# room at 1920x1080; the controls are a bar at the screen's foot, shown only while the pointer is on it or one of
+# them has the keyboard's focus (no app buttons on the slide itself; the arrow keys work either way).
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
@@ -35,19 +37,33 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMainBlockContainer"], .block-container
   { padding: 1.2rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important; }
 [data-testid="stApp"] { background: #FFFFFF; color: #000000; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.45rem; color: #000; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.8rem; color: #000; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *
-  { font-size: 1.3rem !important; color: #1A1A1A !important; opacity: 1 !important; }
-h1 { font-size: 2.9rem !important; color: #0B1F33 !important; padding: 0 !important; }
-h2 { font-size: 2.2rem !important; color: #0B1F33 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.55rem !important; color: #000 !important; font-weight: 600; }
+  { font-size: 1.35rem !important; color: #1A1A1A !important; opacity: 1 !important; }
+h1 { font-size: 3.3rem !important; color: #0B1F33 !important; padding: 0 !important; }
+h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.7rem !important; color: #000 !important; font-weight: 600; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *
+  { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] p, [data-testid="stMetricValue"]
-  { font-size: 4.2rem !important; line-height: 1.15 !important; color: #0B1F33 !important; font-weight: 800; }
-[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+  { font-size: 4.6rem !important; line-height: 1.15 !important; color: #0B1F33 !important; font-weight: 800; }
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] { font-size: 1.7rem !important; }
+.st-key-present_lines ol { padding-left: 3.6rem !important; }
+.st-key-present_lines li, .st-key-present_lines li p
+  { font-size: 2.6rem !important; line-height: 1.25 !important; margin: 0 0 1.1rem 0 !important; }
+.st-key-present_footnote [data-testid="stCaptionContainer"],
+.st-key-present_footnote [data-testid="stCaptionContainer"] *,
+.st-key-present_footer [data-testid="stCaptionContainer"], .st-key-present_footer [data-testid="stCaptionContainer"] *,
+.st-key-present_footer [data-testid="stAlert"] p
+  { font-size: 1.05rem !important; color: #333333 !important; }
+.st-key-present_footer [data-testid="stAlert"] { padding: 0.2rem 0.6rem !important; }
+.st-key-present_controls { position: fixed !important; left: 0; right: 0; bottom: 0; z-index: 999990;
+  padding: 0.6rem 2.5rem !important; background: rgba(255, 255, 255, 0.97); border-top: 1px solid #C9D1DA;
+  opacity: 0; transition: opacity 0.2s; }
+.st-key-present_controls:hover, .st-key-present_controls:focus-within { opacity: 1; }
 [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"] { min-height: 3rem; }
 [data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p { font-size: 1.4rem !important; }
 [data-testid="stBaseButton-primary"] p { color: #FFFFFF !important; }
-[data-testid="stAlert"] p { font-size: 1.25rem !important; }
 </style>
 """
 
@@ -184,7 +200,8 @@ def short_month(month, lang: str) -> str:
 
 def _big(fig: go.Figure, lang: str, height: int) -> go.Figure:
     fig.update_layout(
-        height=height, font={"size": FONT_SIZE, "color": INK}, plot_bgcolor="white", paper_bgcolor="white",
+        height=height, font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK}, plot_bgcolor="white",
+        paper_bgcolor="white",
         separators=plotly_separators(lang), margin={"l": 20, "r": 20, "t": 70, "b": 20},
         legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal",
                 "font": {"size": FONT_SIZE}},
