@@ -182,4 +182,4 @@ def test_sankey_key_and_unrecorded_share() -> None:
     assert charts.unrecorded_share(routes.iloc[:0]) is None
     key = dict(charts.sankey_legend_items("es"))
     assert key["País no registrado"] == charts.UNRECORDED_NODE and key["Entrada"] != key["Salida"]
-    assert key["Entrada"] == "rgb(169,195,217)"  # the entries' translucent band as it shows on the page
+    assert key["Entrada"] == "rgb(170,195,218)"  # the entries' translucent band as it shows on the page

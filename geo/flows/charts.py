@@ -178,13 +178,20 @@ def direction_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None)
                  x_max, height=180)
 
 
+def _two_lines(label: str, limit: int = 24) -> str:
+    """A long name's '(country)' on a line of its own, so the bars keep their room on a phone."""
+    name, bracket, rest = label.rpartition(" (")
+    return f"{name}<br>({rest}" if bracket and len(label) > limit else label
+
+
 def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | None = None) -> go.Figure:
     """The `n` busiest posts (frame: geo.flows.queries.breakdown(..., "post"))."""
     top = frame.head(n)
     # Names, never codes: a name both sides of a crossing share carries its country, an airport its short name
     # and country (geo.map_text.post_display_names, the maps' rule).
     named = top.rename(columns={"post_name": "name", "post_country": "country_iso3"})
-    labels = [data_text(name) for name in post_display_names(named, lang, among=frame["post_name"], airports=True)]
+    labels = [_two_lines(data_text(name))
+              for name in post_display_names(named, lang, among=frame["post_name"], airports=True)]
     return _bars(labels, top["count"].tolist(), BAR_COLOUR, t("flows.chart.posts", lang), lang, x_max,
                  height=max(220, 30 * len(top) + 90))
 
