@@ -235,6 +235,8 @@ with panel_column:
     else:
         ident = profile.identity
         st.subheader(ui.plain(ident["name"]))  # text from data: never Markdown
+        # What a person came for, at once: the infrastructure's status, the year's crossings and their trend.
+        st.markdown(f"**{t('panel.status', lang)}:** {post_profile_tables.status_line(profile.components, lang)}")
         figures = post_profile_tables.crossings_figures(profile.crossings, lang)
         help_text = (t("panel.crossings.help", lang, previous=figures["previous"]) if figures["previous"]
                      else t("panel.crossings.no_previous", lang))

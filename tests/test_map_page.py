@@ -60,9 +60,30 @@ def test_clicking_a_post_opens_its_panel_and_updates_url(app_env: str) -> None:
 
 
 def test_url_restores_selected_post(app_env: str) -> None:
+    from geo.db import make_engine
+    from geo.posts.queries import post_profile
+
     at = page(lang="en", post="GTM-TUM").run()
     assert [s.value for s in at.subheader] == ["Tecún Umán"]
     assert at.selectbox[0].value == "GTM-TUM"
+    # What a person came for, at once: the status line first under the name, then the year's crossings.
+    components = post_profile(make_engine(app_env), "GTM-TUM").components
+    status = next(m.value for m in at.markdown if m.value.startswith("**Infrastructure:**"))
+    done = int((components["status"] == "operational").sum())
+    assert status.endswith(f" · {done} of {len(components)} components operational") and len(components) > 0
+    texts = [m.value for m in at.markdown]
+    assert texts.index(status) < next(i for i, v in enumerate(texts) if "Crossings in the last 12 months" in v)
+
+
+def test_a_profile_states_its_status_in_one_line() -> None:
+    import pandas as pd
+
+    from geo.posts.profile import status_line
+
+    mixed = pd.DataFrame({"status": ["operational", "delayed", "operational"]})
+    assert status_line(mixed, "es") == "Retrasado · 2 de 3 componentes operativos"  # THE overall status rule
+    assert status_line(mixed.iloc[[0, 2]], "en") == "Operational · 2 of 2 components operational"
+    assert status_line(pd.DataFrame({"status": []}), "es") == "Sin componentes"
 
 
 def test_url_restores_filters(app_env: str) -> None:

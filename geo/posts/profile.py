@@ -13,6 +13,7 @@ from geo import reference
 from geo.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.posts.queries import CrossingsChange
+from geo.upgrades.workflow import overall_status
 
 MISSING = "—"  # an empty cell
 
@@ -50,6 +51,16 @@ def workshops_table(workshops: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("panel.date", lang): workshops["start_date"].map(lambda d: _date(d, lang)),
         t("panel.venue", lang): workshops["venue_name"].fillna(MISSING).astype(str),
     }).reset_index(drop=True)
+
+
+def status_line(components: pd.DataFrame, lang: str) -> str:
+    """The post's infrastructure in one line, at the top of its profile: its overall status (THE rule,
+    geo.upgrades.workflow.overall_status, as the map colours it) and how many of its components are operational."""
+    statuses = components["status"].tolist() if len(components) else []
+    if not statuses:
+        return t("status.none", lang)
+    return t("panel.status.line", lang, status=t(f"status.{overall_status(statuses)}", lang),
+             n=fmt_number(statuses.count("operational"), lang), total=fmt_number(len(statuses), lang))
 
 
 def crossings_figures(change: CrossingsChange, lang: str) -> dict[str, str | None]:
