@@ -83,6 +83,15 @@ def _pick_in_turn(page, picks: list[Pick], before: dict[str, list[str]] | None =
 def test_four_country_changes_all_take_effect_on_the_overview(browser, app_url: str, viewport: str,
                                                                lang: str) -> None:
     context, page = _open(browser, f"{app_url}/?lang={lang}", VIEWPORTS[viewport])
+    # Issue 27: the first screen at 1280x800 shows the headline figures and the map above the fold (they began
+    # at ~1,060 px and ~1,900 px): every card and the map's top inside the window, before any scrolling.
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(state="visible", timeout=30_000)
+    cards = [page.locator('[data-testid="stMetric"]').nth(i).bounding_box() for i in range(8)]
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    page.screenshot(path=str(SCREENSHOTS / "overview-first-screen-1280.png"))
+    assert all(box is not None and box["y"] + box["height"] <= 800 for box in cards), cards
+    assert len({round(box["height"]) for box in cards}) == 1, cards  # cards of one height, not ragged
+    assert deck["y"] < 800 and deck["y"] + deck["height"] * 0.8 <= 800, deck  # the map, nearly whole
     _pick_in_turn(page, [Pick(0, name, "country", code) for name, code in COUNTRIES])
     assert _param(page, "country") == "GTM,HND,SLV,NIC"
     page.screenshot(path=str(SCREENSHOTS / f"filters-overview-{viewport}-{lang}.png"))
