@@ -108,7 +108,7 @@ def test_the_alignment_check_catches_a_plain_dataframe() -> None:
     at = AppTest.from_function(script, default_timeout=30)
     at.run()
     assert not at.exception
-    plain, through_views = at.dataframe
+    _plain, through_views = at.dataframe
     assert _figure_columns(at) == (2, [("Filas", {})])
     assert json.loads(through_views.proto.columns)["Filas"]["alignment"] == "right"
 
@@ -140,3 +140,14 @@ def test_one_date_style() -> None:
     assert fmt_date(day, "es") == "18/07/2024"
     assert fmt_datetime(dt.datetime(2024, 7, 18, 20, 5), "es").startswith("18/07/2024 ")
     assert fmt_date(day, "en") == "18 Jul 2024"
+
+
+def test_the_pair_matrix_names_its_columns() -> None:
+    """The workshops' country × country matrix is headed by country names on both axes, never ISO3 codes."""
+    from geo.workshops.charts import pair_matrix_chart
+
+    pairs = pd.DataFrame({"iso_a": ["GTM", "HND"], "iso_b": ["SLV", "NIC"], "workshops": [2, 1],
+                          "participants": [40, 1200]})
+    heat = pair_matrix_chart(pairs, "es").to_plotly_json()["data"][0]
+    assert list(heat["x"]) == list(heat["y"]) and "El Salvador" in heat["x"] and heat["texttemplate"] == "%{text}"
+    assert not any(re.fullmatch(r"[A-Z]{3}", str(label)) for label in heat["x"])

@@ -80,13 +80,14 @@ def pair_matrix_chart(pairs: pd.DataFrame, lang: str) -> go.Figure:
             text[index[a]][index[b]] = f"{row.workshops} · {fmt_number(row.participants, lang)}"
     names = [reference.country_name(c, lang) for c in codes]
     fig = go.Figure(go.Heatmap(
-        z=z, x=codes, y=names, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0,
+        # Country names across the top too, never ISO3 codes.
+        z=z, x=names, y=names, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0,
         hoverongaps=False, colorbar={"title": {"text": t("ws.chart.workshops", lang)}},
         hovertemplate=t("ws.chart.matrix_hover", lang) + "<extra></extra>",
     ))
     fig.update_layout(title=t("ws.chart.matrix", lang))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0)
+    fig.update_xaxes(side="top", tickangle=-30)  # names are longer than codes: slanted, they keep apart
     layout_defaults(fig, lang, height=380)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})  # room for the title above the top axis
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 120, "b": 10})  # room for the title above the top axis
     return fig
