@@ -246,10 +246,11 @@ DESKTOP_CANVAS = (900.0, float(MAP_HEIGHT_PX))
 PHONE_VIEW = fitted_view(CA4_BOUNDS, PHONE_CANVAS)  # the CA4 whole on the narrowest screen
 
 
-def region_view(canvas: tuple[float, float] | None, bounds: tuple[float, float, float, float] = CA4_BOUNDS) -> dict:
+def region_view(canvas: tuple[float, float] | None, bounds: tuple[float, float, float, float] = CA4_BOUNDS,
+                padding_px: float = 10.0) -> dict:
     """The first view of a map canvas of `canvas` (width, height) pixels, `bounds` whole (default: the CA4) by
     THE fitting rule (geo.cartography.fitted_view); a canvas not yet measured (None) is a phone's."""
-    return fitted_view(bounds, canvas or PHONE_CANVAS)
+    return fitted_view(bounds, canvas or PHONE_CANVAS, padding_px)
 
 
 def mark_boxes(frame: pd.DataFrame, zoom: float, inset: float = 0.3) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from geo import datasets, disclosure, periods, reference
 from geo.charts import CHART_CONFIG
 from geo.flows import charts
 from geo.flows import queries as flows
-from geo.flows.maps import flow_bounds, flow_deck
+from geo.flows.maps import FLOW_PADDING_PX, flow_bounds, flow_deck
 from geo.i18n import MISSING, fmt_compact, fmt_month, fmt_percent, t
 from geo.models import DIRECTIONS, POST_TYPES
 from geo.periods import Period
@@ -214,7 +214,7 @@ def routes() -> None:
             st.caption(t("flows.sankey.unrecorded_note", lang, pct=fmt_percent(unrecorded, lang)))
     with map_column:
         st.markdown(f"**{t('flows.map.title', lang)}**")
-        view, _ = map_fit.fitted_view("flow_map_width", 420, flow_bounds(lang))
+        view, _ = map_fit.fitted_view("flow_map_width", 420, flow_bounds(lang), FLOW_PADDING_PX)
         st.pydeck_chart(flow_deck(flows.post_routes(now), lang, view), height=420, key="flow_map")
         st.caption(t("flows.map.caption", lang))
 

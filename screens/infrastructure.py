@@ -196,9 +196,9 @@ with tab_budget:
 with tab_exchange:
     if tab_exchange.open:
         st.markdown(t("infra.exchange.intro", lang))
-        exchange_layers = maps.base_layers(lang) + infra_maps.exchange_layers(
+        exchange_view, exchange_canvas = map_fit.fitted_view("infra_exchange_width", 520)  # Petén to S. Nicaragua
+        exchange_layers = maps.base_layers(lang, exchange_view, exchange_canvas) + infra_maps.exchange_layers(
             exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
-        exchange_view, _ = map_fit.fitted_view("infra_exchange_width", 520)  # Petén to southern Nicaragua
         st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang, exchange_view), height=520,
                         key="infra_exchange_map")
         st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())

@@ -76,7 +76,7 @@ st.table(ui.plain_table(portfolio_view.set_index(portfolio_view.columns[0]).T))
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     st.markdown(f"**{t('proj.map.title', lang)}**")
-    view, _ = map_fit.fitted_view("projects_map_width", 440, pj.fit_bounds())  # Mexico to the Dominican Republic
+    view, _ = map_fit.fitted_view("projects_map_width", 440, pj.fit_bounds(), pj.FIT_PADDING_PX)  # Mexico to the DR
     st.pydeck_chart(pj.choropleth_deck(pj.benefit_frame(portfolio, codes), lang, view), height=440, key="projects_map")
     legends.colour_legend(t("proj.legend.title", lang), [
         (t("proj.legend.one", lang), css(pj.BENEFIT_FILL)), (t("proj.legend.both", lang), css(pj.BENEFIT_BOTH_FILL)),

@@ -117,24 +117,39 @@ def test_period_in_words_names_its_months() -> None:
 # ----------------------------------------------------------------------------------------- fitting
 def every_map() -> dict[str, tuple[float, float, float, float]]:
     """Each map and what it must show (the bounds its page fits, by views.map_fit or the map page's own)."""
-    return {"posts (map, overview, infrastructure, workshops)": maps.CA4_BOUNDS,
-            "information exchange": maps.CA4_BOUNDS, "flows": flow_maps.flow_bounds(), "projects": pj.fit_bounds()}
+    return {"posts (map, overview, infrastructure, workshops)": (maps.CA4_BOUNDS, 10.0),
+            "information exchange": (maps.CA4_BOUNDS, 10.0),
+            "flows": (flow_maps.flow_bounds(), flow_maps.FLOW_PADDING_PX),
+            "projects": (pj.fit_bounds(), pj.FIT_PADDING_PX)}
 
 
 @pytest.mark.parametrize("name", list(every_map()))
 def test_every_map_shows_its_whole_region_at_every_width(name: str) -> None:
-    bounds = every_map()[name]
+    bounds, padding = every_map()[name]
     for canvas in canvases():
-        view = maps.region_view(canvas, bounds)
+        view = maps.region_view(canvas, bounds, padding)
         shown = placement.view_bounds(view, canvas)
         assert cartography.contains(shown, bounds), (name, canvas, view, shown)
         # Not absurdly far out either: the region takes at least half the canvas's width or height.
         span_x = (bounds[2] - bounds[0]) / (shown[2] - shown[0])
         span_y = (bounds[3] - bounds[1]) / (shown[3] - shown[1])
         assert max(span_x, span_y) > 0.5, (name, canvas)
+        if name == "flows":  # its arcs end at the regional country names: each shown whole
+            inside = label_frame_inside(cartography.country_label_points("es"), view, canvas)
+            assert inside.all(), (canvas, inside[~inside].index.tolist())
     # Before the browser reports a width the view fits a phone's, which any wider canvas shows whole too.
-    phone = maps.region_view((SCREENS[390], 560.0), bounds)
+    phone = maps.region_view((SCREENS[390], 560.0), bounds, padding)
     assert cartography.contains(placement.view_bounds(phone, (SCREENS[1920], 560.0)), bounds)
+
+
+def label_frame_inside(labels: pd.DataFrame, view: dict, canvas: tuple[float, float]) -> pd.Series:
+    """Whether each country name's box lies whole inside the canvas, or whole outside it (not cut at its edge)."""
+    boxes = placement.label_boxes(labels, view["zoom"], placement.COUNTRY_LABEL_STYLE)
+    cx, cy = placement.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
+    x0, y0, x1, y1 = cx[0] - canvas[0] / 2, cy[0] - canvas[1] / 2, cx[0] + canvas[0] / 2, cy[0] + canvas[1] / 2
+    whole_in = (boxes["x0"] >= x0) & (boxes["x1"] <= x1) & (boxes["y0"] >= y0) & (boxes["y1"] <= y1)
+    whole_out = (boxes["x1"] <= x0) | (boxes["x0"] >= x1) | (boxes["y1"] <= y0) | (boxes["y0"] >= y1)
+    return (whole_in | whole_out).set_axis(labels["iso3"])
 
 
 def test_the_named_places_each_map_promises_are_shown() -> None:
@@ -145,8 +160,15 @@ def test_the_named_places_each_map_promises_are_shown() -> None:
         exchange = placement.view_bounds(maps.region_view((width, 520.0)), (width, 520.0))
         assert shows(exchange, PETEN_NORTH) and shows(exchange, SOUTHERN_NICARAGUA)
         canvas = (max(width * 0.6, 300.0) if width > 400 else width, 440.0)
-        wide = placement.view_bounds(maps.region_view(canvas, pj.fit_bounds()), canvas)
+        view = maps.region_view(canvas, pj.fit_bounds(), pj.FIT_PADDING_PX)
+        wide = placement.view_bounds(view, canvas)
         assert all(shows(wide, point) for point in DOMINICAN_REPUBLIC)
+        # ... and named: "REPÚBLICA DOMINICANA" whole inside the canvas, not cut at its edge.
+        names = pj.label_points(reference.countries_wide().assign(name="REPÚBLICA DOMINICANA"))
+        dominican = names[names["iso3"] == "DOM"]
+        box = placement.label_boxes(dominican, view["zoom"], placement.LabelStyle(size_px=12.0)).iloc[0]
+        cx, _ = placement.world_px([view["longitude"]], [view["latitude"]], view["zoom"])
+        assert cx[0] - canvas[0] / 2 <= box["x0"] and box["x1"] <= cx[0] + canvas[0] / 2, (canvas, view)
     # The old fixed views did not: the projects map's cut the Dominican Republic at 1280 px.
     assert not shows(placement.view_bounds(pj.WIDE_VIEW, (SCREENS[1280] * 0.6, 440.0)), DOMINICAN_REPUBLIC[0])
 

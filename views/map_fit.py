@@ -10,9 +10,9 @@ from geo import maps
 
 
 def fitted_view(key: str, height: int, bounds: tuple[float, float, float, float] = maps.CA4_BOUNDS,
-                ) -> tuple[dict, tuple[float, float]]:
+                padding_px: float = 10.0) -> tuple[dict, tuple[float, float]]:
     """(view, canvas) for a map `height` pixels tall drawn in the container this is called in; `key` names
-    the width probe (one per map)."""
+    the width probe (one per map); `padding_px`: room kept around the region (for names at its edge)."""
     width, _ = browser_bridge.container_size(key)
     canvas = (float(width or maps.PHONE_CANVAS[0]), float(height))
-    return maps.region_view(canvas, bounds), canvas
+    return maps.region_view(canvas, bounds, padding_px), canvas

@@ -130,6 +130,11 @@ def arc_layer(post_routes: pd.DataFrame, lang: str, *, pickable: bool = True) ->
     )
 
 
+# Room around the flow map's region: its arcs end at the country names (country_anchors), and a name at the edge
+# ("PANAMÁ", at the frame's east) must show whole.
+FLOW_PADDING_PX = 40.0
+
+
 def flow_bounds(lang: str = "es") -> tuple[float, float, float, float]:
     """What the flow map must show: the CA4 and every point its arcs start or end at (country_anchors)."""
     anchors = country_anchors(lang)

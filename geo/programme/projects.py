@@ -150,6 +150,9 @@ def benefit_colour(projects: int) -> list[int]:
     return [*(BENEFIT_BOTH_FILL if projects > 1 else BENEFIT_FILL), 220]
 
 
+FIT_PADDING_PX = 60.0  # room for "REPÚBLICA DOMINICANA", centred on a country at the frame's eastern edge
+
+
 def fit_bounds() -> tuple[float, float, float, float]:
     """What the projects map must show, as its caption promises: Mexico to the Dominican Republic (and Panama)."""
     frame = reference.countries_wide()
@@ -167,6 +170,7 @@ def choropleth_deck(wide: gpd.GeoDataFrame, lang: str, view: dict | None = None)
     data["projects_label"] = data["codes"].where(data["codes"] != "", t("proj.map.none", lang))
     geojson = json.loads(data[["iso3", "name", "colour", "projects_label", "geometry"]].to_json())
     minx, miny, maxx, maxy = WIDE_BOUNDS
+    minx, miny, maxx, maxy = minx - 60, miny - 40, maxx + 60, maxy + 40  # sea under any fitted view, a phone's too
     sea = pdk.Layer(
         "PolygonLayer", id="sea", get_polygon="polygon", get_fill_color=SEA, stroked=False, pickable=False,
         data=[{"polygon": [[minx, miny], [maxx, miny], [maxx, maxy], [minx, maxy]]}],

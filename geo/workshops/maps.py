@@ -179,6 +179,7 @@ def uncovered_labels(report: CoverageReport, lang: str, view: dict | None = None
     """Names of the uncovered land posts that fit on the page's map (airports' would crowd the border): the
     busiest first, none on another, on a country's name or on a post's mark (geo.placement.place_labels);
     the others are named by their tooltip and the table under the map."""
+    names = maps.country_labels(lang, view, canvas)  # the names the deck shows (a given view's own: workshop_deck)
     view = view or maps.INITIAL_VIEW
     posts = report.posts
     land = posts[~posts["covered"] & (posts["type"] == "land")]
@@ -188,7 +189,7 @@ def uncovered_labels(report: CoverageReport, lang: str, view: dict | None = None
     })
     zoom = float(view["zoom"])
     marks = maps.mark_boxes(posts.assign(size=2 * POST_MARK_RADIUS_PX), zoom)
-    obstacles = pd.concat([placement.label_boxes(maps.country_label_points(lang), zoom, placement.COUNTRY_LABEL_STYLE),
+    obstacles = pd.concat([placement.label_boxes(names, zoom, placement.COUNTRY_LABEL_STYLE),
                            marks], ignore_index=True)
     return placement.place_labels(candidates, view, canvas=canvas, obstacles=obstacles, style=UNCOVERED_LABELS)
 
@@ -204,7 +205,8 @@ def workshop_deck(report: CoverageReport, lang: str, *, online_basemap: bool = F
                   canvas: tuple[float, float] = maps.DESKTOP_CANVAS, **options: bool) -> pdk.Deck:
     """The deck for the workshops page: the region drawn offline, then the coverage layers, at `view` (the page
     fits it to its canvas: views.map_fit)."""
-    layers = maps.base_layers(lang) + workshop_layers(report, lang, view=view, canvas=canvas, **options)
+    names = (view, canvas) if view is not None else (None, None)  # the view's own country names when it has one
+    layers = maps.base_layers(lang, *names) + workshop_layers(report, lang, view=view, canvas=canvas, **options)
     return maps.make_deck(layers, lang, online_basemap=online_basemap, view=view, tooltip=tooltip())
 
 
