@@ -92,6 +92,21 @@ def own_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["CA4_VAR_DIR"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def postgres_templates_dropped() -> Iterator[None]:
+    """The seeded template databases a test process made (tests.data_helpers.seeded_postgres), dropped at its end."""
+    yield
+    from tests.data_helpers import drop_postgres_templates
+
+    drop_postgres_templates()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded_backend(request: pytest.FixtureRequest) -> str:
+    """The backend a seeded-database fixture is built on: each test runs on SQLite and on PostgreSQL/PostGIS."""
+    return request.param
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty database on each backend (not migrated)."""

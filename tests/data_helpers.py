@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, create_engine, delete, func, select, text
 
 from geo.db import make_engine, migrate
 from geo.io.exports import export_bytes
 from geo.kinds import KINDS
 from geo.models import AuditEntry, DatasetState, Post
 from geo.sample import load_reference, seed_all
-from tests.support import copy_sqlite
+from tests.support import copy_sqlite, postgres_url
 
 SMALL_FLOWS = 1_500
 _TEMPLATES: dict[str, Path] = {}
@@ -35,6 +39,60 @@ def seeded_sqlite(tmp_path: Path, flows_rows: int = SMALL_FLOWS, name: str = "db
         _TEMPLATES[key] = template
     target = Path(tmp_path) / name
     return make_engine(copy_sqlite(f"sqlite:///{_TEMPLATES[key]}", target))
+
+
+_PG_TEMPLATES: set[str] = set()
+
+
+def _database_url(name: str) -> str:
+    return postgres_url().rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def seeded_postgres(flows_rows: int = SMALL_FLOWS) -> Iterator[Engine]:
+    """A seeded PostgreSQL/PostGIS database of the test's own, dropped afterwards.
+
+    Seeding takes seconds; copying a database takes a fraction of one. So each test process seeds one template
+    database per size (its name carries the process id, so parallel workers never share one) and each test
+    gets `CREATE DATABASE ... TEMPLATE` of it: the same tables and rows as a fresh seeding, its own to write.
+    """
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    template = f"ca4_tpl_{os.getpid()}_{flows_rows}"
+    try:
+        if template not in _PG_TEMPLATES:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {template}"))
+                conn.execute(text(f"CREATE DATABASE {template} TEMPLATE template0"))
+            engine = create_engine(_database_url(template))
+            with engine.begin() as conn:
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            seed(engine, flows_rows)
+            engine.dispose()  # a template may have no open connection while it is copied
+            _PG_TEMPLATES.add(template)
+        name = f"ca4_t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        engine = create_engine(_database_url(name))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    finally:
+        admin.dispose()
+
+
+def drop_postgres_templates() -> None:
+    """Drop this process's template databases (at the end of its session)."""
+    if not _PG_TEMPLATES:
+        return
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for template in sorted(_PG_TEMPLATES):
+            conn.execute(text(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)"))
+    admin.dispose()
+    _PG_TEMPLATES.clear()
 
 
 def seed(engine: Engine, flows_rows: int = SMALL_FLOWS) -> Engine:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,9 @@ from geo.i18n import has
 from geo.models import AuditEntry, ComponentType, Post, PostComponent
 from geo.posts.queries import posts_frame
 from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
-from geo.sample import seed_all
 from geo.upgrades import records as up
 from geo.upgrades.workflow import overall_status
+from tests.data_helpers import seeded_postgres, seeded_sqlite
 
 ANA = Actor("ana", "editor")
 BEN = Actor("ben", "editor")
@@ -29,9 +30,13 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def seeded(migrated_engine: Engine) -> Engine:
-    seed_all(migrated_engine, flows_rows=0)
-    return migrated_engine
+def seeded(seeded_backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """The sample without flows on each backend, the test's own (a copy of one seeding per test process)."""
+    if seeded_backend == "sqlite":
+        yield seeded_sqlite(tmp_path, flows_rows=0, name="seeded.sqlite")
+        return
+    with seeded_postgres(flows_rows=0) as engine:
+        yield engine
 
 
 def valid_record(**changes: object) -> dict:

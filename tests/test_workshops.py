@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +13,11 @@ from sqlalchemy import Engine, func, insert, select
 
 from geo import reference
 from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
-from geo.db import migrate
 from geo.models import AuditEntry, Country, FlowMonthly, Post, Workshop, WorkshopParticipants, WorkshopPost
-from geo.sample import seed_all
 from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from geo.workshops.coverage import coverage_report
-from tests.data_helpers import seeded_sqlite
+from tests.data_helpers import seeded_postgres, seeded_sqlite
 
 GEOD = Geod(ellps="WGS84")
 EDITOR = Actor("ana", "editor")
@@ -28,13 +27,13 @@ ORIGIN = (-89.5, 14.1)
 
 
 @pytest.fixture
-def seeded(empty_engine: Engine, tmp_path: Path) -> Engine:
-    """The sample with 3,000 flow rows on each backend (SQLite: a copy of one seeding per test process)."""
-    if empty_engine.dialect.name == "sqlite":
-        return seeded_sqlite(tmp_path, flows_rows=3000, name="seeded.sqlite")
-    migrate(empty_engine)
-    seed_all(empty_engine, flows_rows=3000)
-    return empty_engine
+def seeded(seeded_backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """The sample with 3,000 flow rows on each backend, the test's own (a copy of one seeding per test process)."""
+    if seeded_backend == "sqlite":
+        yield seeded_sqlite(tmp_path, flows_rows=3000, name="seeded.sqlite")
+        return
+    with seeded_postgres(flows_rows=3000) as engine:
+        yield engine
 
 
 def _point(km: float, azimuth: float) -> tuple[float, float]:
