@@ -61,6 +61,14 @@ h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
   padding: 0.6rem 2.5rem !important; background: rgba(255, 255, 255, 0.97); border-top: 1px solid #C9D1DA;
   opacity: 0; transition: opacity 0.2s; }
 .st-key-present_controls:hover, .st-key-present_controls:focus-within { opacity: 1; }
+@media (hover: none) { .st-key-present_controls { opacity: 1; } }  /* a touch screen has no pointer to hover */
+@media (max-width: 700px) {  /* a phone: the room's sizes would fit three words a line */
+  h1 { font-size: 2.1rem !important; }
+  .st-key-present_lines li, .st-key-present_lines li p { font-size: 1.35rem !important; }
+  .st-key-present_lines ol { padding-left: 2rem !important; }
+  [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p { font-size: 1.15rem !important; }
+}
 [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"] { min-height: 3rem; }
 [data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p { font-size: 1.4rem !important; }
 [data-testid="stBaseButton-primary"] p { color: #FFFFFF !important; }
