@@ -151,3 +151,9 @@ def test_the_pair_matrix_names_its_columns() -> None:
     heat = pair_matrix_chart(pairs, "es").to_plotly_json()["data"][0]
     assert list(heat["x"]) == list(heat["y"]) and "El Salvador" in heat["x"] and heat["texttemplate"] == "%{text}"
     assert not any(re.fullmatch(r"[A-Z]{3}", str(label)) for label in heat["x"])
+
+
+def test_a_metric_change_never_wraps(spanish_pages: dict[str, AppTest]) -> None:
+    """'+5.5 %' is one figure: the pages' style keeps a metric's change on one line (views/framework.py)."""
+    styles = " ".join(element.proto.body for element in spanish_pages["flows"].get("html"))
+    assert "[data-testid=stMetricDelta] div,[data-testid=stMetricDelta] p{white-space:nowrap}" in styles
