@@ -64,6 +64,29 @@ def running_app(database_url: str, extra_env: dict[str, str] | None = None) -> I
             proc.kill()
 
 
+def deck_specs(frames: list) -> list[dict]:
+    """Every deck JSON the server sent, in order, parsed from Streamlit's websocket messages (the binary
+    frames a page's `websocket` listener collected)."""
+    import json
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    specs = []
+    for payload in frames:
+        if isinstance(payload, str):
+            continue
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg (nothing else is expected, but be safe)
+            continue
+        if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "deck_gl_json_chart":
+                specs.append(json.loads(element.deck_gl_json_chart.json))
+    return specs
+
+
 def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 

@@ -14,13 +14,12 @@ on a phone (390x844), in Spanish and English:
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
 
-from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
+from tests.browser import SCREENSHOTS, deck_specs, wait_for_canvas_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -118,33 +117,12 @@ def _check_map_size(page, size: tuple[int, int]) -> None:
     assert canvas["height"] >= 0.65 * size[1], canvas  # about two thirds of what the screen shows, at any size
 
 
-def _deck_specs(frames: list) -> list[dict]:
-    """Every deck JSON the server sent, in order, parsed from Streamlit's websocket messages."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    specs = []
-    for payload in frames:
-        if isinstance(payload, str):
-            continue
-        message = ForwardMsg()
-        try:
-            message.ParseFromString(payload)
-        except Exception:  # not a ForwardMsg (nothing else is expected, but be safe)
-            continue
-        if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
-            continue
-        element = message.delta.new_element
-        if element.WhichOneof("type") == "deck_gl_json_chart":
-            specs.append(json.loads(element.deck_gl_json_chart.json))
-    return specs
-
-
 def _check_first_view_labels(page, frames: list) -> None:
     """No two labels the page sent overlap at its first view; every post label lies inside the canvas; the
     whole CA4 is in view (on a phone too)."""
     from geo import maps, placement
 
-    spec = _deck_specs(frames)[-1]  # the view fitted to the width the browser reported
+    spec = deck_specs(frames)[-1]  # the view fitted to the width the browser reported
     layers = {layer["id"]: layer for layer in spec["layers"]}
     view = spec["initialViewState"]
     posts = pd.DataFrame(layers["post-labels"]["data"])

@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from io import BytesIO
 
 import pytest
 
-from tests.browser import SCREENSHOTS, lonlat_to_pixel, wait_for_canvas_drawn, wait_idle
+from tests.browser import SCREENSHOTS, deck_specs, lonlat_to_pixel, wait_for_canvas_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +40,7 @@ def _pixel(image, lon: float, lat: float, box: dict, view: dict) -> tuple[int, .
 def _view_sent(frames: list) -> dict:
     """The view of the last deck the server sent (the page fits its first view to the width the browser
     reports, in a follow-up run that may come late on a loaded machine: read it, do not assume it)."""
-    from tests.test_map_browser import _deck_specs
-
-    return _deck_specs(frames)[-1]["initialViewState"]
+    return deck_specs(frames)[-1]["initialViewState"]
 
 
 def _wait_quiet(page, frames: list, quiet_s: float = 0.6, timeout_s: float = 30) -> None:
@@ -57,25 +56,40 @@ def _wait_quiet(page, frames: list, quiet_s: float = 0.6, timeout_s: float = 30)
     raise AssertionError("the page never went quiet")
 
 
-def test_the_map_draws_the_countries_from_static_files_offline(browser, app_url: str) -> None:
+@dataclass
+class MapPage:
+    page: object
+    frames: list = field(default_factory=list)  # websocket frames received, in order
+    outside: list = field(default_factory=list)  # requests beyond 127.0.0.1
+    static: dict = field(default_factory=dict)  # /app/static/ responses: url -> status
+
+
+@pytest.fixture(scope="module")
+def map_page(browser, app_url: str) -> Iterator[MapPage]:
+    """One load of /map for both tests (a map page load is the costly part): the outlines are checked on its
+    first view, then the filter changes are made on it."""
+    context = browser.new_context(viewport=VIEWPORT)
+    opened = MapPage(context.new_page())
+    page = opened.page
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else opened.outside.append(r.url))
+    page.on("response", lambda r: opened.static.__setitem__(r.url.split("?")[0], r.status)
+            if "/app/static/" in r.url else None)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: opened.frames.append(payload)))
+    page.goto(f"{app_url}/map?lang=en")
+    wait_idle(page)
+    wait_for_canvas_drawn(page)
+    wait_idle(page)
+    yield opened
+    context.close()
+
+
+def test_the_map_draws_the_countries_from_static_files_offline(map_page: MapPage, app_url: str) -> None:
     from PIL import Image
 
     from geo.maps import CA4_FILL
     from geo.maps import SEA as SEA_COLOUR
 
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    outside: list[str] = []
-    static: dict[str, int] = {}
-    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
-    page.on("response", lambda r: static.__setitem__(r.url.split("?")[0], r.status) if "/app/static/" in r.url
-            else None)
-    frames: list = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
-    page.goto(f"{app_url}/map?lang=en")
-    wait_idle(page)
-    wait_for_canvas_drawn(page)
-    wait_idle(page)
+    page, frames, outside, static = map_page.page, map_page.frames, map_page.outside, map_page.static
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     deadline = time.monotonic() + 30
     land = sea = []
@@ -95,36 +109,10 @@ def test_the_map_draws_the_countries_from_static_files_offline(browser, app_url:
     assert all(url.startswith(f"{app_url}/app/static/") for url in static)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert outside == [], f"the app made outside requests: {outside[:5]}"
-    context.close()
 
 
-def _deck_specs(frames: list) -> list[dict]:
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    specs = []
-    for payload in frames:
-        if isinstance(payload, str):
-            continue
-        message = ForwardMsg()
-        try:
-            message.ParseFromString(payload)
-        except Exception:  # not a ForwardMsg
-            continue
-        if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
-            element = message.delta.new_element
-            if element.WhichOneof("type") == "deck_gl_json_chart":
-                specs.append(json.loads(element.deck_gl_json_chart.json))
-    return specs
-
-
-def test_a_filter_change_on_the_map_receives_at_most_50_kb(browser, app_url: str) -> None:
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    frames: list = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
-    page.goto(f"{app_url}/map?lang=en")
-    wait_idle(page)
-    wait_for_canvas_drawn(page)
+def test_a_filter_change_on_the_map_receives_at_most_50_kb(map_page: MapPage) -> None:
+    page, frames = map_page.page, map_page.frames
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     received = []
     for name, codes in [("Guatemala", "GTM"), ("Honduras", "GTM,HND")]:
@@ -139,11 +127,10 @@ def test_a_filter_change_on_the_map_receives_at_most_50_kb(browser, app_url: str
         _wait_quiet(page, frames)
         change = frames[start:]
         received.append(sum(len(p) for p in change))
-        specs = _deck_specs(change)
+        specs = deck_specs(change)
         assert specs, "the change sent no deck"
         layers = {layer["id"]: layer for layer in specs[-1]["layers"]}
         assert layers["countries"]["data"].startswith("app/static/ca4-countries.json")
         assert layers["borders"]["data"].startswith("app/static/ca4-borders.json")
     assert max(received) <= MAX_BYTES_PER_CHANGE, f"bytes per change: {received}"
     assert page.locator('[data-testid="stException"]').count() == 0
-    context.close()
