@@ -52,8 +52,8 @@ def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: s
     bounds = view_bounds(view, canvas)
     map_w, map_h = map_size_in(canvas)
     pt_per_px = map_w * 72 / canvas[0]
-    narrow = map_w < 7.0  # a phone's tall view: the size key goes under the status legend, not beside it
-    header, footer = 1.15, 2.2 if narrow else 1.5
+    # The keys under the map, the size key under the status legend (side by side they met on narrow views).
+    header, footer = 1.3, 2.2
     fig = Figure(figsize=(max(map_w, 7.5) + 0.8, map_h + header + footer))
     fig.patch.set_facecolor("white")
     width_in, height_in = fig.get_size_inches()
@@ -78,7 +78,8 @@ def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: s
     # Header: title, the lines that date it; footer: legend, size key, source.
     top = 1 - 0.25 / height_in
     fig.text(0.4 / width_in, top, words.title, fontsize=16, fontweight="bold", color=brief.NAVY, va="top")
-    fig.text(0.4 / width_in, top - 0.38 / height_in, "\n".join(words.lines), fontsize=9.5, color="#333333",
+    wrapped = [part for line in words.lines for part in textwrap.wrap(line, int((width_in - 0.8) * 13.5))]
+    fig.text(0.4 / width_in, top - 0.38 / height_in, "\n".join(wrapped[:4]), fontsize=9.5, color="#333333",
              va="top", linespacing=1.3)
     handles = [Line2D([0], [0], marker=e.marker, color="none", markerfacecolor=e.colour, markeredgecolor="#333333",
                       markersize=7, label=e.label)
@@ -91,11 +92,9 @@ def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: s
                     markersize=size * pt_per_px * 0.8125, label=label) for size, label in key]
     if sizes:
         tallest = max(size for size, _ in key) * pt_per_px * 0.8125
-        place = ({"loc": "upper left", "bbox_to_anchor": (left, below - 0.78 / height_in)} if narrow else
-                 {"loc": "upper right", "bbox_to_anchor": ((0.4 + map_w) / width_in, below)})
         fig.legend(handles=sizes, title=words.size_title, ncol=len(sizes), fontsize=7.5, title_fontsize=8,
                    frameon=False, alignment="left", handleheight=tallest / 7.5, handlelength=tallest / 7.5,
-                   borderaxespad=0, **place)
+                   borderaxespad=0, loc="upper left", bbox_to_anchor=(left, below - 0.78 / height_in))
     foot = [words.source] + ([words.notice] if words.notice else [])
     fig.text(0.4 / width_in, 0.12 / height_in, "\n".join(textwrap.fill(line, 150) for line in foot), fontsize=6.8,
              color="#555555", va="bottom")
