@@ -71,3 +71,26 @@ def test_the_maps_cached_post_profile_follows_a_write(seeded: Engine) -> None:
                          "rename.csv")
     assert report.ok, [p.line("en") for p in report.problems]
     assert map_profile_title(code) == NEW_NAME
+
+
+def test_region_wide_highlights_are_shared_and_follow_a_write(seeded: Engine) -> None:
+    """The month's region-wide facts (mirror gaps, "where next"), computed once for every scope, give each
+    scope the highlights it had computed alone; kept per data version (views/highlights.py), a posts import
+    renaming an uncovered post shows in the "where next" ranking at the next call."""
+    from geo.overview import highlights as hl
+    from views import highlights as view
+
+    month = hl.default_month(seeded)
+    shared = view._region_wide(month)
+    assert shared.where_next is not None and len(shared.where_next)
+    for countries in ((), ("HND", "SLV")):
+        scope = hl.Scope(countries)
+        assert hl.find_highlights(seeded, month, scope, shared) == hl.find_highlights(seeded, month, scope)
+    again = view._region_wide(month)  # from the cache
+    assert again.gaps == shared.gaps and again.where_next.equals(shared.where_next)
+    code = shared.where_next.iloc[0]["uncovered_codes"].split(", ")[0]
+    report = import_data(seeded, Actor("ana", "editor"), "posts", f"code,name\n{code},{NEW_NAME}\n".encode(),
+                         "rename.csv")
+    assert report.ok, [p.line("en") for p in report.problems]
+    assert NEW_NAME not in shared.where_next.iloc[0]["uncovered_names"]
+    assert NEW_NAME in view._region_wide(month).where_next.iloc[0]["uncovered_names"]

@@ -14,11 +14,18 @@ from geo.overview import highlights as hl
 
 
 @ui.cached
+def _region_wide(month: dt.date) -> hl.RegionWide:
+    """What every scope's highlights of a month share (mirror gaps, "where next"), per data version: a room
+    asking for several countries computes it once (issue 23)."""
+    return hl.region_wide(ui.engine(), month)
+
+
+@ui.cached
 def _load(last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:
     engine = ui.engine()
     scope = hl.Scope(countries)
     month = hl.month_for_period(engine, last, scope)
-    return hl.find_highlights(engine, month, scope) if month else None
+    return hl.find_highlights(engine, month, scope, _region_wide(month)) if month else None
 
 
 def load(last: dt.date, countries: tuple[str, ...]) -> hl.Highlights | None:

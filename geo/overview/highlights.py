@@ -351,7 +351,32 @@ def _upgrade_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlig
     return items
 
 
-def _workshop_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
+@dataclass(frozen=True)
+class RegionWide:
+    """What a month's highlights are the same for in every scope (filtered by scope afterwards): the mirror's
+    new gaps and the workshops' "where next" ranking. Two thirds of a scope's highlights at 2M rows, so a page
+    asking for several scopes computes them once a month and data version (views/highlights.py)."""
+
+    gaps: list[dict]
+    where_next: pd.DataFrame | None
+
+
+def region_wide(engine: Engine, month: dt.date) -> RegionWide:
+    from geo.flows import mirror
+
+    return RegionWide(mirror.new_gaps(engine, month), _where_next(engine, month))
+
+
+def _where_next(engine: Engine, month: dt.date) -> pd.DataFrame | None:
+    """The workshops page's "where next" ranking over its default period (whole years of the programme), up to
+    the end of `month`; None without workshops."""
+    span = wq.workshop_dates(engine)
+    if span is None:
+        return None
+    return coverage.coverage_report(engine, dt.date(span[0].year, 1, 1), last_day(month)).where_next
+
+
+def _workshop_items(engine: Engine, month: dt.date, scope: Scope, shared: RegionWide) -> list[Highlight]:
     """Workshops held (dates overlapping the month), posts covered for the first time, the top "where next"."""
     start, end = month, last_day(month)
     items = []
@@ -367,11 +392,8 @@ def _workshop_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highli
             {"month": month_param(month), "n": len(held), "participants": int(held["participants"].sum()),
              "codes": list(held["code"]), "new_posts": [{"code": r.code, "name": r.name} for r in new.itertuples()]},
             {}, _link("workshops"), score=25.0))
-    span = wq.workshop_dates(engine)
-    if span is not None:
-        # The workshops page's default period (whole years of the programme), up to the chosen month.
-        report = coverage.coverage_report(engine, dt.date(span[0].year, 1, 1), end)
-        ranking = report.where_next
+    if shared.where_next is not None:
+        ranking = shared.where_next
         ranking = ranking[ranking["iso_a"].isin(scope.ca4) | ranking["iso_b"].isin(scope.ca4)]
         if len(ranking):
             top = ranking.iloc[0]
@@ -392,13 +414,12 @@ def _named_codes(row: pd.Series) -> list[dict[str, str]]:
     return [{"code": c, "name": n} for c, n in zip(codes, names, strict=True)]
 
 
-def _mirror_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]:
+def _mirror_items(engine: Engine, month: dt.date, scope: Scope, shared: RegionWide) -> list[Highlight]:
     """A crossing whose two sides disagree beyond the mirror tolerance this month and did not the month before
     (geo.flows.mirror: THE rule), the largest first; the others counted."""
     from geo.flows import mirror
 
-    gaps = [g for g in mirror.new_gaps(engine, month)
-            if g["origin"] in scope.ca4 or g["destination"] in scope.ca4]
+    gaps = [g for g in shared.gaps if g["origin"] in scope.ca4 or g["destination"] in scope.ca4]
     if not gaps:
         return []
     names = mirror.read_posts(engine).set_index("code")["name"].to_dict()
@@ -410,11 +431,14 @@ def _mirror_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highligh
                       _link("map", post=top["exit_post"]), score=44.0)]
 
 
-def find_highlights(engine: Engine, month: dt.date, scope: Scope = Scope()) -> Highlights:
-    """Every highlight of `month` in `scope`, ranked (most newsworthy first)."""
+def find_highlights(engine: Engine, month: dt.date, scope: Scope = Scope(),
+                    shared: RegionWide | None = None) -> Highlights:
+    """Every highlight of `month` in `scope`, ranked (most newsworthy first). `shared`: the month's
+    region_wide(), when the caller keeps it (the same for every scope); computed here otherwise."""
+    shared = shared if shared is not None else region_wide(engine, month)
     items = (_flow_items(engine, month, scope) + _upgrade_items(engine, month, scope)
-             + _returns_items(engine, month, scope) + _workshop_items(engine, month, scope)
-             + _mirror_items(engine, month, scope))
+             + _returns_items(engine, month, scope) + _workshop_items(engine, month, scope, shared)
+             + _mirror_items(engine, month, scope, shared))
     # Stable sort: equal scores keep the order they were found in.
     items.sort(key=lambda h: -h.score)
     return Highlights(month, scope, items)
