@@ -85,7 +85,8 @@ def link_to(page: str, label: str, icon: str, params: dict[str, str]) -> None:
 
 
 st.title(t("map.title", lang))
-ui.sample_notice(sample_seed(engine))
+seed = sample_seed(engine)
+ui.sample_notice(seed)
 
 country_codes = reference.countries()["iso3"].tolist()
 
@@ -222,7 +223,7 @@ with map_column:
         title=t("map.title", lang), lines=[dated, t("map.image.filters", lang, filters=filter_words)],
         legend_title=t("map.legend.status", lang), size_title=t("map.key.size", lang, period=period_words),
         source=t("brief.source", lang),
-        notice=t("app.sample_notice", lang, seed=sample_seed(engine)) if sample_seed(engine) is not None else None)
+        notice=t("app.sample_notice", lang, seed=seed) if seed is not None else None)
     st.download_button(
         t("map.image.button", lang), icon=":material/image:", help=t("map.image.help", lang), mime="image/png",
         data=lambda: view_png(filters, lang, show_labels, selected, view, canvas, words),
