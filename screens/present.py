@@ -160,7 +160,7 @@ elif slide == "infrastructure":
 
 # ------------------------------------------------------------------ the footer, and the controls
 # A small footer: the sample notice (said once), the sources. The controls are no slide's content: a bar at the
-# screen's foot that shows while the pointer is on it or a control has the keyboard's focus (pr.CSS); the
+# screen's foot that shows while the pointer is on it or a control is reached with Tab (pr.CSS); the
 # arrow keys step through the slides whether it shows or not.
 with st.container(key="present_footer"):
     ui.sample_notice(seed)

@@ -27,7 +27,7 @@ def test_css_hides_the_chrome_and_holds_no_data() -> None:
     rules = dict(re.findall(r"([^{}]+)\{([^{}]*)\}", pr.CSS))
     hidden = [body for selector, body in rules.items() if selector.strip() == ".st-key-present_controls"]
     assert hidden and "opacity: 0" in hidden[0] and "position: fixed" in hidden[0]
-    shown = [body for selector, body in rules.items() if ":hover" in selector and ":focus-within" in selector]
+    shown = [body for selector, body in rules.items() if ":hover" in selector and ":focus-visible" in selector]
     assert shown and "opacity: 1" in shown[0]
 
 

@@ -28,7 +28,8 @@ INK = "#0B1F33"
 
 # Static CSS (no data inside): no sidebar, header or menus; large type, high contrast, read from the back of a
 # room at 1920x1080; the controls are a bar at the screen's foot, shown only while the pointer is on it or one of
-# them has the keyboard's focus (no app buttons on the slide itself; the arrow keys work either way).
+# them was reached with the Tab key (a mouse click's focus does not keep it shown: :focus-visible); no app buttons
+# on the slide itself, and the arrow keys work either way.
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
@@ -60,7 +61,7 @@ h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
 .st-key-present_controls { position: fixed !important; left: 0; right: 0; bottom: 0; z-index: 999990;
   padding: 0.6rem 2.5rem !important; background: rgba(255, 255, 255, 0.97); border-top: 1px solid #C9D1DA;
   opacity: 0; transition: opacity 0.2s; }
-.st-key-present_controls:hover, .st-key-present_controls:focus-within { opacity: 1; }
+.st-key-present_controls:hover, .st-key-present_controls:has(:focus-visible) { opacity: 1; }
 @media (hover: none) { .st-key-present_controls { opacity: 1; } }  /* a touch screen has no pointer to hover */
 @media (max-width: 700px) {  /* a phone: the room's sizes would fit three words a line */
   h1 { font-size: 2.1rem !important; }
