@@ -8,11 +8,12 @@ import streamlit as st
 
 import ui
 from geo import maps, reference
-from geo.i18n import fmt_date, t
+from geo.i18n import fmt_date, fmt_number, t
 from geo.overview import brief
 from geo.overview import figures as ov
 from geo.periods import Period
 from geo.sample import sample_seed
+from geo.upgrades import workflow
 from views import alerts as alerts_view
 from views import highlights as highlights_view
 from views import legends, map_fit
@@ -55,7 +56,9 @@ def load_brief(url: str, first: dt.date, last: dt.date, countries: tuple[str, ..
 def load_post_marks(url: str, first: dt.date, last: dt.date, countries: tuple[str, ...], language: str) -> list:
     """The headline map's post marks, per filter, language and data version (built anew on every view
     before: a tenth of the page's run at 2M rows, profiled for issue 23)."""
-    return maps.post_layers(load_figures(url, first, last, countries).map_posts, language, labels=False)
+    posts = load_figures(url, first, last, countries).map_posts
+    # Coloured by THE programme's status of a post, as the infrastructure map: its share of operational components.
+    return maps.post_layers(posts, language, labels=False, shares=workflow.post_shares(posts))
 
 
 seed = sample_seed(engine)
@@ -94,10 +97,14 @@ with figures_column.container(key="ov_kpis"):
 with map_column:
     layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
     map_view, _ = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width
-    st.pydeck_chart(maps.make_deck(layers, lang, view=map_view), height=MAP_HEIGHT_PX, key="overview_map")
+    st.pydeck_chart(maps.make_deck(layers, lang, view=map_view, tooltip=maps.post_tooltip(lang, shares=True)),
+                    height=MAP_HEIGHT_PX, key="overview_map")
 st.caption(ov.trend_caption(figures, lang))
-legends.status_legend(lang)
-st.caption(t("ov.map.caption", lang) + " " + t("app.real_posts_notice", lang))
+legends.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
+shares = workflow.post_shares(figures.map_posts)
+st.caption(t("ov.map.caption_share", lang, operational=fmt_number(sum(d for d, _ in shares.values()), lang),
+             total=fmt_number(sum(n for _, n in shares.values()), lang)) + " " + t("map.legend.shape", lang) + ". "
+           + t("app.real_posts_notice", lang))
 
 # What changed in the period's last complete month, each line linking to the view that proves it.
 with st.container(border=True, key="highlights"):

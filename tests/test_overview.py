@@ -256,3 +256,22 @@ def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -
     subheaders = [s.value for s in at.subheader]
     assert subheaders[0].startswith(highlights) and subheaders[1] == t("ov.details", lang), subheaders
     assert order.index("subheader") > first_of["deck_gl_json_chart"]
+    # The map colours posts by THE programme's status (the share of a post's operational components, as the
+    # infrastructure map and the brief do), counted here from the components' rows; and says so.
+    import json
+
+    from geo.upgrades.records import components_frame
+    from geo.upgrades.workflow import SHARE_COLOURS, share_class
+
+    engine = make_engine(app_env)
+    counted = components_frame(engine).groupby("post_code")["status"].agg(
+        done=lambda s: int((s == "operational").sum()), total="size")
+    engine.dispose()
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    marks = [row for layer in deck["layers"] if isinstance(layer.get("data"), list)
+             for row in layer["data"] if "colour" in row and "code" in row]
+    assert len(marks) == len(fig.map_posts)
+    for row in marks:
+        done, total = (counted.loc[row["code"]] if row["code"] in counted.index else (0, 0))
+        assert row["colour"][:3] == list(SHARE_COLOURS[share_class(int(done), int(total))]), row["code"]
+    assert any(c.value.startswith(t("ov.map.caption_share", lang, operational="", total="")[:14]) for c in at.caption)

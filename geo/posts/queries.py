@@ -21,7 +21,7 @@ from geo.models import (
     Workshop,
     WorkshopPost,
 )
-from geo.upgrades.workflow import overall_status
+from geo.upgrades.workflow import operational_share, overall_status
 
 POST_COLUMNS = ("code", "name", "country_iso3", "type", "crossing_code", "neighbour_iso3", "road", "lon",
                 "lat", "placement")
@@ -63,7 +63,8 @@ def recent_post_flows(engine: Engine, months: int = 3) -> pd.DataFrame:
 
 
 def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_months: int = 3) -> pd.DataFrame:
-    """Posts with their overall status and recent flow volume (last `recent_months` months of data)."""
+    """Posts with their overall status, their operational and total components (the share the programme reports,
+    geo.upgrades.workflow.share_class) and recent flow volume (last `recent_months` months of data)."""
     with engine.connect() as conn:
         posts = pd.read_sql(
             select(
@@ -76,6 +77,9 @@ def posts_frame(engine: Engine, filters: PostFilters = PostFilters(), recent_mon
     flows = recent_post_flows(engine, recent_months)
     overall = statuses.groupby("post_id")["status"].agg(overall_status)
     posts["status"] = posts["id"].map(overall).fillna("none")
+    shares = operational_share(zip(statuses["post_id"], statuses["status"], strict=True))
+    posts["operational"] = [shares.get(i, (0, 0))[0] for i in posts["id"]]
+    posts["components"] = [shares.get(i, (0, 0))[1] for i in posts["id"]]
     posts = posts.merge(flows, left_on="id", right_on="post_id", how="left").drop(columns="post_id")
     posts["recent_flow"] = posts["recent_flow"].fillna(0).astype("int64")
     if filters.countries:

@@ -78,6 +78,13 @@ def share_class(operational: int, total: int) -> str:
     return "most" if operational * 2 >= total else "some"
 
 
+def post_shares(posts) -> dict[str, tuple[int, int]]:
+    """Per post code, (operational components, components) from a posts frame (geo.posts.queries.posts_frame
+    carries both counts): what every map that colours posts by the programme's share reads."""
+    return {code: (int(done), int(total)) for code, done, total in
+            zip(posts["code"], posts["operational"], posts["components"], strict=True)}
+
+
 def share_totals(shares: dict[str, tuple[int, int]]) -> tuple[int, int]:
     """(operational components, components) over the posts of `shares`: the headline's count."""
     return sum(done for done, _ in shares.values()), sum(total for _, total in shares.values())
