@@ -12,8 +12,6 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patheffects import withStroke
-from pyproj import Geod
 
 from geo import cartography, maps
 from geo.overview import brief
@@ -22,9 +20,6 @@ from geo.placement import view_bounds
 DPI = 150
 MAP_WIDTH_IN = 10.4
 MAP_MAX_HEIGHT_IN = 7.6
-_GEOD = Geod(ellps="WGS84")
-_HA = {"start": "left", "middle": "center", "end": "right"}
-_VA = {"top": "top", "center": "center", "bottom": "bottom"}
 
 
 @dataclass(frozen=True)
@@ -62,19 +57,14 @@ def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: s
     brief.draw_region(ax, frame.assign(size_pt=frame["size"] * pt_per_px), lang, bounds=bounds,
                       country_labels=maps.country_labels(lang, view, canvas))
     if labels and len(frame):
-        placed = maps.post_labels(frame, view, lang=lang, selected=selected, canvas=canvas)
-        for row in placed.itertuples(index=False):
-            ax.annotate(row.label, (row.lon, row.lat), xytext=(row.dx * pt_per_px, -row.dy * pt_per_px),
-                        textcoords="offset points", ha=_HA[row.anchor], va=_VA[row.baseline], zorder=6,
-                        fontsize=13 * pt_per_px * 0.85, color="#14202F", annotation_clip=True,
-                        path_effects=[withStroke(linewidth=2.2, foreground="white")])
+        brief.draw_post_names(ax, frame, view, canvas, lang, selected)
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's names, in English
     ax.set_ylabel("")
     for side in ax.spines.values():
         side.set_color("#999999")
     ax.set_xticks([])
     ax.set_yticks([])
-    _scale_bar(ax, view, bounds, canvas, lang)
+    brief.draw_scale_bar(ax, view, bounds, canvas, lang)
     # Header: title, the lines that date it; footer: legend, size key, source.
     top = 1 - 0.25 / height_in
     fig.text(0.4 / width_in, top, words.title, fontsize=16, fontweight="bold", color=brief.NAVY, va="top")
@@ -102,21 +92,3 @@ def render(posts: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: s
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
-
-def _scale_bar(ax, view: dict, bounds: tuple[float, float, float, float], canvas: tuple[float, float],
-               lang: str) -> None:
-    """The scale bar of the view (geo.cartography.scale_bar), drawn geodesically at the bar's own latitude in
-    the lower left corner."""
-    minx, miny, maxx, maxy = bounds
-    bar = cartography.scale_bar(view, lang, max_px=min(160.0, canvas[0] * 0.3))
-    lon0 = minx + (maxx - minx) * 0.04
-    lat0 = miny + (maxy - miny) * 0.04
-    lon1, _, _ = _GEOD.fwd(lon0, lat0, 90.0, bar.metres)
-    halo = [withStroke(linewidth=3, foreground="white")]
-    ax.plot([lon0, lon1], [lat0, lat0], color="#1A1A1A", linewidth=2.2, solid_capstyle="butt", zorder=7,
-            path_effects=halo)
-    tick = (maxy - miny) * 0.008
-    for lon in (lon0, lon1):
-        ax.plot([lon, lon], [lat0 - tick, lat0 + tick], color="#1A1A1A", linewidth=1.2, zorder=7)
-    ax.text((lon0 + lon1) / 2, lat0 + tick * 1.6, bar.label, ha="center", va="bottom", fontsize=8, zorder=7,
-            color="#1A1A1A", path_effects=halo)

@@ -206,14 +206,22 @@ def draw_view(ax, posts: pd.DataFrame, lang: str, bounds: tuple[float, float, fl
     draw_region(ax, frame.assign(size_pt=frame["size"] * pt_per_px), lang, bounds=shown,
                 country_labels=maps.country_labels(lang, view, canvas))
     if labels and len(frame):
-        placed = maps.post_labels(frame, view, lang=lang, canvas=canvas)
-        for row in placed.itertuples(index=False):
-            ax.annotate(row.label.replace("$", r"\$"), (row.lon, row.lat),
-                        xytext=(row.dx * pt_per_px, -row.dy * pt_per_px), textcoords="offset points",
-                        ha=_HA[row.anchor], va=_VA[row.baseline], zorder=6, fontsize=13 * pt_per_px * 0.85,
-                        color="#14202F", annotation_clip=True, gid="post-name",
-                        path_effects=[withStroke(linewidth=2.2, foreground="white")])
+        draw_post_names(ax, frame, view, canvas, lang)
     draw_scale_bar(ax, view, shown, canvas, lang)
+
+
+def draw_post_names(ax, frame: pd.DataFrame, view: dict, canvas: tuple[float, float], lang: str,
+                    selected: str | None = None) -> None:
+    """The posts' names the map shows at `view` in `canvas` (geo.maps.post_labels: the busiest first, no
+    overlaps), at the same offsets from their marks, in points (`frame`: geo.maps.posts_map_frame)."""
+    from geo import maps
+
+    pt_per_px = ax.get_position().width * ax.get_figure().get_figwidth() * 72 / canvas[0]
+    for row in maps.post_labels(frame, view, lang=lang, selected=selected, canvas=canvas).itertuples(index=False):
+        ax.annotate(row.label.replace("$", r"\$"), (row.lon, row.lat), xytext=(row.dx * pt_per_px, -row.dy * pt_per_px),
+                    textcoords="offset points", ha=_HA[row.anchor], va=_VA[row.baseline], zorder=6,
+                    fontsize=13 * pt_per_px * 0.85, color="#14202F", annotation_clip=True, gid="post-name",
+                    path_effects=[withStroke(linewidth=2.2, foreground="white")])
 
 
 def draw_scale_bar(ax, view: dict, bounds: tuple[float, float, float, float], canvas: tuple[float, float],
