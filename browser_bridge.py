@@ -1,5 +1,6 @@
-"""Two small in-page components (Streamlit components v2, inline JavaScript, no network): the width of the
-element they sit in, and writing or deleting the sign-in cookie. UI glue only; pages and ui.py call these.
+"""Three small in-page components (Streamlit components v2, inline JavaScript, no network): the width of the
+element they sit in, bringing an element into view, and writing or deleting the sign-in cookie. UI glue only; pages
+and ui.py call these.
 
 Components v2 run their script in the app's page itself (not in an iframe), so `document.cookie` is the
 app's own cookie jar. A cookie written by script cannot be HttpOnly: the browser only lets a server
@@ -37,7 +38,26 @@ export default function(component) {
 }
 """
 
+_SCROLL_JS = """
+export default function(component) {
+    const { data, parentElement } = component;
+    if (!data || !data.token) return;
+    // Once per token (a newly chosen post), not on every rerun: the reader may have scrolled on since.
+    window.__ca4Scrolled = window.__ca4Scrolled || {};
+    if (window.__ca4Scrolled[data.name] === data.token) return;
+    window.__ca4Scrolled[data.name] = data.token;
+    const element = parentElement.host || parentElement;
+    element.style.scrollMarginTop = '4.5rem';  // clear of the app's top bar
+    // Again as the content above settles (the map's keys and charts lay out after the first frame).
+    const bring = () => element.scrollIntoView({ behavior: 'auto', block: 'start' });
+    requestAnimationFrame(bring);
+    setTimeout(bring, 500);
+    setTimeout(bring, 1500);
+}
+"""
+
 _width_component = st.components.v2.component("ca4_container_width", js=_WIDTH_JS)
+_scroll_component = st.components.v2.component("ca4_scroll_into_view", js=_SCROLL_JS)
 _cookie_component = st.components.v2.component("ca4_cookie", js=_COOKIE_JS)
 
 
@@ -52,6 +72,12 @@ def container_size(key: str) -> tuple[int | None, int | None]:
 def container_width(key: str) -> int | None:
     """Width in CSS pixels of the container this is called in (see container_size)."""
     return container_size(key)[0]
+
+
+def scroll_into_view(token: str, key: str) -> None:
+    """Bring the place this is called in to the top of the screen, once per `token` (a phone's stacked columns
+    put what a tap opened far below what was tapped)."""
+    _scroll_component(key=key, data={"name": key, "token": token})
 
 
 def write_cookie(name: str, value: str, max_age_s: int, key: str) -> None:

@@ -234,6 +234,8 @@ with panel_column:
     if profile is None:
         st.info(t("panel.hint", lang))
     else:
+        if width and width < STACKED_BELOW_PX:  # on a phone the profile is stacked far below the map: bring it up
+            browser_bridge.scroll_into_view(selected, key="map_profile_scroll")
         ident = profile.identity
         st.subheader(ui.plain(ident["name"]))  # text from data: never Markdown
         # What a person came for, at once: the infrastructure's status, the year's crossings and their trend.

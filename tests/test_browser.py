@@ -51,17 +51,26 @@ def _click_post(page, lon: float, lat: float) -> None:
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
-def test_clicking_a_post_opens_its_panel(browser, app_url: str) -> None:
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_clicking_a_post_opens_its_panel(browser, app_url: str, viewport: tuple[int, int]) -> None:
     from geo.posts.queries import read_posts_csv
 
     roatan = read_posts_csv().set_index("code").loc["HND-RTB"]  # an island airport: nothing else nearby
-    context, page = _open_map(browser, f"{app_url}/map?lang=en")
+    context, page = _open_map(browser, f"{app_url}/map?lang=en", *viewport)
     _click_post(page, roatan.lon, roatan.lat)
-    page.get_by_role("heading", name="Aeropuerto Internacional Juan Manuel Gálvez").wait_for(timeout=20_000)
+    heading = page.get_by_role("heading", name="Aeropuerto Internacional Juan Manuel Gálvez")
+    heading.wait_for(timeout=20_000)
     wait_idle(page)
     assert "post=HND-RTB" in page.url
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.screenshot(path=str(SCREENSHOTS / "map_selected.png"), full_page=True)
+    if viewport[0] < 600:
+        # A phone stacks the profile under the map and its keys (it opened ~1,450 px below, out of sight): it is
+        # brought up, its name in the upper half of the screen, clear of the app's top bar.
+        page.wait_for_function("""() => { const h = [...document.querySelectorAll('h3')].find(
+            e => e.textContent.includes('Juan Manuel')); if (!h) return false;
+            const top = h.getBoundingClientRect().top; return top > 40 && top < window.innerHeight / 2; }""",
+                               timeout=10_000)
+    page.screenshot(path=str(SCREENSHOTS / f"map_selected_{viewport[0]}.png"))
     context.close()
 
 
