@@ -115,17 +115,19 @@ def figure(spec: BriefSpec) -> Figure:
     # The keys under the map, anchored to its box: the colours, then the shapes in their own key (a shape never
     # stands in a list of colours); what the map colours in words under them.
     box = ax.get_position()
+    wide = box.width > 0.5  # the map without the highlights' band; beside them it is narrower
     if spec.legend:
         colours = ax.legend(handles=_handles(spec.legend), title=spec.legend_title, loc="upper left",
-                            bbox_to_anchor=(0.0, -0.01), ncol=3, fontsize=8, title_fontsize=8.5, frameon=False,
+                            bbox_to_anchor=(0.0, -0.01), ncol=3 if wide else 2, fontsize=8, title_fontsize=8.5,
+                            frameon=False,
                             alignment="left")
         ax.add_artist(colours)
     if spec.shape_legend:
         ax.legend(handles=_handles(spec.shape_legend), title=spec.shape_legend_title, loc="upper right",
                   bbox_to_anchor=(1.0, -0.01), ncol=1, fontsize=8, title_fontsize=8.5, frameon=False,
                   alignment="left")
-    if spec.map_caption:
-        fig.text(box.x0, 0.062, "\n".join(textwrap.wrap(spec.map_caption, 85 if box.width > 0.5 else 62)),
+    if spec.map_caption:  # under the keys; beside a narrow map's keys, under the figures
+        fig.text(box.x0 if wide else 0.45, 0.062, "\n".join(textwrap.wrap(spec.map_caption, 85 if wide else 110)),
                  fontsize=7.2, color="#333333", va="bottom")
     # KPIs (right): two columns, label / value / detail stacked.
     # Under the highlights the map is smaller, so the KPIs take three columns instead of two.
