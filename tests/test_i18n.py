@@ -51,6 +51,9 @@ def test_every_catalog_is_a_plain_po_file_babel_reads() -> None:
         entries = [m for m in catalog if m.id]
         assert all(m.string and not m.fuzzy and not m.context for m in entries)
         assert {m.id for m in entries} == set(spanish())
+        # Babel keeps the last of two entries for one key silently (msgfmt refuses the file): none may repeat
+        ids = re.findall(r'^msgid "(.+)"$', (LOCALES / lang / "LC_MESSAGES" / "messages.po").read_text(), re.M)
+        assert sorted(k for k in set(ids) if ids.count(k) > 1) == [], lang
 
 
 def test_no_string_table_is_left_in_python() -> None:
