@@ -83,6 +83,17 @@ def seeded_postgres(flows_rows: int = SMALL_FLOWS) -> Iterator[Engine]:
         admin.dispose()
 
 
+@contextmanager
+def seeded_on(backend: str, tmp_path: Path, flows_rows: int) -> Iterator[Engine]:
+    """The seeded sample on `backend` ("sqlite" or "postgresql"), the test's own: a copy of one seeding per
+    test process and size on either."""
+    if backend == "sqlite":
+        yield seeded_sqlite(tmp_path, flows_rows=flows_rows, name="seeded.sqlite")
+        return
+    with seeded_postgres(flows_rows=flows_rows) as engine:
+        yield engine
+
+
 def drop_postgres_templates() -> None:
     """Drop this process's template databases (at the end of its session)."""
     if not _PG_TEMPLATES:

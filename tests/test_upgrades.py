@@ -20,7 +20,7 @@ from geo.posts.queries import posts_frame
 from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
 from geo.upgrades import records as up
 from geo.upgrades.workflow import overall_status
-from tests.data_helpers import seeded_postgres, seeded_sqlite
+from tests.data_helpers import seeded_on
 
 ANA = Actor("ana", "editor")
 BEN = Actor("ben", "editor")
@@ -31,11 +31,8 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def seeded(seeded_backend: str, tmp_path: Path) -> Iterator[Engine]:
-    """The sample without flows on each backend, the test's own (a copy of one seeding per test process)."""
-    if seeded_backend == "sqlite":
-        yield seeded_sqlite(tmp_path, flows_rows=0, name="seeded.sqlite")
-        return
-    with seeded_postgres(flows_rows=0) as engine:
+    """The sample without flows on each backend, the test's own."""
+    with seeded_on(seeded_backend, tmp_path, flows_rows=0) as engine:
         yield engine
 
 

@@ -17,7 +17,7 @@ from geo.models import AuditEntry, Country, FlowMonthly, Post, Workshop, Worksho
 from geo.workshops import queries as wq
 from geo.workshops import records as ws
 from geo.workshops.coverage import coverage_report
-from tests.data_helpers import seeded_postgres, seeded_sqlite
+from tests.data_helpers import seeded_on
 
 GEOD = Geod(ellps="WGS84")
 EDITOR = Actor("ana", "editor")
@@ -28,11 +28,8 @@ ORIGIN = (-89.5, 14.1)
 
 @pytest.fixture
 def seeded(seeded_backend: str, tmp_path: Path) -> Iterator[Engine]:
-    """The sample with 3,000 flow rows on each backend, the test's own (a copy of one seeding per test process)."""
-    if seeded_backend == "sqlite":
-        yield seeded_sqlite(tmp_path, flows_rows=3000, name="seeded.sqlite")
-        return
-    with seeded_postgres(flows_rows=3000) as engine:
+    """The sample with 3,000 flow rows on each backend, the test's own."""
+    with seeded_on(seeded_backend, tmp_path, flows_rows=3000) as engine:
         yield engine
 
 
