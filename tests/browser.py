@@ -91,6 +91,20 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
+def wait_quiet(page, frames: list, quiet_s: float = 0.6, timeout_s: float = 30) -> None:
+    """Until the script is idle and no websocket frame (collected in `frames` by the page's `websocket`
+    listener) has arrived for `quiet_s`: a page whose maps measure their width (views/map_fit.py) runs once
+    more after its first run, and an action taken in between may be drawn over."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        wait_idle(page)
+        seen = len(frames)
+        page.wait_for_timeout(quiet_s * 1000)
+        if len(frames) == seen:
+            return
+    raise AssertionError("the page never went quiet")
+
+
 def wait_for_canvas_drawn(page, min_colours: int = 8, timeout_s: float = 30) -> bytes:
     """Poll the first deck canvas until its pixels show a drawn map; return the PNG."""
     from io import BytesIO

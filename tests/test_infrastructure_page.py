@@ -245,7 +245,7 @@ def test_two_coordinators_in_two_browsers_the_second_save_is_refused(browser, pa
     A server of its own: the test writes to its own copy of the database."""
     from geo.access.auth import SYSTEM
     from geo.access.users import create_user
-    from tests.browser import SCREENSHOTS, running_app, wait_idle
+    from tests.browser import SCREENSHOTS, running_app, wait_for_canvas_drawn, wait_idle, wait_quiet
 
     engine = make_engine(page_db)
     for name in ("ana", "ben"):
@@ -256,8 +256,12 @@ def test_two_coordinators_in_two_browsers_the_second_save_is_refused(browser, pa
     def open_edit_tab(url: str, name: str):
         contexts.append(browser.new_context(viewport={"width": 1280, "height": 1200}))  # one user each
         page = contexts[-1].new_page()
+        frames: list = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
         page.goto(f"{url}/infrastructure?lang=en")  # straight to the page: every request runs app.py
-        wait_idle(page)
+        # its map runs the page once more with the width the browser reports: sign in after that run
+        wait_for_canvas_drawn(page)
+        wait_quiet(page, frames)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Sign in").first.click()
         sidebar.locator('input[type="text"]').first.fill(name)

@@ -15,7 +15,7 @@ from io import BytesIO
 
 import pytest
 
-from tests.browser import SCREENSHOTS, deck_specs, lonlat_to_pixel, wait_for_canvas_drawn, wait_idle
+from tests.browser import SCREENSHOTS, deck_specs, lonlat_to_pixel, wait_for_canvas_drawn, wait_idle, wait_quiet
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,6 @@ def _view_sent(frames: list) -> dict:
     """The view of the last deck the server sent (the page fits its first view to the width the browser
     reports, in a follow-up run that may come late on a loaded machine: read it, do not assume it)."""
     return deck_specs(frames)[-1]["initialViewState"]
-
-
-def _wait_quiet(page, frames: list, quiet_s: float = 0.6, timeout_s: float = 30) -> None:
-    """Until the script is idle and no websocket frame has arrived for `quiet_s` (the first load's
-    follow-up run, with the width the browser reports, must not be counted as the change's)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        wait_idle(page)
-        seen = len(frames)
-        page.wait_for_timeout(quiet_s * 1000)
-        if len(frames) == seen:
-            return
-    raise AssertionError("the page never went quiet")
 
 
 @dataclass
@@ -116,7 +103,7 @@ def test_a_filter_change_on_the_map_receives_at_most_50_kb(map_page: MapPage) ->
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     received = []
     for name, codes in [("Guatemala", "GTM"), ("Honduras", "GTM,HND")]:
-        _wait_quiet(page, frames)
+        wait_quiet(page, frames)
         start = len(frames)
         box.click()
         page.keyboard.type(name)  # filters the list, so the option is drawn (long lists are virtual)
@@ -124,7 +111,7 @@ def test_a_filter_change_on_the_map_receives_at_most_50_kb(map_page: MapPage) ->
         page.keyboard.press("Escape")
         page.wait_for_function("expected => new URLSearchParams(location.search).get('country') === expected",
                                arg=codes, timeout=30_000)
-        _wait_quiet(page, frames)
+        wait_quiet(page, frames)
         change = frames[start:]
         received.append(sum(len(p) for p in change))
         specs = deck_specs(change)
