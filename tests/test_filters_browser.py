@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import SCREENSHOTS, wait_idle
+from tests.browser import SCREENSHOTS, wait_idle, wait_quiet
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,10 @@ class Pick:
 def _open(browser, url: str, viewport: tuple[int, int]):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
+    frames: list = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
     page.goto(url)
-    wait_idle(page)
+    wait_quiet(page, frames)  # a page with a map runs once more with its width (views/map_fit.py): after that
     sidebar = page.locator('[data-testid="stSidebar"]')
     if sidebar.get_attribute("aria-expanded") == "false" or not sidebar.is_visible():  # collapsed on a phone
         page.locator('[data-testid="stExpandSidebarButton"]').first.click()

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from tests.browser import SCREENSHOTS, deck_specs, wait_for_canvas_drawn, wait_idle
+from tests.browser import SCREENSHOTS, deck_specs, wait_for_canvas_drawn, wait_idle, wait_quiet
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,14 @@ CODES = ["GTM", "HND", "SLV", "NIC"]
 
 
 def _open(browser, url: str, viewport: tuple[int, int], frames: list | None = None):
+    """Open `url` and wait until the page has gone quiet: a page with a map runs once more with the width the
+    browser reports (views/map_fit.py), and a change made in between may be drawn over."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
-    if frames is not None:
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    frames = [] if frames is None else frames
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
     page.goto(url)
-    wait_idle(page)
+    wait_quiet(page, frames)
     return context, page
 
 
