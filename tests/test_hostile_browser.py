@@ -110,8 +110,10 @@ def test_hostile_text_stays_text_on_every_page(browser, injected_db: tuple[str, 
     profiles = []  # each profile once, the first in Spanish; opened together, so their runs overlap
     for position, code in enumerate(codes):
         lang = "es" if position == 0 else "en"
-        profiles.append((page if position == 0 else context.new_page(), code, lang))
-        profiles[-1][0].on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
+        if position:  # a new tab, watched like the first
+            page = context.new_page()
+            page.on("request", lambda request: outside.append(request.url) if _outside(request.url) else None)
+        profiles.append((page, code, lang))
         profiles[-1][0].goto(f"{base}/map?post={code}&lang={lang}", wait_until="commit")
     for position, (page, code, lang) in enumerate(profiles):
         page.locator("main h3").first.wait_for(timeout=120_000)  # the profile's heading: its run has drawn

@@ -99,6 +99,11 @@ def participants_of(engine: Engine, workshop_ids: list[int]) -> pd.DataFrame:
     return series.reset_index()
 
 
+def _pct(part: float, whole: float) -> float | None:
+    """`part` as a percentage of `whole`; None when there is no whole to be a share of."""
+    return 100.0 * part / whole if whole else None
+
+
 @dataclass
 class OverviewFigures:
     period: Period
@@ -128,20 +133,20 @@ class OverviewFigures:
 
     @property
     def operational_pct(self) -> float | None:
-        return 100.0 * self.operational / self.components if self.components else None
+        return _pct(self.operational, self.components)
 
     @property
     def spent_pct(self) -> float | None:
-        return 100.0 * self.budget_spent / self.budget_planned if self.budget_planned else None
+        return _pct(self.budget_spent, self.budget_planned)
 
     @property
     def covered_pct(self) -> float | None:
-        return 100.0 * self.posts_covered / self.programme_posts if self.programme_posts else None
+        return _pct(self.posts_covered, self.programme_posts)
 
     @property
     def flows_change_pct(self) -> float | None:
         before = self.flows_previous["total"]
-        return 100.0 * (self.flows["total"] - before) / before if before else None
+        return _pct(self.flows["total"] - before, before)
 
     @property
     def trained(self) -> int:
@@ -149,11 +154,11 @@ class OverviewFigures:
 
     @property
     def operational_pct_before(self) -> float | None:
-        return 100.0 * self.operational_before / self.components if self.components else None
+        return _pct(self.operational_before, self.components)
 
     @property
     def covered_pct_previous(self) -> float | None:
-        return 100.0 * self.posts_covered_previous / self.programme_posts if self.programme_posts else None
+        return _pct(self.posts_covered_previous, self.programme_posts)
 
 
 def _training(engine: Engine, period: Period, chosen: tuple[str, ...], programme: pd.DataFrame,
