@@ -4,6 +4,7 @@ posts share with its country)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -91,6 +92,23 @@ def airport_label(name: str, country: str = "") -> str:
     return " ".join(words) or short[:SHORT_NAME_CHARS]
 
 
+_BRACKETED = re.compile(r"\s*\(\s*([^()]*?)\s*\)")
+
+
+def name_with_country(name: str, country: str) -> str:
+    """THE way a post's name carries its country: 'El Florido (Guatemala)'. A name that has a bracket of its own
+    ('Mapulaca (Mocalempa)', the data's alternative name) gives it a dash instead, 'Mapulaca – Mocalempa
+    (Honduras)', never 'Mapulaca (Mocalempa) (Honduras)'. Every list, chart, map, sentence and mail naming a
+    post with its country comes here; a name shown alone keeps the data's own spelling."""
+    text = str(name).strip()
+    if not country:
+        return text
+    if "(" in text or ")" in text:
+        text = _BRACKETED.sub(lambda m: " – " + m.group(1) if m.group(1) else "", text)
+        text = re.sub(r"\s+", " ", text.replace("(", " ").replace(")", " ")).strip(" –")
+    return f"{text} ({country})"
+
+
 def post_display_names(frame: pd.DataFrame, lang: str, among: Iterable[str] | None = None,
                        airports: bool = False) -> pd.Series:
     """Each post's name as a map or a list shows it: a name that two posts share (both sides of "El Florido",
@@ -102,9 +120,9 @@ def post_display_names(frame: pd.DataFrame, lang: str, among: Iterable[str] | No
     counts = pd.Series(list(among) if among is not None else names).astype(str).value_counts()
     shared = names.map(counts).fillna(0).astype(int).clip(lower=1).gt(1) | names.map(names.value_counts()).gt(1)
     countries = frame["country_iso3"].map(lambda c: reference.country_name(c, lang))
-    shown = names.where(~shared, names + " (" + countries + ")")
+    shown = names.where(~shared, [name_with_country(n, c) for n, c in zip(names, countries, strict=True)])
     if airports:  # the name's own first word ('Aeropuerto': data, in the data's language), short name, country
         airport = names.str.lower().str.startswith(_AIRPORT_PREFIXES[-1])
-        shown = shown.where(~airport, [f"{n.split()[0]} {airport_label(n, c)} ({c})"
+        shown = shown.where(~airport, [name_with_country(f"{n.split()[0]} {airport_label(n, c)}", c)
                                        for n, c in zip(names, countries, strict=True)])
     return shown

@@ -9,6 +9,7 @@ import ui
 from geo import reference
 from geo.access.users import users_frame
 from geo.i18n import t
+from geo.map_text import name_with_country
 from geo.posts.queries import posts_frame
 from views import alerts as alerts_view
 
@@ -30,7 +31,8 @@ posts = posts_frame(engine)
 programme = posts[posts["country_iso3"].isin(reference.CA4)].sort_values("name")
 pairs = sorted({"-".join(sorted((r.country_iso3, r.neighbour_iso3))) for r in programme.itertuples()
                 if isinstance(r.neighbour_iso3, str)})
-names = {**{r.code: f"{r.name} ({reference.country_name(r.country_iso3, lang)})" for r in programme.itertuples()},
+names = {**{r.code: name_with_country(r.name, reference.country_name(r.country_iso3, lang))
+            for r in programme.itertuples()},
          **{c: reference.country_name(c, lang) for c in reference.CA4},
          **{p: " – ".join(reference.country_name(c, lang) for c in p.split("-")) for p in pairs}}
 topics = {"highlights": [], "post": list(programme["code"]), "country": list(reference.CA4), "border": pairs}

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from geo import reference
 from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_yes_no, has, t
 from geo.i18n.names import display_name
+from geo.map_text import name_with_country
 from geo.models import ComponentType, Post, Workshop
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -65,7 +66,7 @@ def post_label(code: str | None, names: Names, lang: str) -> str:
     if code not in names.posts:
         return code
     name, iso3 = names.posts[code]
-    return f"{name} ({reference.country_name(iso3, lang)})"
+    return name_with_country(name, reference.country_name(iso3, lang))
 
 
 def component_label(code: str | None, names: Names, lang: str) -> str:

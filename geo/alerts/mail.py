@@ -25,6 +25,7 @@ from geo import reference
 from geo.alerts.subscriptions import Subscription
 from geo.config import MailSettings
 from geo.i18n import fmt_date, fmt_number, fmt_percent, t
+from geo.map_text import name_with_country
 from geo.overview import highlight_text as words
 from geo.overview import highlights as hl
 from geo.periods import Period, add_months, parse_month
@@ -164,7 +165,7 @@ def topic_label(sub: Subscription, lang: str) -> str:
 def target_label(sub: Subscription, lang: str) -> str:
     """The followed post ("Agua Caliente (Guatemala)", as the highlights name it), country or border, in words."""
     if sub.topic == "post":
-        return f"{sub.target_name or sub.target} ({words.post_country(sub.target, lang)})"
+        return name_with_country(sub.target_name or sub.target, words.post_country(sub.target, lang))
     if sub.topic == "country":
         return reference.country_name(sub.target, lang)
     if sub.topic == "border":

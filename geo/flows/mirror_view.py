@@ -12,6 +12,7 @@ from geo.charts import layout_defaults
 from geo.flows.charts import data_text
 from geo.flows.mirror import MIN_PERSONS, TOLERANCE, crossing_label
 from geo.i18n import fmt_month, fmt_number, fmt_percent, month_ticks, t
+from geo.map_text import name_with_country
 
 # One colour per direction of travel; exits solid, the entries that mirror them dashed, in the same colour.
 DIRECTION_COLOURS = ("#0B5394", "#E69F00")
@@ -62,7 +63,7 @@ def summary_table(table: pd.DataFrame, posts: pd.DataFrame, lang: str) -> pd.Dat
 
 def post_names(posts: pd.DataFrame, lang: str) -> dict[str, str]:
     """Post code -> 'Las Manos (Nicaragua)': the two sides of a crossing often share a name."""
-    return {code: f"{name} ({reference.country_name(country, lang)})"
+    return {code: name_with_country(name, reference.country_name(country, lang))
             for code, name, country in zip(posts["code"], posts["name"], posts["country_iso3"], strict=True)}
 
 

@@ -16,6 +16,7 @@ from babel import dates
 from geo import disclosure, reference
 from geo.i18n import babel_locale, fmt_number, fmt_percent, fmt_signed, has, t
 from geo.i18n.names import display_name
+from geo.map_text import name_with_country
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
 from geo.periods import parse_month
 from geo.workshops.tables import pair_name
@@ -52,7 +53,7 @@ def post_country(code: str, lang: str) -> str:
 
 
 def _post(post: dict, lang: str) -> str:
-    return f"{post['name']} ({post_country(post['code'], lang)})"
+    return name_with_country(post["name"], post_country(post["code"], lang))
 
 
 def _count(value: int | str | None, lang: str) -> str:
@@ -95,7 +96,7 @@ def sentence(item: Highlight, lang: str) -> str:
             "vs_year": _vs(f["count"], c["year_ago"], c["year_ago_month"], lang),
         }
         if dimension == "post":
-            return t(f"hl.{direction}.post", lang, name=f["name"], country=post_country(item.subject, lang),
+            return t(f"hl.{direction}.post", lang, name=_post({"name": f["name"], "code": item.subject}, lang),
                      **values)
         what = {
             "country": lambda: t("hl.what.country", lang, country=_country(item.subject, lang)),
@@ -133,7 +134,7 @@ def sentence(item: Highlight, lang: str) -> str:
                  prev_month=_month(c["previous_month"], lang), prev=_count(c["previous"], lang))
     if item.kind.startswith("upgrade_"):
         names = [t("hl.at", lang, component=display_name("component_type", x["component"], lang, x),
-                   post=x["post_name"], country=post_country(x["post"], lang)) for x in f["components"]]
+                   post=_post({"name": x["post_name"], "code": x["post"]}, lang)) for x in f["components"]]
         return t(_plural(f"hl.{item.kind}", f["n"]), lang, n=fmt_number(f["n"], lang), month=month,
                  items=_listing(names, lang))
     if item.kind == "workshops":

@@ -15,7 +15,7 @@ import pydeck as pdk
 
 from geo import reference
 from geo.i18n import t
-from geo.map_text import text_layer
+from geo.map_text import name_with_country, text_layer
 from geo.maps import PIXELS, make_deck
 from geo.upgrades.workflow import STATUS_COLOURS
 
@@ -105,8 +105,8 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
         ))
     rings = inter.assign(
         detail=t("infra.tooltip.crossing", lang),
-        name=inter["name"] + " (" + inter["country_a"].map(lambda c: reference.country_name(c, lang)) + " – "
-        + inter["country_b"].map(lambda c: reference.country_name(c, lang)) + ")",  # its countries, not its code
+        name=[name_with_country(n, f"{reference.country_name(a, lang)} – {reference.country_name(b, lang)}")
+              for n, a, b in zip(inter["name"], inter["country_a"], inter["country_b"], strict=True)],  # not its code
     )[["name", "detail", "lon", "lat"]]
     layers.append(pdk.Layer(
         "ScatterplotLayer", data=rings, id="crossing-rings", get_position=["lon", "lat"], get_radius=11,
