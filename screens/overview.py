@@ -92,8 +92,8 @@ figures_column, map_column = st.columns(2, gap="small")
 with figures_column.container(key="ov_kpis"):
     for pair in (cards[i:i + 2] for i in range(0, len(cards), 2)):
         for column, card in zip(st.columns(2, gap="small"), pair, strict=True):
-            column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, border=True,
-                          height=KPI_HEIGHT_PX)
+            column.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+                          delta_arrow=card.delta_arrow, border=True, height=KPI_HEIGHT_PX)
 with map_column:
     layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
     map_view, _ = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width

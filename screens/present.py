@@ -129,7 +129,8 @@ elif slide == "kpis":
     with st.container(key="present_kpis"):
         for row in (cards[:4], cards[4:]):
             for column, card in zip(st.columns(4), row, strict=True):
-                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, border=True,
+                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+                              delta_arrow=card.delta_arrow, border=True,
                               height=250)
     with st.container(key="present_footnote"):
         st.caption(ov.trend_caption(figures, lang))

@@ -129,9 +129,9 @@ def test_kpis_equal_independent_computations(seeded: Engine, countries: tuple[st
     assert fig.trained_previous == before["trained"]
     assert fig.posts_covered_previous == before["covered"]
     assert fig.returns_previous.groupby("category")["count"].sum().to_dict() == before["returns"]
-    # Operational when the period began: operational now, less those completed since it began.
-    assert fig.operational_before == want["operational"] - want["completed_since"][period.start]
-    assert 0 <= fig.operational_before < fig.operational
+    # The stock figures when the period began: the sample was seeded today, so the log does not reach back
+    # (tests/test_trend_history.py: the figures from the log where it does).
+    assert fig.posts_before is None and fig.upgrades_before is None
 
 
 def test_period_arithmetic() -> None:
@@ -169,9 +169,11 @@ def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> Non
     assert "ubicaciones reales" in es["posts"].source and "data/" not in es["posts"].source  # no file paths
     assert "Mujeres" in es["trained"].detail and "Women" in en["trained"].detail
     # Every figure with a history has a trend against the previous period of the same length, through the
-    # one number formatter (a count's in %, a share's in percentage points); the post register and spending
-    # carry no dates, so no trend.
-    assert es["posts"].delta is None and es["budget"].delta is None
+    # one number formatter (a count's in %, a share's in percentage points); the stock figures of a sample seeded
+    # today have no history before the period, and say so.
+    seeded = ov.no_history(fig.history_from["upgrades"], "es")
+    assert es["posts"].delta == es["budget"].delta == es["operational"].delta == seeded
+    assert seeded.startswith("sin historial antes del ") and es["budget"].delta_arrow == "off"
     flows_change = 100 * (fig.flows["total"] - fig.flows_previous["total"]) / fig.flows_previous["total"]
     assert es["flows"].delta == fmt_signed(flows_change, "es", 1, "percent")
     assert es["workshops"].delta == fmt_signed(100 * (fig.workshops - fig.workshops_previous)
@@ -179,10 +181,7 @@ def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> Non
     covered_pp = 100 * (fig.posts_covered - fig.posts_covered_previous) / fig.programme_posts
     assert es["covered"].delta == fmt_signed(covered_pp, "es", 1, "points")
     assert es["covered"].delta.endswith(" p. p.") and en["covered"].delta.endswith(" pp")
-    operational_pp = 100 * (fig.operational - fig.operational_before) / fig.components
-    assert es["operational"].delta == fmt_signed(operational_pp, "es", 1, "points")
-    assert es["operational"].delta.startswith("+")  # components only become operational in the sample
-    assert es["operational"].delta_color == "normal" and es["flows"].delta_color == "off"
+    assert es["covered"].delta_color == "normal" and es["flows"].delta_color == "off"
     table = ov.kpi_table(list(es.values()), "es")
     assert list(table["Tendencia"]) == [k.delta or "—" for k in es.values()]
     assert list(table["Fuente"]) == [k.source for k in es.values()]
@@ -239,7 +238,7 @@ def test_overview_page_shows_the_kpis_notice_and_date(app_env: str, lang: str) -
     cards = ov.kpi_cards(fig, lang)
     engine.dispose()
     assert [(m.label, m.value, m.delta) for m in at.metric] == [(c.label, c.value, c.delta or "") for c in cards]
-    assert sum(bool(m.delta) for m in at.metric) == 6  # every figure with a history shows its trend
+    assert all(m.delta for m in at.metric)  # a trend on every figure, or words saying it has no history
     # The sample notice once on the page.
     assert [w.value for w in at.warning if ("muestra" if lang == "es" else "Sample data") in w.value] != []
     assert len([w for w in at.warning if "(semilla" in w.value or "(seed" in w.value]) == 1

@@ -16,10 +16,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from geo import kinds, periods
+from geo import history, kinds, periods
 from geo.flows import queries as flows
-from geo.i18n import MISSING, fmt_compact, fmt_date, fmt_number, fmt_percent, fmt_signed, local_time, t
-from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, WorkshopParticipants
+from geo.i18n import (
+    MISSING,
+    fmt_compact,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    local_time,
+    t,
+    utc_start_of_local_day,
+)
+from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, Post, WorkshopParticipants
 from geo.periods import DEFAULT_MONTHS, Period
 from geo.posts.queries import PostFilters, posts_frame
 from geo.programme import returns as rt
@@ -124,8 +134,12 @@ class OverviewFigures:
     returns: pd.DataFrame  # raw rows: only ever shown through geo.programme.returns
     map_posts: pd.DataFrame = field(repr=False)
     # The previous period of the same length (geo.periods.Period.previous), for the trends: the same figures
-    # counted over it; the operational components as they stood when this period began.
-    operational_before: int = 0
+    # counted over it. The stock figures (posts, components, budget) as they stood when this period began
+    # (geo.history: the audit log undone); None when the log does not reach back that far, with the moment
+    # from which it does (stored UTC) in `history_from`.
+    posts_before: int | None = None
+    upgrades_before: dict | None = None
+    history_from: dict = field(default_factory=dict)
     workshops_previous: int = 0
     trained_previous: int = 0
     posts_covered_previous: int = 0
@@ -154,7 +168,13 @@ class OverviewFigures:
 
     @property
     def operational_pct_before(self) -> float | None:
-        return _pct(self.operational_before, self.components)
+        before = self.upgrades_before
+        return None if before is None else _pct(before["operational"], before["components"])
+
+    @property
+    def spent_pct_before(self) -> float | None:
+        before = self.upgrades_before
+        return None if before is None else _pct(before["spent"], before["planned"])
 
     @property
     def covered_pct_previous(self) -> float | None:
@@ -174,6 +194,18 @@ def _training(engine: Engine, period: Period, chosen: tuple[str, ...], programme
     return workshops, participants, post_cov
 
 
+def posts_at(engine: Engine, countries: tuple[str, ...], when: dt.datetime) -> int | None:
+    """The posts of `countries` registered at `when` (stored UTC), by THE history rule (geo.history); None when
+    the log does not reach back to `when`."""
+    since = history.known_from(engine, "posts")
+    if since is not None and when < since:
+        return None
+    with engine.connect() as conn:
+        now = pd.DataFrame(conn.execute(select(Post.code, Post.country_iso3)).all(), columns=["key", "country_iso3"])
+    then = history.as_it_stood(now, history.changes_after(engine, "post", when))
+    return int(then["country_iso3"].isin(countries).sum())
+
+
 def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] = (),
                      reach_km: float = coverage.DEFAULT_REACH_KM) -> OverviewFigures:
     """Every headline figure for the period and CA4 countries (all four when `countries` is empty), and the
@@ -181,7 +213,8 @@ def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] 
     chosen = programme_countries(countries)  # THE scope rule (geo.scope)
     previous = period.previous()
     posts = posts_frame(engine, PostFilters(chosen))
-    summary = up.programme_summary(engine, chosen, since=period.start)
+    summary = up.programme_summary(engine, chosen)
+    began = utc_start_of_local_day(period.start)  # the moment the period began, as the log stores times
     programme = wq.programme_posts(engine, chosen)
     workshops, participants, post_cov = _training(engine, period, chosen, programme, reach_km)
     workshops_before, participants_before, post_cov_before = _training(engine, previous, chosen, programme, reach_km)
@@ -195,7 +228,8 @@ def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] 
         flows=flow_total(engine, period, chosen), flows_previous=flow_total(engine, previous, chosen),
         returns=rt.returns_frame(engine, period.start, period.end, chosen),
         map_posts=posts,
-        operational_before=summary["operational"] - summary["operational_since"],
+        posts_before=posts_at(engine, chosen, began), upgrades_before=up.summary_at(engine, chosen, began),
+        history_from={kind: history.known_from(engine, kind) for kind in ("posts", "upgrades")},
         workshops_previous=len(workshops_before), trained_previous=int(participants_before["count"].sum()),
         posts_covered_previous=int(post_cov_before["covered"].sum()),
         returns_previous=rt.returns_frame(engine, previous.start, previous.end, chosen),
@@ -210,10 +244,11 @@ class Kpi:
     detail: str
     period: str
     source: str
-    # The trend against the previous period of the same length (None: the figure has no history to compare:
-    # the post register and spending are not dated); a count's change in %, a share's in percentage points.
+    # The trend against the previous period of the same length; a count's change in %, a share's in
+    # percentage points; for a figure whose history does not reach back that far, words saying so (no arrow).
     delta: str | None = None
     delta_color: str = "off"  # "normal": a rise is progress (green); "off": a rise is neither good nor bad
+    delta_arrow: str = "auto"  # "off": the delta is words, not a change
 
 
 def relative_change(current: float | None, previous: float | None) -> float | None:
@@ -234,6 +269,19 @@ def share_delta(current: float | None, previous: float | None, lang: str) -> str
     return None if current is None or previous is None else fmt_signed(current - previous, lang, 1, "points")
 
 
+def no_history(known_from: dt.datetime | None, lang: str) -> str:
+    """What a stock figure's card says when the log does not reach back to the period's start."""
+    return t("ov.trend.no_history", lang, date=fmt_date(local_time(known_from).date() if known_from else None, lang))
+
+
+def _stock(key: str, label: str, value: str, detail: str, period: str, source: str, delta: str | None,
+           known: bool, known_from: dt.datetime | None, lang: str, colour: str) -> Kpi:
+    """A stock figure's card: its trend against its value when the period began, or words saying it has none."""
+    if not known:
+        return Kpi(key, label, value, detail, period, source, no_history(known_from, lang), "off", "off")
+    return Kpi(key, label, value, detail, period, source, delta, colour)
+
+
 def kpi_cards(fig: OverviewFigures, lang: str) -> list[Kpi]:
     """The KPIs as text in `lang`: label, value, detail, period and source line, and the trend. The sample
     notice is not repeated on each card: a page shows it once (ui.sample_notice)."""
@@ -252,14 +300,19 @@ def kpi_cards(fig: OverviewFigures, lang: str) -> list[Kpi]:
     types = ", ".join(f"{t(f'post_type.{k}', lang)} {fmt_number(v, lang)}"
                       for k, v in sorted(fig.posts_by_type.items(), key=lambda kv: ("land", "air", "sea").index(kv[0])))
     return [
-        Kpi("posts", t("ov.kpi.posts", lang), fmt_number(fig.posts, lang), types, now, t("ov.source.posts", lang)),
-        Kpi("operational", t("ov.kpi.operational", lang), fmt_percent(fig.operational_pct, lang),
-            t("ov.kpi.operational.detail", lang, n=fmt_number(fig.operational, lang),
-              total=fmt_number(fig.components, lang)), now, t("ov.source.upgrades", lang),
-            share_delta(fig.operational_pct, fig.operational_pct_before, lang), "normal"),
-        Kpi("budget", t("ov.kpi.budget", lang), fmt_percent(fig.spent_pct, lang),
-            t("ov.kpi.budget.detail", lang, spent=fmt_number(fig.budget_spent, lang),
-              planned=fmt_number(fig.budget_planned, lang)), now, t("ov.source.upgrades", lang)),
+        _stock("posts", t("ov.kpi.posts", lang), fmt_number(fig.posts, lang), types, now, t("ov.source.posts", lang),
+               count_delta(fig.posts, fig.posts_before, lang), fig.posts_before is not None,
+               fig.history_from.get("posts"), lang, "off"),
+        _stock("operational", t("ov.kpi.operational", lang), fmt_percent(fig.operational_pct, lang),
+               t("ov.kpi.operational.detail", lang, n=fmt_number(fig.operational, lang),
+                 total=fmt_number(fig.components, lang)), now, t("ov.source.upgrades", lang),
+               share_delta(fig.operational_pct, fig.operational_pct_before, lang), fig.upgrades_before is not None,
+               fig.history_from.get("upgrades"), lang, "normal"),
+        _stock("budget", t("ov.kpi.budget", lang), fmt_percent(fig.spent_pct, lang),
+               t("ov.kpi.budget.detail", lang, spent=fmt_number(fig.budget_spent, lang),
+                 planned=fmt_number(fig.budget_planned, lang)), now, t("ov.source.upgrades", lang),
+               share_delta(fig.spent_pct, fig.spent_pct_before, lang), fig.upgrades_before is not None,
+               fig.history_from.get("upgrades"), lang, "normal"),
         Kpi("workshops", t("ov.kpi.workshops", lang), fmt_number(fig.workshops, lang),
             t("ov.kpi.workshops.detail", lang), period, t("ov.source.workshops", lang),
             count_delta(fig.workshops, fig.workshops_previous, lang), "normal"),
@@ -295,7 +348,8 @@ def kpi_table(cards: list[Kpi], lang: str) -> pd.DataFrame:
 
 def trend_caption(fig: OverviewFigures, lang: str) -> str:
     """What the arrows compare with, said once under the figures."""
-    return t("ov.trend.caption", lang, previous=fig.period.previous().label(lang))
+    return t("ov.trend.caption", lang, previous=fig.period.previous().label(lang),
+             start=fmt_date(fig.period.start, lang))
 
 
 def filters_text(fig: OverviewFigures, lang: str) -> str:

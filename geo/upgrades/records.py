@@ -258,6 +258,22 @@ def programme_summary(engine: Engine, countries: tuple[str, ...] = (), as_of: dt
     return out
 
 
+def summary_at(engine: Engine, countries: tuple[str, ...], when: dt.datetime) -> dict | None:
+    """components, operational, planned, spent as they stood at `when` (stored UTC), by THE history rule
+    (geo.history: today's components with every logged change since undone); None when the log does not reach
+    back to `when` (the components were seeded after it)."""
+    from geo import history
+
+    since = history.known_from(engine, "upgrades")
+    if since is not None and when < since:
+        return None
+    now = components_frame(engine, countries)[["post_code", "component_code", "status", *BUDGET_FIELDS]]
+    now = now.assign(key=[component_key(p, c) for p, c in zip(now["post_code"], now["component_code"], strict=True)])
+    then = history.as_it_stood(now, history.changes_after(engine, ENTITY, when))
+    return {"components": len(then), "operational": int((then["status"] == "operational").sum()),
+            "planned": float(then["budget_planned"].sum()), "spent": float(then["budget_spent"].sum())}
+
+
 def status_counts(engine: Engine, countries: tuple[str, ...] = ()) -> pd.DataFrame:
     """Components per status (SQL GROUP BY), in workflow order."""
     query = _country_filter(
