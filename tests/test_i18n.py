@@ -103,7 +103,7 @@ def test_number_and_date_formats() -> None:
     assert fmt_number(1234567, "es") == "1,234,567"
     assert fmt_number(None, "en") == "—"
     assert fmt_date(dt.date(2026, 11, 22), "es") == "22/11/2026"
-    assert fmt_date(dt.date(2026, 11, 22), "en") == "22 Nov 2026"
+    assert fmt_date(dt.date(2026, 11, 22), "en") == "22/11/2026"
 
 
 def test_language_changes_text() -> None:

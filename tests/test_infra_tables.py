@@ -15,7 +15,9 @@ def test_values_read_in_each_language() -> None:
     assert tables.value_text("budget_spent", 12345.5, "es") == "12,345.50"
     assert tables.value_text("budget_spent", 12345.0, "en") == "12,345"
     assert tables.value_text("target_date", dt.date(2026, 11, 22), "es") == "22/11/2026"
-    assert tables.value_text(None, dt.datetime(2026, 11, 22, 9, 30), "en") == "22 Nov 2026"
+    assert tables.value_text(None, dt.datetime(2026, 11, 22, 9, 30), "en") == "22/11/2026"
+    # a stored time (UTC) is the day it was in the region: 03:00 UTC on the 23rd is the 22nd at 21:00 (UTC-6)
+    assert tables.value_text(None, dt.datetime(2026, 11, 23, 3, 0), "es") == "22/11/2026"
     assert tables.value_text("notes", None, "en") == "—"
     assert tables.value_text("notes", float("nan"), "en") == "—"
     assert tables.value_text("notes", "<b>x</b>", "en") == "<b>x</b>"  # text stays text (drawn escaped)

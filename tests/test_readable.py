@@ -131,4 +131,4 @@ def test_quality_tab_in_spanish_shows_no_codes(edited_db: str) -> None:
 
 def test_counts_with_other_placeholders() -> None:
     assert fmt_count(1, "infra.changes.since", "es", date="28 nov 2026") == "1 cambio desde el 28 nov 2026"
-    assert fmt_count(2, "infra.changes.since", "en", date="28 Nov 2026") == "2 changes since 28 Nov 2026"
+    assert fmt_count(2, "infra.changes.since", "en", date="28/11/2026") == "2 changes since 28/11/2026"

@@ -132,14 +132,15 @@ def test_column_styles_group_and_align() -> None:
 
 
 def test_one_date_style() -> None:
-    """fmt_date is THE date style: the numeric day-first date in Spanish, as tables and date fields show it; the
-    same record never reads '18 jul 2024' on one screen and '18/07/2024' on another."""
+    """fmt_date is THE date style: the numeric day-first date in both languages, as tables and date fields show
+    it; the same record never reads '18 jul 2024' (or '18 Jul 2024') on one screen and '18/07/2024' on another."""
     import datetime as dt
 
     day = dt.date(2024, 7, 18)
     assert fmt_date(day, "es") == "18/07/2024"
     assert fmt_datetime(dt.datetime(2024, 7, 18, 20, 5), "es").startswith("18/07/2024 ")
-    assert fmt_date(day, "en") == "18 Jul 2024"
+    assert fmt_date(day, "en") == "18/07/2024"
+    assert fmt_datetime(dt.datetime(2024, 7, 18, 20, 5), "en") == "18/07/2024 14:05"  # the region's time (UTC-6)
 
 
 def test_the_pair_matrix_names_its_columns() -> None:

@@ -65,8 +65,8 @@ def test_english_formats() -> None:
     assert fmt_number(1234.5, "en", 1) == "1,234.5"
     assert fmt_percent(36.8, "en", 1) == "36.8 %"
     assert fmt_compact(60_340_000, "en") == "60.34 M"
-    assert fmt_date(DAY, "en") == "28 Nov 2026"
-    assert fmt_date_short(DAY, "en") == "28 Nov 2026"  # never the ambiguous 11/28/2026
+    assert fmt_date(DAY, "en") == "28/11/2026"  # day first in both languages, as the date fields show it
+    assert fmt_date_short(DAY, "en") == "28/11/2026"  # never the month-first 11/28/2026
     assert fmt_month(DAY, "en") == "November 2026"
 
 
@@ -167,8 +167,8 @@ def test_times_are_shown_in_the_regions_time_zone(monkeypatch: pytest.MonkeyPatc
     assert settings().timezone == "America/Guatemala"
     late = dt.datetime(2026, 12, 1, 2, 30)  # 02:30 UTC on the 1st is 20:30 on 30 November in Guatemala
     assert fmt_datetime(late, "es", seconds=True) == "30/11/2026 20:30:00"
-    assert fmt_datetime(pd.Timestamp(late), "en") == "30 Nov 2026 20:30"
-    assert fmt_datetime(late.replace(tzinfo=dt.UTC), "en") == "30 Nov 2026 20:30"  # aware (PostgreSQL) alike
+    assert fmt_datetime(pd.Timestamp(late), "en") == "30/11/2026 20:30"
+    assert fmt_datetime(late.replace(tzinfo=dt.UTC), "en") == "30/11/2026 20:30"  # aware (PostgreSQL) alike
     stored = now()  # what every write path stores: naive UTC
     assert abs(stored.replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
     monkeypatch.setenv("CA4_TIMEZONE", "UTC")

@@ -231,14 +231,16 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def fmt_date(value: dt.date | dt.datetime | None, lang: str) -> str:
-    """THE date style: 28/11/2026 in Spanish, 28 Nov 2026 in English (fmt_date_short), in tables, captions and
-    sentences alike, so one record never reads '18 jul 2024' on one screen and '18/07/2024' on another."""
+    """THE date style: a date that is a value is written day first, in figures, in every language: 28/11/2026,
+    in tables, captions, sentences, the brief and the date fields (DD/MM/YYYY) alike, so one record never reads
+    '18 jul 2024' on one screen and '18/07/2024' on another. Words are for periods only: a month ('noviembre de
+    2026', fmt_month), a range of months (geo.periods)."""
     return fmt_date_short(value, lang)
 
 
 def fmt_date_short(value: dt.date | dt.datetime | None, lang: str) -> str:
-    """28/11/2026 in Spanish (the region's numeric form); 28 Nov 2026 in English, where 11/28 vs 28/11
-    would be ambiguous to half the readers. The CLDR pattern is the catalog's `format.date_short`."""
+    """28/11/2026: the region's numeric, day-first form in both languages (the catalog's `format.date_short`,
+    dd/MM/y in both; English readers here read dates day first too, and the date fields show DD/MM/YYYY)."""
     day = _as_date(value)
     if day is None:
         return MISSING
@@ -267,7 +269,7 @@ def utc_start_of_local_day(day: dt.date) -> dt.datetime:
 
 
 def fmt_datetime(value: dt.datetime | None, lang: str, seconds: bool = False) -> str:
-    """28/11/2026 08:05 (es) / 28 Nov 2026 08:05 (en) for 14:05 UTC: THE formatter of a time shown, in the
+    """28/11/2026 08:05 (both languages) for 14:05 UTC: THE formatter of a time shown, in the
     region's time (local_time), a 24-hour clock in both languages, as logs are read."""
     if _missing(value):
         return MISSING

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import reference
-from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_percent, fmt_yes_no, has, t
+from geo.i18n import MISSING, fmt_date, fmt_datetime, fmt_number, fmt_percent, fmt_yes_no, has, local_time, t
 from geo.upgrades.workflow import OVERALL_ORDER, SHARE_CLASSES, posts_by_share
 
 
@@ -28,7 +28,7 @@ def value_text(name: str | None, value: object, lang: str) -> str:
     if name == "status" and has(f"status.{value}"):
         return t(f"status.{value}", lang)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = local_time(value).date()  # a stored time (UTC): the day it was in the region
     if isinstance(value, dt.date):
         return fmt_date(value, lang)
     if isinstance(value, int | float) and not isinstance(value, bool):
