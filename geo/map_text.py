@@ -109,6 +109,21 @@ def name_with_country(name: str, country: str) -> str:
     return f"{text} ({country})"
 
 
+def one_place_crossings(posts: pd.DataFrame) -> pd.Series:
+    """THE one-place rule: both sides of a land crossing under one name ("El Florido", "Agua Caliente") are one
+    place, one label on a map and one line among the month's findings. Per post (the frame's index: code, name,
+    type, crossing_code), the crossing it is one place with; NaN for any other post."""
+    crossing = posts["crossing_code"].where(posts["type"] == "land")
+    one_name = posts.groupby(crossing)["name"].transform("nunique").eq(1) & crossing.notna()
+    return crossing.where(one_name)
+
+
+def crossing_name(name: str, countries: Iterable[str]) -> str:
+    """A place that is both sides of one crossing, by its shared name and both countries:
+    'Agua Caliente (Guatemala – Honduras)' (name_with_country's form)."""
+    return name_with_country(name, " – ".join(countries))
+
+
 def post_display_names(frame: pd.DataFrame, lang: str, among: Iterable[str] | None = None,
                        airports: bool = False) -> pd.Series:
     """Each post's name as a map or a list shows it: a name that two posts share (both sides of "El Florido",

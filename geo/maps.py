@@ -21,7 +21,7 @@ from geo import reference
 from geo.cartography import country_label_points, country_labels_in_view, fitted_view, mark_size_px
 from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, fmt_percent, t
-from geo.map_text import airport_label, post_display_names, text_layer
+from geo.map_text import airport_label, one_place_crossings, post_display_names, text_layer
 from geo.placement import (
     COUNTRY_LABEL_STYLE,
     POST_LABEL_STYLE,
@@ -272,7 +272,7 @@ def label_candidates(frame: pd.DataFrame, selected: str | None = None, lang: str
     # Both sides of a crossing under one name ("El Florido", "Peñas Blancas") are one place: one label, the
     # crossing's name, at its busier side, for both sides' traffic. Other shared names carry their country.
     crossing = named["crossing_code"].where(named["type"] == "land")
-    one_name = named.groupby(crossing)["name"].transform("nunique").eq(1) & crossing.notna()
+    one_name = one_place_crossings(named).notna()  # THE one-place rule (geo.map_text)
     traffic = named["recent_flow"].clip(lower=0).groupby(crossing).transform("sum")
     busier = named.assign(_key=crossing).sort_values(["programme", "recent_flow"], ascending=False)
     first_side = set(busier[one_name.loc[busier.index]].drop_duplicates("_key")["code"])

@@ -328,6 +328,13 @@ def test_the_sample_events_are_found(app_db_url: str) -> None:
     sides = {generate.SURGE_POST, "HND-AGC"}
     assert (first.kind, first.subject in sides) == ("flow_surge.post", True)
     assert {h.subject for h in result.items if h.kind == "flow_surge.post"} == sides
+    # ...and shown as one line (geo.overview.highlights.one_place), by the shared name with both countries.
+    both = [h for h in result.shown() if h.kind == "flow_surge.post"]
+    assert [h.figures["posts"] for h in both] == [sorted(sides)]
+    assert both[0].figures["count"] == sum(h.figures["count"] for h in result.items if h.subject in sides)
+    line = words.short_line(both[0], "es")
+    assert line.startswith("Agua Caliente (Guatemala – Honduras): ") and words.short_lines(result, "es").count(line) == 1
+    assert words.sentence(both[0], "en").startswith("Surge at Agua Caliente (Guatemala – Honduras): ")
     last = hl.find_highlights(engine, generate.SAMPLE_END.replace(day=1))
     silent = [p["code"] for h in last.items if h.kind == "silent_posts" for p in h.figures["posts"]]
     assert generate.SILENT_POST in silent
@@ -376,3 +383,35 @@ def test_the_spike_on_postgresql() -> None:
         assert words.parse_text(words.render(result, "en"))[0].startswith("Surge at ")
         assert not [h for h in hl.find_highlights(engine, dt.date(2025, 12, 1)).items
                     if h.kind.startswith("flow_surge")]
+
+
+def test_both_sides_of_one_crossing_flagged_alike_are_one_line() -> None:
+    """THE one-place rule (geo.map_text.one_place_crossings) on the findings: two sides under one name flagged
+    alike merge (counts summed, the higher-ranked side's place); a side flagged alone, a drop beside a surge, and
+    a crossing whose sides have two names stay as they are."""
+    from geo.map_text import one_place_crossings
+
+    posts = pd.DataFrame({"code": ["GTM-AGC", "HND-AGC", "GTM-ELF", "SLV-X", "HND-Y", "GTM-AIR"],
+                          "name": ["Agua Caliente", "Agua Caliente", "El Florido", "Anguiatú", "Otro", "La Aurora"],
+                          "type": ["land"] * 5 + ["air"],
+                          "crossing_code": ["GTM-HND-1", "GTM-HND-1", "GTM-HND-2", "HND-SLV-1", "HND-SLV-1", None]})
+    assert one_place_crossings(posts).tolist()[:3] == ["GTM-HND-1", "GTM-HND-1", "GTM-HND-2"]
+    assert one_place_crossings(posts).iloc[3:].isna().all()  # two names: two places; an airport: none
+
+    def finding(code: str, kind: str, count: int, score: float, crossing: str | None = "GTM-HND-1") -> hl.Highlight:
+        figures = {"month": "2026-06", "count": count, "expected": count // 2, "ratio": 2.0, "name": "Agua Caliente",
+                   "country": code[:3], **({"crossing": crossing} if crossing else {})}
+        comparison = {"previous": count // 3, "year_ago": count // 4, "z": score / 10, "ratios": 20}
+        return hl.Highlight(kind, "flows", code, figures, comparison, f"/map?post={code}", score)
+
+    items = [finding("HND-AGC", "flow_surge.post", 900, 30.0), finding("SLV-X", "flow_surge.post", 50, 20.0, None),
+             finding("GTM-AGC", "flow_surge.post", 1000, 10.0), finding("GTM-ELF", "flow_drop.post", 10, 5.0)]
+    merged = hl.one_place(items)
+    assert [h.subject for h in merged] == ["HND-AGC", "SLV-X", "GTM-ELF"]
+    both = merged[0]
+    assert (both.figures["count"], both.figures["expected"], both.figures["ratio"]) == (1900, 950, 2.0)
+    assert both.figures["posts"] == ["GTM-AGC", "HND-AGC"] and both.figures["countries"] == ["GTM", "HND"]
+    assert (both.comparison["previous"], both.link, both.score) == (300 + 333, "/map?post=HND-AGC", 30.0)
+    assert words.short_line(both, "en").startswith("Agua Caliente (Guatemala – Honduras): 1,900 ")
+    alone = hl.one_place([items[0], finding("GTM-AGC", "flow_drop.post", 10, 1.0)])  # a surge and a drop: two
+    assert [h.figures.get("posts") for h in alone] == [None, None]

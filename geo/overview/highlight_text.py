@@ -16,7 +16,7 @@ from babel import dates
 from geo import disclosure, reference
 from geo.i18n import babel_locale, fmt_number, fmt_percent, fmt_signed, has, t
 from geo.i18n.names import display_name
-from geo.map_text import name_with_country
+from geo.map_text import crossing_name, name_with_country
 from geo.overview.highlights import USUALLY_REPORTS, Highlight, Highlights
 from geo.periods import parse_month
 from geo.workshops.tables import pair_name
@@ -54,6 +54,14 @@ def post_country(code: str, lang: str) -> str:
 
 def _post(post: dict, lang: str) -> str:
     return name_with_country(post["name"], post_country(post["code"], lang))
+
+
+def _flow_post(f: dict, code: str, lang: str) -> str:
+    """A surge's or drop's post by name and country; both sides of one crossing (highlights.one_place) by their
+    shared name and both countries, 'Agua Caliente (Guatemala – Honduras)'."""
+    if f.get("countries"):
+        return crossing_name(f["name"], [_country(c, lang) for c in f["countries"]])
+    return _post({"name": f["name"], "code": code}, lang)
 
 
 def _count(value: int | str | None, lang: str) -> str:
@@ -96,7 +104,7 @@ def sentence(item: Highlight, lang: str) -> str:
             "vs_year": _vs(f["count"], c["year_ago"], c["year_ago_month"], lang),
         }
         if dimension == "post":
-            return t(f"hl.{direction}.post", lang, name=_post({"name": f["name"], "code": item.subject}, lang),
+            return t(f"hl.{direction}.post", lang, name=_flow_post(f, item.subject, lang),
                      **values)
         what = {
             "country": lambda: t("hl.what.country", lang, country=_country(item.subject, lang)),
@@ -166,7 +174,7 @@ def short_line(item: Highlight, lang: str) -> str:
     if item.kind.startswith(("flow_surge", "flow_drop")):
         direction, dimension = item.kind.split(".")
         if dimension == "post":
-            what = _post({"name": f["name"], "code": item.subject}, lang)
+            what = _flow_post(f, item.subject, lang)
         elif dimension == "direction":
             what = t(f"slide.hl.what.{item.subject}", lang)
         else:

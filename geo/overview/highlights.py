@@ -29,7 +29,8 @@ from sqlalchemy import Engine, and_, select
 
 from geo import disclosure, periods
 from geo.flows import queries as flows
-from geo.models import RETURN_CATEGORIES, AuditEntry
+from geo.map_text import one_place_crossings
+from geo.models import RETURN_CATEGORIES, AuditEntry, Post
 from geo.overview.figures import workshops_involving
 from geo.periods import add_months, last_day, month_param, month_start, months_between
 from geo.programme import returns as rt
@@ -93,16 +94,55 @@ class Highlights:
     items: list[Highlight] = field(default_factory=list)  # every finding, ranked
 
     def shown(self, limit: int = SHOWN) -> list[Highlight]:
-        """The ranked list cut to `limit`, at most TOPIC_CAPS[topic] per topic so one topic cannot fill it."""
+        """The ranked list cut to `limit`, at most TOPIC_CAPS[topic] per topic so one topic cannot fill it; both
+        sides of one crossing flagged alike are one line (one_place)."""
         taken: dict[str, int] = {}
         out = []
-        for item in self.items:
+        for item in one_place(self.items):
             if taken.get(item.topic, 0) < TOPIC_CAPS.get(item.topic, 1):
                 taken[item.topic] = taken.get(item.topic, 0) + 1
                 out.append(item)
             if len(out) == limit:
                 break
         return out
+
+
+def _both_sides(sides: list[Highlight]) -> Highlight:
+    """One finding for both sides of a crossing: the crossings recorded at its posts summed (as the month's
+    total sums every post), what the rule expected summed, and the first (higher-ranked) side's link and rank."""
+    first = sides[0]
+    f, c = first.figures, first.comparison
+    count = sum(int(s.figures["count"]) for s in sides)
+    expected = sum(int(s.figures["expected"]) for s in sides)
+    by_code = sorted(sides, key=lambda s: s.subject)
+    ratio = round(count / expected, 2) if expected else f["ratio"]
+    figures = {**f, "count": count, "expected": expected, "ratio": ratio,
+               "posts": [s.subject for s in by_code], "countries": [s.figures.get("country") for s in by_code]}
+    comparison = {**c, "previous": sum(int(s.comparison["previous"]) for s in sides),
+                  "year_ago": sum(int(s.comparison["year_ago"]) for s in sides),
+                  "z": max(float(s.comparison["z"]) for s in sides),
+                  "ratios": min(int(s.comparison["ratios"]) for s in sides)}
+    return Highlight(first.kind, first.topic, first.subject, figures, comparison, first.link, first.score)
+
+
+def one_place(items: list[Highlight]) -> list[Highlight]:
+    """The findings with both sides of one crossing (geo.map_text.one_place_crossings: one name on both sides)
+    flagged alike merged into one, at the higher-ranked side's place; `items` themselves stay one per post
+    (an alert follows a post)."""
+    sides: dict[tuple[str, str], list[Highlight]] = {}
+    for item in items:
+        crossing = item.figures.get("crossing") if item.kind.endswith(".post") else None
+        if crossing:
+            sides.setdefault((item.kind, crossing), []).append(item)
+    out = []
+    for item in items:
+        crossing = item.figures.get("crossing") if item.kind.endswith(".post") else None
+        group = sides.get((item.kind, crossing), []) if crossing else []
+        if len(group) < 2:
+            out.append(item)
+        elif group[0] is item:
+            out.append(_both_sides(group))
+    return out
 
 
 # ------------------------------------------------------------------------------------------ months
@@ -232,6 +272,10 @@ def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]
     by_post = flows.aggregate(engine, filters, ("month", "post_code", "post_name", "post_country"))
     names = dict(zip(by_post["post_code"], by_post["post_name"], strict=False))
     countries = dict(zip(by_post["post_code"], by_post["post_country"], strict=False))
+    with engine.connect() as conn:
+        posts = pd.DataFrame(conn.execute(select(Post.code, Post.name, Post.type, Post.crossing_code)).all(),
+                             columns=["code", "name", "type", "crossing_code"])
+    places = one_place_crossings(posts).set_axis(posts["code"]).dropna().to_dict()
     since, to = month_param(add_months(month, -12)), month_param(month)
     items: list[Highlight] = []
     groups = [("post", _pivot(by_post, "post_code", months))]
@@ -256,6 +300,8 @@ def _flow_items(engine: Engine, month: dt.date, scope: Scope) -> list[Highlight]
                        "ratio": round(float(row.ratio), 2)}
             if dimension == "post":
                 figures.update(name=names.get(subject, subject), country=countries.get(subject))
+                if subject in places:  # both sides of one crossing flagged alike read as one line (one_place)
+                    figures["crossing"] = places[subject]
             comparison = {"previous_month": month_param(add_months(month, -1)), "previous": int(row.previous),
                           "year_ago_month": since, "year_ago": int(row.year_ago), "z": round(float(row.z), 1),
                           "ratios": int(row.ratios), "rule": "yoy-median-mad"}
