@@ -14,12 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from geo.config import _import_max_mb
 from geo.i18n import t
+from tests.screenshot_checks import STREAMLIT_ENGLISH  # the one list of Streamlit's English words
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [*REPO.glob("screens/*.py"), *REPO.glob("views/*.py"), REPO / "ui.py", REPO / "app.py"]
-# What Streamlit writes when nothing is passed (1.67): none may reach a Spanish page.
-STREAMLIT_ENGLISH = ("Choose an option", "Choose options", "No options to select", "Upload", "Drag and drop",
-                     "per file", "200MB")
 
 
 def _widget_calls(name: str) -> list[tuple[str, ast.Call]]:
