@@ -113,6 +113,18 @@ def test_land_drawn_away_from_where_the_view_puts_it_fails() -> None:
     assert sc.region_problems(np.zeros((544, 820), dtype=bool), projected)[-1].startswith("no pixel")
 
 
+def test_a_thin_line_of_the_fill_colour_is_not_land() -> None:
+    """A label's halo fading over grey land passes through the CA4's cream for a pixel: an opening drops it."""
+    image = _map(200, 100, (60, 20, 140, 80))
+    image[:, 0] = CA4_FILL  # a one-pixel line along the left edge
+    mask = sc.colour_mask(image, CA4_FILL)
+    assert sc.edges_touched(mask) == ["left"]
+    assert sc.edges_touched(sc.opened(mask)) == []
+    assert sc.mask_box(sc.opened(mask)) == (60, 20, 140, 80)
+    image[40:60, 0:10] = CA4_FILL  # land running off the canvas
+    assert sc.edges_touched(sc.opened(sc.colour_mask(image, CA4_FILL))) == ["left"]
+
+
 def test_a_stray_pixel_at_the_edge_is_not_land_running_off() -> None:
     mask = np.zeros((100, 100), dtype=bool)
     mask[50, 0] = True
