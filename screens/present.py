@@ -8,8 +8,8 @@ import time
 import streamlit as st
 
 import ui
-from geo import reference
-from geo.charts import CHART_CONFIG
+from geo import disclosure, reference
+from geo.charts import chart_config
 from geo.i18n import fmt_compact, fmt_date, fmt_number, fmt_percent, t
 from geo.overview import figures as ov
 from geo.overview import highlight_text as words
@@ -82,9 +82,11 @@ first, last = ui.query_month("from", months, default.first), ui.query_month("to"
 period = Period(first, last) if first <= last else default
 chosen = tuple(ui.query_list("country", reference.CA4))
 figures = load_figures(URL, period.first, period.last, chosen)
+highlights = highlights_view.load(period.last, chosen)  # the month's highlights (cached, as the overview's)
 
+# The title states the slide's message with its figure, the overview cards' own (pr.slide_titles).
 head, counter = st.columns([3, 1], vertical_alignment="bottom")
-head.title(t(f"present.slide.{slide}", lang))
+head.title(pr.slide_titles(figures, highlights, lang)[slide])
 counter.markdown(f"**{t('present.counter', lang, n=index + 1, total=len(pr.SLIDES))}**  \n"
                  f"{t('common.data_as_of', lang, date=fmt_date(figures.as_of, lang))}")
 st.caption(ov.filters_text(figures, lang))
@@ -112,18 +114,29 @@ with st.container(key="present_stage"):
         report = load_coverage(URL, period.start, period.end)
         by_country = report.by_country[report.by_country["country_iso3"].isin(figures.countries)]
         right.plotly_chart(pr.coverage_figure(by_country, lang, height=640), width="stretch",
-                           key="present_coverage", theme=None, config=CHART_CONFIG)
+                           key="present_coverage", theme=None, config=chart_config(lang, save=False))
 
 if slide == "highlights":  # what changed in the period's last complete month (geo.overview.highlights)
-    result = highlights_view.load(period.last, tuple(ui.query_list("country", reference.CA4)))
+    result = highlights
     if result is not None:
         st.subheader(words.title(result, lang))
         lines = words.short_lines(result, lang)  # a few short lines, posts by name; no links on a slide
         with st.container(key="present_lines"):
             st.markdown("\n".join(f"{i}. {words.md_escape(line)}" for i, line in enumerate(lines, 1))
                         or words.md_escape(t("hl.nothing", lang, month=words.fmt_month(result.month, lang))))
-        with st.container(key="present_footnote"):  # the method, small, under the message
-            st.caption(t("hl.rule", lang))
+elif slide == "method":  # the last slide: where each figure comes from and how it is counted
+    sources, rules = st.columns(2, gap="large")
+    with sources:
+        st.subheader(t("present.method.sources", lang))
+        with st.container(key="present_method_sources"):
+            st.markdown("\n".join(f"- **{words.md_escape(card.label)}**: {words.md_escape(card.source)}"
+                                   for card in ov.kpi_cards(figures, lang)))
+            st.caption(t("app.real_posts_notice", lang))
+    with rules:
+        st.subheader(t("present.method.rules", lang))
+        with st.container(key="present_method_rules"):
+            st.markdown("\n".join(f"- {words.md_escape(text)}" for text in (
+                ov.trend_caption(figures, lang), t("hl.rule", lang), disclosure.caption(lang, exact=False))))
 elif slide == "kpis":
     cards = ov.kpi_cards(figures, lang)
     with st.container(key="present_kpis"):
@@ -138,7 +151,7 @@ elif slide == "flows":
     left, right = st.columns([3, 1])
     monthly = load_monthly(URL, period.first, period.last, figures.countries)
     left.plotly_chart(pr.flows_figure(monthly, lang, height=680), width="stretch", key="present_flows",
-                      theme=None, config=CHART_CONFIG)
+                      theme=None, config=chart_config(lang, save=False))
     right.metric(t("present.flows.total", lang), fmt_compact(figures.flows["total"], lang),  # as the KPI cards
                  ov.count_delta(figures.flows["total"], figures.flows_previous["total"], lang), delta_color="off")
     right.caption(t("present.flows.versus", lang, previous=period.previous().label(lang)))
@@ -146,7 +159,7 @@ elif slide == "infrastructure":
     left, right = st.columns([3, 1])
     components = load_components(URL)
     left.plotly_chart(pr.infrastructure_figure(components, lang, height=680), width="stretch",
-                      key="present_infra", theme=None, config=CHART_CONFIG)
+                      key="present_infra", theme=None, config=chart_config(lang, save=False))
     # The posts as the infrastructure map colours them (geo.upgrades.workflow: the share of each post's
     # components that are operational), beside the components' figure.
     by_share = workflow.posts_by_share(workflow.operational_share(
@@ -154,18 +167,18 @@ elif slide == "infrastructure":
     right.metric(t("present.infra.posts_all", lang),
                  f"{fmt_number(by_share['all'], lang)} / {fmt_number(sum(by_share.values()), lang)}")
     right.caption(t("present.infra.posts_all.detail", lang, most=fmt_number(by_share["most"], lang)))
-    right.metric(t("ov.kpi.operational", lang), fmt_percent(figures.operational_pct, lang),
-                 ov.share_delta(figures.operational_pct, figures.operational_pct_before, lang))
+    operational = next(card for card in ov.kpi_cards(figures, lang) if card.key == "operational")  # the card's
+    right.metric(operational.label, operational.value, operational.delta, delta_color=operational.delta_color,
+                 delta_arrow=operational.delta_arrow)
     right.caption(t("ov.kpi.operational.detail", lang, n=fmt_number(figures.operational, lang),
                     total=fmt_number(figures.components, lang)))
 
 # ------------------------------------------------------------------ the footer, and the controls
-# A small footer: the sample notice (said once), the sources. The controls are no slide's content: a bar at the
-# screen's foot that shows while the pointer is on it or a control is reached with Tab (pr.CSS); the
-# arrow keys step through the slides whether it shows or not.
+# A small footer: the sample notice (the sources and the method are the last slide). The controls are no slide's
+# content: a bar at the screen's foot that shows while the pointer is on it or a control is reached with Tab
+# (pr.CSS); the arrow keys step through the slides whether it shows or not.
 with st.container(key="present_footer"):
-    ui.sample_notice(seed)
-    st.caption(t("app.real_posts_notice", lang))
+    ui.sample_notice(seed)  # said on every slide with sample figures; the sources are the last slide's
 with st.container(key="present_controls"):
     previous, following, auto_column, exit_column, keys_column = st.columns([1, 1, 2, 1, 3],
                                                                             vertical_alignment="center")

@@ -13,9 +13,9 @@ from geo.overview import slides as pr
 
 
 def test_slide_order_and_navigation() -> None:
-    assert pr.SLIDES == ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
-    assert [pr.slide_index(v) for v in (None, "", "1", "3", "6", "7", "0", "x")] == [0, 0, 0, 2, 5, 0, 0, 0]
-    assert pr.step(0, 1) == 1 and pr.step(5, 1) == 0 and pr.step(0, -1) == 5
+    assert pr.SLIDES == ("highlights", "kpis", "map", "flows", "infrastructure", "coverage", "method")
+    assert [pr.slide_index(v) for v in (None, "", "1", "3", "7", "8", "0", "x")] == [0, 0, 0, 2, 6, 0, 0, 0]
+    assert pr.step(0, 1) == 1 and pr.step(6, 1) == 0 and pr.step(0, -1) == 6
     assert [pr.auto_seconds(v) for v in ("15", "30", "60", "7", None, "abc")] == [15, 30, 60, 0, 0, 0]
 
 
@@ -130,7 +130,7 @@ def test_projector_labels_enlarge_only_text_layers() -> None:
 
 def test_the_stage_holds_the_map_the_show_reaches_next() -> None:
     assert [pr.stage_map(i) for i in range(len(pr.SLIDES))] == [
-        "map", "map", "map", "coverage", "coverage", "coverage"]
+        "map", "map", "map", "coverage", "coverage", "coverage", "map"]
     assert all(pr.stage_map(pr.SLIDES.index(slide)) == slide for slide in pr.MAP_SLIDES)
 
 
@@ -144,7 +144,16 @@ def test_slides_open_on_the_filters_in_the_link(app_env: str) -> None:
                             "slide": "4"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [t.value for t in at.title] == ["Flows through the posts"]
+    from geo.db import make_engine
+    from geo.overview import figures as ov
+    from geo.overview import highlights as hl
+    from geo.periods import Period
+
+    engine = make_engine(app_env)
+    fig = ov.overview_figures(engine, Period(dt.date(2026, 1, 1), dt.date(2026, 6, 1)), ("GTM",))
+    month = hl.month_for_period(engine, dt.date(2026, 6, 1), hl.Scope(("GTM",)))
+    title = pr.slide_titles(fig, hl.find_highlights(engine, month, hl.Scope(("GTM",))), "en")["flows"]
+    assert [t.value for t in at.title] == [title] and title.endswith(" in January–June 2026")
     expected = "Figures for the posts of Guatemala, January 2026 – June 2026 (6 months)."
     assert any(c.value == expected for c in at.caption)
 
@@ -198,3 +207,52 @@ def test_slide_maps_name_posts_large_and_never_one_on_another(app_env: str) -> N
         assert _overlapping(both) == []
     uncovered, _ = _labels(decks[1][0], "ws-uncovered-labels")
     assert len(uncovered["label"]) == len(set(uncovered["label"]))
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_each_title_states_its_message_with_the_cards_figure(app_env: str, lang: str) -> None:
+    """One truth: a title's figure is the overview card's own text (kpi_cards), the highlights slide's the month's
+    total among the highlights; a change in words (rose / fell) with its size, never a slide's name."""
+    from geo.db import make_engine
+    from geo.i18n import fmt_percent
+    from geo.overview import figures as ov
+    from geo.overview import highlights as hl
+
+    engine = make_engine(app_env)
+    period = ov.default_period(engine)
+    fig = ov.overview_figures(engine, period)
+    result = hl.find_highlights(engine, hl.month_for_period(engine, period.last))
+    titles = pr.slide_titles(fig, result, lang)
+    cards = {card.key: card for card in ov.kpi_cards(fig, lang)}
+    assert list(titles) == list(pr.SLIDES)
+    assert cards["trained"].value in titles["kpis"] and cards["workshops"].value in titles["kpis"]
+    assert titles["map"].startswith(cards["posts"].value + " ")
+    assert f" {cards['operational'].value} " in f" {titles['infrastructure']} "
+    assert ("al " if lang == "es" else "reached ") + cards["covered"].value + " " in titles["coverage"]
+    # The flows slide: the flows card's change, in words.
+    change = ov.relative_change(fig.flows["total"], fig.flows_previous["total"])
+    verb = {True: {"es": "subieron", "en": "rose"}, False: {"es": "bajaron", "en": "fell"}}[change > 0][lang]
+    assert titles["flows"] == (("Los cruces " if lang == "es" else "Crossings ") + f"{verb} "
+                               + fmt_percent(abs(round(change, 1)), lang, 1)
+                               + (" en " if lang == "es" else " in ") + period.words(lang))
+    assert cards["flows"].delta.lstrip("+-") in titles["flows"]  # the card's change, its size the same
+    # The highlights slide: the month's total against the month before, as the highlight counts it.
+    total = next(h for h in result.items if h.kind == "flow_total")
+    month_change = ov.relative_change(total.figures["count"], total.comparison["previous"])
+    assert fmt_percent(abs(round(month_change, 1)), lang, 1) in titles["highlights"]
+    assert titles["highlights"].endswith(hl_month(result, lang))
+    assert titles["method"] == ("Fuentes y método" if lang == "es" else "Sources and method")
+
+
+def hl_month(result, lang: str) -> str:
+    from geo.overview import highlight_text as words
+
+    return words.fmt_month(result.month, lang)
+
+
+def test_a_crossings_title_says_which_way_and_how_much() -> None:
+    assert pr.crossings_title(1055, 1000, "noviembre de 2026", "es", "1,055") == \
+        "Los cruces subieron 5.5 % en noviembre de 2026"
+    assert pr.crossings_title(980, 1000, "November 2026", "en", "980") == "Crossings fell 2.0 % in November 2026"
+    assert pr.crossings_title(1000, 1000, "November 2026", "en", "1,000") == "Crossings held steady in November 2026"
+    assert pr.crossings_title(1000, 0, "noviembre de 2026", "es", "1,000") == "1,000 cruces en noviembre de 2026"

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from geo.overview.slides import SLIDES
+from geo.overview.slides import SLIDES, slide_titles
 from tests.browser import SCREENSHOTS, wait_for_canvas_drawn, wait_idle
 
 pytestmark = pytest.mark.browser
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-TITLES = {
-    "en": ["Highlights of the month", "Key figures", "Border posts and infrastructure", "Flows through the posts",
-           "Infrastructure progress",
-           "Training coverage"],
-    "es": ["Lo más destacado del mes", "Cifras clave", "Puestos fronterizos e infraestructura",
-           "Flujos en los puestos",
-           "Avance de la infraestructura", "Cobertura de la capacitación"],
-}
+
+
+@pytest.fixture(scope="module")
+def TITLES(app_db_url: str) -> dict[str, list[str]]:
+    """Each slide's title (its message with its figure, geo.overview.slides.slide_titles) on the session's
+    database, for the default period and the whole region, as the show opens."""
+    from geo.db import make_engine
+    from geo.overview import figures as ov
+    from geo.overview import highlights as hl
+
+    engine = make_engine(app_db_url)
+    period = ov.default_period(engine)
+    fig = ov.overview_figures(engine, period)
+    result = hl.find_highlights(engine, hl.month_for_period(engine, period.last))
+    engine.dispose()
+    return {lang: [slide_titles(fig, result, lang)[slide] for slide in SLIDES] for lang in ("en", "es")}
 
 
 def _projector(browser):
@@ -31,7 +39,7 @@ def _heading(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
 
-def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, app_url: str) -> None:
+def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, app_url: str, TITLES) -> None:
     context, page, outside = _projector(browser)
     page.goto(f"{app_url}/?present=1&lang=en")
     wait_idle(page)
@@ -43,12 +51,12 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _heading(page) == TITLES["en"][0]
     # The first slide: the month's highlights as a few short numbered lines in large type, no links
-    # (geo.overview.highlight_text.short_line), the method in a small footnote.
+    # (geo.overview.highlight_text.short_line); the method is the last slide, not a footnote here.
     lines = page.locator(".st-key-present_lines li")
     assert 3 <= lines.count() <= 5
     assert float(lines.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 36
     assert page.get_by_role("link", name="See the data").count() == 0
-    assert page.locator(".st-key-present_footnote").inner_text().startswith("A surge or a drop")
+    assert page.locator(".st-key-present_footnote").count() == 0
     # No app chrome on the slide: the controls' bar is out of sight until the pointer comes to it (the arrow
     # keys work without it, test below); it is on screen without scrolling.
     controls = page.locator(".st-key-present_controls")
@@ -82,6 +90,10 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
         if SLIDES[number - 1] == "kpis":  # the KPI tiles are large: a value at least 40 px high at 1080 p
             assert page.locator('[data-testid="stMetricValue"]').first.bounding_box()["height"] >= 40
+        if SLIDES[number - 1] == "method":  # the last slide: sources, the seasonal rule, the disclosure rule
+            rules = page.locator(".st-key-present_method_rules").inner_text()
+            assert "A surge or a drop" in rules and "multiples of 5" in rules
+            assert "Natural Earth" in page.locator(".st-key-present_method_sources").inner_text()
         page.screenshot(path=str(SCREENSHOTS / f"present_1920_{number}_{SLIDES[number - 1]}.png"))
     # Next on the last slide wraps to the first; Previous goes back.
     page.get_by_role("button", name="Next").click()
@@ -92,7 +104,7 @@ def test_presentation_at_1920_has_no_sidebar_and_steps_through_slides(browser, a
     context.close()
 
 
-def test_presentation_keyboard_and_auto_advance(browser, app_url: str) -> None:
+def test_presentation_keyboard_and_auto_advance(browser, app_url: str, TITLES) -> None:
     context, page, outside = _projector(browser)
     page.goto(f"{app_url}/?present=1&lang=es&slide=4")
     wait_idle(page)

@@ -1,7 +1,8 @@
 """Presentation mode (?present=1): the slide sequence, its navigation rule and projector-sized figures.
 
-Slides: the month's highlights → overview KPIs → map → flows → infrastructure → coverage. Everything is
-drawn offline (pydeck with no basemap, plotly bundled with Streamlit). Sizes are set for a 1920×1080 projector.
+Slides: the month's highlights → overview KPIs → map → flows → infrastructure → coverage → sources and method.
+Each slide's title states its message with its figure (slide_titles: the overview cards' own figures). Everything
+is drawn offline (pydeck with no basemap, plotly bundled with Streamlit). Sizes are set for a 1920×1080 projector.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import pydeck as pdk
 
 from geo import map_text, maps, placement, reference
 from geo.charts import DIRECTION_COLOURS, FONT_FAMILY
-from geo.i18n import fmt_month_short, plotly_separators, t
+from geo.i18n import fmt_month_short, fmt_percent, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
 
 if TYPE_CHECKING:
+    from geo.overview.figures import OverviewFigures
+    from geo.overview.highlights import Highlights
     from geo.workshops.coverage import CoverageReport
 
-SLIDES = ("highlights", "kpis", "map", "flows", "infrastructure", "coverage")
+SLIDES = ("highlights", "kpis", "map", "flows", "infrastructure", "coverage", "method")
 AUTO_CHOICES = (0, 15, 30, 60)  # seconds per slide; 0: manual
 FONT_SIZE = 24  # chart text at 1920x1080, read from the back of a room
 INK = "#0B1F33"
@@ -152,6 +155,50 @@ def coverage_slide_deck(report: CoverageReport, lang: str,
               + workshop_maps.workshop_layers(report, lang, show_labels=False)
               + [label_layer(labels, "ws-uncovered-labels", UNCOVERED_INK)])
     return maps.make_deck(layers, lang, view=view, tooltip=workshop_maps.tooltip())
+
+
+def crossings_title(count: int, previous: int | None, when: str, lang: str, count_text: str) -> str:
+    """'Los cruces subieron 5.5 % en noviembre de 2026' / 'Crossings fell 2.0 % in ...': the change through
+    geo.overview.figures.relative_change (the cards' rule), its size as the cards write a percentage; with
+    nothing to compare, the count ('32.56 M cruces en ...')."""
+    from geo.overview.figures import relative_change
+
+    change = relative_change(count, previous)
+    if change is None:
+        return t("present.title.crossings.total", lang, count=count_text, when=when)
+    rounded = round(change, 1)
+    way = "up" if rounded > 0 else "down" if rounded < 0 else "flat"
+    return t(f"present.title.crossings.{way}", lang, pct=fmt_percent(abs(rounded), lang, 1), when=when)
+
+
+def slide_titles(fig: OverviewFigures, highlights: Highlights | None, lang: str) -> dict[str, str]:
+    """Each slide's title: its message in words with its figure, the figure as the overview's card shows it
+    (geo.overview.figures.kpi_cards: one truth); the highlights slide's from the month's total among the
+    highlights (geo.overview.highlights), the method slide's a plain heading."""
+    from geo.i18n import fmt_compact, fmt_number
+    from geo.overview import highlight_text as words
+    from geo.overview.figures import kpi_cards
+
+    cards = {card.key: card for card in kpi_cards(fig, lang)}
+    total = next((h for h in highlights.items if h.kind == "flow_total"), None) if highlights is not None else None
+    if total is not None:
+        month = words.fmt_month(highlights.month, lang)
+        first = crossings_title(total.figures["count"], total.comparison.get("previous"), month, lang,
+                                fmt_number(total.figures["count"], lang))
+    elif highlights is not None:
+        first = words.title(highlights, lang)
+    else:
+        first = t("present.slide.highlights", lang)
+    return {
+        "highlights": first,
+        "kpis": t("present.title.kpis", lang, trained=cards["trained"].value, workshops=cards["workshops"].value),
+        "map": t("present.title.map", lang, posts=cards["posts"].value),
+        "flows": crossings_title(fig.flows["total"], fig.flows_previous["total"], fig.period.words(lang), lang,
+                                 fmt_compact(fig.flows["total"], lang)),
+        "infrastructure": t("present.title.infrastructure", lang, pct=cards["operational"].value),
+        "coverage": t("present.title.coverage", lang, pct=cards["covered"].value),
+        "method": t("present.slide.method", lang),
+    }
 
 
 def slide_index(raw: str | None) -> int:
