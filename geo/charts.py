@@ -11,9 +11,33 @@ DIRECTION_COLOURS = {"entry": "#0B5394", "exit": "#E69F00"}
 # The app's own font (Streamlit serves "Source Sans" with the page, no network): charts drawn with theme=None
 # (the slides) name it, or plotly falls back to its "Open Sans"/Arial beside the page's text.
 FONT_FAMILY = "'Source Sans', 'Source Sans Pro', sans-serif"
-# Every st.plotly_chart passes this: plotly's toolbar (modebar) sits in a figure's top right corner, over titles
-# and top legends whenever the pointer is on the chart; Streamlit's own toolbar (full screen) stays, above it.
-CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+# Every st.plotly_chart passes chart_config(lang): plotly's toolbar (modebar) keeps one button, "save as PNG" (in
+# the page's language), and TOOLBAR_CSS (views.framework, on every page) gives it a band of its own above the
+# figure, so it never covers a title, a subtitle or a top legend, whatever the chart's margins.
+TOOLBAR_PX = 30
+TOOLBAR_CSS = (
+    f".stPlotlyChart .js-plotly-plot .plot-container:has(.modebar-container){{padding-top:{TOOLBAR_PX}px}}"
+    f".stPlotlyChart .js-plotly-plot .modebar-container{{top:-{TOOLBAR_PX}px!important}}"
+    ".stPlotlyChart .js-plotly-plot .modebar{background:transparent!important}"
+)
+# plotly.js's own English tooltip of the button (the spelling of the plotly.js Streamlit ships, and older ones')
+_PLOTLY_SAVE_TEXTS = ("Download plot as a PNG", "Download plot as a png", "Download plot")
+
+
+def chart_config(lang: str, save: bool = True) -> dict:
+    """THE plotly config of every chart: the toolbar with only its 'save as PNG' button (named in the page's
+    language through plotly's locale dictionary; plotly's locales otherwise load from a CDN), a 2x image named
+    after the app, no plotly logo. `save=False` (the slides: no app chrome in a room): no toolbar at all."""
+    if not save:
+        return {"displayModeBar": False, "displaylogo": False}
+    return {
+        "displaylogo": False,
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": t("chart.file_name", lang)},
+        "locale": f"ca4-{lang}",
+        "locales": {f"ca4-{lang}": {"dictionary": dict.fromkeys(_PLOTLY_SAVE_TEXTS, t("chart.save_png", lang)),
+                                           "format": {}}},
+    }
 
 
 def layout_defaults(fig: go.Figure, lang: str, height: int = 260) -> go.Figure:

@@ -10,7 +10,7 @@ from geo import datasets, disclosure, kinds
 from geo.access.audit_view import load_names
 from geo.access.auth import PermissionDenied
 from geo.api.routes import export_path
-from geo.charts import CHART_CONFIG
+from geo.charts import chart_config
 from geo.config import settings
 from geo.flows import mirror, mirror_view
 from geo.i18n import t
@@ -210,4 +210,4 @@ with tab_quality:
                               placeholder=t("widget.choose_one", lang))
         st.plotly_chart(mirror_view.crossing_chart(mirrored[mirrored["crossing"] == chosen],
                                                    mirror_view.post_names(mirror_posts, lang), lang),
-                        width="stretch", key="mirror_chart", config=CHART_CONFIG)
+                        width="stretch", key="mirror_chart", config=chart_config(lang))

@@ -7,8 +7,9 @@ import streamlit as st
 
 import ui
 from geo import datasets, disclosure, periods, reference
-from geo.charts import CHART_CONFIG
+from geo.charts import chart_config
 from geo.flows import charts
+from geo.flows import maps as flow_maps
 from geo.flows import queries as flows
 from geo.flows.maps import FLOW_PADDING_PX, flow_bounds, flow_deck
 from geo.i18n import MISSING, fmt_compact, fmt_month, fmt_percent, t
@@ -16,7 +17,7 @@ from geo.models import DIRECTIONS, POST_TYPES
 from geo.periods import Period
 from geo.sample import sample_seed
 from geo.scope import DEFAULT_SCOPE, SCOPES, figure_caption, scope_countries
-from views import legends, map_fit
+from views import legends, map_fit, map_keys
 
 PLAY_SECONDS = 1.5
 
@@ -178,7 +179,7 @@ grain = st.segmented_control(t("flows.filter.grain", lang), flows.GRAINS, defaul
 ui.set_query_value("grain", grain if grain != "week" else None)
 if not comparing:  # when comparing, each period's series is drawn below on a shared scale
     st.plotly_chart(charts.series_figure(query("series", filters, grain), grain, lang),
-                    width="stretch", config=CHART_CONFIG)
+                    width="stretch", config=chart_config(lang))
 
 
 def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stacked: bool = False,
@@ -190,15 +191,15 @@ def breakdown_charts(data: flows.PeriodSummary, scales: dict | None = None, stac
         places = [st.container() for _ in range(2)] if stacked else st.columns(2)
         top = flows.top_with_other(flows.breakdown(data, "nationality"), "nationality", top_n, charts.OTHER)
         places[0].plotly_chart(charts.nationality_figure(top, lang, scales.get("nationality")), width="stretch",
-                               config=CHART_CONFIG)
+                               config=chart_config(lang))
         places[1].plotly_chart(charts.posts_figure(flows.breakdown(data, "post"), lang, x_max=scales.get("post")),
-                               width="stretch", config=CHART_CONFIG)
+                               width="stretch", config=chart_config(lang))
     if "profile" in parts:
         places = [st.container() for _ in range(3)] if stacked else st.columns(3)
         for place, dim, figure in zip(places, ("sex", "age_band", "direction"),
                                       (charts.sex_figure, charts.age_figure, charts.direction_figure), strict=True):
             place.plotly_chart(figure(flows.breakdown(data, dim), lang, scales.get(dim)), width="stretch",
-                               config=CHART_CONFIG)
+                               config=chart_config(lang))
 
 
 def routes() -> None:
@@ -206,7 +207,7 @@ def routes() -> None:
     sankey_column, map_column = st.columns(2)
     with sankey_column:
         routes_now = flows.country_routes(now)
-        st.plotly_chart(charts.sankey_figure(routes_now, lang), width="stretch", config=CHART_CONFIG)
+        st.plotly_chart(charts.sankey_figure(routes_now, lang), width="stretch", config=chart_config(lang))
         legends.colour_legend(t("flows.sankey.key.title", lang), charts.sankey_legend_items(lang))
         st.caption(t("flows.sankey.caption", lang))
         unrecorded = charts.unrecorded_share(routes_now)
@@ -215,7 +216,14 @@ def routes() -> None:
     with map_column:
         st.markdown(f"**{t('flows.map.title', lang)}**")
         view, _ = map_fit.fitted_view("flow_map_width", 420, flow_bounds(lang), FLOW_PADDING_PX)
-        st.pydeck_chart(flow_deck(flows.post_routes(now), lang, view), height=420, key="flow_map")
+        routes_by_post = flows.post_routes(now)
+        st.pydeck_chart(flow_deck(routes_by_post, lang, view), height=420, key="flow_map")
+        map_keys.show(
+            map_keys.scale_for(view, lang),
+            map_keys.lines(flow_maps.arc_key(routes_by_post, lang), flow_maps.direction_key(lang),
+                           t("map.key.arcs", lang, period=Period(start, end).words(lang))),
+            map_keys.sizes(flow_maps.post_size_key(routes_by_post, lang), t("flows.map.key.posts", lang), fill=1.0),
+            compact=True)
         st.caption(t("flows.map.caption", lang))
 
 
@@ -235,7 +243,7 @@ def comparison() -> None:
                 st.info(t("flows.empty", lang))
                 continue
             kpi_row(key_figures(filters.with_period(first, last), summary.routes), per_row=3)
-            st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch", config=CHART_CONFIG)
+            st.plotly_chart(charts.series_figure(line, grain, lang, y_max), width="stretch", config=chart_config(lang))
             breakdown_charts(summary, scales, stacked=True)
 
 

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import datasets, maps, reference
-from geo.charts import CHART_CONFIG
+from geo import cartography, datasets, maps, reference
+from geo.charts import chart_config
+from geo.flows.queries import recent_period
 from geo.i18n import fmt_count, fmt_date, fmt_number, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.periods import today
@@ -19,7 +20,7 @@ from geo.upgrades import charts as infra_charts
 from geo.upgrades import maps as infra_maps
 from geo.upgrades import records as up
 from geo.upgrades import tables, workflow
-from views import infra_edit, legends, map_fit
+from views import infra_edit, legends, map_fit, map_keys
 from views.tables import table as show_table
 
 ui.guard()
@@ -53,6 +54,18 @@ def load_exchange(url: str, countries: tuple[str, ...]) -> tuple[pd.DataFrame, p
 def load_budget(url: str, by: str, countries: tuple[str, ...], comps: tuple[str, ...]) -> pd.DataFrame:
     return up.budget_execution(ui.engine(), by, countries, comps)
 
+
+
+@ui.cached
+def marks_period(url: str, language: str) -> str:
+    """The window the posts' marks are sized by (geo.flows.queries.recent_period) in words, per data version."""
+    recent = recent_period(ui.engine())
+    return recent.words(language) if recent else "—"
+
+
+def line_key() -> list[tuple[str, str, float]]:
+    """The exchange lines and hubs as the maps draw them (geo.upgrades.maps.legend_items), in words."""
+    return [(t(key, lang), css, infra_maps.LEGEND_WIDTHS[style]) for key, css, style in infra_maps.legend_items()]
 
 
 def country_label(iso3: str) -> str:
@@ -132,8 +145,12 @@ with tab_map:
             st.caption(t("infra.map.caption_share", lang, operational=fmt_number(done, lang),
                          total=fmt_number(total, lang), pct=fmt_percent(100 * done / total if total else None, lang)))
             legends.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
+        keys = [map_keys.scale_for(view, lang), map_keys.sizes(
+            cartography.size_key(posts.loc[posts["country_iso3"].isin(reference.CA4), "recent_flow"], lang),
+            t("map.key.size", lang, period=marks_period(URL, lang)))]
         if show_lines:
-            st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items()))
+            keys.append(map_keys.strokes(line_key(), t("map.key.lines", lang)))
+        map_keys.show(*keys)
         if shares is None:
             show_table(tables.status_counts_table(posts, lang), hide_index=True)
         else:
@@ -152,7 +169,7 @@ with tab_matrix:
         else:
             st.plotly_chart(infra_charts.status_matrix(
                 part, lang, t("infra.matrix.title", lang, country=country_label(matrix_country))), width="stretch",
-                config=CHART_CONFIG)
+                config=chart_config(lang))
 
 # ------------------------------------------------------------------ timeline and overdue items
 with tab_time:
@@ -168,7 +185,7 @@ with tab_time:
         if part.empty:
             st.info(t("infra.gantt.empty", lang))
         else:
-            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch", config=CHART_CONFIG)
+            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch", config=chart_config(lang))
         st.caption(t("infra.gantt.note", lang))
         st.subheader(t("infra.overdue.title", lang))
         late_table = tables.overdue_table(components, type_names, lang)
@@ -189,7 +206,7 @@ with tab_budget:
         names = tables.budget_group_names(budget, by, type_names, lang)
         st.plotly_chart(infra_charts.budget_bars(
             budget, names, lang, t("infra.budget.title", lang, by=t(f"infra.budget.by.{by}", lang).lower())),
-            width="stretch", config=CHART_CONFIG)
+            width="stretch", config=chart_config(lang))
         show_table(tables.budget_table(budget, names, by, lang), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ information exchange
@@ -201,8 +218,8 @@ with tab_exchange:
             exchange_posts, crossings, hubs, lang, pickable=True, with_posts=True)
         st.pydeck_chart(infra_maps.exchange_deck(exchange_layers, lang, exchange_view), height=520,
                         key="infra_exchange_map")
-        st.caption(" · ".join(t(key, lang) for key, _, _ in infra_maps.legend_items())
-                   + " · " + t("infra.exchange.legend.post", lang))
+        map_keys.show(map_keys.scale_for(exchange_view, lang), map_keys.strokes(line_key(), t("map.key.lines", lang)))
+        st.caption(t("infra.exchange.legend.post", lang))
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('infra.exchange.crossings', lang)}**")

@@ -11,7 +11,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 import browser_bridge
 import ui
 from geo import cartography, map_image, maps, periods, reference
-from geo.charts import CHART_CONFIG, post_monthly_flows
+from geo.charts import chart_config, post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows import mirror, mirror_view
 from geo.flows.queries import recent_period, recent_routes
@@ -203,7 +203,7 @@ with map_column:
     # The keys under the map: its scale at this view, what a mark's size and an arc's width mean, and when.
     as_of, recent = dating()
     period_words = recent.words(lang) if recent else "—"
-    keys = [map_keys.scale(cartography.scale_bar(view, lang), t("map.key.scale", lang))]
+    keys = [map_keys.scale_for(view, lang)]
     if show_posts and len(posts):
         keys.append(map_keys.sizes(cartography.size_key(posts["recent_flow"], lang),
                                    t("map.key.size", lang, period=period_words)))
@@ -251,7 +251,7 @@ with panel_column:
             chart = post_monthly_flows(profile.monthly_flows, lang)
             # A side panel holds about four month names across: label every third month.
             chart.update_xaxes(**month_ticks(profile.monthly_flows["month"], lang, every=3))
-            st.plotly_chart(chart, width="stretch", config=CHART_CONFIG)
+            st.plotly_chart(chart, width="stretch", config=chart_config(lang))
         # Its mirror (geo.flows.mirror: THE rule): the post across the border counts the same people.
         if ident["type"] != "land":
             st.caption(t("mirror.profile.not_land", lang))
@@ -266,7 +266,7 @@ with panel_column:
                 st.caption(mirror_view.profile_status(mirrored, lang))
                 if not mirrored.empty:
                     st.plotly_chart(mirror_view.crossing_chart(mirrored, partner_names, lang, height=260, every=12),
-                                    width="stretch", key="post_mirror_chart", config=CHART_CONFIG)
+                                    width="stretch", key="post_mirror_chart", config=chart_config(lang))
         st.markdown(f"**{t('panel.components', lang)}**")
         if profile.components.empty:
             st.caption(t("panel.no_components", lang))

@@ -7,7 +7,8 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from geo import maps, reference
+from geo import cartography, maps, reference
+from geo.flows.queries import recent_period
 from geo.i18n import fmt_date, fmt_number, t
 from geo.overview import brief
 from geo.overview import figures as ov
@@ -16,7 +17,7 @@ from geo.sample import sample_seed
 from geo.upgrades import workflow
 from views import alerts as alerts_view
 from views import highlights as highlights_view
-from views import legends, map_fit
+from views import legends, map_fit, map_keys
 
 ui.guard()
 lang = ui.lang()
@@ -61,6 +62,12 @@ def load_post_marks(url: str, first: dt.date, last: dt.date, countries: tuple[st
     return maps.post_layers(posts, language, labels=False, shares=workflow.post_shares(posts))
 
 
+@ui.cached
+def marks_period(url: str):
+    """The window the marks' sizes count (geo.flows.queries.recent_period), per data version."""
+    return recent_period(ui.engine())
+
+
 seed = sample_seed(engine)
 months = ov.available_months(engine)
 default = ov.default_period(engine)
@@ -99,6 +106,11 @@ with map_column:
     map_view, _ = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width
     st.pydeck_chart(maps.make_deck(layers, lang, view=map_view, tooltip=maps.post_tooltip(lang, shares=True)),
                     height=MAP_HEIGHT_PX, key="overview_map")
+    # Its scale and what a mark's size means (persons in the last 3 months with data), compact under it.
+    recent = marks_period(URL)
+    map_keys.show(map_keys.scale_for(map_view, lang), map_keys.sizes(
+        cartography.size_key(figures.map_posts["recent_flow"], lang),
+        t("map.key.size", lang, period=recent.words(lang) if recent else "—")), compact=True)
 st.caption(ov.trend_caption(figures, lang))
 legends.colour_legend(t("map.legend.share", lang), maps.share_legend_items(lang))
 shares = workflow.post_shares(figures.map_posts)

@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from geo import disclosure, reference
-from geo.charts import CHART_CONFIG
+from geo.charts import chart_config
 from geo.i18n import fmt_date, fmt_month, fmt_number, t
 from geo.models import RETURN_CATEGORIES
 from geo.overview import brief
@@ -19,7 +19,7 @@ from geo.programme import projects as pj
 from geo.programme import returns as rt
 from geo.programme.catalogue import REPORTED_RETURNS
 from geo.sample import sample_seed
-from views import legends, map_fit
+from views import legends, map_fit, map_keys
 from views.tables import table as show_table
 
 ui.guard()
@@ -82,6 +82,7 @@ with map_column:
         (t("proj.legend.one", lang), css(pj.BENEFIT_FILL)), (t("proj.legend.both", lang), css(pj.BENEFIT_BOTH_FILL)),
         (t("proj.legend.none", lang), css(pj.OTHER_FILL)),
     ])
+    map_keys.show(map_keys.scale_for(view, lang))
     st.caption(t("proj.map.caption", lang))
 with detail_column:
     components = pj.components(engine, tuple(shown["code"]))
@@ -121,7 +122,7 @@ else:
                                           lambda m: fmt_month(m, lang), exact),
                  hide_index=True, width="stretch", height="content")
     st.plotly_chart(rt.returns_chart(rt.monthly_public_series(returns, exact), lang, exact), width="stretch",
-                    config=CHART_CONFIG)
+                    config=chart_config(lang))
     st.caption(t("returns.chart.suppressed", lang))
     st.download_button(t("returns.download.exact" if exact else "returns.download", lang),
                        data=rt.public_csv(returns, exact=exact), mime="text/csv", icon=":material/download:",

@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from geo import datasets
-from geo.charts import CHART_CONFIG
+from geo.charts import chart_config
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.models import POST_TYPES
 from geo.overview import figures as ov
@@ -18,7 +18,7 @@ from geo.scope import figure_caption
 from geo.workshops import charts as workshop_charts
 from geo.workshops import coverage, tables
 from geo.workshops import maps as workshop_maps
-from views import legends, map_fit, workshop_edit
+from views import legends, map_fit, map_keys, workshop_edit
 from views.tables import MAIN_WIDTH_PX
 from views.tables import table as show_table
 
@@ -98,6 +98,9 @@ with tab_map:
             height=560, key="ws_map",
         )
         legends.colour_legend("", workshop_maps.legend_items(lang))
+        map_keys.show(map_keys.scale_for(view, lang),
+                      map_keys.strokes(workshop_maps.segment_key(lang), t("ws.map.key.segments", lang)),
+                      map_keys.period(Period(start, end).words(lang), lang))
         st.caption(t("ws.map.caption", lang, km=reach_km))
 
         st.subheader(t("ws.uncovered.title", lang))
@@ -138,16 +141,17 @@ with tab_people:
         p1, p2 = st.columns(2)
         with p1:
             st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "agency", start, end),
-                            width="stretch", config=CHART_CONFIG)
+                            width="stretch", config=chart_config(lang))
         with p2:
             st.plotly_chart(workshop_charts.participants_chart(report.participants, lang, "sex", start, end),
-                            width="stretch", config=CHART_CONFIG)
+                            width="stretch", config=chart_config(lang))
 
         st.subheader(t("ws.matrix.title", lang))
         # The table's share: in two fifths of the page at 1280 px the pairs' table cut its last columns.
         m1, m2 = st.columns([5, 6])
         with m1:
-            st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch", config=CHART_CONFIG)
+            st.plotly_chart(workshop_charts.pair_matrix_chart(report.pairs, lang), width="stretch",
+                            config=chart_config(lang))
         with m2:
             show_table(tables.pairs_table(report, lang), hide_index=True, width="stretch",
                        available_px=(MAIN_WIDTH_PX - 16) * 6 / 11)

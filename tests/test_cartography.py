@@ -264,3 +264,51 @@ def test_map_page_zooms_by_buttons_and_shows_its_keys(app_env: str) -> None:
     assert cartography.scale_bar(zoomed, "es").label in " ".join(m.value for m in at.markdown)
     at.button(key="map_zoom_reset").click().run()
     assert json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]["zoom"] == first["zoom"]
+
+
+# ------------------------------------------------------------------------------------- every map's keys
+def test_every_page_map_draws_its_scale_one_way() -> None:
+    """Each page with a regional map draws the scale bar through views.map_keys.scale_for (its view's latitude
+    and zoom, with the note that it is true at the centre latitude), once per map."""
+    for path in sorted((REPO / "screens").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        charts = text.count("st.pydeck_chart(")
+        if not charts or path.name == "present.py":
+            continue
+        assert text.count("map_keys.scale_for(") >= charts, path.name
+        assert "cartography.scale_bar(" not in text, f"{path.name}: a scale bar of its own"
+
+
+@pytest.mark.parametrize(("page", "lang", "tab", "words"), [
+    ("overview", "es", None, [r"Personas en [a-z]+–[a-z]+ de \d{4}"]),
+    ("infrastructure", "en", None, [r"Persons in [A-Z][a-z]+–[A-Z][a-z]+ \d{4}", "Lines", "Interconnected crossing"]),
+    ("infrastructure", "es", ("infra_tab", "infra.tab.exchange"), ["Líneas", "Cruce interconectado"]),
+    ("workshops", "es", None, ["Tramos de frontera", "sin puestos del programa", r"Período.*de \d{4}"]),
+    ("flows", "en", ("flows_tab", "flows.tab.routes"), [r"Arcs: direction and persons in [A-Z][a-z]+",
+                                                       "Circles: persons in the period"]),
+    ("projects", "es", None, []),
+])
+def test_every_regional_map_has_its_scale_and_keys(app_env: str, page: str, lang: str, tab: tuple | None,
+                                                   words: list[str]) -> None:
+    """Under AppTest: each map of the page has under it the scale bar of its own view (length and distance),
+    the note that it is true at the centre latitude, and the keys of what its marks and lines mean and when."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.i18n import t
+
+    at = AppTest.from_file(str(REPO / "screens" / f"{page}.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    if tab:
+        at.session_state[tab[0]] = t(tab[1], lang)  # what a click on the tab does
+    at.run()
+    assert not at.exception, at.exception
+    keys = " ".join(m.value for m in at.markdown)
+    decks = at.get("deck_gl_json_chart")
+    assert decks
+    for deck in decks:
+        bar = cartography.scale_bar(json.loads(deck.proto.json)["initialViewState"], lang)
+        assert f"width:{bar.length_px:.0f}px" in keys and bar.label in keys
+    note = {"es": "exacta en la latitud del centro del mapa", "en": "true at the map's centre latitude"}[lang]
+    assert keys.count(note) == len(decks)
+    for pattern in words:
+        assert re.search(pattern, keys), pattern

@@ -1,6 +1,6 @@
 """Figures as the region reads them, on the pages themselves (issue 27): one percent style ('45 %'), no decimal
 comma or Spain's grouping, no plotly 'M' ticks or '2M' totals, one date style ('18/07/2024', never '18 jul 2024' in
-Spanish), tables whose figures are right-aligned and grouped, and no plotly toolbar over a chart's title."""
+Spanish), tables whose figures are right-aligned and grouped, and a chart's 'save as PNG' never over its title."""
 
 from __future__ import annotations
 
@@ -114,11 +114,37 @@ def test_the_alignment_check_catches_a_plain_dataframe() -> None:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_chart_toolbar_over_titles(spanish_pages: dict[str, AppTest], name: str) -> None:
-    charts = spanish_pages[name].get("plotly_chart")
+def test_charts_save_as_png_without_covering_titles(spanish_pages: dict[str, AppTest], name: str) -> None:
+    """Every chart has plotly's toolbar with one button, 'save as PNG', named in Spanish, and the page carries the
+    rule that gives the toolbar a band of its own above the figure (geo.charts.TOOLBAR_CSS), so it never covers
+    a title; a chart drawn with plotly's whole default toolbar, or with none, fails here."""
+    from geo.charts import TOOLBAR_CSS
+
+    at = spanish_pages[name]
+    charts = at.get("plotly_chart")
     for chart in charts:
-        assert json.loads(chart.proto.config)["displayModeBar"] is False
+        config = json.loads(chart.proto.config)
+        assert config["modeBarButtons"] == [["toImage"]] and config.get("displayModeBar", True) is not False
+        assert "Guardar como imagen PNG" in config["locales"][config["locale"]]["dictionary"].values()
     assert charts or name != "flows"  # the flows page opens on its series chart
+    if charts:
+        assert any(TOOLBAR_CSS in h.proto.body for h in at.get("html")), name
+
+
+def test_chart_config_is_one_rule() -> None:
+    """One place for the chart config: the toolbar's one button in each language, a 2x PNG named after the app;
+    the slides (no app chrome) without any toolbar; no page writes a plotly config of its own."""
+    from geo.charts import chart_config
+
+    for lang, text in (("es", "Guardar como imagen PNG"), ("en", "Save as PNG image")):
+        config = chart_config(lang)
+        assert set(config["locales"][config["locale"]]["dictionary"].values()) == {text}
+        assert config["toImageButtonOptions"]["format"] == "png" and config["displaylogo"] is False
+    assert chart_config("es", save=False)["displayModeBar"] is False
+    for path in sorted((REPO / "screens").glob("*.py")) + sorted((REPO / "views").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        calls = source.count(".plotly_chart(")
+        assert source.count("config=chart_config(lang") == calls, path.name
 
 
 def test_column_styles_group_and_align() -> None:

@@ -7,6 +7,7 @@ import math
 
 import streamlit as st
 
+from geo.charts import TOOLBAR_CSS
 from geo.config import SettingsError, settings
 from geo.i18n import t
 
@@ -51,5 +52,6 @@ def framework_words(language: str) -> None:
         "font-size:14px}"
         # A metric's change is one figure: '+5.5 %' never breaks before its '%' in a narrow card.
         "[data-testid=stMetricDelta] div,[data-testid=stMetricDelta] p{white-space:nowrap}"
-        "</style>"
+        + TOOLBAR_CSS  # a chart's 'save as PNG' button in a band of its own, never over a title (geo.charts)
+        + "</style>"
     )

@@ -78,6 +78,17 @@ def direction_key(lang: str) -> list[tuple[str, str]]:
     return [(t(f"direction.{d}", lang), DIRECTION_COLOURS[d]) for d in ("entry", "exit")]
 
 
+def post_size_key(post_routes: pd.DataFrame, lang: str) -> list[tuple[float, str]]:
+    """(circle diameter in pixels, persons in the page's number style) for the key of the posts' circles: round
+    values drawn as post_volume_frame draws them, against the same busiest post."""
+    keys = ["post_name", "post_country", "post_lon", "post_lat"]
+    totals = post_routes.groupby(keys)["count"].sum() if len(post_routes) else pd.Series(dtype=float)
+    top = float(totals.max()) if len(totals) else 0.0
+    values = key_values(top)
+    radii = _scaled(pd.Series(values, dtype=float), top, 3.0, POST_MAX_PX)
+    return [(round(2 * float(r), 1), fmt_number(v, lang)) for r, v in zip(radii, values, strict=True)]
+
+
 def post_volume_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One circle per post: all its crossings, whether or not their other country is known."""
     totals = post_routes.groupby(["post_name", "post_country", "post_lon", "post_lat"], as_index=False)["count"].sum()

@@ -21,6 +21,8 @@ from geo.upgrades.workflow import STATUS_COLOURS
 
 NATIONAL_LINE = [60, 60, 70, 120]
 CROSS_LINE = [110, 40, 150, 235]
+NATIONAL_WIDTH_PX = 1.4
+CROSS_WIDTH_PX = 4.5
 HUB_COLOUR = [20, 40, 80, 255]
 CONNECTED = [*STATUS_COLOURS["operational"], 240]
 EXCHANGE_VIEW = {"longitude": -88.3, "latitude": 14.2, "zoom": 5.8, "pitch": 0, "bearing": 0}  # the CA4
@@ -64,12 +66,12 @@ def exchange_layers(posts: pd.DataFrame, crossings: pd.DataFrame, hubs: pd.DataF
     layers = [
         pdk.Layer(
             "LineLayer", data=national_segments(posts, hubs), id="national-links", get_source_position="source",
-            get_target_position="target", get_color=NATIONAL_LINE, get_width=1.4, width_units=PIXELS,
+            get_target_position="target", get_color=NATIONAL_LINE, get_width=NATIONAL_WIDTH_PX, width_units=PIXELS,
             pickable=False,
         ),
         pdk.Layer(
             "PathLayer", data=crossing_paths(crossings, hubs), id="crossing-links", get_path="path",
-            get_color=CROSS_LINE, get_width=4.5, width_units=PIXELS, width_min_pixels=3, joint_rounded=True,
+            get_color=CROSS_LINE, get_width=CROSS_WIDTH_PX, width_units=PIXELS, width_min_pixels=3, joint_rounded=True,
             cap_rounded=True, pickable=False,
         ),
     ]
@@ -134,6 +136,10 @@ def exchange_deck(layers: list[pdk.Layer], lang: str, view: dict | None = None) 
     return make_deck(layers, lang, view=view or EXCHANGE_VIEW, tooltip={
         "html": "<b>{name}</b><br/>{detail}",
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"}})
+
+
+# The swatches' line widths in pixels, as exchange_layers draws the lines (a hub is a dot: 0).
+LEGEND_WIDTHS = {"line-thin": NATIONAL_WIDTH_PX, "line-thick": CROSS_WIDTH_PX, "dot": 0.0}
 
 
 def legend_items() -> list[tuple[str, str, str]]:

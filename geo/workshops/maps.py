@@ -33,6 +33,7 @@ def post_state(row: pd.Series) -> str:
 # orange-blue ramp that every common colour-vision deficiency still reads (no red-to-green ramp).
 SEGMENT_RAMP = ((213, 94, 0), (225, 185, 120), (0, 90, 160))
 NO_SEGMENT_DATA = [150, 150, 150, 200]
+SEGMENT_WIDTH_PX = 4.0
 
 
 def segment_colour(pct: float | None) -> list[int]:
@@ -130,7 +131,7 @@ def workshop_layers(report: CoverageReport, lang: str, *, show_reach: bool = Tru
     layers: list[pdk.Layer] = []
     segments = _segment_paths(report, lang)
     layers.append(pdk.Layer(
-        "PathLayer", data=segments, id="ws-segments", get_path="path", get_color="colour", get_width=4,
+        "PathLayer", data=segments, id="ws-segments", get_path="path", get_color="colour", get_width=SEGMENT_WIDTH_PX,
         width_units=PIXELS, width_min_pixels=3, pickable=True, auto_highlight=True,
     ))
     if show_reach:
@@ -222,3 +223,13 @@ def legend_items(lang: str) -> list[tuple[str, str]]:
         (t("ws.legend.venue", lang), css(VENUE)),
         (t("ws.legend.suggested", lang), css(SUGGESTED)),
     ]
+
+
+def segment_key(lang: str) -> list[tuple[str, str, float]]:
+    """(share of a segment's posts covered, css colour, line width) for the key of the border segments' lines:
+    the ramp's ends and middle as segment_colour draws them, and the grey of a segment without programme posts."""
+    def css(rgba: list[int]) -> str:
+        return "rgba({},{},{},{:.2f})".format(*rgba[:3], rgba[3] / 255)
+
+    items = [(fmt_percent(pct, lang), css(segment_colour(pct)), SEGMENT_WIDTH_PX) for pct in (0, 50, 100)]
+    return [*items, (t("ws.map.key.no_posts", lang), css(NO_SEGMENT_DATA), SEGMENT_WIDTH_PX)]
