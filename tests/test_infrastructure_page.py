@@ -142,6 +142,38 @@ def test_a_broken_rule_is_explained_and_nothing_saved(page_db: str) -> None:
     assert up.component_record(make_engine(page_db), post, component)["version"] == before["version"]
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_amounts_are_shown_and_typed_in_the_regions_style(page_db: str, lang: str) -> None:
+    """The budget fields show 88,900 (not Streamlit's '88900.00') and take what a person types in that style;
+    a text that is no number in it ('88.900,00', Spain's) is refused naming the field, and nothing is saved."""
+    from geo.i18n import fmt_number
+    from geo.upgrades.tables import field_label
+
+    at = run(lang, actor=Actor("ana", "editor"), tab="edit")
+    post = at.selectbox(key="infra_edit_post").value
+    component = at.selectbox(key="infra_edit_component").value
+    engine = make_engine(page_db)
+    before = up.component_record(engine, post, component)
+    shown = at.text_input(key="infra_e_budget_planned").value
+    assert shown == fmt_number(before["budget_planned"], lang, 0 if float(before["budget_planned"]).is_integer() else 2)
+    planned = max(float(before["budget_planned"]), float(before["budget_committed"] or 0)) + 1234.5
+    at.text_input(key="infra_e_budget_planned").input(fmt_number(planned, lang, 2))  # e.g. '89,134.50'
+    at.text_input(key="infra_e_budget_spent").input("88.900,00")
+    save = "Guardar cambios" if lang == "es" else "Save changes"
+    button(at, save).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = texts(at.error)
+    assert f"{field_label('budget_spent', lang)}: " in errors and "88.900,00" in errors, errors
+    assert up.component_record(engine, post, component)["version"] == before["version"]  # nothing half-written
+    at.text_input(key="infra_e_budget_spent").input(fmt_number(before["budget_spent"], lang, 2))
+    button(at, save).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = up.component_record(engine, post, component)
+    assert after["version"] == before["version"] + 1, texts(at.error)
+    assert float(after["budget_planned"]) == planned and float(after["budget_spent"]) == float(before["budget_spent"])
+    assert at.text_input(key="infra_e_budget_planned").value == fmt_number(planned, lang, 2)
+
+
 def test_a_stale_edit_is_refused_with_what_changed(page_db: str) -> None:
     at = run("en", actor=Actor("ana", "editor"), tab="edit")
     post = at.selectbox(key="infra_edit_post").value
@@ -189,7 +221,8 @@ def test_an_editor_adds_a_new_catalogue_component_to_a_post(page_db: str) -> Non
     assert "Video surveillance" in at.selectbox(key="infra_add_code").options  # only types the post lacks
     assert not set(at.selectbox(key="infra_add_code").options) & set(at.selectbox(key="infra_edit_component").options)
     at.selectbox(key="infra_add_code").set_value("cctv")
-    at.number_input(key="infra_add_planned").set_value(12000.0)
+    assert at.text_input(key="infra_add_planned").value == "0"
+    at.text_input(key="infra_add_planned").input("12,000")  # as the region writes it
     at.text_input(key="infra_add_agency").input("DGM")
     button(at, "Add (status: planned)").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -238,3 +238,26 @@ def test_the_status_matrix_writes_progress_with_the_one_formatter() -> None:
     for lang in ("es", "en"):
         cells = status_matrix(frame, lang, "t").data[0].text.tolist()[0]
         assert cells == ["100 %", "⚠ 45 %"], cells
+
+
+def test_a_typed_figure_is_read_by_the_imports_rule_in_the_regions_style() -> None:
+    """THE rule for a figure a person types into a form (geo.io.parsers.parse_typed): the import's cell rule
+    (parse_numeric) in the region's style: 88,900.00 and 88,900 and 88900 are one amount; Spain's 88.900,00 is
+    refused as the import refuses it, naming the text; the field's range applies; blank is nothing."""
+    from geo.io.parsers import REGION_STYLE, parse_numeric, parse_typed
+    from geo.upgrades.fields import UPGRADES
+    from geo.workshops.fields import WORKSHOPS
+
+    money = UPGRADES.field("budget_planned")
+    for text in ("88,900.00", "88,900", "88900", " 88900.0 ", "88 900"):
+        assert parse_typed(text, money) == (88900.0, None), text
+    assert parse_typed("1,234,567.5", money) == (1234567.5, None)
+    assert parse_typed("88.900,00", money) == (None, ("data.err.number", {"value": "88.900,00"}))
+    assert parse_typed("ochenta", money)[1][0] == "data.err.number"
+    assert parse_typed("-5", money)[1][0] == "data.err.negative"
+    assert parse_typed("", money) == (None, None) and parse_typed(None, money) == (None, None)
+    # The import reads a file written in the region's style with the very same rule and result.
+    assert parse_numeric("88,900.00", money, False, REGION_STYLE) == parse_typed("88,900.00", money)
+    count = WORKSHOPS.field("participants_migration_F")
+    assert parse_typed("1,200", count) == (1200, None)  # a whole number with the region's thousands mark
+    assert parse_typed("1.200", count)[1][0] == "data.err.grouping"  # Spain's mark: never read as 1.2

@@ -14,13 +14,20 @@ import streamlit as st
 
 import ui
 from geo import reference
-from geo.i18n import t
+from geo.i18n import fmt_number, t
 from geo.models import COMPONENT_STATUSES
 from geo.posts.queries import PostFilters, posts_frame
 from geo.upgrades import records as up
 from geo.upgrades import tables
 from views.refusals import REFUSED, attempt
 from views.tables import table as show_table
+
+
+def amount_text(value: object, lang: str) -> str:
+    """A stored amount as the form shows it: 88,900 or 88,900.50 (the region's style, geo.i18n)."""
+    if value is None or value != value:
+        return ""
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
 
 
 def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str], catalogue: pd.DataFrame) -> None:
@@ -62,6 +69,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                 value = record.get(name) if record else None
                 if name in ("budget_flag", "agency", "notes"):
                     value = value or ""
+                if name in up.BUDGET_FIELDS:  # a figure as the region writes it, in a text field: 88,900.50
+                    value = amount_text(value, lang)
                 st.session_state[f"infra_e_{name}"] = value
         seen = st.session_state["infra_seen"]
         if component_code is None:
@@ -84,9 +93,10 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                              placeholder=t("widget.choose_one", lang))
                 c1, c2, c3 = st.columns(3)
                 for column, name in zip((c1, c2, c3), up.BUDGET_FIELDS, strict=True):
-                    # Whole euros ('88900', not '88900.00'): Streamlit's field cannot group thousands.
-                    column.number_input(field_label(name), min_value=0.0, step=500.0, format="%.0f",
-                                        key=f"infra_e_{name}", help=t("infra.form.amount_help", lang))
+                    # Text, not st.number_input (which cannot group thousands: '88900.00'): shown and typed as
+                    # 88,900.50, read on save by the import's rule (geo.io.parsers.parse_typed).
+                    column.text_input(field_label(name), key=f"infra_e_{name}", placeholder="88,900.00",
+                                      help=t("infra.form.amount_help", lang))
                 st.text_input(field_label("budget_flag"), key="infra_e_budget_flag")
                 c1, c2, c3 = st.columns(3)
                 for column, name in zip((c1, c2, c3), up.DATE_FIELDS, strict=True):
@@ -120,8 +130,8 @@ def edit_forms(engine, lang: str, as_of: dt.date, type_names: Mapping[str, str],
                                                  format_func=lambda c: type_names.get(c, c),
                                                  placeholder=t("widget.choose_one", lang))
                     c1, c2 = st.columns(2)
-                    planned = c1.number_input(field_label("budget_planned"), min_value=0.0, step=500.0, format="%.0f",
-                                              key="infra_add_planned", help=t("infra.form.amount_help", lang))
+                    planned = c1.text_input(field_label("budget_planned"), key="infra_add_planned", value="0",
+                                            placeholder="88,900.00", help=t("infra.form.amount_help", lang))
                     target_date = c2.date_input(field_label("target_date"), value=None, format="DD/MM/YYYY",
                                                 key="infra_add_target")
                     agency = st.text_input(field_label("agency"), key="infra_add_agency")

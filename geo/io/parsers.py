@@ -220,6 +220,19 @@ def parse_numeric(value: object, f: Field, decimal_comma: bool, style: FileStyle
 
 _num = shown_number
 
+# How a person in the region types a figure into a form: 88,900.00 or 88,900 or 88900 (point for decimals, comma
+# for thousands, geo.i18n's style), read by THE cell rule above as a file in that style is read.
+REGION_STYLE = FileStyle(decimal_comma=False, comma_grouped=(0, "", ""))
+
+
+def parse_typed(value: object, f: Field) -> CellResult:
+    """A figure typed into a form (text) read by the import's rule (parse_numeric) in the region's style, with the
+    field's range: (number, None), or (None, (key, params)) naming the text as typed ("88.900,00" is not a
+    number here: Spain's style would silently read 88.9 as a thousandth of it). Blank is (None, None)."""
+    if _blank(value) or (isinstance(value, str) and not value.strip()):
+        return None, None
+    return parse_numeric(value.strip() if isinstance(value, str) else value, f, False, REGION_STYLE)
+
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:
     try:

@@ -23,6 +23,7 @@ from geo import periods, reference
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
+from geo.io.parsers import parse_typed
 from geo.kinds.rules import range_problems
 from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
 from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
@@ -77,6 +78,10 @@ def normalise_component(values: Mapping[str, Any]) -> dict[str, Any]:
     for name in BUDGET_FIELDS:
         if isinstance(out.get(name), Decimal | int) and not isinstance(out.get(name), bool):
             out[name] = float(out[name])
+        elif isinstance(out.get(name), str):  # typed in a form: 88,900.00 read by the import's rule
+            number, problem = parse_typed(out[name], UPGRADES.field(name))
+            if problem is None:
+                out[name] = None if number is None else float(number)
     progress = _number(out.get("progress"))
     if progress is not None and progress.is_integer():
         out["progress"] = int(progress)
@@ -110,8 +115,11 @@ def validate_component(values: Mapping[str, Any], *, previous_status: str | None
         problems["status"] = "infra.err.operational_final" if previous_status == "operational" \
             else "infra.err.transition"
 
-    # Ranges first, by the fields' own bounds (geo.upgrades.fields): the same keys an import gives.
+    # Ranges first, by the fields' own bounds (geo.upgrades.fields): the same keys an import gives. A figure typed
+    # as text that normalise_component could not read is reported as the import reports such a cell.
     ranges = range_problems(UPGRADES, v, ("progress", *BUDGET_FIELDS))
+    ranges.update({name: parse_typed(v[name], UPGRADES.field(name))[1] for name in BUDGET_FIELDS
+                   if isinstance(v.get(name), str)})
     progress = _number(v.get("progress"))
     if "progress" in ranges:
         problems["progress"] = ranges["progress"]
