@@ -172,8 +172,9 @@ def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> Non
     # one number formatter (a count's in %, a share's in percentage points); the stock figures of a sample seeded
     # today have no history before the period, and say so.
     seeded = ov.no_history(fig.history_from["upgrades"], "es")
-    assert es["posts"].delta == es["budget"].delta == es["operational"].delta == seeded
-    assert seeded.startswith("sin historial antes del ") and es["budget"].delta_arrow == "off"
+    assert es["posts"].delta == es["budget"].delta == es["operational"].delta == "sin historial"
+    assert es["budget"].trend_note == seeded and seeded.startswith("sin historial antes del ")
+    assert es["budget"].delta_arrow == "off"
     flows_change = 100 * (fig.flows["total"] - fig.flows_previous["total"]) / fig.flows_previous["total"]
     assert es["flows"].delta == fmt_signed(flows_change, "es", 1, "percent")
     assert es["workshops"].delta == fmt_signed(100 * (fig.workshops - fig.workshops_previous)
@@ -183,7 +184,7 @@ def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> Non
     assert es["covered"].delta.endswith(" p. p.") and en["covered"].delta.endswith(" pp")
     assert es["covered"].delta_color == "normal" and es["flows"].delta_color == "off"
     table = ov.kpi_table(list(es.values()), "es")
-    assert list(table["Tendencia"]) == [k.delta or "—" for k in es.values()]
+    assert list(table["Tendencia"]) == [k.trend_note or k.delta or "—" for k in es.values()]
     assert list(table["Fuente"]) == [k.source for k in es.values()]
 
 

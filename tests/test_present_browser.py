@@ -132,6 +132,29 @@ def test_presentation_keyboard_and_auto_advance(browser, app_url: str, TITLES) -
     context.close()
 
 
+def test_key_figures_fit_a_phone(browser, app_url: str) -> None:
+    """At 390x844 the room's 250-px tiles stacked eight screens high: two a row, each as high as its text, nothing
+    wider than the screen and no text cut; the controls one row at the foot."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/?present=1&lang=es&slide=2")
+    wait_idle(page)
+    metrics = page.locator('.st-key-present_kpis [data-testid="stMetric"]')
+    metrics.first.wait_for(timeout=60_000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    boxes = [metrics.nth(i).bounding_box() for i in range(metrics.count())]
+    assert len(boxes) == 8 and len({round(b["x"]) for b in boxes}) == 2  # two a row
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 and b["height"] < 180 for b in boxes), boxes
+    cut = metrics.evaluate_all("""ms => ms.flatMap(m => [...m.querySelectorAll('p')]
+        .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1)
+        .map(p => p.innerText))""")
+    assert cut == [], cut
+    buttons = [page.get_by_role("button", name=n).bounding_box() for n in ("Anterior", "Siguiente")]
+    assert buttons[0]["y"] == buttons[1]["y"] and buttons[1]["y"] + buttons[1]["height"] <= 844  # one row
+    page.screenshot(path=str(SCREENSHOTS / "present_390_2_kpis.png"))
+    context.close()
+
+
 def test_overview_is_home_at_1920(browser, app_url: str) -> None:
     context, page, outside = _projector(browser)
     page.goto(f"{app_url}/?lang=es")

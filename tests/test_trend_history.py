@@ -105,9 +105,13 @@ def test_without_a_history_the_card_says_so(seeded_backend: str, tmp_path: Path)
         fig = ov.overview_figures(engine, PERIOD)
         seeded = history.known_from(engine, "upgrades")
     assert fig.upgrades_before is None and fig.posts_before is None and seeded > dt.datetime(2026, 1, 1, 6)
-    for lang, words in (("es", "sin historial antes del "), ("en", "no history before ")):
+    for lang, short, words in (("es", "sin historial", "sin historial antes del "),
+                               ("en", "no history", "no history before ")):
         cards = {k.key: k for k in ov.kpi_cards(fig, lang)}
         for key in ("posts", "operational", "budget"):
-            assert cards[key].delta == words + fmt_date(local_time(seeded).date(), lang)
+            assert cards[key].trend_note == words + fmt_date(local_time(seeded).date(), lang)
+            assert cards[key].delta == short  # two words on the card
             assert cards[key].delta_arrow == "off" and cards[key].delta_color == "off"
+        table = ov.kpi_table(list(cards.values()), lang)  # the details table says from when
+        assert table.iloc[0, 2] == cards["posts"].trend_note
         assert cards["workshops"].delta_arrow == "auto"  # the dated figures keep their own trends

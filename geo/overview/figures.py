@@ -249,6 +249,7 @@ class Kpi:
     delta: str | None = None
     delta_color: str = "off"  # "normal": a rise is progress (green); "off": a rise is neither good nor bad
     delta_arrow: str = "auto"  # "off": the delta is words, not a change
+    trend_note: str | None = None  # the trend in full words where the card has room for a few only
 
 
 def relative_change(current: float | None, previous: float | None) -> float | None:
@@ -277,8 +278,9 @@ def no_history(known_from: dt.datetime | None, lang: str) -> str:
 def _stock(key: str, label: str, value: str, detail: str, period: str, source: str, delta: str | None,
            known: bool, known_from: dt.datetime | None, lang: str, colour: str) -> Kpi:
     """A stock figure's card: its trend against its value when the period began, or words saying it has none."""
-    if not known:
-        return Kpi(key, label, value, detail, period, source, no_history(known_from, lang), "off", "off")
+    if not known:  # the card says it in two words, the details table from when the log knows
+        return Kpi(key, label, value, detail, period, source, t("ov.trend.no_history_short", lang), "off", "off",
+                   no_history(known_from, lang))
     return Kpi(key, label, value, detail, period, source, delta, colour)
 
 
@@ -339,7 +341,7 @@ def kpi_table(cards: list[Kpi], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("ov.details.figure", lang): [c.label for c in cards],
         t("ov.details.value", lang): [c.value for c in cards],
-        t("ov.details.trend", lang): [c.delta or MISSING for c in cards],
+        t("ov.details.trend", lang): [c.trend_note or c.delta or MISSING for c in cards],
         t("ov.details.detail", lang): [c.detail for c in cards],
         t("ov.kpi.period", lang): [c.period for c in cards],
         t("ov.kpi.source", lang): [c.source for c in cards],

@@ -72,6 +72,38 @@ h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
   .st-key-present_lines ol { padding-left: 2rem !important; }
   [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
   [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p { font-size: 1.15rem !important; }
+  /* The key figures two a row, each as high as its text (a room's 250 px tiles stacked eight screens high) */
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.1rem; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 0.95rem !important; }
+  .st-key-present_kpis [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important;
+    align-content: flex-start !important; height: auto !important; }
+  .st-key-present_kpis [data-testid="stLayoutWrapper"] { height: auto !important; }
+  .st-key-present_kpis [data-testid="stColumn"] { flex: 1 1 calc(50% - 0.25rem) !important;
+    width: calc(50% - 0.25rem) !important; min-width: 0 !important; height: auto !important; }
+  .st-key-present_kpis [data-testid="stColumn"] > *, .st-key-present_kpis [data-testid="stElementContainer"],
+  .st-key-present_kpis [data-testid="stMetric"] { height: auto !important; min-height: 0 !important;
+    flex: 0 0 auto !important; }
+  .st-key-present_kpis [data-testid="stMetric"] > div { padding: 0.45rem 0.6rem !important; }
+  .st-key-present_kpis [data-testid="stMetricValue"] p, .st-key-present_kpis [data-testid="stMetricValue"]
+    { font-size: 1.9rem !important; }
+  .st-key-present_kpis [data-testid="stMetricLabel"] p, .st-key-present_kpis [data-testid="stMetricDelta"] p
+    { font-size: 0.95rem !important; line-height: 1.2 !important; }
+  .st-key-present_kpis [data-testid="stMetricDelta"], .st-key-present_kpis [data-testid="stMetricDelta"] p
+    { font-size: 0.95rem !important; line-height: 1.25 !important; white-space: normal !important;
+      overflow: visible !important; text-overflow: clip !important; }
+  /* The controls in one row at the foot, without the auto-advance and the keys (a phone has no arrow keys) */
+  .st-key-present_controls { padding: 0.4rem 0.8rem !important; }
+  .st-key-present_controls [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 0.4rem !important; }
+  .st-key-present_controls [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important;
+    width: auto !important; }
+  .st-key-present_controls [data-testid="stColumn"]:nth-child(3),
+  .st-key-present_controls [data-testid="stColumn"]:nth-child(5) { display: none !important; }
+  .st-key-present_controls [data-testid="stBaseButton-secondary"],
+  .st-key-present_controls [data-testid="stBaseButton-primary"]
+    { min-height: 2.6rem; padding: 0.2rem 0.4rem !important; }
+  .st-key-present_controls [data-testid="stBaseButton-secondary"] p,
+  .st-key-present_controls [data-testid="stBaseButton-primary"] p { font-size: 1rem !important; }
+  .st-key-present_controls kbd { display: none !important; }  /* the arrow keys' hints: no keys on a phone */
 }
 [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"] { min-height: 3rem; }
 [data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p { font-size: 1.4rem !important; }
