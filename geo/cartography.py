@@ -10,13 +10,14 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import shapely
 
 from geo import reference
 from geo.i18n import fmt_number
 from geo.i18n.names import names_column
-from geo.placement import COUNTRY_LABEL_STYLE, TILE_PX, LabelStyle, fit_view, view_bounds
+from geo.placement import COUNTRY_LABEL_STYLE, TILE_PX, LabelStyle, fit_view, view_bounds, world_px
 
 # Web Mercator at zoom 0 on the equator, for 256-px tiles: 2πR / 256 metres a pixel. deck.gl counts zoom on a
 # 512-px world (geo.placement.TILE_PX), so its zoom z draws 256-px tiles' zoom z + 1: half the metres a pixel.
@@ -158,3 +159,90 @@ def country_labels_in_view(lang: str, view: dict, canvas: tuple[float, float],
             point = part.representative_point()
         rows.append({"iso3": row.iso3, "label": row.label, "lon": round(point.x, 4), "lat": round(point.y, 4)})
     return pd.DataFrame(rows, columns=["iso3", "label", "lon", "lat"])
+
+
+# ------------------------------------------------------------------------- country names clear of marks
+def _lonlat(x: np.ndarray, y: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of geo.placement.world_px: lon/lat of Web Mercator pixels at `zoom`."""
+    scale = TILE_PX * 2 ** zoom / (2 * math.pi)
+    return np.degrees(x / scale - math.pi), np.degrees(2 * np.arctan(np.exp(math.pi - y / scale)) - math.pi / 2)
+
+
+def name_box_px(label: str, style: LabelStyle = COUNTRY_LABEL_STYLE) -> tuple[float, float]:
+    """(width, height) in pixels of a country's name drawn in `style`, centred on its point."""
+    return (len(label) * style.char_em * style.size_px + 2 * style.padding_px,
+            style.line_em * style.size_px + 2 * style.padding_px)
+
+
+def names_covered(labels: pd.DataFrame, marks: pd.DataFrame, zoom: float,
+                  style: LabelStyle = COUNTRY_LABEL_STYLE) -> list[str]:
+    """The countries (iso3) whose name's box meets a mark (lon, lat, size in pixels) at `zoom`."""
+    if labels.empty or marks.empty:
+        return []
+    mx, my = world_px(marks["lon"], marks["lat"], zoom)
+    half = marks["size"].to_numpy(dtype=float) * MARK_DRAWN_SHARE / 2
+    covered = []
+    for row in labels.itertuples(index=False):
+        x, y = world_px([row.lon], [row.lat], zoom)
+        w, h = name_box_px(row.label, style)
+        if np.any((np.abs(mx - x[0]) < w / 2 + half) & (np.abs(my - y[0]) < h / 2 + half)):
+            covered.append(row.iso3)
+    return covered
+
+
+MARK_DRAWN_SHARE = 52 / 64  # a mark's shape fills 52 of its icon's 64 pixels (geo.maps' icon atlas)
+NAME_SEARCH_PX = 140.0  # how far a covered name may move, in pixels, looking for room
+NAME_STEP_PX = 6.0
+
+
+def names_clear_of_marks(labels: pd.DataFrame, marks: pd.DataFrame, view: dict, canvas: tuple[float, float],
+                         style: LabelStyle = COUNTRY_LABEL_STYLE) -> pd.DataFrame:
+    """THE rule that keeps a country's name clear of the posts' marks: a name whose box meets a mark (`marks`:
+    lon, lat, size in pixels, as drawn) moves to the nearest point, within NAME_SEARCH_PX, that is on its own
+    visible land, keeps the whole name inside the canvas and meets no mark (nor another country's name); where no
+    such point exists it stays (the maps draw country names above the marks, with their halo: geo.maps.make_deck),
+    so a name is never covered. El Salvador, whose posts line its borders, gets its name inland."""
+    if labels.empty or marks.empty:
+        return labels
+    zoom = float(view["zoom"])
+    land = _land()
+    mx, my = world_px(marks["lon"], marks["lat"], zoom)
+    half = marks["size"].to_numpy(dtype=float) * MARK_DRAWN_SHARE / 2
+    cx, cy = world_px([view["longitude"]], [view["latitude"]], zoom)
+    left, top = cx[0] - canvas[0] / 2, cy[0] - canvas[1] / 2
+    steps = np.arange(-NAME_SEARCH_PX, NAME_SEARCH_PX + 1, NAME_STEP_PX)
+    dx, dy = (grid.ravel() for grid in np.meshgrid(steps, steps / 2))
+    order = np.argsort(np.hypot(dx, 2 * dy), kind="stable")  # nearest first, moving sideways before up or down
+    dx, dy = dx[order], dy[order]
+    points = {}
+    boxes: list[tuple[float, float, float, float]] = []
+    for row in labels.itertuples(index=False):
+        x0, y0 = (float(v[0]) for v in world_px([row.lon], [row.lat], zoom))
+        w, h = name_box_px(row.label, style)
+        near = (np.abs(mx - x0) < NAME_SEARCH_PX + w / 2 + half) & (np.abs(my - y0) < NAME_SEARCH_PX + h / 2 + half)
+        nx, ny, nh = mx[near], my[near], half[near]
+        x, y = x0 + dx, y0 + dy
+        free = np.ones(len(x), dtype=bool)
+        if len(nx):
+            free = ~np.any((np.abs(nx[None, :] - x[:, None]) < w / 2 + nh[None, :])
+                           & (np.abs(ny[None, :] - y[:, None]) < h / 2 + nh[None, :]), axis=1)
+        free &= ((x - w / 2 >= left) & (x + w / 2 <= left + canvas[0])
+                 & (y - h / 2 >= top) & (y + h / 2 <= top + canvas[1]))
+        for ox0, oy0, ox1, oy1 in boxes:  # clear of the names already placed
+            free &= ~((x + w / 2 > ox0) & (x - w / 2 < ox1) & (y + h / 2 > oy0) & (y - h / 2 < oy1))
+        px, py = x0, y0
+        if not free[0]:  # covered where it stands: the nearest free point on its own land
+            lon, lat = _lonlat(x[free], y[free], zoom)
+            inside = shapely.contains_xy(land[row.iso3], lon, lat) if len(lon) else np.array([], dtype=bool)
+            if inside.any():
+                k = int(np.argmax(inside))
+                points[row.iso3] = (round(float(lon[k]), 4), round(float(lat[k]), 4))
+                px, py = x[free][k], y[free][k]
+        boxes.append((px - w / 2, py - h / 2, px + w / 2, py + h / 2))
+    moved = labels.copy()
+    if points:
+        at = moved["iso3"].map(points)
+        has = at.notna()
+        moved.loc[has, "lon"] = [p[0] for p in at[has]]
+        moved.loc[has, "lat"] = [p[1] for p in at[has]]
+    return moved

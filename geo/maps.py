@@ -18,7 +18,13 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import reference
-from geo.cartography import country_label_points, country_labels_in_view, fitted_view, mark_size_px
+from geo.cartography import (
+    country_label_points,
+    country_labels_in_view,
+    fitted_view,
+    mark_size_px,
+    names_clear_of_marks,
+)
 from geo.config import REPO_ROOT
 from geo.i18n import fmt_number, fmt_percent, t
 from geo.map_text import airport_label, one_place_crossings, post_display_names, text_layer
@@ -47,6 +53,7 @@ CA4_FILL = [250, 248, 240]
 NEIGHBOUR_FILL = [228, 228, 222]
 BORDER_COLOUR = [120, 60, 60]
 NEIGHBOUR_MARK = [125, 125, 125]
+NEIGHBOUR_MARK_PX = 11.0  # neighbours' posts: one small size, context only
 COUNTRY_INK = [70, 76, 84]  # country names: dark grey capitals, a step back from the posts' names
 POST_INK = [20, 30, 48]  # neighbours' posts: grey, hollow context marks
 
@@ -171,16 +178,33 @@ def region_data(kind: str, served: bool | None = None) -> str | dict:
     return f"app/static/{REGION_FILES[kind]}?v={version}"
 
 
-def country_labels(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None) -> pd.DataFrame:
+def country_labels(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None,
+                   posts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The country names a map prints: at their regional points, or for a `view` in a `canvas`, on the visible
-    part of each country's land (geo.cartography.country_labels_in_view)."""
+    part of each country's land (geo.cartography.country_labels_in_view), clear of the marks of `posts` when
+    given (geo.cartography.names_clear_of_marks)."""
     if view is None or canvas is None:
         return country_label_points(lang)
-    return country_labels_in_view(lang, view, canvas)
+    labels = country_labels_in_view(lang, view, canvas)
+    if posts is None or posts.empty:
+        return labels
+    return names_clear_of_marks(labels, mark_sizes(posts), view, canvas)
 
 
-def base_layers(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None) -> list[pdk.Layer]:
-    """Sea, countries, border lines and country labels (for `view` in `canvas` when given: country_labels)."""
+def mark_sizes(posts: pd.DataFrame) -> pd.DataFrame:
+    """lon, lat and size in pixels of the posts' marks as post_layers draws them (geo.posts.queries.posts_frame
+    or a frame with its size already: posts_map_frame)."""
+    if "size" in posts:
+        return posts[["lon", "lat", "size"]]
+    programme = posts["country_iso3"].isin(reference.CA4)
+    size = post_size_px(posts["recent_flow"]).where(programme, NEIGHBOUR_MARK_PX)
+    return pd.DataFrame({"lon": posts["lon"], "lat": posts["lat"], "size": size})
+
+
+def base_layers(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None,
+                posts: pd.DataFrame | None = None) -> list[pdk.Layer]:
+    """Sea, countries, border lines and country labels (for `view` in `canvas` when given, clear of the marks of
+    `posts` when given: country_labels)."""
     minx, miny, maxx, maxy = reference.REGION_BOUNDS
     sea = pdk.Layer(
         "PolygonLayer",
@@ -197,8 +221,8 @@ def base_layers(lang: str, view: dict | None = None, canvas: tuple[float, float]
         "GeoJsonLayer", data=region_data("borders"), id="borders", stroked=True, filled=False,
         get_line_color=BORDER_COLOUR, line_width_min_pixels=1.6, pickable=False,
     )
-    labels = text_layer("country-labels", country_labels(lang, view, canvas), size_px=COUNTRY_LABEL_STYLE.size_px,
-                        colour=COUNTRY_INK, weight=700, halo_px=2.5)
+    labels = text_layer("country-labels", country_labels(lang, view, canvas, posts),
+                        size_px=COUNTRY_LABEL_STYLE.size_px, colour=COUNTRY_INK, weight=700, halo_px=2.5)
     if view is not None and canvas is not None:  # a view's own names: sent as they are, not the cached regional ones
         _VIEW_LABELS.add(labels)
     return [sea, countries, borders, labels]
@@ -222,7 +246,7 @@ def posts_map_frame(posts: pd.DataFrame, lang: str, shares: dict[str, tuple[int,
     # Neighbours' posts are context: a muted hollow mark, smaller, never over a programme post.
     frame["colour"] = [status_colour(s) if ca4 else NEIGHBOUR_MARK
                        for s, ca4 in zip(frame["status"], frame["programme"], strict=True)]
-    frame["size"] = post_size_px(frame["recent_flow"]).where(frame["programme"], 11.0).round(1)
+    frame["size"] = post_size_px(frame["recent_flow"]).where(frame["programme"], NEIGHBOUR_MARK_PX).round(1)
     if shares is not None:
         counts = [shares.get(code, (0, 0)) for code in frame["code"]]
         frame["share_label"] = [
@@ -312,7 +336,7 @@ def post_labels(frame: pd.DataFrame, view: dict | None = None, *, lang: str = "e
         frame = frame.assign(programme=frame["country_iso3"].isin(reference.CA4))
     if "size" not in frame:
         frame = frame.assign(size=post_size_px(frame["recent_flow"]))
-    countries = country_labels(lang, view if canvas else None, canvas)
+    countries = country_labels(lang, view if canvas else None, canvas, frame if canvas else None)
     programme = frame[frame["programme"]]
     candidates = label_candidates(frame, selected, lang)
     # A programme mark is kept clear of the names of quieter posts only: in El Salvador and the trifinio, where
@@ -449,6 +473,22 @@ PAN_ONLY = {"dragPan": True, "scrollZoom": False, "doubleClickZoom": False, "tou
             "dragRotate": False, "touchRotate": False}
 
 
+MARK_LAYER_IDS = ("neighbour-posts", "posts", "flow-posts", "ws-posts")
+
+
+def names_above_marks(layers: list[pdk.Layer]) -> list[pdk.Layer]:
+    """The country names drawn just after the last layer of posts' marks (and before the posts' names, placed
+    clear of them): a mark never covers a country's name (geo.cartography.names_clear_of_marks moves a name off
+    the marks where its land has room; where it has none, the name and its halo print over the marks)."""
+    at = max((i for i, layer in enumerate(layers) if layer.id in MARK_LAYER_IDS), default=-1)
+    names = [i for i, layer in enumerate(layers) if layer.id == "country-labels"]
+    if not names or names[0] > at:
+        return list(layers)
+    name = layers[names[0]]
+    rest = [layer for i, layer in enumerate(layers) if i != names[0]]
+    return [*rest[:at], name, *rest[at:]]
+
+
 def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = False,
               view: dict | None = None, tooltip: dict | None = None, controller: bool | dict = True) -> pdk.Deck:
     """A deck with no basemap (offline) unless `online_basemap` is asked for.
@@ -458,7 +498,7 @@ def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = Fals
     """
     kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
     deck = RegionDeck(
-        layers=layers,
+        layers=names_above_marks(layers),
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
         tooltip=tooltip or post_tooltip(lang),
         views=[pdk.View(type="MapView", controller=controller)],

@@ -130,7 +130,7 @@ with tab_map:
         shares = (workflow.operational_share(zip(components["post_code"], components["status"], strict=True))
                   if colour_by == "share" else None)
         view, canvas = map_fit.fitted_view("infra_map_width", 560)
-        layers = maps.base_layers(lang, view, canvas)
+        layers = maps.base_layers(lang, view, canvas, posts)
         if show_lines:
             layers += infra_maps.exchange_layers(exchange_posts, crossings, hubs, lang, with_hub_labels=False)
         layers += maps.post_layers(posts, lang, labels=show_labels, shares=shares, view=view, canvas=canvas)

@@ -186,7 +186,7 @@ with map_column:
                   args=(-1,), disabled=steps <= low)
         st.button(t("map.zoom.reset", lang), icon=":material/fit_screen:", key="map_zoom_reset", on_click=zoom_by,
                   args=(0,), disabled=steps == 0)
-    layers = maps.base_layers(lang, view, canvas)
+    layers = maps.base_layers(lang, view, canvas, posts if show_posts else None)
     routes = recent_routes(engine, tuple(chosen_countries), tuple(chosen_types)) if show_arcs else None
     if show_arcs and len(routes):  # under the country names (geo.flows.maps.under_country_names)
         layers = flow_maps.under_country_names(layers, [flow_maps.arc_layer(routes, lang, pickable=False)])

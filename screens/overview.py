@@ -102,8 +102,10 @@ with figures_column.container(key="ov_kpis"):
             column.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
                           delta_arrow=card.delta_arrow, border=True, height=KPI_HEIGHT_PX)
 with map_column:
-    layers = maps.base_layers(lang) + load_post_marks(URL, first, last, countries, lang)
-    map_view, _ = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width
+    map_view, map_canvas = map_fit.fitted_view("overview_map_width", MAP_HEIGHT_PX)  # the column's real width
+    # The country names for this view, clear of the posts' marks ("EL SALVADOR" was half under them).
+    layers = (maps.base_layers(lang, map_view, map_canvas, figures.map_posts)
+              + load_post_marks(URL, first, last, countries, lang))
     st.pydeck_chart(maps.make_deck(layers, lang, view=map_view, tooltip=maps.post_tooltip(lang, shares=True)),
                     height=MAP_HEIGHT_PX, key="overview_map")
     # Its scale and what a mark's size means (persons in the last 3 months with data), compact under it.

@@ -312,3 +312,35 @@ def test_every_regional_map_has_its_scale_and_keys(app_env: str, page: str, lang
     assert keys.count(note) == len(decks)
     for pattern in words:
         assert re.search(pattern, keys), pattern
+
+
+# --------------------------------------------------------------------- country names never under marks
+@pytest.mark.parametrize("canvas", [maps.PHONE_CANVAS, (401.0, 472.0), (SCREENS[1280], 560.0), (SCREENS[1920], 560.0)])
+def test_country_names_move_off_the_marks_onto_their_land(canvas: tuple[float, float]) -> None:
+    """geo.cartography.names_clear_of_marks: a name the posts' marks cover moves to free land of its own country,
+    whole in the canvas, clear of the other names; one with no room left stays put (drawn above the marks)."""
+    posts = posts_for_map()
+    marks = maps.mark_sizes(posts)
+    view = maps.region_view(canvas)
+    before = maps.country_labels("es", view, canvas)
+    after = maps.country_labels("es", view, canvas, posts)
+    covered_before = set(cartography.names_covered(before, marks, view["zoom"]))
+    covered_after = set(cartography.names_covered(after, marks, view["zoom"]))
+    assert "HND" in covered_before  # the rule has work to do: Honduras's name sits on a mark where it stands
+    assert covered_after < covered_before and "HND" not in covered_after
+    assert on_land(after) == []
+    minx, miny, maxx, maxy = placement.view_bounds(view, canvas)
+    assert ((after["lon"] > minx) & (after["lon"] < maxx) & (after["lat"] > miny) & (after["lat"] < maxy)).all()
+    assert placement.overlapping_pairs(placement.label_boxes(after, view["zoom"], placement.COUNTRY_LABEL_STYLE)) == []
+    kept = after.set_index("iso3").loc[sorted(covered_after), ["lon", "lat"]]
+    assert kept.equals(before.set_index("iso3").loc[sorted(covered_after), ["lon", "lat"]])
+
+
+def test_country_names_are_drawn_above_the_marks_and_under_post_names() -> None:
+    canvas = (SCREENS[1280] * 0.6, 472.0)
+    view = maps.region_view(canvas)
+    posts = posts_for_map()
+    layers = maps.base_layers("es", view, canvas, posts) + maps.post_layers(posts, "es", view=view, canvas=canvas)
+    ids = [layer.id for layer in maps.make_deck(layers, "es", view=view).layers]
+    assert ids.index("posts") < ids.index("country-labels") < ids.index("post-labels")
+    assert maps.names_above_marks(layers[:4]) == layers[:4]  # no marks: the region's order unchanged

@@ -68,7 +68,6 @@ h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
 @media (hover: none) { .st-key-present_controls { opacity: 1; } }  /* a touch screen has no pointer to hover */
 @media (max-width: 700px) {  /* a phone: the room's sizes would fit three words a line */
   h1 { font-size: 2.1rem !important; }
-  h2, h3 { font-size: 1.5rem !important; }
   .st-key-present_lines li, .st-key-present_lines li p { font-size: 1.35rem !important; }
   .st-key-present_lines ol { padding-left: 2rem !important; }
   [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
