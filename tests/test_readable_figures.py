@@ -23,6 +23,10 @@ DECIMAL_COMMA = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}")  # '0,5': Spain's deci
 SPAIN_GROUPING = re.compile(r"\b\d{1,3}(\.\d{3})+ (hab|personas|cruces)")  # '1.000 hab.'
 GLUED_COMPACT = re.compile(r"\d[MK]\b")  # '2M': a total is '32.56 M' (fmt_compact) or every digit
 SPANISH_MONTH_DATE = re.compile(r"\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\.? \d{4}\b")
+ENGLISH_MONTH_DATE = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{4}\b")
+PATTERNS = (PERCENT_GLUED, DECIMAL_COMMA, SPAIN_GROUPING, GLUED_COMPACT, SPANISH_MONTH_DATE, ENGLISH_MONTH_DATE)
+# The pages the first scan did not cover, in both languages (the audit page: a signed-in editor's view).
+MORE_PAGES = ("overview", "map", "present", "audit")
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -32,6 +36,13 @@ def _texts(at: AppTest) -> list[str]:
     for frame in at.dataframe:
         out += [str(c) for c in frame.value.columns]
         out += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+    for chart in at.get("plotly_chart"):  # a chart's titles, notes and written tick labels
+        layout = json.loads(chart.proto.spec).get("layout", {})
+        out += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+        for key, part in layout.items():
+            if key == "title" or key.startswith(("xaxis", "yaxis")):
+                out += [str(part.get("title", {}).get("text", "")) if key != "title" else str(part.get("text", ""))]
+                out += [str(text) for text in (part.get("ticktext") or [])] if key != "title" else []
     return out
 
 
@@ -61,9 +72,60 @@ def spanish_pages(app_db_url: str) -> dict[str, AppTest]:
 def test_figures_and_dates_in_one_style(spanish_pages: dict[str, AppTest], name: str) -> None:
     texts = [text for text in _texts(spanish_pages[name]) if "<span" not in text]  # legends' own CSS
     assert len(texts) > 5
-    for pattern in (PERCENT_GLUED, DECIMAL_COMMA, SPAIN_GROUPING, GLUED_COMPACT, SPANISH_MONTH_DATE):
+    for pattern in PATTERNS:
         found = [text for text in texts if pattern.search(text)]
         assert not found, (name, pattern.pattern, found[:3])
+
+
+@pytest.fixture(scope="module")
+def more_pages(app_db_url: str) -> dict[tuple[str, str], AppTest]:
+    """The overview, the map page, the slides and the audit page, each run once per language."""
+    import os
+
+    from geo.access.auth import Actor
+
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = app_db_url
+    try:
+        from geo.overview.slides import SLIDES
+
+        pages: dict[tuple[str, str], list[AppTest]] = {}
+        for name in MORE_PAGES:
+            for lang in ("es", "en"):
+                for slide in range(1, len(SLIDES) + 1) if name == "present" else [None]:
+                    at = AppTest.from_file(str(REPO / "screens" / f"{name}.py"), default_timeout=120)
+                    at.query_params["lang"] = lang
+                    if slide is not None:
+                        at.query_params["slide"] = str(slide)
+                    if name == "audit":
+                        at.session_state["actor"] = Actor("ana", "editor")
+                    at.run()
+                    assert not at.exception, (name, lang, slide, [e.value for e in at.exception])
+                    pages.setdefault((name, lang), []).append(at)
+        return pages
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("name", MORE_PAGES)
+def test_more_pages_write_figures_and_dates_in_one_style(more_pages: dict[tuple[str, str], list[AppTest]],
+                                                         name: str, lang: str) -> None:
+    """The overview, the map page, every slide and the audit page in both languages: no '45%', no decimal comma
+    or Spain's grouping, no glued '2M', no date with a month name ('4 Dec 2026', '18 jul 2024': a date that is a
+    value is 04/12/2026), and their tables' figures right-aligned."""
+    runs = more_pages[name, lang]
+    texts = [text for at in runs for text in _texts(at) if "<span" not in text and "<style" not in text]
+    assert len(texts) > 3, (name, lang, texts)
+    for pattern in PATTERNS:
+        found = [text for text in texts if pattern.search(text)]
+        assert not found, (name, lang, pattern.pattern, found[:3])
+    for at in runs:
+        _seen, misaligned = _figure_columns(at)
+        assert not misaligned, (name, lang, misaligned)
 
 
 def _figure_columns(at: AppTest) -> tuple[int, list[tuple[str, dict]]]:
