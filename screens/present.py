@@ -120,7 +120,8 @@ if slide == "highlights":  # what changed in the period's last complete month (g
     result = highlights
     if result is not None:
         st.subheader(words.title(result, lang))
-        lines = words.short_lines(result, lang)  # a few short lines, posts by name; no links on a slide
+        # A few short lines, posts by name, no links; the month's total is the slide's title (pr.slide_titles).
+        lines = words.short_lines(result, lang, leave_out=pr.TITLE_KINDS)
         with st.container(key="present_lines"):
             st.markdown("\n".join(f"{i}. {words.md_escape(line)}" for i, line in enumerate(lines, 1))
                         or words.md_escape(t("hl.nothing", lang, month=words.fmt_month(result.month, lang))))

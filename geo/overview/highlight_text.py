@@ -207,9 +207,11 @@ def short_line(item: Highlight, lang: str) -> str:
     raise ValueError(f"unknown highlight kind {item.kind!r}")
 
 
-def short_lines(result: Highlights, lang: str, limit: int = 5) -> list[str]:
-    """The slide's lines: the month's first `limit` highlights, short (short_line)."""
-    return [short_line(item, lang) for item in result.shown(limit)]
+def short_lines(result: Highlights, lang: str, limit: int = 5, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """The slide's lines: the month's first `limit` highlights, short (short_line); `leave_out`: kinds the slide
+    says elsewhere (its title states the month's total)."""
+    return [short_line(item, lang) for item in result.shown(limit + len(leave_out))
+            if item.kind not in leave_out][:limit]
 
 
 def href(item: Highlight, lang: str) -> str:

@@ -68,6 +68,7 @@ h2, h3 { font-size: 2.4rem !important; color: #0B1F33 !important; }
 @media (hover: none) { .st-key-present_controls { opacity: 1; } }  /* a touch screen has no pointer to hover */
 @media (max-width: 700px) {  /* a phone: the room's sizes would fit three words a line */
   h1 { font-size: 2.1rem !important; }
+  h2, h3 { font-size: 1.5rem !important; }
   .st-key-present_lines li, .st-key-present_lines li p { font-size: 1.35rem !important; }
   .st-key-present_lines ol { padding-left: 2rem !important; }
   [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
@@ -203,6 +204,9 @@ def crossings_title(count: int, previous: int | None, when: str, lang: str, coun
     return t(f"present.title.crossings.{way}", lang, pct=fmt_percent(abs(rounded), lang, 1), when=when)
 
 
+TITLE_KINDS = ("flow_total",)  # the highlight the first slide's title states (not listed again under it)
+
+
 def slide_titles(fig: OverviewFigures, highlights: Highlights | None, lang: str) -> dict[str, str]:
     """Each slide's title: its message in words with its figure, the figure as the overview's card shows it
     (geo.overview.figures.kpi_cards: one truth); the highlights slide's from the month's total among the
@@ -212,7 +216,7 @@ def slide_titles(fig: OverviewFigures, highlights: Highlights | None, lang: str)
     from geo.overview.figures import kpi_cards
 
     cards = {card.key: card for card in kpi_cards(fig, lang)}
-    total = next((h for h in highlights.items if h.kind == "flow_total"), None) if highlights is not None else None
+    total = next((h for h in highlights.items if h.kind in TITLE_KINDS), None) if highlights is not None else None
     if total is not None:
         month = words.fmt_month(highlights.month, lang)
         first = crossings_title(total.figures["count"], total.comparison.get("previous"), month, lang,
