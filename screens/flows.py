@@ -224,7 +224,9 @@ def routes() -> None:
                            t("map.key.arcs", lang, period=Period(start, end).words(lang))),
             map_keys.sizes(flow_maps.post_size_key(routes_by_post, lang), t("flows.map.key.posts", lang), fill=1.0),
             compact=True)
-        st.caption(t("flows.map.caption", lang))
+        shown, share = flow_maps.arcs_shown(routes_by_post, lang)
+        st.caption(t("flows.map.caption", lang) + " "
+                   + t("flows.map.arcs_shown", lang, n=shown, pct=fmt_percent(share, lang)))
 
 
 def comparison() -> None:

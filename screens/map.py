@@ -15,7 +15,7 @@ from geo.charts import chart_config, post_monthly_flows
 from geo.flows import maps as flow_maps
 from geo.flows import mirror, mirror_view
 from geo.flows.queries import recent_period, recent_routes
-from geo.i18n import fmt_date, month_ticks, t
+from geo.i18n import fmt_date, fmt_percent, month_ticks, t
 from geo.models import POST_TYPES
 from geo.overview.figures import data_as_of
 from geo.posts import profile as post_profile_tables
@@ -295,7 +295,9 @@ with map_column:
     legends.status_legend(lang)
     st.caption(t("map.legend.neighbours", lang))
     if show_arcs:
-        st.caption(t("map.legend.arcs", lang))
+        shown, share = flow_maps.arcs_shown(routes, lang)
+        st.caption(t("map.legend.arcs", lang) + " " + t("flows.map.arcs_shown", lang, n=shown,
+                                                         pct=fmt_percent(share, lang)))
     if show_venues or show_reach:
         st.caption(t("map.legend.workshops", lang, km=REACH_KM))
     st.caption(t("app.real_posts_notice", lang))

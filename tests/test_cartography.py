@@ -89,7 +89,8 @@ def test_size_key_means_what_the_marks_show() -> None:
     assert frame["size"].max() >= key[0][0]
 
 
-def test_arc_key_means_what_the_arcs_show() -> None:
+def test_arc_key_means_what_the_arcs_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flow_maps, "ARC_SHARE", 1.0)  # every route drawn, the quietest too
     routes = pd.DataFrame({
         "post_code": ["A", "A", "B"], "post_name": ["Uno", "Uno", "Dos"], "post_country": ["GTM"] * 3,
         "post_lon": [-90.0] * 3, "post_lat": [14.5] * 3, "direction": ["entry", "exit", "entry"],
@@ -344,3 +345,31 @@ def test_country_names_are_drawn_above_the_marks_and_under_post_names() -> None:
     ids = [layer.id for layer in maps.make_deck(layers, "es", view=view).layers]
     assert ids.index("posts") < ids.index("country-labels") < ids.index("post-labels")
     assert maps.names_above_marks(layers[:4]) == layers[:4]  # no marks: the region's order unchanged
+
+
+# ------------------------------------------------------------------------------------- readable arcs
+def test_flow_arcs_keep_their_own_ends_and_only_the_busiest_are_drawn() -> None:
+    """Arcs from eight posts around El Salvador towards Guatemala and Honduras no longer meet at one point (the
+    country's name, where they tangled): each ends ARC_REACH of the way from its own post; the busiest routes
+    carrying 85 % of the persons are drawn, no quieter one before a busier one."""
+    lons = [-90.1, -89.9, -89.6, -89.35, -89.1, -88.8, -88.5, -87.9]
+    routes = pd.DataFrame({
+        "post_code": [f"P{i}" for i in range(8)] * 2, "post_name": [f"Puesto {i}" for i in range(8)] * 2,
+        "post_country": ["SLV"] * 16, "post_lon": lons * 2,
+        "post_lat": [13.9, 14.1, 14.3, 14.4, 14.3, 14.2, 14.0, 13.6] * 2,
+        "direction": ["exit"] * 16, "other_country": ["GTM"] * 8 + ["HND"] * 8,
+        "count": [9_000, 7_000, 5_000, 3_000, 2_000, 1_000, 500, 100, 8_000, 6_000, 4_000, 2_500, 1_500, 700, 300, 50],
+    })
+    arcs = flow_maps.arc_frame(routes, "en")
+    anchors = flow_maps.country_anchors("en")
+    ends = arcs[["to_lon", "to_lat"]].to_numpy()
+    for iso3 in ("GTM", "HND"):
+        assert not ((abs(ends[:, 0] - anchors.loc[iso3, "lon"]) < 1e-6)
+                    & (abs(ends[:, 1] - anchors.loc[iso3, "lat"]) < 1e-6)).any()
+    gaps = [math.dist(a, b) for i, a in enumerate(ends) for b in ends[i + 1:]]
+    assert min(gaps) > 0.05  # degrees: every arc keeps its own end
+    drawn = routes.loc[flow_maps.drawn_routes(routes, "en").index, "count"]
+    assert drawn.min() > routes.drop(drawn.index)["count"].max()  # the busiest
+    shown, share = flow_maps.arcs_shown(routes, "en")
+    assert shown == len(arcs) < len(routes) and share >= 85.0
+    assert share - 100 * drawn.min() / routes["count"].sum() < 85.0  # and no more than needed

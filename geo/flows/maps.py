@@ -15,11 +15,19 @@ from geo.charts import DIRECTION_COLOURS
 from geo.flows.charts import country_label
 from geo.i18n import fmt_number, t
 
-ARC_MAX_PX = 8.0  # thin and translucent (ARC_ALPHA): many routes cross the same countries
-ARC_ALPHA = 120
+ARC_MAX_PX = 6.0  # thin and translucent (ARC_ALPHA): many routes cross the same countries
+ARC_ALPHA = 105
 ARC_TILT = 25.0  # degrees
+# Readable arcs (issue 27: "a tangle over El Salvador"). Every arc to or from a country used to end at its name's
+# point, so the arcs of every post around El Salvador met there. An arc now runs from its post ARC_REACH of the
+# way towards that point: each post's arcs keep their own ends, still pointing at the country (its tooltip names
+# it), and the longer a route the higher its arc. Only the busiest routes are drawn, those that carry ARC_SHARE of
+# the persons whose other country is known, at most ARC_LIMIT (the Sankey beside it and the table give them all).
+ARC_REACH = 0.75
+ARC_SHARE = 0.85
+ARC_LIMIT = 40
 FLOW_VIEW = {**maps.INITIAL_VIEW, "zoom": 4.9}  # the whole region in half the page's width
-POST_MAX_PX = 18.0
+POST_MAX_PX = 14.0  # the posts' circles light and small under the arcs (they tangled the arcs' ends)
 
 
 def _rgb(hex_colour: str, alpha: int) -> list[int]:
@@ -36,23 +44,42 @@ def country_anchors(lang: str) -> pd.DataFrame:
     return maps.country_label_points(lang).set_index("iso3")[["lon", "lat"]]
 
 
+def drawn_routes(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The routes the map draws arcs for: those whose other country is on the map, busiest first, until they
+    carry ARC_SHARE of their persons (at most ARC_LIMIT)."""
+    data = post_routes[post_routes["other_country"].isin(country_anchors(lang).index) & (post_routes["count"] > 0)]
+    data = data.sort_values("count", ascending=False, kind="stable")
+    before = data["count"].cumsum().shift(fill_value=0)
+    return data[before < ARC_SHARE * data["count"].sum()].head(ARC_LIMIT)
+
+
+def arcs_shown(post_routes: pd.DataFrame, lang: str) -> tuple[int, float]:
+    """(routes drawn, their share in % of the persons whose other country is on the map)."""
+    known = post_routes.loc[post_routes["other_country"].isin(country_anchors(lang).index), "count"].sum()
+    drawn = drawn_routes(post_routes, lang)
+    return len(drawn), (100.0 * float(drawn["count"].sum()) / float(known) if known else 0.0)
+
+
 def arc_frame(post_routes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One arc per post, direction and other country drawn on the map (geo.flows.queries.post_routes)."""
+    """One arc per drawn route (drawn_routes: post, direction and other country; geo.flows.queries.post_routes),
+    from its post ARC_REACH of the way towards the other country's name (an entry's arc arrives at the post)."""
     anchors = country_anchors(lang)
-    data = post_routes[post_routes["other_country"].isin(anchors.index)]
+    everything = post_routes[post_routes["other_country"].isin(anchors.index)]
+    data = drawn_routes(post_routes, lang)
     columns = ["from_lon", "from_lat", "to_lon", "to_lat", "width", "colour", "tilt", "route", "persons"]
     if data.empty:
         return pd.DataFrame(columns=columns)
     other = anchors.loc[data["other_country"]]
     entry = (data["direction"] == "entry").to_numpy()
     post_lon, post_lat = data["post_lon"].to_numpy(), data["post_lat"].to_numpy()
-    other_lon, other_lat = other["lon"].to_numpy(), other["lat"].to_numpy()
+    other_lon = post_lon + ARC_REACH * (other["lon"].to_numpy() - post_lon)
+    other_lat = post_lat + ARC_REACH * (other["lat"].to_numpy() - post_lat)
     names = {c: country_label(c, lang) for c in set(data["other_country"])}
     words = {d: t(f"direction.{d}", lang) for d in ("entry", "exit")}
     return pd.DataFrame({
         "from_lon": np.where(entry, other_lon, post_lon), "from_lat": np.where(entry, other_lat, post_lat),
         "to_lon": np.where(entry, post_lon, other_lon), "to_lat": np.where(entry, post_lat, other_lat),
-        "width": _scaled(data["count"], float(data["count"].max()), 1.0, ARC_MAX_PX).to_numpy(),
+        "width": _scaled(data["count"], float(everything["count"].max()), 1.0, ARC_MAX_PX).to_numpy(),
         "colour": [_rgb(DIRECTION_COLOURS[d], ARC_ALPHA) for d in data["direction"]],
         # Entries and exits of a post share their ends: tilted apart, both stay visible.
         "tilt": np.where(entry, ARC_TILT, -ARC_TILT),
@@ -118,14 +145,14 @@ def under_country_names(layers: list[pdk.Layer], extra: list[pdk.Layer]) -> list
 
 
 def flow_layers(post_routes: pd.DataFrame, lang: str) -> list[pdk.Layer]:
-    """The region (geo.maps.base_layers), arcs and post circles, the country names on top."""
-    layers = [arc_layer(post_routes, lang)]
-    layers.append(pdk.Layer(
+    """The region (geo.maps.base_layers), post circles and arcs over them, the country names on top."""
+    layers = [pdk.Layer(
         "ScatterplotLayer", data=post_volume_frame(post_routes, lang), id="flow-posts",
         get_position=["lon", "lat"], get_radius="radius", radius_units=maps.PIXELS,
-        get_fill_color=[40, 60, 80, 140], stroked=True, get_line_color=[255, 255, 255],
+        get_fill_color=[40, 60, 80, 90], stroked=True, get_line_color=[255, 255, 255],
         line_width_min_pixels=1, pickable=True,
-    ))
+    )]
+    layers.append(arc_layer(post_routes, lang))  # the arcs over the posts' circles, under the country names
     return under_country_names(maps.base_layers(lang), layers)
 
 
