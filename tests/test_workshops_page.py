@@ -143,7 +143,7 @@ def test_editor_adds_a_workshop_through_the_form(own_db: str, as_editor: None) -
     verapaz = int(reference.find_places("San Cristóbal Verapaz", "GTM").iloc[0]["geonameid"])
     towns.select(verapaz)
     at.selectbox(key="add_pair").select(("GTM", "SLV"))
-    at.number_input(key="add_n_police.F").set_value(7)
+    at.text_input(key="add_n_police.F").input("1,207")  # as the region writes it
     at.multiselect(key="add_posts").set_value(["GTM-SCR", "SLV-SCR"])
     at.button(key="add_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -152,7 +152,7 @@ def test_editor_adds_a_workshop_through_the_form(own_db: str, as_editor: None) -
     record = ws.workshop_record(engine, "TB-2026-777")
     assert record["venue_name"] == "San Cristóbal Verapaz" and record["venue_country_iso3"] == "GTM"
     assert (record["pair_a"], record["pair_b"]) == ("GTM", "SLV")
-    assert record["participants"]["police.F"] == 7
+    assert record["participants"]["police.F"] == 1207
     assert record["posts"] == ["GTM-SCR", "SLV-SCR"]
     with engine.connect() as conn:
         users = set(conn.execute(select(AuditEntry.username).where(AuditEntry.entity_key == "TB-2026-777")).scalars())
@@ -163,12 +163,14 @@ def test_editor_adds_a_workshop_through_the_form(own_db: str, as_editor: None) -
 def test_form_shows_problems_instead_of_saving(own_db: str, as_editor: None) -> None:
     at = page(tab="edit", lang="es").run()
     at.text_input(key="add_code").input("TB-1")  # too short is fine (3+), but no title and no venue
+    at.text_input(key="add_n_police.F").input("1.200")  # Spain's thousands mark: never read as 1.2 or 1200
     at.button(key="add_save").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert "No se guardó: revise los datos." in errors
     assert any(e.startswith("Título: valor obligatorio vacío") for e in errors)  # the import's words too
     assert any(e.startswith("Sede:") for e in errors)
+    assert any(e.startswith("Participantes") and "1.200" in e for e in errors), errors
     engine = make_engine(own_db)
     assert ws.workshop_record(engine, "TB-1") is None
     engine.dispose()

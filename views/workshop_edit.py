@@ -58,7 +58,7 @@ def workshop_forms(engine, lang: str) -> None:
         state[f"{prefix}_lon"] = float(record["venue_lon"]) if record.get("venue_lon") is not None else -88.0
         state[f"{prefix}_lat"] = float(record["venue_lat"]) if record.get("venue_lat") is not None else 14.0
         for key, value in (record.get("participants") or {}).items():
-            state[f"{prefix}_n_{key}"] = int(value)
+            state[f"{prefix}_n_{key}"] = fmt_number(int(value), lang)  # 1,200
         state[f"{prefix}_posts"] = [c for c in record.get("posts", []) if c in post_names]
 
 
@@ -112,8 +112,10 @@ def workshop_forms(engine, lang: str) -> None:
             row = st.columns(4)
             row[0].markdown(t(f"agency.{agency}", lang))
             for i, sex in enumerate(SEXES):
-                participants[f"{agency}.{sex}"] = row[i + 1].number_input(
-                    f"{t(f'agency.{agency}', lang)} · {t(f'sex.{sex}', lang)}", min_value=0, step=1,
+                # Text, read by the import's rule on save (geo.io.parsers.parse_typed): 1,200 as the region
+                # writes it; Streamlit's number field has no thousands mark.
+                participants[f"{agency}.{sex}"] = row[i + 1].text_input(
+                    f"{t(f'agency.{agency}', lang)} · {t(f'sex.{sex}', lang)}", placeholder="0",
                     key=f"{prefix}_n_{agency}.{sex}", label_visibility="collapsed",
                 )
         chosen_posts = st.multiselect(t("ws.form.posts", lang), list(post_names), key=f"{prefix}_posts",

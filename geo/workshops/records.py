@@ -20,6 +20,7 @@ from geo.access.audit import as_text
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
+from geo.io.parsers import parse_typed
 from geo.kinds.rules import CountryName, point_problem
 from geo.models import (
     AGENCIES,
@@ -87,9 +88,23 @@ def venue_from_point(lon: float, lat: float, name: str | None = None) -> dict[st
             "venue_lon": float(lon), "venue_lat": float(lat)}
 
 
+def _participant_field(key: str):
+    return WORKSHOPS.field(f"participants_{key.replace('.', '_')}")
+
+
 def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Tidy an editor's input: trimmed text, the pair in alphabetical order, no pair unless binational."""
+    """Tidy an editor's input: trimmed text, the pair in alphabetical order, no pair unless binational; counts
+    typed as text (1,200) read by the import's rule, blank as 0 (a text that is no count is kept for the
+    validator)."""
     out = dict(record)
+    if isinstance(out.get("participants"), Mapping):
+        parts = dict(out["participants"])
+        for key, value in parts.items():
+            if isinstance(value, str) and key in PARTICIPANT_KEYS:
+                number, problem = parse_typed(value, _participant_field(key))
+                if problem is None:
+                    parts[key] = 0 if number is None else int(number)
+        out["participants"] = parts
     for key in ("code", "title", "topic", "organisers", "venue_name"):
         if isinstance(out.get(key), str):
             out[key] = out[key].strip() or None
@@ -146,6 +161,11 @@ def validate_workshop(record: Mapping[str, Any]) -> dict[str, Any]:
                 problems["venue_country_iso3"] = wrong
     participants = record.get("participants")
     if participants is not None:
+        typed = next((parse_typed(v, _participant_field(k))[1] for k, v in participants.items()
+                      if isinstance(v, str) and k in PARTICIPANT_KEYS), None)  # text the form could not read
+        if typed:
+            problems["participants"] = typed
+            return problems
         bad = [k for k, v in participants.items() if k not in PARTICIPANT_KEYS or not _count_ok(v)]
         # The cap per agency and sex is the field's range (geo.workshops.fields): the import's key too.
         ranges = [WORKSHOPS.field(f"participants_{k.replace('.', '_')}").value_problem(v)
