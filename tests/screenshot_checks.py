@@ -172,6 +172,7 @@ class GlyphCheck:
     missing: tuple[str, ...]  # descriptions of glyphs with no ink where the reference has it
     width_ratio: float  # the drawn ink's width over the reference's
     shift_px: float  # where the reference's left edge sits in the crop
+    columns: tuple[tuple[str, int, int], ...] = ()  # each character's advance [lo, hi) in the crop's columns
 
 
 def check_label(crop_ink: np.ndarray, ref: Reference, *, min_share: float = 0.35,
@@ -184,7 +185,7 @@ def check_label(crop_ink: np.ndarray, ref: Reference, *, min_share: float = 0.35
     text puts it (a letter missing moves the rest: "Tegucgalpa" against "Tegucigalpa")."""
     screen = _profile(crop_ink)
     if screen.sum() == 0:
-        return GlyphCheck(("no ink at all",), 0.0, 0.0)
+        return GlyphCheck(("no ink at all",), 0.0, 0.0, ())
     best = None
     for phase in range(SUPERSAMPLE):
         small, origin = _reduced(ref.ink, phase)
@@ -194,12 +195,13 @@ def check_label(crop_ink: np.ndarray, ref: Reference, *, min_share: float = 0.35
             if best is None or score > best[0]:
                 best = (score, phase, shift, ref_profile, origin)
     _, phase, shift, ref_profile, origin = best
-    missing = []
+    missing, columns = [], []
     for char, x0, x1 in ref.spans:
-        if char.isspace():
-            continue
         lo = math.floor((x0 + phase) / SUPERSAMPLE) + shift
         hi = math.ceil((x1 + phase) / SUPERSAMPLE) + shift
+        columns.append((char, lo, hi))
+        if char.isspace():
+            continue
         glyph = np.array([ref_profile[c - shift] if 0 <= c - shift < len(ref_profile) else 0.0
                           for c in range(lo, hi)])
         if glyph.max(initial=0) == 0:
@@ -223,7 +225,7 @@ def check_label(crop_ink: np.ndarray, ref: Reference, *, min_share: float = 0.35
     ratio = drawn / wanted if wanted else 0.0
     if not width_range[0] <= ratio <= width_range[1]:
         missing.append(f"ink {drawn} px wide where the full text is {wanted} px")
-    return GlyphCheck(tuple(missing), ratio, shift - origin)
+    return GlyphCheck(tuple(missing), ratio, shift - origin, tuple(columns))
 
 
 def _split_gain(screen: np.ndarray, ref_profile: np.ndarray, shift: int, score: float,
