@@ -40,7 +40,17 @@ def test_presentation_mode_runs_the_slides_without_sidebar(app_env: str, lang: s
     at.query_params.update({"lang": lang, "present": "1"})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    # The first slide: the month's highlights (geo.overview.highlights).
-    assert [t.value for t in at.title] == [{"es": "Lo más destacado del mes", "en": "Highlights of the month"}[lang]]
+    # The first slide: the month's highlights (geo.overview.highlights), its title the month's total in words.
+    from geo.db import make_engine
+    from geo.overview import figures as ov
+    from geo.overview import highlights as hl
+    from geo.overview.slides import slide_titles
+
+    engine = make_engine(app_env)
+    period = ov.default_period(engine)
+    result = hl.find_highlights(engine, hl.month_for_period(engine, period.last))
+    title = slide_titles(ov.overview_figures(engine, period), result, lang)["highlights"]
+    assert [t.value for t in at.title] == [title]
+    engine.dispose()
     assert len(at.sidebar.children) == 0
     assert any(("muestra" if lang == "es" else "Sample data") in w.value for w in at.warning)
