@@ -92,11 +92,12 @@ def test_stock_trends_are_the_figures_as_they_stood_when_the_period_began(edited
     assert cards["budget"].delta == fmt_signed(
         100 * fig.budget_spent / fig.budget_planned - 100 * before["spent"] / before["planned"], "es", 1, "points")
     assert cards["posts"].delta == fmt_signed(100 / fig.posts_before, "es", 1, "percent")
-    assert cards["budget"].delta_arrow == "auto" and cards["operational"].delta_color == "normal"
+    assert cards["operational"].delta_arrow == "auto" and cards["operational"].delta_color == "normal"
     # A period that began after the March edits: nothing changed since, no change to show.
     later = ov.overview_figures(engine, Period(dt.date(2026, 4, 1), dt.date(2026, 6, 1)))
     assert later.posts_before == later.posts and later.upgrades_before["operational"] == later.operational
-    assert {k.key: k for k in ov.kpi_cards(later, "en")}["operational"].delta == "0.0 pp"
+    unchanged = {k.key: k for k in ov.kpi_cards(later, "en")}["operational"]
+    assert (unchanged.delta, unchanged.delta_arrow, unchanged.delta_color) == ("0.0 pp", "off", "off")  # no rise
 
 
 def test_without_a_history_the_card_says_so(seeded_backend: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ The flows figures come from geo.flows.queries (its roll-ups), like the flows pag
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -301,7 +301,7 @@ def kpi_cards(fig: OverviewFigures, lang: str) -> list[Kpi]:
                         else None)
     types = ", ".join(f"{t(f'post_type.{k}', lang)} {fmt_number(v, lang)}"
                       for k, v in sorted(fig.posts_by_type.items(), key=lambda kv: ("land", "air", "sea").index(kv[0])))
-    return [
+    cards = [
         _stock("posts", t("ov.kpi.posts", lang), fmt_number(fig.posts, lang), types, now, t("ov.source.posts", lang),
                count_delta(fig.posts, fig.posts_before, lang), fig.posts_before is not None,
                fig.history_from.get("posts"), lang, "off"),
@@ -334,6 +334,9 @@ def kpi_cards(fig: OverviewFigures, lang: str) -> list[Kpi]:
             " · ".join(f"{t(f'returns.category.{c}', lang)} {returns[c]}" for c in RETURN_CATEGORIES), period,
             t("ov.source.returns", lang), count_delta(published_now, published_before, lang)),
     ]
+    # No change to the precision shown ('0.0 %', no sign): no arrow and no colour (Streamlit drew a green rise).
+    return [replace(c, delta_arrow="off", delta_color="off") if c.delta and c.delta[0] not in "+-" else c
+            for c in cards]
 
 
 def kpi_table(cards: list[Kpi], lang: str) -> pd.DataFrame:
