@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,20 @@ MARK_RANGE_PX = 22.0
 def mark_size_px(values: pd.Series, top: float) -> pd.Series:
     """Mark size in pixels of `values` when the busiest shown is `top`."""
     return MARK_MIN_PX + MARK_RANGE_PX * (values.clip(lower=0) / (top if top > 0 else 1.0)).map(math.sqrt)
+
+
+NEIGHBOUR_MARK_PX = 11.0  # neighbours' posts: one small size, context only
+
+
+def mark_frame(posts: pd.DataFrame) -> pd.DataFrame:
+    """lon, lat and size in pixels of the posts' marks as geo.maps.post_layers draws them (geo.posts.queries.posts_frame
+    or a frame with its size already: posts_map_frame)."""
+    if "size" in posts:
+        return posts[["lon", "lat", "size"]]
+    programme = posts["country_iso3"].isin(reference.CA4)
+    flow = posts["recent_flow"]
+    size = mark_size_px(flow, float(flow.max()) if len(flow) else 0.0).where(programme, NEIGHBOUR_MARK_PX)
+    return pd.DataFrame({"lon": posts["lon"], "lat": posts["lat"], "size": size})
 
 
 def size_key(flows: pd.Series, lang: str) -> list[tuple[float, str]]:
@@ -246,3 +261,20 @@ def names_clear_of_marks(labels: pd.DataFrame, marks: pd.DataFrame, view: dict, 
         moved.loc[has, "lon"] = [p[0] for p in at[has]]
         moved.loc[has, "lat"] = [p[1] for p in at[has]]
     return moved
+
+
+MARK_LAYER_IDS = ("neighbour-posts", "posts", "flow-posts", "ws-posts")
+
+
+def names_above_marks(layers: list[Any]) -> list[Any]:
+    """The deck's layers (by id) with the country names just after the last layer of posts' marks, before the
+    posts' names (placed clear of them); geo.maps.make_deck draws every map so. A mark never covers a country's
+    name: names_clear_of_marks moves it off the marks where its land has room; where it has none, the name and its
+    halo print over the marks."""
+    at = max((i for i, layer in enumerate(layers) if layer.id in MARK_LAYER_IDS), default=-1)
+    names = [i for i, layer in enumerate(layers) if layer.id == "country-labels"]
+    if not names or names[0] > at:
+        return list(layers)
+    name = layers[names[0]]
+    rest = [layer for i, layer in enumerate(layers) if i != names[0]]
+    return [*rest[:at], name, *rest[at:]]

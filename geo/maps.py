@@ -19,10 +19,13 @@ import pydeck as pdk
 
 from geo import reference
 from geo.cartography import (
+    NEIGHBOUR_MARK_PX,
     country_label_points,
     country_labels_in_view,
     fitted_view,
+    mark_frame,
     mark_size_px,
+    names_above_marks,
     names_clear_of_marks,
 )
 from geo.config import REPO_ROOT
@@ -53,7 +56,6 @@ CA4_FILL = [250, 248, 240]
 NEIGHBOUR_FILL = [228, 228, 222]
 BORDER_COLOUR = [120, 60, 60]
 NEIGHBOUR_MARK = [125, 125, 125]
-NEIGHBOUR_MARK_PX = 11.0  # neighbours' posts: one small size, context only
 COUNTRY_INK = [70, 76, 84]  # country names: dark grey capitals, a step back from the posts' names
 POST_INK = [20, 30, 48]  # neighbours' posts: grey, hollow context marks
 
@@ -188,17 +190,7 @@ def country_labels(lang: str, view: dict | None = None, canvas: tuple[float, flo
     labels = country_labels_in_view(lang, view, canvas)
     if posts is None or posts.empty:
         return labels
-    return names_clear_of_marks(labels, mark_sizes(posts), view, canvas)
-
-
-def mark_sizes(posts: pd.DataFrame) -> pd.DataFrame:
-    """lon, lat and size in pixels of the posts' marks as post_layers draws them (geo.posts.queries.posts_frame
-    or a frame with its size already: posts_map_frame)."""
-    if "size" in posts:
-        return posts[["lon", "lat", "size"]]
-    programme = posts["country_iso3"].isin(reference.CA4)
-    size = post_size_px(posts["recent_flow"]).where(programme, NEIGHBOUR_MARK_PX)
-    return pd.DataFrame({"lon": posts["lon"], "lat": posts["lat"], "size": size})
+    return names_clear_of_marks(labels, mark_frame(posts), view, canvas)
 
 
 def base_layers(lang: str, view: dict | None = None, canvas: tuple[float, float] | None = None,
@@ -471,22 +463,6 @@ class RegionDeck(pdk.Deck):
 # under the map, computed for that zoom, stays true.
 PAN_ONLY = {"dragPan": True, "scrollZoom": False, "doubleClickZoom": False, "touchZoom": False, "keyboard": False,
             "dragRotate": False, "touchRotate": False}
-
-
-MARK_LAYER_IDS = ("neighbour-posts", "posts", "flow-posts", "ws-posts")
-
-
-def names_above_marks(layers: list[pdk.Layer]) -> list[pdk.Layer]:
-    """The country names drawn just after the last layer of posts' marks (and before the posts' names, placed
-    clear of them): a mark never covers a country's name (geo.cartography.names_clear_of_marks moves a name off
-    the marks where its land has room; where it has none, the name and its halo print over the marks)."""
-    at = max((i for i, layer in enumerate(layers) if layer.id in MARK_LAYER_IDS), default=-1)
-    names = [i for i, layer in enumerate(layers) if layer.id == "country-labels"]
-    if not names or names[0] > at:
-        return list(layers)
-    name = layers[names[0]]
-    rest = [layer for i, layer in enumerate(layers) if i != names[0]]
-    return [*rest[:at], name, *rest[at:]]
 
 
 def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = False,

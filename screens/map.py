@@ -54,9 +54,13 @@ def dating() -> tuple:
 
 @ui.cached
 def view_png(filters: tuple, language: str, labels: bool, chosen: str | None, view: dict, canvas: tuple,
-             words: map_image.ViewImage) -> bytes:
-    """The current view as a PNG (geo.map_image), made when asked for, per view and data version."""
-    return map_image.render(posts_shown(*filters), view, canvas, language, words, labels=labels, selected=chosen)
+             words: map_image.ViewImage, arcs: bool = False, venues: bool = False) -> bytes:
+    """The current view as a PNG (geo.map_image), made when asked for, per view and data version: with the flow
+    arcs and the workshop venues when the map shows them."""
+    routes = recent_routes(ui.engine(), filters[0], filters[1]) if arcs else None
+    held = workshops_held(ui.engine()) if venues else None
+    return map_image.render(posts_shown(*filters), view, canvas, language, words, labels=labels, selected=chosen,
+                            routes=routes, venues=held)
 
 
 def zoom_by(step: int) -> None:
@@ -223,10 +227,11 @@ with map_column:
         title=t("map.title", lang), lines=[dated, t("map.image.filters", lang, filters=filter_words)],
         legend_title=t("map.legend.status", lang), size_title=t("map.key.size", lang, period=period_words),
         source=t("brief.source", lang),
-        notice=t("app.sample_notice", lang, seed=seed) if seed is not None else None)
+        notice=t("app.sample_notice", lang, seed=seed) if seed is not None else None,
+        arcs_title=t("map.layer.arcs", lang), venue_label=t("map.layer.venues", lang))
     st.download_button(
         t("map.image.button", lang), icon=":material/image:", help=t("map.image.help", lang), mime="image/png",
-        data=lambda: view_png(filters, lang, show_labels, selected, view, canvas, words),
+        data=lambda: view_png(filters, lang, show_labels, selected, view, canvas, words, show_arcs, show_venues),
         file_name=f"ca4-map-{lang}-{periods.today().isoformat()}.png", key="map_image", on_click="ignore")
 
 with panel_column:

@@ -321,7 +321,7 @@ def test_country_names_move_off_the_marks_onto_their_land(canvas: tuple[float, f
     """geo.cartography.names_clear_of_marks: a name the posts' marks cover moves to free land of its own country,
     whole in the canvas, clear of the other names; one with no room left stays put (drawn above the marks)."""
     posts = posts_for_map()
-    marks = maps.mark_sizes(posts)
+    marks = cartography.mark_frame(posts)
     view = maps.region_view(canvas)
     before = maps.country_labels("es", view, canvas)
     after = maps.country_labels("es", view, canvas, posts)
@@ -344,7 +344,7 @@ def test_country_names_are_drawn_above_the_marks_and_under_post_names() -> None:
     layers = maps.base_layers("es", view, canvas, posts) + maps.post_layers(posts, "es", view=view, canvas=canvas)
     ids = [layer.id for layer in maps.make_deck(layers, "es", view=view).layers]
     assert ids.index("posts") < ids.index("country-labels") < ids.index("post-labels")
-    assert maps.names_above_marks(layers[:4]) == layers[:4]  # no marks: the region's order unchanged
+    assert cartography.names_above_marks(layers[:4]) == layers[:4]  # no marks: the region's order unchanged
 
 
 # ------------------------------------------------------------------------------------- readable arcs
@@ -373,3 +373,43 @@ def test_flow_arcs_keep_their_own_ends_and_only_the_busiest_are_drawn() -> None:
     shown, share = flow_maps.arcs_shown(routes, "en")
     assert shown == len(arcs) < len(routes) and share >= 85.0
     assert share - 100 * drawn.min() / routes["count"].sum() < 85.0  # and no more than needed
+
+
+def test_the_saved_view_draws_the_arcs_and_venues_in_the_maps_font() -> None:
+    """The image has what the map draws: an arc per drawn route (geo.flows.maps.arc_frame), a mark per venue,
+    their entries in the key, and every word in the app's map font (geo.map_font), not matplotlib's DejaVu."""
+    from matplotlib import font_manager
+
+    from geo import map_font
+    from geo.charts import DIRECTION_COLOURS
+
+    canvas = (SCREENS[1280], 560.0)
+    view = maps.region_view(canvas)
+    routes = pd.DataFrame({
+        "post_code": ["A", "A", "B"], "post_name": ["Uno", "Uno", "Dos"], "post_country": ["GTM", "GTM", "SLV"],
+        "post_lon": [-90.0, -90.0, -89.0], "post_lat": [14.5, 14.5, 13.9], "direction": ["entry", "exit", "exit"],
+        "other_country": ["SLV", "MEX", "HND"], "count": [40_000, 30_000, 20_000],
+    })
+    venues = pd.DataFrame({"venue_lon": [-87.2, -86.3], "venue_lat": [14.1, 12.1]})
+    words = map_image.ViewImage(title="Mapa de puestos fronterizos", lines=["Datos al 04/12/2026."],
+                                legend_title="Estado", size_title="Personas", source="Fuentes",
+                                arcs_title="Arcos de flujo", venue_label="Sedes de talleres")
+    fig = map_image.figure(posts_for_map(), view, canvas, "es", words, routes=routes, venues=venues)
+    ax = fig.axes[0]
+    arcs = [line for line in ax.get_lines() if line.get_gid() == "flow-arc"]
+    assert len(arcs) == len(flow_maps.arc_frame(routes, "es")) == 3
+    assert {tuple(round(v, 3) for v in line.get_color()[:3]) for line in arcs} == {
+        tuple(round(int(DIRECTION_COLOURS[d][i:i + 2], 16) / 255, 3) for i in (1, 3, 5)) for d in ("entry", "exit")}
+    marks = [c for c in ax.collections if c.get_gid() == "workshop-venue"]
+    assert len(marks) == 1 and marks[0].get_offsets().tolist() == venues.to_numpy().tolist()
+    keys = [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+    assert "Sedes de talleres" in keys and "Arcos de flujo: Entrada" in keys and "Arcos de flujo: Salida" in keys
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontproperties") and hasattr(a, "get_text"))
+             if t.get_text().strip()]
+    assert len(texts) > 20
+    fonts = {Path(font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)) for t in texts}
+    assert fonts <= set(map_font.font_files()), fonts
+    # Without the map font, matplotlib's default: what the image used before.
+    from matplotlib.figure import Figure
+
+    assert "DejaVu" in font_manager.findfont(Figure().text(0, 0, "Uno").get_fontproperties())

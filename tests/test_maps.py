@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from geo import maps, placement, reference
+from geo import cartography, maps, placement, reference
 from geo.posts.queries import read_posts_csv
 
 
@@ -125,7 +125,7 @@ def test_selecting_a_post_centres_the_view_and_rings_it() -> None:
 def test_region_deck_json_is_the_plain_decks_and_smaller() -> None:
     layers = maps.base_layers("es") + maps.post_layers(posts_for_map(), "es")
     deck = maps.make_deck(layers, "es")
-    drawn = maps.names_above_marks(layers)  # the country names above the marks
+    drawn = cartography.names_above_marks(layers)  # the country names above the marks
     plain = pdk.Deck(layers=drawn, initial_view_state=pdk.ViewState(**maps.INITIAL_VIEW), map_provider=None,
                      tooltip=maps.post_tooltip("es"))
     text = deck.to_json()
