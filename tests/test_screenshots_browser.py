@@ -243,22 +243,48 @@ def _save_image(image: np.ndarray, path: Path) -> Path:
 def test_the_map_keeps_its_region_whole(tabs: dict[str, Tab], name: str, tmp_path: Path) -> None:
     """The CA4's land touches no edge of the canvas and lies where its bounds project with the view sent. The
     outlines arrive a moment after the deck (static files): the canvas is read until its land is drawn."""
-    from geo.maps import CA4_BOUNDS, CA4_FILL
-
     tab = tabs[name]
     _no_exception(tab, tmp_path)
     deadline, problems, image = time.monotonic() + 20, ["not read"], None
     while time.monotonic() < deadline:
-        image = _canvas_image(tab.page)
-        view = deck_specs(tab.frames)[-1]["initialViewState"]
-        height, width = image.shape[:2]
-        land = sc.opened(sc.colour_mask(image, CA4_FILL))
-        problems = sc.region_problems(land, sc.projected_box(CA4_BOUNDS, view, width, height))
+        image, problems = _region_read(tab)
         if not problems:
             return
         tab.page.wait_for_timeout(250)
     shot = _save_image(image, tmp_path / f"{name}-canvas.png")
     raise AssertionError(f"{name}: {'; '.join(problems)} (canvas: {shot})")
+
+
+def _region_read(tab: Tab) -> tuple[np.ndarray, list[str]]:
+    from geo.maps import CA4_BOUNDS, CA4_FILL
+
+    image = _canvas_image(tab.page)
+    view = deck_specs(tab.frames)[-1]["initialViewState"]
+    height, width = image.shape[:2]
+    land = sc.opened(sc.colour_mask(image, CA4_FILL))
+    return image, sc.region_problems(land, sc.projected_box(CA4_BOUNDS, view, width, height))
+
+
+def test_a_map_dragged_off_its_region_is_caught(tabs: dict[str, Tab], tmp_path: Path) -> None:
+    """The same reading fails on a real cut: the phone's map, dragged 150 px to the right, runs Nicaragua's and
+    Honduras's Caribbean coast off the canvas's right edge, and the pixels say so. (After the region's own check
+    above; no test after this one reads this tab's canvas.)"""
+    tab = tabs["map-phone"]
+    canvas = tab.page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    box = canvas.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    tab.page.mouse.move(x, y)
+    tab.page.mouse.down()
+    tab.page.mouse.move(x + 150, y, steps=6)
+    tab.page.mouse.up()
+    deadline, problems, image = time.monotonic() + 10, [], None
+    while time.monotonic() < deadline:
+        image, problems = _region_read(tab)
+        if any("right edge" in problem for problem in problems):
+            return
+        tab.page.wait_for_timeout(250)
+    shot = _save_image(image, tmp_path / "map-phone-dragged.png")
+    raise AssertionError(f"a map dragged 150 px right was not caught: {problems} (canvas: {shot})")
 
 
 # ------------------------------------------------------------------------------------------ the letters
