@@ -21,7 +21,7 @@ TOOLBAR_CSS = (
     ".stPlotlyChart .js-plotly-plot .modebar{background:transparent!important}"
 )
 # plotly.js's own English tooltip of the button (the spelling of the plotly.js Streamlit ships, and older ones')
-_PLOTLY_SAVE_TEXTS = ("Download plot as a PNG", "Download plot as a png", "Download plot")
+PLOTLY_SAVE_TEXTS = ("Download plot as a PNG", "Download plot as a png", "Download plot")
 
 
 def chart_config(lang: str, save: bool = True) -> dict:
@@ -35,7 +35,7 @@ def chart_config(lang: str, save: bool = True) -> dict:
         "modeBarButtons": [["toImage"]],
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": t("chart.file_name", lang)},
         "locale": f"ca4-{lang}",
-        "locales": {f"ca4-{lang}": {"dictionary": dict.fromkeys(_PLOTLY_SAVE_TEXTS, t("chart.save_png", lang)),
+        "locales": {f"ca4-{lang}": {"dictionary": dict.fromkeys(PLOTLY_SAVE_TEXTS, t("chart.save_png", lang)),
                                            "format": {}}},
     }
 

@@ -4,7 +4,6 @@ posts share with its country)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -92,21 +91,16 @@ def airport_label(name: str, country: str = "") -> str:
     return " ".join(words) or short[:SHORT_NAME_CHARS]
 
 
-_BRACKETED = re.compile(r"\s*\(\s*([^()]*?)\s*\)")
-
-
 def name_with_country(name: str, country: str) -> str:
-    """THE way a post's name carries its country: 'El Florido (Guatemala)'. A name that has a bracket of its own
-    ('Mapulaca (Mocalempa)', the data's alternative name) gives it a dash instead, 'Mapulaca – Mocalempa
-    (Honduras)', never 'Mapulaca (Mocalempa) (Honduras)'. Every list, chart, map, sentence and mail naming a
-    post with its country comes here; a name shown alone keeps the data's own spelling."""
+    """THE way a post's name carries its country: 'El Florido (Guatemala)'. A name with brackets of its own
+    ('Mapulaca (Mocalempa)', the data's alternative name) takes it after a middle dot, 'Mapulaca (Mocalempa) ·
+    Honduras', never 'Mapulaca (Mocalempa) (Honduras)': the data's own text is never rewritten, and a comma would
+    read as a list's next item. Every list, chart, map, sentence and mail naming a post with its country comes
+    here."""
     text = str(name).strip()
     if not country:
         return text
-    if "(" in text or ")" in text:
-        text = _BRACKETED.sub(lambda m: " – " + m.group(1) if m.group(1) else "", text)
-        text = re.sub(r"\s+", " ", text.replace("(", " ").replace(")", " ")).strip(" –")
-    return f"{text} ({country})"
+    return f"{text} · {country}" if "(" in text or ")" in text else f"{text} ({country})"
 
 
 def one_place_crossings(posts: pd.DataFrame) -> pd.Series:

@@ -517,3 +517,19 @@ def test_the_alerts_page_form_subscribes_and_lists_it(db_url: str, monkeypatch: 
     assert any("#1 · alerts for Honduras → ana@example.org" in m for m in listed), listed  # listed at once
     assert [(s.topic, s.target, s.username) for s in subs.subscriptions(engine)] == [("country", "HND", "ana")]
     engine.dispose()
+
+
+def test_a_typed_threshold_is_read_in_the_regions_style() -> None:
+    """The form's threshold is text (12,000 as the region writes it), read by the import's rule; a text that is
+    no number there is refused with a message naming the field and the text, before anything is written."""
+    from geo.i18n import t
+
+    assert subs._check_rule("post", "week_above", "12,000") == 12000.0
+    assert subs._check_rule("post", "seasonal_change", "-30") == -30.0
+    assert subs._check_rule("post", "seasonal_change", "40.5") == 40.5
+    with pytest.raises(subs.SubscriptionError) as refused:
+        subs._check_rule("post", "week_above", "12.000,5")
+    assert refused.value.key == "alerts.err.threshold_text"
+    assert t(refused.value.key, "es", **refused.value.params).startswith("Umbral: «12.000,5»")
+    with pytest.raises(subs.SubscriptionError):
+        subs._check_rule("post", "week_above", "12,000.5")  # a week's crossings are whole

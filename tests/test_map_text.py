@@ -164,22 +164,28 @@ def test_lists_and_charts_name_posts_not_codes() -> None:
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_name_with_its_own_brackets_gets_its_country_once(lang: str) -> None:
-    """'Mapulaca (Mocalempa)' (the data's alternative name in brackets) with its country reads 'Mapulaca –
-    Mocalempa (Honduras)', never 'Mapulaca (Mocalempa) (Honduras)': in a list, a highlight sentence and the
-    audit's labels alike (one rule, geo.map_text.name_with_country)."""
+    """'Mapulaca (Mocalempa)' (the data's alternative name in brackets) with its country reads 'Mapulaca
+    (Mocalempa) · Honduras', never 'Mapulaca (Mocalempa) (Honduras)', the data's text kept: in a list, a chart's
+    bars, a highlight sentence and the audit's labels alike (one rule, geo.map_text.name_with_country)."""
     from geo.access import audit_view
+    from geo.flows import charts
     from geo.overview.highlight_text import short_line
     from geo.overview.highlights import Highlight
 
-    assert map_text.name_with_country("Mapulaca (Mocalempa)", "Honduras") == "Mapulaca – Mocalempa (Honduras)"
+    assert map_text.name_with_country("Mapulaca (Mocalempa)", "Honduras") == "Mapulaca (Mocalempa) · Honduras"
     assert map_text.name_with_country("El Florido", "Guatemala") == "El Florido (Guatemala)"
     assert map_text.name_with_country("Mapulaca (Mocalempa)", "") == "Mapulaca (Mocalempa)"  # alone: as written
     named = pd.DataFrame({"name": ["Mapulaca (Mocalempa)", "Mapulaca (Mocalempa)"], "country_iso3": ["HND", "SLV"]})
     shown = map_text.post_display_names(named, lang).tolist()
-    assert shown == ["Mapulaca – Mocalempa (Honduras)", "Mapulaca – Mocalempa (El Salvador)"]
+    assert shown == ["Mapulaca (Mocalempa) · Honduras", "Mapulaca (Mocalempa) · El Salvador"]
+    busiest = pd.DataFrame({"post_code": ["HND-MAP", "SLV-MAP"], "post_name": ["Mapulaca (Mocalempa)"] * 2,
+                            "post_country": ["HND", "SLV"], "count": [9, 8]})
+    bars = charts.posts_figure(busiest, lang)
+    assert list(bars.to_plotly_json()["data"][0]["y"]) == ["Mapulaca (Mocalempa)<br>Honduras",
+                                                           "Mapulaca (Mocalempa)<br>El Salvador"]
     item = Highlight("flow_surge.post", "flows", "HND-MAP", {"name": "Mapulaca (Mocalempa)", "count": 900,
                                                              "ratio": 2.5}, {}, "/flows")
     line = short_line(item, lang)
-    assert "Mapulaca – Mocalempa (Honduras)" in line and ") (" not in line, line
+    assert "Mapulaca (Mocalempa) · Honduras" in line and ") (" not in line, line
     names = audit_view.Names(posts={"HND-MAP": ("Mapulaca (Mocalempa)", "HND")})
-    assert audit_view.post_label("HND-MAP", names, lang) == "Mapulaca – Mocalempa (Honduras)"
+    assert audit_view.post_label("HND-MAP", names, lang) == "Mapulaca (Mocalempa) · Honduras"

@@ -79,7 +79,7 @@ def test_a_slide_line_is_one_short_message_naming_posts_not_codes(lang: str) -> 
     assert surge.startswith("Agua Caliente (Guatemala): 32,460 ")  # the name with its country, 1,234 style
     assert ("3.9 veces" if lang == "es" else "3.9 times") in surge
     silent = words.short_line(EVERY_KIND[6], lang)
-    assert "Mapulaca – Mocalempa (Honduras)" in silent and ("y 2 más" if lang == "es" else "and 2 more") in silent
+    assert "Mapulaca (Mocalempa) · Honduras" in silent and ("y 2 más" if lang == "es" else "and 2 more") in silent
     assert words.short_line(EVERY_KIND[5], lang).endswith(("(+7.3 % frente al mes anterior)",
                                                            "(+7.3 % on the month before)"))
     assert words.short_line(EVERY_KIND[8], lang).endswith(": <5")  # a published small count, as published

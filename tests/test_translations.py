@@ -99,8 +99,12 @@ def shown_text(at: AppTest) -> str:
         proto = getattr(node, "proto", None)
         if proto is not None:
             parts.append(json_format.MessageToJson(proto, ensure_ascii=False))
-    # The maps' font family ('Source Sans', 'Source Sans Pro', ...) is not a label.
-    return re.sub(r"Source Sans(?: Pro)?", "", "\n".join(parts))
+    # The maps' font family ('Source Sans', 'Source Sans Pro', ...) is not a label, and the charts' config names
+    # plotly's own English tooltip only as the key of its translation (geo.charts.chart_config), never shows it.
+    from geo.charts import PLOTLY_SAVE_TEXTS
+
+    keys = "|".join(re.escape(text) for text in sorted(PLOTLY_SAVE_TEXTS, key=len, reverse=True))
+    return re.sub(rf'Source Sans(?: Pro)?|(?:{keys})(?=\\?"\s*:)', "", "\n".join(parts))  # a key: "...":
 
 
 def run_page(page: str, lang: str) -> AppTest:

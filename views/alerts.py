@@ -113,8 +113,10 @@ def subscribe_form(lang: str, topics: dict[str, list[str]], target_names: dict[s
             rule = st.selectbox(t("alerts.form.rule", lang), [None, "week_above", "week_below", "seasonal_change"],
                                 format_func=lambda v: t(f"alerts.form.rule.{v or 'none'}", lang), key="alerts_rule",
                                 placeholder=t("widget.choose_one", lang))
-            threshold = st.number_input(t("alerts.form.threshold", lang), value=None, step=1.0,
-                                        help=t("alerts.form.threshold.help", lang), key="alerts_threshold")
+            # Text, not st.number_input (no thousands mark there: '12000.00'): 12,000 as the region writes it,
+            # read by the import's rule (geo.alerts.subscriptions._check_rule, geo.io.parsers.parse_typed).
+            threshold = st.text_input(t("alerts.form.threshold", lang), placeholder="12,000",
+                                      help=t("alerts.form.threshold.help", lang), key="alerts_threshold") or None
         email = st.text_input(t("alerts.form.email", lang), value=subs.last_email(ui.engine(), actor.username),
                               key="alerts_email_page")
         language = st.selectbox(t("alerts.form.lang", lang), list(languages()), format_func=language_name,

@@ -21,6 +21,8 @@ from geo import reference
 from geo.access.audit import now as utc_now
 from geo.access.auth import ANONYMOUS, Actor, PermissionDenied
 from geo.i18n import languages
+from geo.io.parsers import parse_typed
+from geo.io.schema import Field
 from geo.models import ALERT_RULES, ALERT_TOPICS, AlertDelivery, AlertSubscription, AlertVisit, Post, User
 
 # One address, no display name, no spaces or line breaks (a header injection needs one): what a form can check.
@@ -96,7 +98,15 @@ def normalise_target(engine: Engine, topic: str, target: str | None) -> str | No
     return value
 
 
-def _check_rule(topic: str, rule: str | None, threshold: float | None) -> float | None:
+THRESHOLD_FIELD = Field("threshold", "number")  # crossings a week or a percentage, typed as the region writes it
+
+
+def _check_rule(topic: str, rule: str | None, threshold: float | str | None) -> float | None:
+    if isinstance(threshold, str):  # typed into the form: 12,000 or -30 or 40.5, read by the import's rule
+        number, problem = parse_typed(threshold, THRESHOLD_FIELD)
+        if problem is not None:
+            raise SubscriptionError("alerts.err.threshold_text", value=problem[1].get("value", threshold))
+        threshold = number
     if rule is None:
         if threshold is not None:
             raise SubscriptionError("alerts.err.rule")

@@ -179,9 +179,15 @@ def direction_figure(frame: pd.DataFrame, lang: str, x_max: float | None = None)
 
 
 def _two_lines(label: str, limit: int = 24) -> str:
-    """A long name's '(country)' on a line of its own, so the bars keep their room on a phone."""
+    """A long name's '(country)' (or '· country' after a name with brackets of its own: name_with_country) on a
+    line of its own, so the bars keep their room on a phone."""
+    if len(label) <= limit:
+        return label
+    name, dot, country = label.rpartition(") · ")
+    if dot:
+        return f"{name})<br>{country}"
     name, bracket, rest = label.rpartition(" (")
-    return f"{name}<br>({rest}" if bracket and len(label) > limit else label
+    return f"{name}<br>({rest}" if bracket else label
 
 
 def posts_figure(frame: pd.DataFrame, lang: str, n: int = 10, x_max: float | None = None) -> go.Figure:
