@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.map_font import served_font  # the map's font: the Source Sans the app serves
 from tests.browser import lonlat_to_pixel
 
 # What Streamlit 1.67 writes in its frontend when the app passes nothing (or cannot pass anything): none may reach
@@ -118,16 +119,6 @@ def _box_text(box: Box) -> str:
 SUPERSAMPLE = 4  # the reference is drawn this many times larger, then reduced: deck.gl scales its glyphs too
 
 
-def streamlit_font(stem: str = "SourceSansVF-Upright") -> Path:
-    """The variable Source Sans the app serves (Streamlit's own static file; geo/map_text.FONT names it)."""
-    import streamlit
-
-    found = sorted((Path(streamlit.__file__).parent / "static" / "static" / "media").glob(f"{stem}*.woff2"))
-    if not found:
-        raise FileNotFoundError(f"Streamlit serves no {stem} font")
-    return found[0]
-
-
 @dataclass(frozen=True)
 class Reference:
     """A text rendered by PIL: its ink (H, W floats 0..1, at SUPERSAMPLE times the screen's scale), and each
@@ -143,7 +134,7 @@ def reference(text: str, size_px: float, weight: int = 600, font: Path | None = 
     from PIL import Image, ImageDraw, ImageFont
 
     big = size_px * SUPERSAMPLE
-    face = ImageFont.truetype(str(font or streamlit_font()), round(big))
+    face = ImageFont.truetype(str(font or served_font()), round(big))
     with contextlib.suppress(OSError):  # not a variable font: its one weight
         face.set_variation_by_axes([weight])
     pad = round(big * 0.5)

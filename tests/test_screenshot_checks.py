@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from geo.map_font import served_font
 from geo.maps import CA4_BOUNDS, CA4_FILL, POST_INK, SEA
 from tests import screenshot_checks as sc
 
@@ -20,7 +21,7 @@ def _drawn(text: str, vanished: int | None = None, *, size: float = SIZE, weight
     """A label as a map draws it, rendered independently of the reference (PIL at screen size, hinted): dark ink
     with a white halo over the CA4's fill. `vanished`: the index of a glyph not drawn (its neighbours keep their
     places, as when deck.gl's atlas lost a thin glyph: "Peñas B ancas")."""
-    face = ImageFont.truetype(str(sc.streamlit_font()), round(size))
+    face = ImageFont.truetype(str(served_font()), round(size))
     face.set_variation_by_axes([weight])
     width = int(face.getlength(text)) + 24
     image = Image.new("RGB", (width, int(size * 2)), tuple(CA4_FILL))
