@@ -263,7 +263,9 @@ def names_clear_of_marks(labels: pd.DataFrame, marks: pd.DataFrame, view: dict, 
     return moved
 
 
-MARK_LAYER_IDS = ("neighbour-posts", "posts", "flow-posts", "ws-posts")
+# Every map's layers of marks (posts, venues, hubs, crossings' rings), whatever page draws them.
+MARK_LAYER_IDS = ("neighbour-posts", "posts", "flow-posts", "ws-posts", "ws-venues", "ws-suggested",
+                  "ws-uncovered-ring", "exchange-posts", "context-posts", "crossing-rings", "hubs")
 
 
 def names_above_marks(layers: list[Any]) -> list[Any]:
