@@ -8,9 +8,11 @@ each field takes the old value of its first change after the moment, and a recor
 There is no other dated record of spending: the programme's budget executions are these logged changes of
 `budget_spent` (geo.upgrades.fields), each with its date.
 
-The first-start seed (geo.sample, by the "system" user) writes its rows without per-field entries: before the
-newest seed of a kind the log knows nothing of that kind, so a figure at such a moment has no history
-(`known_from` says from when it has one) and a page says so in words instead of inventing a trend.
+A seed (by the "system" user) writes its rows without per-field entries: before the newest seed of a kind the
+log knows nothing of that kind, so a figure at such a moment has no history (`known_from` says from when it has
+one) and a page says so in words instead of inventing a trend. The sample's seed (geo.sample) also writes its
+records' dated story (each sample component's start, installation and completion, by "system", as updates at
+their dates): the log then knows that kind from the story's first entry.
 """
 
 from __future__ import annotations
@@ -24,12 +26,19 @@ from geo.access.auth import SYSTEM
 from geo.models import AuditEntry, DatasetLoad
 
 
-def known_from(engine: Engine, kind: str) -> dt.datetime | None:
-    """From when the log holds every change of `kind` (stored UTC): the newest load by the seed, which writes
-    without per-field entries; None when no seed ever wrote it (every row came through the log)."""
+def known_from(engine: Engine, kind: str, entity: str) -> dt.datetime | None:
+    """From when the log holds every change of `kind` (its records are `entity` in the log; stored UTC): the
+    newest load by a seed, which writes without per-field entries, or the first entry of the dated story that
+    seed wrote with its rows (the sample's); None when no seed ever wrote it (every row came through the log)."""
     with engine.connect() as conn:
-        return conn.execute(select(func.max(DatasetLoad.loaded_at))
-                            .where(DatasetLoad.kind == kind, DatasetLoad.username == SYSTEM.username)).scalar()
+        seeded = conn.execute(select(func.max(DatasetLoad.loaded_at))
+                              .where(DatasetLoad.kind == kind, DatasetLoad.username == SYSTEM.username)).scalar()
+        if seeded is None:
+            return None
+        story = conn.execute(select(func.min(AuditEntry.at))
+                             .where(AuditEntry.entity == entity, AuditEntry.username == SYSTEM.username,
+                                    AuditEntry.action == "update", AuditEntry.at <= seeded)).scalar()
+    return min(seeded, story) if story is not None else seeded
 
 
 def changes_after(engine: Engine, entity: str, when: dt.datetime) -> pd.DataFrame:

@@ -46,6 +46,8 @@ from pyproj import Geod
 from sqlalchemy import Engine, delete, func, insert, select
 
 from geo import reference
+from geo.access.audit import record_changes
+from geo.access.auth import SYSTEM
 from geo.datasets import record_load
 from geo.flows.draw import iter_flow_frames
 from geo.flows.generate import SAMPLE_END, SAMPLE_START, PostProfile
@@ -70,6 +72,8 @@ from geo.models import (
 )
 from geo.posts.queries import read_posts_csv
 from geo.programme.catalogue import COMPONENT_TYPES, EU_PROJECT_CODE, PROJECTS
+from geo.upgrades.records import ENTITY as COMPONENT_ENTITY
+from geo.upgrades.records import component_key
 
 DEFAULT_SEED = 2026
 DEFAULT_FLOW_ROWS = 150_000
@@ -196,6 +200,52 @@ def sample_components(posts: pd.DataFrame, project_id: int, rng: np.random.Gener
     return rows
 
 
+# The hour (UTC) a sample story's change is logged: mid-morning in the region (UTC-6).
+_STORY_HOUR_UTC = 16
+
+
+def sample_story(components: list[dict], post_codes: dict[int, str]) -> list[tuple[dt.datetime, str, dict]]:
+    """The dated story of sample components, as the audit log would hold it had they been edited in the app:
+    (when, component key, {field: (old, new)}) oldest first per component. A started component went from
+    planned to procurement at its start (budget committed then); one past procurement reached installation
+    about a third of the way to its finish (or to the sample's end); a delayed one turned delayed at its
+    target date, a suspended one halfway from installation to the sample's end; an operational one at its
+    completion date, its spending complete. Each change's old value is the previous change's new value and
+    the last new value is the component as seeded, so the log undone from today gives each earlier state."""
+    story = []
+    for c in components:
+        status, start = c["status"], c["start_date"]
+        if status == "planned":
+            continue  # planned since it was registered: nothing changed
+        key = component_key(post_codes[c["post_id"]], c["component_code"])
+        spent, committed, progress = c["budget_spent"], c["budget_committed"], c["progress"]
+        end = c["completion_date"] or SAMPLE_END
+        steps: list[tuple[dt.date, dict]] = []
+        if status == "procurement":
+            steps.append((start, {"status": ("planned", "procurement"), "progress": (0, progress),
+                                  "budget_committed": (0.0, committed), "budget_spent": (0.0, spent)}))
+        else:
+            steps.append((start, {"status": ("planned", "procurement"), "progress": (0, 5),
+                                  "budget_committed": (0.0, committed)}))
+            mid_progress = 60 if status == "operational" else progress
+            mid_spent = float(round(spent * 0.5, -2)) if status == "operational" else spent
+            installed = start + dt.timedelta(days=max(1, (end - start).days // 3))
+            steps.append((installed, {"status": ("procurement", "installation"), "progress": (5, mid_progress),
+                                      "budget_spent": (0.0, mid_spent)}))
+            if status == "operational":
+                steps.append((end, {"status": ("installation", "operational"), "progress": (mid_progress, 100),
+                                    "budget_spent": (mid_spent, spent)}))
+            elif status == "delayed":
+                steps.append((c["target_date"], {"status": ("installation", "delayed")}))
+            elif status == "suspended":
+                steps.append((installed + (SAMPLE_END - installed) / 2, {"status": ("installation", "suspended")}))
+        day = None
+        for when, changes in steps:
+            day = when if day is None else min(max(when, day + dt.timedelta(days=1)), SAMPLE_END)
+            story.append((dt.datetime.combine(day, dt.time(_STORY_HOUR_UTC)), key, changes))
+    return story
+
+
 _TOPICS = (
     ("Gestión integrada de fronteras", "Integrated border management"),
     ("Detección de documentos fraudulentos", "Detection of fraudulent documents"),
@@ -316,6 +366,9 @@ def clear_sample(conn) -> None:
     conn.execute(delete(WorkshopParticipants).where(WorkshopParticipants.workshop_id.in_(sample_workshops_ids)))
     conn.execute(delete(Workshop).where(Workshop.is_sample.is_(True)))
     conn.execute(delete(PostComponent).where(PostComponent.is_sample.is_(True)))
+    # and their dated story (sample_story: the seed's updates; people's edits are by their own names)
+    conn.execute(delete(AuditEntry).where(AuditEntry.entity == COMPONENT_ENTITY, AuditEntry.action == "update",
+                                          AuditEntry.username == SYSTEM.username))
     conn.execute(delete(FlowCount).where(FlowCount.is_sample.is_(True)))
     conn.execute(delete(AssistedReturn).where(AssistedReturn.is_sample.is_(True)))
 
@@ -335,6 +388,8 @@ def seed_sample(
         components = sample_components(posts, eu_project, np.random.default_rng([seed, 1]))
         if components:
             conn.execute(insert(PostComponent), components)
+        for when, key, changes in sample_story(components, dict(zip(posts["id"], posts["code"], strict=True))):
+            record_changes(conn, SYSTEM, COMPONENT_ENTITY, key, "update", changes, at=when)
         counts["components"] = len(components)
         _progress(report, f"components: {len(components)}")
 

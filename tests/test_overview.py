@@ -129,9 +129,12 @@ def test_kpis_equal_independent_computations(seeded: Engine, countries: tuple[st
     assert fig.trained_previous == before["trained"]
     assert fig.posts_covered_previous == before["covered"]
     assert fig.returns_previous.groupby("category")["count"].sum().to_dict() == before["returns"]
-    # The stock figures when the period began: the sample was seeded today, so the log does not reach back
-    # (tests/test_trend_history.py: the figures from the log where it does).
-    assert fig.posts_before is None and fig.upgrades_before is None
+    # The stock figures when the period began: the posts' register was loaded today, so the log does not reach
+    # back; the sample's components carry their dated story, so operational then = completed before the period
+    # (tests/test_trend_history.py: the figures from the log with known edits).
+    assert fig.posts_before is None
+    assert fig.upgrades_before["components"] == want["components"]
+    assert fig.upgrades_before["operational"] == want["operational"] - want["completed_since"][period.start]
 
 
 def test_period_arithmetic() -> None:
@@ -169,12 +172,17 @@ def test_kpi_cards_carry_period_source_trend_and_language(seeded: Engine) -> Non
     assert "ubicaciones reales" in es["posts"].source and "data/" not in es["posts"].source  # no file paths
     assert "Mujeres" in es["trained"].detail and "Women" in en["trained"].detail
     # Every figure with a history has a trend against the previous period of the same length, through the
-    # one number formatter (a count's in %, a share's in percentage points); the stock figures of a sample seeded
-    # today have no history before the period, and say so.
-    seeded = ov.no_history(fig.history_from["upgrades"], "es")
-    assert es["posts"].delta == es["budget"].delta == es["operational"].delta == "sin historial"
-    assert es["budget"].trend_note == seeded and seeded.startswith("sin historial antes del ")
-    assert es["budget"].delta_arrow == "off"
+    # one number formatter (a count's in %, a share's in percentage points); the posts' register, loaded today,
+    # has no history before the period, and says so; the sample's components carry their dated story.
+    seeded = ov.no_history(fig.history_from["posts"], "es")
+    assert es["posts"].delta == "sin historial" and es["posts"].delta_arrow == "off"
+    assert es["posts"].trend_note == seeded and seeded.startswith("sin historial antes del ")
+    before = fig.upgrades_before
+    assert es["budget"].delta == fmt_signed(100 * fig.budget_spent / fig.budget_planned
+                                            - 100 * before["spent"] / before["planned"], "es", 1, "points")
+    assert es["operational"].delta == fmt_signed(100 * fig.operational / fig.components
+                                                 - 100 * before["operational"] / before["components"], "es", 1,
+                                                 "points")
     flows_change = 100 * (fig.flows["total"] - fig.flows_previous["total"]) / fig.flows_previous["total"]
     assert es["flows"].delta == fmt_signed(flows_change, "es", 1, "percent")
     assert es["workshops"].delta == fmt_signed(100 * (fig.workshops - fig.workshops_previous)

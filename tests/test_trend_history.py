@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, func, select, update
 
 from geo import history
 from geo.access.auth import Actor
 from geo.db import session_scope
 from geo.i18n import fmt_date, fmt_signed, local_time
-from geo.models import DatasetLoad
+from geo.models import AuditEntry, DatasetLoad
 from geo.overview import figures as ov
 from geo.periods import Period
 from geo.posts.records import save_post
+from geo.sample import seed_sample
 from geo.upgrades import records as up
 from tests.data_helpers import seeded_on
 
@@ -55,6 +56,8 @@ def edited(seeded_backend: str, tmp_path: Path):
     with seeded_on(seeded_backend, tmp_path, 0) as engine:
         with engine.begin() as conn:  # the seed's loads moved back: the log reaches back to 01/01/2025
             conn.execute(update(DatasetLoad).values(loaded_at=dt.datetime(2025, 1, 1)))
+            # and the sample's own dated story taken out: the log holds the test's edits only
+            conn.execute(delete(AuditEntry).where(AuditEntry.username == "system", AuditEntry.action == "update"))
         comps = up.components_frame(engine)
         spender = comps[(comps["status"] == "installation") & (comps["budget_spent"] >= 1000)].iloc[0]
         finisher = comps[(comps["status"] == "installation") & (comps["post_code"] != spender["post_code"])
@@ -101,18 +104,45 @@ def test_stock_trends_are_the_figures_as_they_stood_when_the_period_began(edited
 
 
 def test_without_a_history_the_card_says_so(seeded_backend: str, tmp_path: Path) -> None:
-    """Seeded now: the log holds nothing from before the seed, so no trend is invented for 2026's start."""
+    """The posts' register was loaded now (the seed writes it without a story): the log holds nothing of it
+    from before, so no trend is invented for 2026's start."""
     with seeded_on(seeded_backend, tmp_path, 0) as engine:
         fig = ov.overview_figures(engine, PERIOD)
-        seeded = history.known_from(engine, "upgrades")
-    assert fig.upgrades_before is None and fig.posts_before is None and seeded > dt.datetime(2026, 1, 1, 6)
+        seeded = history.known_from(engine, "posts", "post")
+    assert fig.posts_before is None and seeded > dt.datetime(2026, 1, 1, 6)
     for lang, short, words in (("es", "sin historial", "sin historial antes del "),
                                ("en", "no history", "no history before ")):
         cards = {k.key: k for k in ov.kpi_cards(fig, lang)}
-        for key in ("posts", "operational", "budget"):
-            assert cards[key].trend_note == words + fmt_date(local_time(seeded).date(), lang)
-            assert cards[key].delta == short  # two words on the card
-            assert cards[key].delta_arrow == "off" and cards[key].delta_color == "off"
+        assert cards["posts"].trend_note == words + fmt_date(local_time(seeded).date(), lang)
+        assert cards["posts"].delta == short  # two words on the card
+        assert cards["posts"].delta_arrow == "off" and cards["posts"].delta_color == "off"
         table = ov.kpi_table(list(cards.values()), lang)  # the details table says from when
         assert table.iloc[0, 2] == cards["posts"].trend_note
         assert cards["workshops"].delta_arrow == "auto"  # the dated figures keep their own trends
+
+
+def test_the_sample_tells_its_components_story(seeded_backend: str, tmp_path: Path) -> None:
+    """The sample's components carry their dated story in the log (geo.sample.sample_story), so the stock
+    figures of a freshly seeded sample have trends: operational when the period began = those completed
+    before it, by the components' own completion dates (independent of the log). A second seed replaces the
+    story, never doubles it."""
+    with seeded_on(seeded_backend, tmp_path, 0) as engine:
+        fig = ov.overview_figures(engine, PERIOD)
+        comps = pd.read_sql_table("post_components", engine.connect())
+        with engine.connect() as conn:
+            story = conn.execute(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.username == "system", AuditEntry.action == "update")).scalar()
+        seed_sample(engine, flows_rows=0)
+        with engine.connect() as conn:
+            again = conn.execute(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.username == "system", AuditEntry.action == "update")).scalar()
+    done = pd.to_datetime(comps["completion_date"])
+    assert fig.upgrades_before["components"] == len(comps)  # none was created in the period
+    assert fig.upgrades_before["operational"] == int(((comps["status"] == "operational")
+                                                      & (done < pd.Timestamp(2026, 1, 1))).sum())
+    assert fig.operational > fig.upgrades_before["operational"]  # components finished in the period
+    assert 0 < fig.upgrades_before["spent"] < fig.budget_spent
+    assert story == again > len(comps[comps["status"] != "planned"])
+    cards = {k.key: k for k in ov.kpi_cards(fig, "es")}
+    for key in ("operational", "budget"):
+        assert cards[key].delta.endswith(" p. p.") and cards[key].delta_arrow == "auto"

@@ -47,8 +47,10 @@ def valid_record(**changes: object) -> dict:
 
 
 def audit_rows(engine: Engine, key: str) -> pd.DataFrame:
+    """A component's log rows written since the seed (the sample's dated story, by "system", left out)."""
     with engine.connect() as conn:
-        return pd.read_sql(select(AuditEntry).where(AuditEntry.entity == up.ENTITY, AuditEntry.entity_key == key)
+        return pd.read_sql(select(AuditEntry).where(AuditEntry.entity == up.ENTITY, AuditEntry.entity_key == key,
+                                                    AuditEntry.username != "system")
                            .order_by(AuditEntry.id), conn)
 
 

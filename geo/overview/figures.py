@@ -31,6 +31,7 @@ from geo.i18n import (
 )
 from geo.models import AGENCIES, RETURN_CATEGORIES, SEXES, DatasetState, Post, WorkshopParticipants
 from geo.periods import DEFAULT_MONTHS, Period
+from geo.posts import records as post_records
 from geo.posts.queries import PostFilters, posts_frame
 from geo.programme import returns as rt
 from geo.scope import figure_caption, programme_countries
@@ -197,12 +198,12 @@ def _training(engine: Engine, period: Period, chosen: tuple[str, ...], programme
 def posts_at(engine: Engine, countries: tuple[str, ...], when: dt.datetime) -> int | None:
     """The posts of `countries` registered at `when` (stored UTC), by THE history rule (geo.history); None when
     the log does not reach back to `when`."""
-    since = history.known_from(engine, "posts")
+    since = history.known_from(engine, "posts", post_records.ENTITY)
     if since is not None and when < since:
         return None
     with engine.connect() as conn:
         now = pd.DataFrame(conn.execute(select(Post.code, Post.country_iso3)).all(), columns=["key", "country_iso3"])
-    then = history.as_it_stood(now, history.changes_after(engine, "post", when))
+    then = history.as_it_stood(now, history.changes_after(engine, post_records.ENTITY, when))
     return int(then["country_iso3"].isin(countries).sum())
 
 
@@ -229,7 +230,8 @@ def overview_figures(engine: Engine, period: Period, countries: tuple[str, ...] 
         returns=rt.returns_frame(engine, period.start, period.end, chosen),
         map_posts=posts,
         posts_before=posts_at(engine, chosen, began), upgrades_before=up.summary_at(engine, chosen, began),
-        history_from={kind: history.known_from(engine, kind) for kind in ("posts", "upgrades")},
+        history_from={"posts": history.known_from(engine, "posts", post_records.ENTITY),
+                      "upgrades": history.known_from(engine, "upgrades", up.ENTITY)},
         workshops_previous=len(workshops_before), trained_previous=int(participants_before["count"].sum()),
         posts_covered_previous=int(post_cov_before["covered"].sum()),
         returns_previous=rt.returns_frame(engine, previous.start, previous.end, chosen),

@@ -272,7 +272,7 @@ def summary_at(engine: Engine, countries: tuple[str, ...], when: dt.datetime) ->
     back to `when` (the components were seeded after it)."""
     from geo import history
 
-    since = history.known_from(engine, "upgrades")
+    since = history.known_from(engine, "upgrades", ENTITY)
     if since is not None and when < since:
         return None
     now = components_frame(engine, countries)[["post_code", "component_code", "status", *BUDGET_FIELDS]]
