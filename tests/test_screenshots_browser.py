@@ -340,13 +340,6 @@ def _list_widgets(tab: Tab):
             "data": '[data-testid="stMain"] [data-testid="stSelectbox"]'}[tab.name]  # the import's kind
 
 
-LISTS_IN_ENGLISH = ("DEFECT (reported, issue 27): Streamlit 1.67's lists speak English on a Spanish page: a "
-                    "multiselect's open list starts with 'Select all', and a selectbox or multiselect filtered to "
-                    "nothing says 'No results'; no argument sets either, and views/framework.py redraws the "
-                    "uploader's words but not these. Remove this mark when both are fixed.")
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LISTS_IN_ENGLISH)  # a timeout still fails
 @pytest.mark.parametrize("name", ["map", "audit", "data"])
 def test_a_list_speaks_spanish_open_and_filtered_to_nothing(tabs: dict[str, Tab], name: str, tmp_path: Path) -> None:
     """A multiselect (the map page's country filter) and selectboxes (the audit's, the import's), opened and then

@@ -28,8 +28,9 @@ def upload_limit_mb() -> int:
 
 def framework_words(language: str) -> None:
     """Streamlit's own words that no argument sets, in the page's language: the file uploader's button and its
-    size line (which said "200MB per file" against the app's CA4_IMPORT_MAX_MB), and an empty date field's
-    year placeholder ("aaaa" in Spanish). Streamlit 1.67 writes them in English in its frontend, so each is
+    size line (which said "200MB per file" against the app's CA4_IMPORT_MAX_MB), an empty date field's
+    year placeholder ("aaaa" in Spanish), a multiselect's "Select all" and a filtered list's "No results".
+    Streamlit 1.67 writes them in English in its frontend, so each is
     hidden and drawn again from the catalog by a style rule (texts from the catalog and settings, never from
     data). Selectboxes and multiselects get theirs through `placeholder=` (tests/test_framework_words.py)."""
     try:
@@ -39,6 +40,8 @@ def framework_words(language: str) -> None:
     upload = _css_text(t("widget.upload", language))
     per_file = _css_text(t("widget.upload_limit", language, limit=limit))
     year = _css_text(t("widget.date_year", language))
+    select_all = _css_text(t("widget.select_all", language))
+    no_results = _css_text(t("widget.no_results", language))
     st.html(
         "<style>"
         "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p{font-size:0}"
@@ -50,6 +53,11 @@ def framework_words(language: str) -> None:
         "[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]{font-size:0}"
         f"[data-testid=stDateInputField] span[data-type=year][data-placeholder=true]::after{{content:{year};"
         "font-size:14px}"
+        # A multiselect's open list starts with 'Select all'; a list filtered to nothing says 'No results'.
+        '[role=listbox] [data-key="__select_all__"] [data-item-hl]{font-size:0}'
+        f'[role=listbox] [data-key="__select_all__"] [data-item-hl]::after{{content:{select_all};font-size:14px}}'
+        "[role=listbox][data-empty=true] [role=option] span{font-size:0}"
+        f"[role=listbox][data-empty=true] [role=option] span::after{{content:{no_results};font-size:14px}}"
         # A metric's change is one figure: '+5.5 %' never breaks before its '%' in a narrow card.
         "[data-testid=stMetricDelta] div,[data-testid=stMetricDelta] p{white-space:nowrap}"
         + TOOLBAR_CSS  # a chart's 'save as PNG' button in a band of its own, never over a title (geo.charts)
