@@ -458,26 +458,26 @@ class RegionDeck(pdk.Deck):
         return text
 
 
-# The map page's controller: dragged, never zoomed by the wheel, a pinch or a key, so that the view's zoom is the
-# one the page chose (its +/- buttons; deck.gl's zoom widget is not in Streamlit's deck.gl) and the scale bar
-# under the map, computed for that zoom, stays true.
+# Every map's controller: dragged, never zoomed by the wheel, a pinch or a key, so that the view's zoom is the one
+# the page chose (the map page's +/- buttons; deck.gl's zoom widget is not in Streamlit's deck.gl) and the scale
+# bar under each map, computed for that zoom, stays true.
 PAN_ONLY = {"dragPan": True, "scrollZoom": False, "doubleClickZoom": False, "touchZoom": False, "keyboard": False,
             "dragRotate": False, "touchRotate": False}
 
 
 def make_deck(layers: list[pdk.Layer], lang: str, *, online_basemap: bool = False,
-              view: dict | None = None, tooltip: dict | None = None, controller: bool | dict = True) -> pdk.Deck:
+              view: dict | None = None, tooltip: dict | None = None) -> pdk.Deck:
     """A deck with no basemap (offline) unless `online_basemap` is asked for.
 
-    `tooltip` defaults to the posts' template; any other must use {field} placeholders only. `controller`:
-    deck.gl's MapView controller (True: drag, wheel, pinch and keys; PAN_ONLY: drag only).
+    `tooltip` defaults to the posts' template; any other must use {field} placeholders only. Dragged, never
+    zoomed by the reader (PAN_ONLY).
     """
     kwargs = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
     deck = RegionDeck(
         layers=names_above_marks(layers),
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
         tooltip=tooltip or post_tooltip(lang),
-        views=[pdk.View(type="MapView", controller=controller)],
+        views=[pdk.View(type="MapView", controller=PAN_ONLY)],
         **kwargs,
     )
     _DECK_LANG[deck] = lang

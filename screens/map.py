@@ -201,7 +201,7 @@ with map_column:
     if show_posts and len(posts):
         layers += post_marks(filters, lang, show_labels, selected, view, canvas)
     st.pydeck_chart(
-        maps.make_deck(layers, lang, online_basemap=basemap, view=view, controller=maps.PAN_ONLY), height=map_height,
+        maps.make_deck(layers, lang, online_basemap=basemap, view=view), height=map_height,
         on_select="rerun", selection_mode="single-object", key=MAP_KEY,
     )
     # The keys under the map: its scale at this view, what a mark's size and an arc's width mean, and when.

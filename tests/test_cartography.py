@@ -186,6 +186,23 @@ def test_every_page_map_uses_the_fitting_rule() -> None:
         assert fitted >= charts, f"{path.name}: {charts} maps, {fitted} fitted views"
 
 
+def test_no_map_zooms_behind_its_scale_bar() -> None:
+    """Every deck (geo.maps.make_deck's, and the projects' world map) pans and never zooms by wheel, pinch,
+    double click or keys: a zoom the page never hears of would leave the bar under the map wrong."""
+    from geo.programme import projects
+
+    wide = projects.benefit_frame(pd.DataFrame({"code": ["P1"], "countries": [("GTM", "DOM")]}))
+    decks = [maps.make_deck([], "es"), projects.choropleth_deck(wide, "es")]
+    for deck in decks:
+        controller = json.loads(deck.to_json())["views"][0]["controller"]
+        assert controller["dragPan"] is True
+        assert not any(controller[k] for k in ("scrollZoom", "touchZoom", "doubleClickZoom", "keyboard"))
+    makers = [p for p in (REPO / "geo").rglob("*.py") if "pdk.Deck(" in p.read_text(encoding="utf-8")]
+    assert [p.relative_to(REPO).as_posix() for p in makers] == ["geo/programme/projects.py"]  # and make_deck
+    for path in [*(REPO / "screens").glob("*.py"), *(REPO / "views").glob("*.py")]:
+        assert "pdk.Deck(" not in path.read_text(encoding="utf-8"), path
+
+
 # ------------------------------------------------------------------------------------ names on land
 def on_land(labels: pd.DataFrame) -> list[str]:
     """The labels whose point is not inside their own country (full-resolution Natural Earth boundaries)."""

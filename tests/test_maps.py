@@ -127,7 +127,7 @@ def test_region_deck_json_is_the_plain_decks_and_smaller() -> None:
     deck = maps.make_deck(layers, "es")
     drawn = cartography.names_above_marks(layers)  # the country names above the marks
     plain = pdk.Deck(layers=drawn, initial_view_state=pdk.ViewState(**maps.INITIAL_VIEW), map_provider=None,
-                     tooltip=maps.post_tooltip("es"))
+                     tooltip=maps.post_tooltip("es"), views=[pdk.View(type="MapView", controller=maps.PAN_ONLY)])
     text = deck.to_json()
     assert json.loads(text) == json.loads(plain.to_json())
     assert len(text) < len(plain.to_json())  # compact, not pretty-printed

@@ -17,7 +17,7 @@ from geo import reference
 from geo.i18n import MISSING, fmt_money, fmt_number, t
 from geo.i18n.names import names_column
 from geo.map_text import text_layer
-from geo.maps import SEA
+from geo.maps import PAN_ONLY, SEA
 from geo.models import PostComponent, Project, ProjectComponent, ProjectCountry, Workshop
 from geo.programme.catalogue import PROJECTS
 
@@ -187,7 +187,7 @@ def choropleth_deck(wide: gpd.GeoDataFrame, lang: str, view: dict | None = None)
         "style": {"backgroundColor": "#13263A", "color": "white", "fontSize": "13px"},
     }
     return pdk.Deck(layers=[sea, countries, text], initial_view_state=pdk.ViewState(**(view or WIDE_VIEW)),
-                    tooltip=tooltip, map_provider=None)
+                    tooltip=tooltip, map_provider=None, views=[pdk.View(type="MapView", controller=PAN_ONLY)])
 
 
 # Too small to label at this zoom (their tooltip names them).
