@@ -183,8 +183,9 @@ def test_coinciding_entries_and_exits_stay_visible_and_are_said() -> None:
     assert "Entries and exits coincide" in figure["layout"]["title"]["text"]
     apart = same.assign(count=[500, 520, 480, 400, 430, 380])
     assert "coincide" not in charts.series_figure(apart, "week", "en").to_plotly_json()["layout"]["title"]["text"]
-    # The legend sits under the chart, away from the title and its subtitle.
-    assert figure["layout"]["legend"]["y"] < 0 and figure["layout"]["legend"]["yanchor"] == "top"
+    # The legend sits under the chart, away from the title and its subtitle (geo.charts' layout rule).
+    legend = figure["layout"]["legend"]
+    assert (legend["yref"], legend["y"], legend["yanchor"], legend["orientation"]) == ("container", 0, "bottom", "h")
 
 
 def test_sankey_key_and_unrecorded_share() -> None:

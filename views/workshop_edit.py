@@ -104,19 +104,16 @@ def workshop_forms(engine, lang: str) -> None:
             venue = ws.venue_from_point(lon, lat, name)
         st.markdown(f"**{t('ws.form.participants', lang)}**")
         participants = {}
-        header = st.columns(4)
-        header[0].caption(t("ws.col.agency", lang))
-        for i, sex in enumerate(SEXES):
-            header[i + 1].caption(t(f"sex.{sex}", lang))
+        # Every field carries its own label, agency and sex ('Migración · Mujeres'): on a phone Streamlit stacks
+        # the columns, and a grid under one row of headings became twelve fields no one could tell apart.
         for agency in AGENCIES:
-            row = st.columns(4)
-            row[0].markdown(t(f"agency.{agency}", lang))
+            row = st.columns(len(SEXES))
             for i, sex in enumerate(SEXES):
                 # Text, read by the import's rule on save (geo.io.parsers.parse_typed): 1,200 as the region
                 # writes it; Streamlit's number field has no thousands mark.
-                participants[f"{agency}.{sex}"] = row[i + 1].text_input(
+                participants[f"{agency}.{sex}"] = row[i].text_input(
                     f"{t(f'agency.{agency}', lang)} · {t(f'sex.{sex}', lang)}", placeholder="0",
-                    key=f"{prefix}_n_{agency}.{sex}", label_visibility="collapsed",
+                    key=f"{prefix}_n_{agency}.{sex}",
                 )
         chosen_posts = st.multiselect(t("ws.form.posts", lang), list(post_names), key=f"{prefix}_posts",
                                       format_func=lambda c: f"{post_names[c]} ({c})",

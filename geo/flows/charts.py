@@ -119,13 +119,12 @@ def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | Non
         title += "<br><sup>" + " · ".join(notes) + "</sup>"
     return _figure(traces, {
         "title": {"text": title},
-        # Under the chart, not beside the title: a subtitle (partial weeks, coinciding lines) never runs into it.
-        "legend": {"title": {"text": t("flows.legend.direction", lang)}, "orientation": "h", "x": 0, "y": -0.28,
-                   "xanchor": "left", "yanchor": "top"},
+        # Under the chart (geo.charts' layout rule): a subtitle (partial weeks, coinciding lines) never runs into it.
+        "legend": {"title": {"text": t("flows.legend.direction", lang)}},
         "margin": {"t": 56 if notes else 36},
         "hovermode": "x unified",
         "xaxis": {"title": {"text": t("flows.axis.date", lang)}, "gridcolor": "#eeeeee",
-                  **date_axis(frame["period"], lang)},
+                  **date_axis(frame["period"], lang, months=grain == "month")},
         # Every digit, grouped (1,250,000): plotly's own ticks would say '1.25M', a third way to write a total.
         "yaxis": {"title": {"text": t("flows.axis.persons", lang)}, "gridcolor": "#e5e5e5", "rangemode": "tozero",
                   "range": _axis_range(y_max), "tickformat": ",d"},

@@ -11,7 +11,7 @@ from geo import reference
 from geo.charts import layout_defaults
 from geo.flows.charts import data_text
 from geo.flows.mirror import MIN_PERSONS, TOLERANCE, crossing_label
-from geo.i18n import fmt_month, fmt_number, fmt_percent, month_ticks, t
+from geo.i18n import MONTH_HOVER, fmt_month, fmt_number, fmt_percent, month_ticks, t
 from geo.map_text import name_with_country
 
 # One colour per direction of travel; exits solid, the entries that mirror them dashed, in the same colour.
@@ -90,10 +90,10 @@ def crossing_chart(table: pd.DataFrame, names: dict[str, str], lang: str, height
                             marker={"color": colour, "symbol": "x", "size": 8}, showlegend=False, hoverinfo="skip")
     fig.update_yaxes(title=t("panel.persons", lang), gridcolor="#e5e5e5", tickformat=",d", rangemode="tozero")
     if not table.empty:
-        fig.update_xaxes(type="date", hoverformat="%m/%Y", tickangle=0,
+        fig.update_xaxes(type="date", hoverformat=MONTH_HOVER,
                          **month_ticks(sorted(set(table["month"])), lang, every=every))
     layout_defaults(fig, lang, height=height)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "font": {"size": 11}})
+    fig.update_layout(legend={"font": {"size": 11}})
     return fig
 
 

@@ -295,6 +295,24 @@ def fmt_month_short(value: dt.date | dt.datetime, lang: str) -> str:
     return dates.format_date(day, "LLL y", locale=babel_locale(lang))
 
 
+# A month in a chart's hover, as fmt_month writes it ('noviembre 2026' / 'November 2026'): plotly's d3 pattern, its
+# month names those of plotly_dates (plotly's own are English and its locales load from a CDN).
+MONTH_HOVER = "%B %Y"
+
+
+def plotly_dates(lang: str) -> dict[str, list[str]]:
+    """Plotly's locale date words in the page's language, from Babel (geo.charts.chart_config registers them):
+    '%B' writes 'noviembre', '%b' 'nov', as fmt_month and month_abbr do."""
+    locale = babel_locale(lang)
+    wide = dates.get_month_names("wide", "stand-alone", locale=locale)
+    short = dates.get_month_names("abbreviated", "stand-alone", locale=locale)
+    days = dates.get_day_names("wide", "stand-alone", locale=locale)
+    short_days = dates.get_day_names("abbreviated", "stand-alone", locale=locale)
+    week = [6, 0, 1, 2, 3, 4, 5]  # d3 starts on Sunday, Babel on Monday
+    return {"months": [wide[m] for m in range(1, 13)], "shortMonths": [short[m] for m in range(1, 13)],
+            "days": [days[d] for d in week], "shortDays": [short_days[d] for d in week]}
+
+
 def month_abbr(month: int, lang: str) -> str:
     """nov / Nov (1-12)."""
     return dates.get_month_names("abbreviated", "stand-alone", locale=babel_locale(lang))[month]

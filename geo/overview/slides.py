@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from geo import map_text, maps, placement, reference
-from geo.charts import DIRECTION_COLOURS, FONT_FAMILY
+from geo.charts import DIRECTION_COLOURS, FONT_FAMILY, clear_layout
 from geo.i18n import fmt_month_short, fmt_percent, plotly_separators, t
 from geo.models import COMPONENT_STATUSES
 from geo.upgrades.workflow import STATUS_COLOURS
@@ -295,13 +295,13 @@ def _big(fig: go.Figure, lang: str, height: int) -> go.Figure:
         height=height, font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK}, plot_bgcolor="white",
         paper_bgcolor="white",
         separators=plotly_separators(lang), margin={"l": 20, "r": 20, "t": 70, "b": 20},
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal",
-                "font": {"size": FONT_SIZE}},
         title={"font": {"size": FONT_SIZE + 6}},
     )
-    # automargin: room for long country names and big tick labels (plotly's own default is off).
-    fig.update_xaxes(gridcolor="#DDDDDD", linecolor=INK, tickfont={"size": FONT_SIZE - 2}, automargin=True)
-    fig.update_yaxes(gridcolor="#DDDDDD", linecolor=INK, tickfont={"size": FONT_SIZE - 2}, automargin=True)
+    # geo.charts' layout rule: the legend at the figure's foot, inside it (under the plot at paper y -0.24 it
+    # was cut off at the slide's bottom), the title and the axes' big labels making their own room.
+    clear_layout(fig, traceorder="normal", font={"size": FONT_SIZE})
+    fig.update_xaxes(gridcolor="#DDDDDD", linecolor=INK, tickfont={"size": FONT_SIZE - 2})
+    fig.update_yaxes(gridcolor="#DDDDDD", linecolor=INK, tickfont={"size": FONT_SIZE - 2})
     return fig
 
 
@@ -330,7 +330,7 @@ def infrastructure_figure(components: pd.DataFrame, lang: str, height: int = 600
         fig.add_bar(y=names, x=counts[status], orientation="h", name=t(f"status.{status}", lang),
                     marker_color="rgb({},{},{})".format(*STATUS_COLOURS[status]))
     _big(fig, lang, height)
-    fig.update_layout(barmode="stack", title=t("present.infra.chart", lang), legend={"y": -0.24},
+    fig.update_layout(barmode="stack", title=t("present.infra.chart", lang),
                       xaxis_title=t("present.axis.components", lang))
     fig.update_yaxes(autorange="reversed")
     return fig

@@ -185,13 +185,11 @@ def returns_chart(series: pd.DataFrame, lang: str, exact: bool = False):
                          for v in part["value"]],
                         [fmt_month(m, lang) for m in part["month"]]], axis=-1) if len(part) else None,
                     hovertemplate="%{customdata[1]}<br>" + name + ": %{customdata[0]}<extra></extra>")
+    # The legend under the chart and its axis title (geo.charts' layout rule); short month labels ("ene 2026",
+    # "feb") that plotly angles by itself where they would collide (a phone), horizontal where they fit.
     layout_defaults(fig, lang, height=360)
-    # The legend under the axis's title (plotly widens the bottom margin for it) and short horizontal month
-    # labels ("ene 2026", "feb"): above the plot, its three rows on a phone covered the title.
     fig.update_layout(barmode="group", title=t("returns.chart.title", lang),
-                      xaxis_title=t("returns.chart.x", lang), yaxis_title=t("returns.chart.y", lang),
-                      legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top", "xanchor": "left"},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    fig.update_xaxes(**month_label_axis(series["month"], lang), tickangle=0)
+                      xaxis_title=t("returns.chart.x", lang), yaxis_title=t("returns.chart.y", lang))
+    fig.update_xaxes(**month_label_axis(series["month"], lang))
     fig.update_yaxes(tickformat=",d")
     return fig

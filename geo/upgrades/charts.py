@@ -63,11 +63,11 @@ def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
                   "title": {"text": t("infra.field.status", lang)}},
     ))
     fig.update_layout(title=title)
+    # Angled component names on top: the title stays above them (geo.charts' layout rule: title and axis push
+    # the margin), however tall the names stand on a narrow screen.
     fig.update_xaxes(side="top", tickangle=-30)
     fig.update_yaxes(autorange="reversed")
-    layout_defaults(fig, lang, height=max(260, 34 * len(rows) + 170))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 150, "b": 10})
-    return fig
+    return layout_defaults(fig, lang, height=max(300, 34 * len(rows) + 230))
 
 
 def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
@@ -125,9 +125,9 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
     fig.add_annotation(x=as_of.isoformat(), y=0, yref="paper", yanchor="top", showarrow=False,
                        text=f"{t('infra.gantt.today', lang)}: {fmt_date(as_of, lang)}",
                        font={"color": OVERDUE_COLOUR})
+    # The legend under the chart (geo.charts' layout rule): above it, its six rows on a phone covered the title.
     layout_defaults(fig, lang, height=max(300, 21 * len(data) + 200))
-    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "top", "x": 1, "xanchor": "right",
-                              "yref": "container"}, margin={"t": 110, "b": 40})
+    fig.update_layout(margin={"b": 40})  # room for the 'today' note under the plot
     return fig
 
 

@@ -60,9 +60,7 @@ def participants_chart(participants: pd.DataFrame, lang: str, by: str = "agency"
     fig.update_layout(barmode="stack", title=t(f"ws.chart.by_{by}", lang))
     fig.update_xaxes(title=t("ws.chart.quarter", lang), type="category", tickangle=-45)
     fig.update_yaxes(title=t("ws.chart.participants", lang), gridcolor="#e5e5e5")
-    layout_defaults(fig, lang, height=340)
-    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"})
-    return fig
+    return layout_defaults(fig, lang, height=340)
 
 
 def pair_matrix_chart(pairs: pd.DataFrame, lang: str) -> go.Figure:
@@ -88,6 +86,4 @@ def pair_matrix_chart(pairs: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(title=t("ws.chart.matrix", lang))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-30)  # names are longer than codes: slanted, they keep apart
-    layout_defaults(fig, lang, height=380)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 120, "b": 10})  # room for the title above the top axis
-    return fig
+    return layout_defaults(fig, lang, height=380)  # the title above the top axis's names: geo.charts' rule
