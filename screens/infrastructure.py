@@ -17,9 +17,9 @@ from geo.periods import today
 from geo.posts.queries import PostFilters, posts_frame
 from geo.sample import sample_seed
 from geo.upgrades import charts as infra_charts
+from geo.upgrades import exchange, tables, workflow
 from geo.upgrades import maps as infra_maps
 from geo.upgrades import records as up
-from geo.upgrades import tables, workflow
 from views import infra_edit, legends, map_fit, map_keys
 from views.tables import table as show_table
 
@@ -47,7 +47,7 @@ def load_posts(url: str, countries: tuple[str, ...]) -> pd.DataFrame:
 
 @ui.cached
 def load_exchange(url: str, countries: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return up.info_exchange(ui.engine(), countries)
+    return exchange.info_exchange(ui.engine(), countries)
 
 
 @ui.cached
@@ -99,7 +99,7 @@ as_of = as_of if isinstance(as_of, dt.date) else today()
 components = load_components(URL, countries, as_of, comps)
 summary = load_summary(URL, countries, as_of, comps)
 exchange_posts, crossings = load_exchange(URL, countries)
-hubs = up.national_hubs()
+hubs = exchange.national_hubs()
 ca4_crossings = tables.ca4_crossings(crossings)
 programme_posts = tables.programme_posts(exchange_posts)
 

@@ -17,16 +17,15 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from geo import periods, reference
+from geo import periods
 from geo.access.auth import Actor, require
 from geo.access.editing import NotFound, Saved, StaleEdit, ValidationFailed, save_record
 from geo.db import session_scope
 from geo.io.parsers import parse_typed
 from geo.kinds.rules import range_problems
 from geo.models import COMPONENT_STATUSES, AuditEntry, ComponentType, Post, PostComponent, Project
-from geo.programme.catalogue import NATIONAL_LINK, REGIONAL_LINK
 from geo.upgrades.component_types import CATEGORIES, TYPE_ENTITY, add_component_type, validate_component_type
 from geo.upgrades.fields import UPGRADES
 from geo.upgrades.workflow import WORKFLOW
@@ -333,75 +332,6 @@ def budget_execution(engine: Engine, by: str, countries: tuple[str, ...] = (),
     return frame
 
 
-def info_exchange(engine: Engine, countries: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The information-exchange network.
-
-    Returns (posts, crossings). posts: every post with `national` (its national_link component is
-    operational), `regional` (its regional_link is operational) and `has_components`.
-    crossings: one row per land crossing with `sides`, `regional_sides` (sides whose regional_link is
-    operational), `interconnected` (every side, at least two, operational), and the two sides' points.
-    """
-    national = aliased(PostComponent)
-    regional = aliased(PostComponent)
-    has_components = select(PostComponent.id).where(PostComponent.post_id == Post.id).exists()
-    query = _country_filter(
-        select(
-            Post.id, Post.code, Post.name, Post.country_iso3, Post.type, Post.crossing_code, Post.lon, Post.lat,
-            case((national.status == "operational", True), else_=False).label("national"),
-            case((regional.status == "operational", True), else_=False).label("regional"),
-            case((has_components, True), else_=False).label("has_components"),
-            national.status.label("national_status"), regional.status.label("regional_status"),
-        )
-        .outerjoin(national, and_(national.post_id == Post.id, national.component_code == NATIONAL_LINK))
-        .outerjoin(regional, and_(regional.post_id == Post.id, regional.component_code == REGIONAL_LINK))
-        .order_by(Post.code),
-        countries,
-    )
-    side_ok = case((regional.status == "operational", 1), else_=0)
-    crossings_query = (
-        select(
-            Post.crossing_code,
-            func.count(Post.id).label("sides"),
-            func.sum(side_ok).label("regional_sides"),
-            func.min(Post.code).label("side_a"), func.max(Post.code).label("side_b"),
-            func.min(Post.name).label("name"),
-            func.avg(Post.lon).label("lon"), func.avg(Post.lat).label("lat"),
-        )
-        .outerjoin(regional, and_(regional.post_id == Post.id, regional.component_code == REGIONAL_LINK))
-        .where(Post.crossing_code.is_not(None))
-        .group_by(Post.crossing_code)
-        .order_by(Post.crossing_code)
-    )
-    if countries:  # a crossing is shown when one of its sides is in the chosen countries
-        crossings_query = crossings_query.having(
-            func.sum(case((Post.country_iso3.in_(countries), 1), else_=0)) > 0)
-    with engine.connect() as conn:
-        posts = pd.read_sql(query, conn)
-        crossings = pd.read_sql(crossings_query, conn)
-    for column in ("national", "regional", "has_components"):
-        posts[column] = posts[column].astype(bool)
-    crossings["regional_sides"] = crossings["regional_sides"].fillna(0).astype(int)
-    crossings["interconnected"] = (crossings["sides"] >= 2) & (crossings["regional_sides"] == crossings["sides"])
-    points = posts.set_index("code")[["lon", "lat", "country_iso3"]] if len(posts) else None
-    if points is None or countries:  # sides in other countries still need their points
-        with engine.connect() as conn:
-            points = pd.read_sql(select(Post.code, Post.lon, Post.lat, Post.country_iso3), conn).set_index("code")
-    for side in ("a", "b"):
-        found = points.reindex(crossings[f"side_{side}"])
-        crossings[f"lon_{side}"] = found["lon"].to_numpy()
-        crossings[f"lat_{side}"] = found["lat"].to_numpy()
-        crossings[f"country_{side}"] = found["country_iso3"].to_numpy()
-    return posts, crossings
-
-
-def national_hubs() -> pd.DataFrame:
-    """Where each CA4 national migration system is drawn: the capital (most populous place, GeoNames)."""
-    places = reference.gazetteer()
-    places = places[places["country_iso3"].isin(reference.CA4)]
-    hubs = places.sort_values(["population", "geonameid"], ascending=[False, True]).drop_duplicates("country_iso3")
-    return hubs[["country_iso3", "name", "lon", "lat"]].sort_values("country_iso3").reset_index(drop=True)
-
-
 def changes_since(engine: Engine, since: dt.date | dt.datetime, limit: int = 2000) -> pd.DataFrame:
     """The audit log of upgrades (components and the catalogue) since `since`, newest first."""
     start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
@@ -498,7 +428,7 @@ def add_component(engine: Engine, actor: Actor, post_code: str, component_code: 
 __all__ = [
     "BUDGET_DIMENSIONS", "CATEGORIES", "EDIT_FIELDS", "ENTITY", "TRANSITIONS", "NotFound", "StaleEdit",
     "ValidationFailed", "add_component", "add_component_type", "budget_execution", "catalogue", "changes_since",
-    "component_record", "components_frame", "info_exchange", "national_hubs", "normalise_component",
+    "component_record", "components_frame", "normalise_component",
     "overdue_clause", "overdue_frame", "programme_summary", "projects", "save_component", "status_counts",
     "update_component",
     "validate_component", "validate_component_type",

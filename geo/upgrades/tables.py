@@ -65,7 +65,7 @@ def programme_posts(exchange_posts: pd.DataFrame) -> pd.DataFrame:
 def headline_figures(summary: Mapping[str, float], posts: pd.DataFrame, crossings: pd.DataFrame,
                      lang: str) -> list[tuple[str, str]]:
     """(key, text) of the page's six headline figures, from upgrades.programme_summary, the programme's
-    posts and the CA4 crossings (geo.upgrades.records.info_exchange)."""
+    posts and the CA4 crossings (geo.upgrades.exchange.info_exchange)."""
     spent = summary["spent"] / summary["planned"] * 100 if summary["planned"] else None
     return [
         ("operational", f"{fmt_number(summary['operational'], lang)} / {fmt_number(summary['components'], lang)}"),
