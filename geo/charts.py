@@ -50,13 +50,14 @@ def chart_config(lang: str, save: bool = True) -> dict:
 # THE layout rule of every chart's title, legend and axis labels, at every width (a phone's 390 px, a laptop, the
 # 1920-px room): the legend is horizontal at the foot of the figure (yref 'container': plotly reserves its rows,
 # however many it wraps into on a narrow screen, and keeps the plot, its tick labels and axis titles above
-# them); the title pushes the margin (automargin, yref 'container'), so tick labels drawn on top never reach it;
+# them), from the figure's left edge (from the plot's, it had a phone's last 80 px beside long row names); the
+# title pushes the margin (automargin, yref 'container'), so tick labels drawn on top never reach it;
 # every axis makes room for its own labels (automargin), angled by plotly itself when they would collide.
 # A legend above the plot wrapped into six rows on a phone and covered the title.
 def legend_below(**extra: object) -> dict:
     """The legend of THE layout rule (extra keys: its title, font...)."""
-    return {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container",
-            **extra}
+    return {"orientation": "h", "x": 0, "xanchor": "left", "xref": "container", "y": 0, "yanchor": "bottom",
+            "yref": "container", **extra}
 
 
 TITLE_CLEAR = {"automargin": True, "yref": "container", "y": 1, "yanchor": "top"}

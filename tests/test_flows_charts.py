@@ -185,7 +185,7 @@ def test_coinciding_entries_and_exits_stay_visible_and_are_said() -> None:
     assert "coincide" not in charts.series_figure(apart, "week", "en").to_plotly_json()["layout"]["title"]["text"]
     # The legend sits under the chart, away from the title and its subtitle (geo.charts' layout rule).
     legend = figure["layout"]["legend"]
-    assert (legend["yref"], legend["y"], legend["yanchor"], legend["orientation"]) == ("container", 0, "bottom", "h")
+    assert (legend["xref"], legend["yref"], legend["y"], legend["yanchor"]) == ("container", "container", 0, "bottom")
 
 
 def test_sankey_key_and_unrecorded_share() -> None:

@@ -122,7 +122,8 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
     # A shape and a separate annotation: add_vline's annotation fails on date axes.
     fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
                   line={"color": OVERDUE_COLOUR, "width": 1.5, "dash": "dash"})
-    fig.add_annotation(x=as_of.isoformat(), y=0, yref="paper", yanchor="top", showarrow=False,
+    # Left of its line (the reference day is near the axis's end: to its right the note was cut on a phone).
+    fig.add_annotation(x=as_of.isoformat(), y=0, yref="paper", yanchor="top", xanchor="right", showarrow=False,
                        text=f"{t('infra.gantt.today', lang)}: {fmt_date(as_of, lang)}",
                        font={"color": OVERDUE_COLOUR})
     # The legend under the chart (geo.charts' layout rule): above it, its six rows on a phone covered the title.
