@@ -15,12 +15,12 @@ FONT_FAMILY = "'Source Sans', 'Source Sans Pro', sans-serif"
 # the page's language), and TOOLBAR_CSS (views.framework, on every page) gives it a band of its own above the
 # figure, so it never covers a title, a subtitle or a top legend, whatever the chart's margins.
 TOOLBAR_PX = 30
-# Only where the toolbar has its button, and the element keeps the band's room below it (margin): the band pushes
-# the figure's foot 30 px out of the element's box (Streamlit sizes it to the figure), where the next element
-# covered it; the slides (no toolbar) got the band too, and their legend was cut off at the slide's foot.
+# Only where the toolbar has its button, and the chart's element container keeps the band's room under it: the
+# band pushes the figure's foot 30 px out of the boxes Streamlit sizes to the figure, and the container (overflow
+# auto) cut it off there, legends at the foot included; the slides (no toolbar) got the band too.
 TOOLBAR_CSS = (
     f".stPlotlyChart .js-plotly-plot .plot-container:has(.modebar){{padding-top:{TOOLBAR_PX}px}}"
-    f".stPlotlyChart:has(.modebar){{margin-bottom:{TOOLBAR_PX}px}}"
+    f".stElementContainer:has(.stPlotlyChart .modebar){{padding-bottom:{TOOLBAR_PX}px}}"
     f".stPlotlyChart .js-plotly-plot .modebar-container{{top:-{TOOLBAR_PX}px!important}}"
     ".stPlotlyChart .js-plotly-plot .modebar{background:transparent!important}"
 )
