@@ -143,7 +143,10 @@ def test_editor_adds_a_workshop_through_the_form(own_db: str, as_editor: None) -
     verapaz = int(reference.find_places("San Cristóbal Verapaz", "GTM").iloc[0]["geonameid"])
     towns.select(verapaz)
     at.selectbox(key="add_pair").select(("GTM", "SLV"))
-    at.text_input(key="add_n_police.F").input("1,207")  # as the region writes it
+    # Each participants field carries its own visible label, agency and sex: a phone stacks the grid's columns.
+    police_women = at.text_input(key="add_n_police.F")
+    assert police_women.label == "Police · Women" and police_women.proto.label_visibility.value == 0  # VISIBLE
+    police_women.input("1,207")  # as the region writes it
     at.multiselect(key="add_posts").set_value(["GTM-SCR", "SLV-SCR"])
     at.button(key="add_save").click().run()
     assert not at.exception, [e.value for e in at.exception]

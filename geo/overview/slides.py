@@ -314,7 +314,7 @@ def flows_figure(monthly: pd.DataFrame, lang: str, height: int = 640) -> go.Figu
                     name=t(f"direction.{direction}", lang), marker_color=DIRECTION_COLOURS[direction])
     _big(fig, lang, height)
     fig.update_yaxes(tickformat=",d")
-    fig.update_layout(barmode="stack", title=t("present.flows.chart", lang),
+    fig.update_layout(barmode="stack", title_text=t("present.flows.chart", lang),
                       xaxis_title=t("present.axis.month", lang), yaxis_title=t("present.axis.crossings", lang))
     return fig
 
@@ -330,7 +330,7 @@ def infrastructure_figure(components: pd.DataFrame, lang: str, height: int = 600
         fig.add_bar(y=names, x=counts[status], orientation="h", name=t(f"status.{status}", lang),
                     marker_color="rgb({},{},{})".format(*STATUS_COLOURS[status]))
     _big(fig, lang, height)
-    fig.update_layout(barmode="stack", title=t("present.infra.chart", lang),
+    fig.update_layout(barmode="stack", title_text=t("present.infra.chart", lang),
                       xaxis_title=t("present.axis.components", lang))
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -347,6 +347,6 @@ def coverage_figure(by_country: pd.DataFrame, lang: str, height: int = 600) -> g
         textposition="outside", textfont={"size": FONT_SIZE}, name=t("present.coverage.series", lang),
     ))
     _big(fig, lang, height)
-    fig.update_layout(title=t("present.coverage.chart", lang), yaxis_title=t("present.axis.percent", lang),
+    fig.update_layout(title_text=t("present.coverage.chart", lang), yaxis_title=t("present.axis.percent", lang),
                       yaxis={"range": [0, 110]}, showlegend=False)
     return fig

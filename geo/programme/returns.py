@@ -188,7 +188,7 @@ def returns_chart(series: pd.DataFrame, lang: str, exact: bool = False):
     # The legend under the chart and its axis title (geo.charts' layout rule); short month labels ("ene 2026",
     # "feb") that plotly angles by itself where they would collide (a phone), horizontal where they fit.
     layout_defaults(fig, lang, height=360)
-    fig.update_layout(barmode="group", title=t("returns.chart.title", lang),
+    fig.update_layout(barmode="group", title_text=t("returns.chart.title", lang),
                       xaxis_title=t("returns.chart.x", lang), yaxis_title=t("returns.chart.y", lang))
     fig.update_xaxes(**month_label_axis(series["month"], lang))
     fig.update_yaxes(tickformat=",d")
