@@ -127,7 +127,7 @@ def test_flow_deck_serialises_like_a_plain_deck_and_draws_no_basemap() -> None:
     deck = flow_deck(POST_ROUTES, "en")
     assert isinstance(deck, maps.RegionDeck)
     plain = pdk.Deck(layers=flow_layers(POST_ROUTES, "en"), initial_view_state=pdk.ViewState(**FLOW_VIEW),
-                     map_provider=None)
+                     map_provider=None, views=[pdk.View(type="MapView", controller=maps.PAN_ONLY)])
     assert json.loads(deck.to_json()) == json.loads(plain.to_json())
     assert deck.map_provider is None
     ids = [layer["id"] for layer in json.loads(deck.to_json())["layers"]]
