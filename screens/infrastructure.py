@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+import browser_bridge
 import ui
 from geo import cartography, datasets, maps, reference
 from geo.charts import chart_config
@@ -185,7 +186,8 @@ with tab_time:
         if part.empty:
             st.info(t("infra.gantt.empty", lang))
         else:
-            st.plotly_chart(infra_charts.gantt(part, lang, as_of), width="stretch", config=chart_config(lang))
+            width = browser_bridge.container_width("infra_gantt_width")  # a phone's: names above the bars
+            st.plotly_chart(infra_charts.gantt(part, lang, as_of, width), width="stretch", config=chart_config(lang))
         st.caption(t("infra.gantt.note", lang))
         st.subheader(t("infra.overdue.title", lang))
         late_table = tables.overdue_table(components, type_names, lang)

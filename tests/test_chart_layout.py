@@ -4,6 +4,7 @@ figure's foot inside it, title and axes making their own room), and a month in h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import pandas as pd
@@ -33,7 +34,8 @@ def _components() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _figures(lang: str) -> dict:
+@functools.cache
+def _figures(lang: str) -> dict:  # built once per language: each test reads them (to_plotly_json), none changes them
     components = _components()
     monthly = pd.DataFrame({"month": [*MONTHS, *MONTHS], "direction": ["entry"] * 3 + ["exit"] * 3,
                             "count": [10, 20, 30, 12, 18, 33]})
@@ -46,6 +48,7 @@ def _figures(lang: str) -> dict:
     return {
         "status matrix": infra_charts.status_matrix(components, lang, "Matrix"),
         "timeline": infra_charts.gantt(components, lang, dt.date(2026, 1, 15)),
+        "timeline on a phone": infra_charts.gantt(components, lang, dt.date(2026, 1, 15), width=390),
         "returns": rt.returns_chart(returns, lang),
         "participants": ws_charts.participants_chart(participants, lang),
         "flows series": flow_charts.series_figure(series, "month", lang),
@@ -107,3 +110,44 @@ def test_layout_defaults_is_the_rule() -> None:
 
     layout = layout_defaults(go.Figure(), "es").to_plotly_json()["layout"]
     assert layout["legend"]["yref"] == "container" and layout["legend"]["orientation"] == "h"
+
+
+def test_the_status_matrix_keys_its_colours_in_the_legend_and_its_names_never_overlap() -> None:
+    """No colour bar (a third of a phone's width): one legend square per status shown, under the chart by the
+    rule; the component names angled by plotly as far as needed (upright on a phone), not at a fixed -30°."""
+    fig = _figures("es")["status matrix"].to_plotly_json()
+    heatmap, *keys = fig["data"]
+    assert heatmap["showscale"] is False
+    assert [k["name"] for k in keys] == ["Operativo", "Retrasado", "Suspendido"]  # in workflow order
+    assert [k["marker"]["color"] for k in keys] == [infra_charts._rgb(s) for s in ("operational", "delayed",
+                                                                                   "suspended")]
+    axis = fig["layout"]["xaxis"]
+    assert "tickangle" not in axis and axis["autotickangles"] == [0, 30, 90]
+    hostile = _components().assign(name_es="Interconexión <a href='x'>regional</a>")
+    names = infra_charts.status_matrix(hostile, "es", "M").to_plotly_json()["data"][0]["x"]
+    assert names[0] == "Interconexión &lt;a href='x'&gt;regional&lt;/a&gt;"  # a name is data: never a link
+
+
+def test_the_timeline_on_a_phone_names_each_bar_above_it() -> None:
+    """Under NARROW_PX the two-level axis (post, component) beside the plot left it ~50 px on a phone: each bar
+    gets a row of its own, named 'post · component' above it across the plot, and no tick labels beside it."""
+    wide = _figures("es")["timeline"].to_plotly_json()
+    narrow = _figures("es")["timeline on a phone"].to_plotly_json()
+    assert wide["layout"]["yaxis"].get("showticklabels", True) is True
+    assert narrow["layout"]["yaxis"]["showticklabels"] is False
+    names = next(trace for trace in narrow["data"] if trace.get("mode") == "text")
+    components = _components().sort_values(["post_name", "sort_order"])
+    expected = []
+    for post, part in components.groupby("post_name", sort=False):  # the post's name, then its components
+        expected += [(post, f"<b>{post}</b>"), *((f"{post} · {c}", c) for c in part["component_code"])]
+    assert list(zip(names["y"], names["text"], strict=True)) == expected
+    assert names["textposition"] == "top right"
+    bars = [trace for trace in narrow["data"] if trace["type"] == "bar" and trace.get("name")]
+    component_rows = {r for r, _ in expected if " · " in r}  # no bar on a post's own row
+    assert bars and all(set(trace["y"]) <= component_rows for trace in bars)
+    hostile = infra_charts.gantt(components.assign(post_name="<a href='x'>Evil</a>"), "es", dt.date(2026, 1, 15),
+                                 width=390).to_plotly_json()["data"][-1]  # names are data: plain text, never a link
+    assert hostile["text"][0] == "<b>&lt;a href='x'&gt;Evil&lt;/a&gt;</b>"
+    assert narrow["layout"]["height"] > wide["layout"]["height"]  # room for a name above each bar
+    assert infra_charts.gantt(components, "es", dt.date(2026, 1, 15), width=infra_charts.NARROW_PX).to_plotly_json()[
+        "layout"]["yaxis"].get("showticklabels", True) is True

@@ -228,7 +228,12 @@ def test_through_the_command_line(db: Database, tmp_path: Path, case_id: str) ->
         assert done.returncode == 1, output
         assert "Archivo rechazado" in output, output  # in the language asked for
         assert fingerprint(make_engine(url)) == before
-    missing = subprocess.run([sys.executable, "-m", "geo", "import", f.kind, str(tmp_path / "nope.csv")], cwd=REPO,
+
+
+def test_a_file_that_is_not_there_exits_2(tmp_path: Path) -> None:
+    """Once, not per case: the command line's exit code for a missing file, without a traceback."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite'}"}
+    missing = subprocess.run([sys.executable, "-m", "geo", "import", "flows", str(tmp_path / "nope.csv")], cwd=REPO,
                              env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 

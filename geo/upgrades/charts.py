@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geo.charts import date_axis, layout_defaults
+from geo.flows.charts import data_text
 from geo.i18n import fmt_date, fmt_money, fmt_percent, t
 from geo.i18n.names import names_column
 from geo.models import COMPONENT_STATUSES
@@ -34,7 +35,7 @@ def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """
     order = frame.drop_duplicates("component_code").sort_values(["sort_order", "component_code"])
     columns = order["component_code"].tolist()
-    column_names = _component_name(order, lang).tolist()
+    column_names = [data_text(name) for name in _component_name(order, lang)]  # a component type's name is data
     posts = frame.drop_duplicates("post_code").sort_values("post_name")
     rows = posts["post_code"].tolist()
     row_names = posts["post_name"].tolist()
@@ -58,22 +59,33 @@ def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=z, x=column_names, y=row_names, text=text, texttemplate="%{text}", customdata=hover,
         hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>", colorscale=scale, zmin=-0.5,
-        zmax=n - 0.5, xgap=2, ygap=2,
-        colorbar={"tickvals": list(range(n)), "ticktext": [t(f"status.{s}", lang) for s in COMPONENT_STATUSES],
-                  "title": {"text": t("infra.field.status", lang)}},
+        zmax=n - 0.5, xgap=2, ygap=2, showscale=False,
     ))
-    fig.update_layout(title=title)
-    # Angled component names on top: the title stays above them (geo.charts' layout rule: title and axis push
-    # the margin), however tall the names stand on a narrow screen.
-    fig.update_xaxes(side="top", tickangle=-30)
-    fig.update_yaxes(autorange="reversed")
-    return layout_defaults(fig, lang, height=max(300, 34 * len(rows) + 230))
+    # The statuses' key in the legend (THE layout rule: at the foot, wrapping on a phone) rather than a colour
+    # bar, which took a third of a phone's width: one square per status the matrix shows.
+    for status in [s for s in COMPONENT_STATUSES if s in set(frame["status"])]:
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=t(f"status.{status}", lang), hoverinfo="skip",
+                        marker={"symbol": "square", "size": 12, "color": _rgb(status)})
+    fig.update_layout(title=title, legend_title_text=t("infra.field.status", lang))
+    # Component names on top, level where they fit, else at 30° (a laptop), else upright (a phone: at 60° the
+    # longest ran out of the figure), chosen by plotly itself; the title stays above them (title and axis push
+    # the margin).
+    fig.update_xaxes(side="top", autotickangles=[0, 30, 90], showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return layout_defaults(fig, lang, height=max(300, 34 * len(rows) + 260))
 
 
-def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
+# Below this width (CSS px of the chart's column) the timeline names each bar above it, not on a two-level axis
+# beside it, whose post and component names left a phone's plot a strip of ~50 px.
+NARROW_PX = 640
+
+
+def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date, width: int | None = None) -> go.Figure:
     """Timeline of upgrades: one bar per component from start to target (or completion when operational),
-    coloured by status, on a two-level axis (post, component); overdue components get a red outline and a
-    ⚠ after their bar; a dashed line marks `as_of`."""
+    coloured by status, on a two-level axis (post, component), or, `width` under NARROW_PX, each bar with its
+    post and component written above it across the plot's whole width; overdue components get a red outline
+    and a ⚠ after their bar; a dashed line marks `as_of`."""
+    narrow = width is not None and width < NARROW_PX
     data = frame.copy()
     data["end"] = [c if s == "operational" and c is not None else tgt
                    for s, c, tgt in zip(data["status"], data["completion_date"], data["target_date"], strict=True)]
@@ -81,11 +93,22 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
     # The same sub-labels for every post: a two-level axis orders sub-labels by their first appearance.
     data["component"] = _component_name(data, lang)
     data = data.sort_values(["post_name", "sort_order"]).reset_index(drop=True)
+    order: list[tuple[str, str]] = []  # narrow: (row, text drawn): the post's name in bold, then its components
+    if narrow:  # one category per bar: its own row, named above the bar, under a row naming its post
+        data["row"] = [f"{p} · {c}" for p, c in zip(data["post_name"], data["component"], strict=True)]
+        for post, part in data.groupby("post_name", sort=False):
+            order += [(post, f"<b>{data_text(post)}</b>"), *((r, data_text(c)) for r, c in
+                                                             zip(part["row"], part["component"], strict=True))]
+
+    def rows(part: pd.DataFrame) -> list:
+        return part["row"].tolist() if narrow else [part["post_name"].tolist(), part["component"].tolist()]
+
     fig = go.Figure()
     # An invisible first trace holding every row in display order: a two-level axis orders its categories
     # as they first appear in the traces.
-    fig.add_bar(y=[data["post_name"].tolist(), data["component"].tolist()], x=[0] * len(data),
-                base=[pd.Timestamp(d).strftime("%Y-%m-%d") for d in data["start_date"]], orientation="h",
+    fig.add_bar(y=[r for r, _ in order] if narrow else rows(data), x=[0] * (len(order) if narrow else len(data)),
+                base=[pd.Timestamp(d).strftime("%Y-%m-%d") for d in
+                      ([data["start_date"].min()] * len(order) if narrow else data["start_date"])], orientation="h",
                 marker_color="rgba(0,0,0,0)", showlegend=False, hoverinfo="skip")
     for status in COMPONENT_STATUSES:
         # On-time bars first, so the legend swatch (drawn like the first bar) shows no outline.
@@ -96,7 +119,7 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
         end = pd.to_datetime(part["end"])
         duration_ms = ((end - start).dt.total_seconds() * 1000).clip(lower=86_400_000)
         fig.add_bar(
-            y=[part["post_name"].tolist(), part["component"].tolist()], x=duration_ms,
+            y=rows(part), x=duration_ms, width=0.45 if narrow else None, offset=0.05 if narrow else None,
             base=start.dt.strftime("%Y-%m-%d"), orientation="h", name=t(f"status.{status}", lang),
             marker_color=_rgb(status),
             marker_line_color=[OVERDUE_COLOUR if late else _rgb(status) for late in part["overdue"]],
@@ -111,7 +134,7 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
             + t(f"status.{status}", lang) + "</extra>",
         )
     if data["overdue"].any():  # a legend entry for the red outline
-        fig.add_bar(y=[[data["post_name"].iloc[0]], [data["component"].iloc[0]]], x=[None],
+        fig.add_bar(y=rows(data.iloc[:1]), x=[None],
                     base=[None], orientation="h", name=t("infra.gantt.overdue", lang), marker_color="white",
                     marker_line_color=OVERDUE_COLOUR, marker_line_width=2.5, hoverinfo="skip")
     fig.update_layout(barmode="overlay", title=t("infra.gantt.title", lang))
@@ -119,6 +142,14 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
                      **date_axis([*pd.to_datetime(data["start_date"]), *pd.to_datetime(data["end"]),
                                   pd.Timestamp(as_of)], lang))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 11})
+    if narrow:  # the names above their bars, from the plot's left edge; no tick labels beside the plot
+        start = min(pd.to_datetime(data["start_date"]))
+        fig.add_scatter(x=[start.strftime("%Y-%m-%d")] * len(order), y=[r for r, _ in order], mode="text",
+                        text=[w for _, w in order], textposition="top right",
+                        textfont={"size": 11, "color": "#31333F"},
+                        showlegend=False, hoverinfo="skip", cliponaxis=False)
+        # Rows top to bottom, the first name's line inside the plot (autorange left ~7 rows empty above it).
+        fig.update_yaxes(showticklabels=False, autorange=False, range=[len(order) - 0.4, -0.7])
     # A shape and a separate annotation: add_vline's annotation fails on date axes.
     fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
                   line={"color": OVERDUE_COLOUR, "width": 1.5, "dash": "dash"})
@@ -127,7 +158,7 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date) -> go.Figure:
                        text=f"{t('infra.gantt.today', lang)}: {fmt_date(as_of, lang)}",
                        font={"color": OVERDUE_COLOUR})
     # The legend under the chart (geo.charts' layout rule): above it, its six rows on a phone covered the title.
-    layout_defaults(fig, lang, height=max(300, 21 * len(data) + 200))
+    layout_defaults(fig, lang, height=max(300, 34 * len(order) + 200 if narrow else 21 * len(data) + 200))
     fig.update_layout(margin={"b": 40})  # room for the 'today' note under the plot
     return fig
 
