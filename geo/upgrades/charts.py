@@ -38,7 +38,7 @@ def status_matrix(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     column_names = [data_text(name) for name in _component_name(order, lang)]  # a component type's name is data
     posts = frame.drop_duplicates("post_code").sort_values("post_name")
     rows = posts["post_code"].tolist()
-    row_names = posts["post_name"].tolist()
+    row_names = [data_text(name) for name in posts["post_name"]]  # data: plotly reads tags in labels
     index = {s: i for i, s in enumerate(COMPONENT_STATUSES)}
     z = np.full((len(rows), len(columns)), np.nan)
     text = np.full((len(rows), len(columns)), "", dtype=object)
@@ -95,13 +95,15 @@ def gantt(frame: pd.DataFrame, lang: str, as_of: dt.date, width: int | None = No
     data = data.sort_values(["post_name", "sort_order"]).reset_index(drop=True)
     order: list[tuple[str, str]] = []  # narrow: (row, text drawn): the post's name in bold, then its components
     if narrow:  # one category per bar: its own row, named above the bar, under a row naming its post
-        data["row"] = [f"{p} · {c}" for p, c in zip(data["post_name"], data["component"], strict=True)]
+        data["row"] = [f"{data_text(p)} · {data_text(c)}"  # also the hover's first line: escaped
+                       for p, c in zip(data["post_name"], data["component"], strict=True)]
         for post, part in data.groupby("post_name", sort=False):
-            order += [(post, f"<b>{data_text(post)}</b>"), *((r, data_text(c)) for r, c in
+            order += [(data_text(post), f"<b>{data_text(post)}</b>"), *((r, data_text(c)) for r, c in
                                                              zip(part["row"], part["component"], strict=True))]
 
     def rows(part: pd.DataFrame) -> list:
-        return part["row"].tolist() if narrow else [part["post_name"].tolist(), part["component"].tolist()]
+        return part["row"].tolist() if narrow else [[data_text(n) for n in part["post_name"]],
+                                                    [data_text(n) for n in part["component"]]]
 
     fig = go.Figure()
     # An invisible first trace holding every row in display order: a two-level axis orders its categories
