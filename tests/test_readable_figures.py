@@ -4,7 +4,9 @@ Spanish), tables whose figures are right-aligned and grouped, and a chart's 'sav
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -46,13 +48,23 @@ def _texts(at: AppTest) -> list[str]:
     return out
 
 
+@contextlib.contextmanager
+def _database(url: str):
+    """DATABASE_URL set to `url` while the pages run (a module fixture cannot use monkeypatch), then as it was."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
 @pytest.fixture(scope="module")
 def spanish_pages(app_db_url: str) -> dict[str, AppTest]:
-    import os
-
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = app_db_url
-    try:
+    with _database(app_db_url):
         pages = {}
         for name in PAGES:
             at = AppTest.from_file(str(REPO / "screens" / f"{name}.py"), default_timeout=120)
@@ -61,11 +73,6 @@ def spanish_pages(app_db_url: str) -> dict[str, AppTest]:
             assert not at.exception, (name, [e.value for e in at.exception])
             pages[name] = at
         return pages
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -80,13 +87,9 @@ def test_figures_and_dates_in_one_style(spanish_pages: dict[str, AppTest], name:
 @pytest.fixture(scope="module")
 def more_pages(app_db_url: str) -> dict[tuple[str, str], AppTest]:
     """The overview, the map page, the slides and the audit page, each run once per language."""
-    import os
-
     from geo.access.auth import Actor
 
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = app_db_url
-    try:
+    with _database(app_db_url):
         from geo.overview.slides import SLIDES
 
         pages: dict[tuple[str, str], list[AppTest]] = {}
@@ -103,11 +106,6 @@ def more_pages(app_db_url: str) -> dict[tuple[str, str], AppTest]:
                     assert not at.exception, (name, lang, slide, [e.value for e in at.exception])
                     pages.setdefault((name, lang), []).append(at)
         return pages
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
