@@ -164,10 +164,10 @@ def test_incomplete_weeks_are_marked_not_read_as_a_fall(app_env: str, lang: str)
         note = {"es": " (semana incompleta: 2 de 7 días en el período)",
                 "en": " (incomplete week: 2 of 7 days in the period)"}[lang]
         assert trace["customdata"][0] == note and trace["customdata"][1] == ""
-    assert "○" in figure["layout"]["title"]["text"]
+    assert "○" in figure["layout"]["title"]["subtitle"]["text"]  # plotly's own subtitle line, under the title
     months = queries.series(make_engine(app_env), filters, "month")
     assert (months["days"] == months["full_days"]).all()  # whole months: nothing marked
-    assert "○" not in charts.series_figure(months, "month", lang).to_plotly_json()["layout"]["title"]["text"]
+    assert "○" not in str(charts.series_figure(months, "month", lang).to_plotly_json()["layout"]["title"])
 
 
 def test_coinciding_entries_and_exits_stay_visible_and_are_said() -> None:
@@ -180,9 +180,9 @@ def test_coinciding_entries_and_exits_stay_visible_and_are_said() -> None:
     entry, exit_ = figure["data"]
     assert entry["line"]["width"] > exit_["line"]["width"] and exit_["line"]["dash"] == "dash"
     assert set(exit_["marker"]["symbol"]) == {"diamond"} and set(entry["marker"]["symbol"]) == {"circle"}
-    assert "Entries and exits coincide" in figure["layout"]["title"]["text"]
+    assert "Entries and exits coincide" in figure["layout"]["title"]["subtitle"]["text"]
     apart = same.assign(count=[500, 520, 480, 400, 430, 380])
-    assert "coincide" not in charts.series_figure(apart, "week", "en").to_plotly_json()["layout"]["title"]["text"]
+    assert "coincide" not in str(charts.series_figure(apart, "week", "en").to_plotly_json()["layout"]["title"])
     # The legend sits under the chart, away from the title and its subtitle (geo.charts' layout rule).
     legend = figure["layout"]["legend"]
     assert (legend["xref"], legend["yref"], legend["y"], legend["yanchor"]) == ("container", "container", 0, "bottom")

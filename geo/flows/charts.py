@@ -115,10 +115,10 @@ def series_figure(frame: pd.DataFrame, grain: str, lang: str, y_max: float | Non
     title = t("flows.chart.series", lang, grain=t(f"flows.chart.series.{grain}", lang))
     notes = ([t("flows.chart.coincide", lang)] if series_coincide(frame) else []) + (
         [t("flows.chart.partial.legend", lang)] if partial_any else [])
-    if notes:
-        title += "<br><sup>" + " · ".join(notes) + "</sup>"
+    # The notes as plotly's own subtitle: a second line written into the title ('<br><sup>') put its first line
+    # above the figure's top, where it was cut, once the title is anchored to the top (geo.charts' layout rule).
     return _figure(traces, {
-        "title": {"text": title},
+        "title": {"text": title, **({"subtitle": {"text": " · ".join(notes)}} if notes else {})},
         # Under the chart (geo.charts' layout rule): a subtitle (partial weeks, coinciding lines) never runs into it.
         "legend": {"title": {"text": t("flows.legend.direction", lang)}},
         "margin": {"t": 56 if notes else 36},
